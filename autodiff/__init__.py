@@ -1,0 +1,118 @@
+"""autodiff: a reverse-mode automatic differentiation engine on NumPy.
+
+Examples
+--------
+>>> import autodiff
+>>> a = autodiff.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> (a * a).sum().backward()
+>>> a.grad
+Tensor([2., 4., 6.])
+"""
+
+from __future__ import annotations
+
+from . import ops  # noqa: F401 - binds every op to Tensor
+from ._dtypes import (
+    bool_ as bool,  # noqa: A001 - PyTorch's name
+)
+from ._dtypes import (
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int32,
+    int64,
+    set_default_dtype,
+)
+from .checks import GradcheckError, gradcheck, gradgradcheck
+from .engine import (
+    detect_anomaly,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
+from .factories import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .function import Function, FunctionCtx
+from .ops import clone, eq, ge, gt, le, lt, ne
+from .ops.elementwise import (
+    abs,  # noqa: A004
+    add,
+    clamp,
+    cos,
+    div,
+    elu,
+    erf,
+    exp,
+    gelu,
+    leaky_relu,
+    log,
+    masked_fill,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,  # noqa: A004
+    relu,
+    sigmoid,
+    sign,
+    sin,
+    softplus,
+    sqrt,
+    sub,
+    tanh,
+    where,
+)
+from .ops.reductions import (
+    argmax,
+    argmin,
+    log_softmax,
+    logsumexp,
+    max,  # noqa: A004
+    mean,
+    min,  # noqa: A004
+    softmax,
+    std,
+    sum,  # noqa: A004
+    var,
+)
+from .ops.shape import (
+    broadcast_to,
+    cat,
+    expand,
+    flatten,
+    gather,
+    matmul,
+    permute,
+    reshape,
+    squeeze,
+    stack,
+    transpose,
+    unsqueeze,
+    view,
+)
+from .tensor import Tensor, is_tensor
+
+__version__ = "0.1.0"
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,84 @@
+"""Dtypes, the default floating dtype, and PyTorch's type-promotion rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+float16 = np.dtype(np.float16)
+int64 = np.dtype(np.int64)
+int32 = np.dtype(np.int32)
+bool_ = np.dtype(np.bool_)
+
+_default = [float32]
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the dtype that Python floats and float factories produce.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.set_default_dtype(autodiff.float64)
+    >>> autodiff.tensor([1.0]).dtype
+    dtype('float64')
+    >>> autodiff.set_default_dtype(autodiff.float32)
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype needs a floating dtype, got {dtype}")
+    _default[0] = dtype
+
+
+def get_default_dtype() -> np.dtype:
+    """Return the current default floating dtype (float32 unless changed).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.get_default_dtype()
+    dtype('float32')
+    """
+    return _default[0]
+
+
+def default_float() -> np.dtype:
+    return _default[0]
+
+
+# category ranks: bool < integer < floating
+_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def rank(dtype: np.dtype) -> int:
+    return _RANK.get(dtype.kind, 3)
+
+
+def is_floating(dtype: np.dtype) -> bool:
+    return dtype.kind == "f"
+
+
+def result_type(*operands) -> np.dtype:
+    """PyTorch promotion over (dtype, tier) pairs.
+
+    tier 2: tensors with dimensions, 1: 0-d tensors, 0: Python scalars.
+    A lower tier only matters when its category is higher than every
+    higher tier's; Python floats then give the default dtype.
+    """
+    best_rank = -1
+    best_tier = -1
+    dtypes: list[np.dtype] = []
+    for dtype, tier in operands:
+        r = rank(dtype)
+        if r > best_rank or (r == best_rank and tier > best_tier):
+            best_rank, best_tier = r, tier
+    # promote among operands of the winning category at the highest tier present for it
+    dtypes = [d for d, t in operands if rank(d) == best_rank and t == best_tier]
+    if best_tier == 0:
+        if best_rank == 2:
+            return default_float()
+        if best_rank == 1:
+            return int64
+        return bool_
+    return np.result_type(*dtypes)

@@ -1,0 +1,277 @@
+"""Tensor factories and the global random generator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _dtypes
+from .tensor import Tensor, _make, _to_array
+
+_rng = [np.random.default_rng()]
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator behind rand, randn, randint, init and dropout.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.manual_seed(0); a = autodiff.rand(2)
+    >>> autodiff.manual_seed(0); bool((a == autodiff.rand(2)).all())
+    True
+    """
+    _rng[0] = np.random.default_rng(seed)
+
+
+def generator() -> np.random.Generator:
+    """The global ``numpy.random.Generator`` (reseeded by ``manual_seed``)."""
+    return _rng[0]
+
+
+def _sizes(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or s < 0:
+            raise ValueError(f"sizes must be non-negative integers, got {tuple(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    if requires_grad:
+        return Tensor(arr, requires_grad=True)
+    return _make(arr, None)
+
+
+def _float(dtype):
+    return _dtypes.default_float() if dtype is None else np.dtype(dtype)
+
+
+def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Make a Tensor (always a new one, copying Tensor data).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([[1, 2], [3, 4]]).dtype
+    dtype('int64')
+    """
+    if isinstance(data, Tensor):
+        data = data.data.copy()
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory and dtype.
+
+    Examples
+    --------
+    >>> import autodiff, numpy as np
+    >>> autodiff.from_numpy(np.arange(3)).dtype
+    dtype('int64')
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy needs a numpy.ndarray, got {type(array).__name__}")
+    return _make(array, None)
+
+
+def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Tensor of zeros.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).shape
+    (2, 3)
+    """
+    return _finish(np.zeros(_sizes(size), dtype=_float(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Tensor of ones.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2)
+    Tensor([1., 1.])
+    """
+    return _finish(np.ones(_sizes(size), dtype=_float(dtype)), requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Tensor filled with ``fill_value``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.full((2,), 7.0)
+    Tensor([7., 7.])
+    """
+    size = (size,) if isinstance(size, int) else tuple(size)
+    if dtype is None:
+        dtype = _to_array(fill_value).dtype
+    return _finish(np.full(_sizes(size), fill_value, dtype=np.dtype(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uninitialised tensor (zeros here, for reproducibility).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.empty(3).shape
+    (3,)
+    """
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; ints give int64.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arange(3)
+    Tensor([0, 1, 2])
+    """
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
+        dtype = np.int64 if is_int else _dtypes.default_float()
+    return _finish(np.arange(start, end, step, dtype=np.dtype(dtype)), requires_grad)
+
+
+def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.linspace(0, 1, 3)
+    Tensor([0. , 0.5, 1. ])
+    """
+    return _finish(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Identity matrix.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.eye(2)
+    Tensor([[1., 0.],
+            [0., 1.]])
+    """
+    return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad)
+
+
+def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.rand(2, 2).shape
+    (2, 2)
+    """
+    dt = _float(dtype)
+    return _finish(_rng[0].random(_sizes(size)).astype(dt), requires_grad)
+
+
+def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.randn(3).dtype
+    dtype('float32')
+    """
+    dt = _float(dtype)
+    return _finish(_rng[0].standard_normal(_sizes(size)).astype(dt), requires_grad)
+
+
+def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
+    """Random integers in [low, high).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> int(autodiff.randint(0, 3, (5,)).max()) < 3
+    True
+    """
+    if high is None:
+        low, high = 0, low
+    size = (size,) if isinstance(size, int) else tuple(size)
+    dt = np.int64 if dtype is None else np.dtype(dtype)
+    return _finish(_rng[0].integers(low, high, size=size).astype(dt), requires_grad)
+
+
+def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Zeros with ``t``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros_like(autodiff.ones(2))
+    Tensor([0., 0.])
+    """
+    arr = np.asarray(t)
+    return _finish(np.zeros(arr.shape, dtype=dtype or arr.dtype), requires_grad)
+
+
+def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Ones with ``t``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones_like(autodiff.zeros(2))
+    Tensor([1., 1.])
+    """
+    arr = np.asarray(t)
+    return _finish(np.ones(arr.shape, dtype=dtype or arr.dtype), requires_grad)
+
+
+def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` with ``t``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.full_like(autodiff.zeros(2), 3.0)
+    Tensor([3., 3.])
+    """
+    arr = np.asarray(t)
+    return _finish(np.full(arr.shape, fill_value, dtype=dtype or arr.dtype), requires_grad)
+
+
+def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples with ``t``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.randn_like(autodiff.zeros(2, 2)).shape
+    (2, 2)
+    """
+    arr = np.asarray(t)
+    dt = np.dtype(dtype or arr.dtype)
+    return _finish(_rng[0].standard_normal(arr.shape).astype(dt), requires_grad)
+
+
+def rand_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Uniform [0, 1) samples with ``t``'s shape and dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.rand_like(autodiff.zeros(2)).shape
+    (2,)
+    """
+    arr = np.asarray(t)
+    dt = np.dtype(dtype or arr.dtype)
+    return _finish(_rng[0].random(arr.shape).astype(dt), requires_grad)

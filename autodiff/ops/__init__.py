@@ -1,0 +1,207 @@
+"""Every op, in one registry, bound to Tensor as methods and operators."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import engine
+from ..engine import Node, apply1
+from ..tensor import Tensor, _make
+from . import elementwise as E
+from . import inplace as I
+from . import reductions as Rd
+from . import shape as S
+from .registry import REGISTRY, Arg, Sample, register
+from .xp import NP, TS
+
+# ------------------------------------------------------------------- clone
+
+
+class CloneBackward(Node):
+    name = "clone"
+
+    @staticmethod
+    def forward(x, attrs):
+        return x.copy()
+
+    def vjp(self, g, xs, out, xp):
+        return (g,)
+
+
+def clone(x) -> Tensor:
+    """A copy of ``x`` that stays in the graph.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.ones(2, requires_grad=True)
+    >>> x.clone().requires_grad
+    True
+    """
+    return apply1(CloneBackward, x)
+
+
+register("clone", clone, lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))])
+
+
+# -------------------------------------------------------------- comparisons
+def _compare(ufunc, name):
+    def cmp(a, b):
+        ad = a.data if isinstance(a, Tensor) else a
+        bd = b.data if isinstance(b, Tensor) else b
+        try:
+            return _make(np.asarray(ufunc(ad, bd)), None)
+        except ValueError:
+            raise ValueError(
+                f"{name}: shapes {np.shape(ad)} and {np.shape(bd)} do not broadcast"
+            ) from None
+
+    cmp.__name__ = name
+    return cmp
+
+
+lt = _compare(np.less, "lt")
+le = _compare(np.less_equal, "le")
+gt = _compare(np.greater, "gt")
+ge = _compare(np.greater_equal, "ge")
+eq = _compare(np.equal, "eq")
+ne = _compare(np.not_equal, "ne")
+logical_and = _compare(np.logical_and, "logical_and")
+logical_or = _compare(np.logical_or, "logical_or")
+
+
+def _bool_only(op):
+    def f(a, b):
+        for t in (a, b):
+            if isinstance(t, Tensor) and t.data.dtype.kind not in "biu":
+                raise TypeError(f"{op}: needs bool or integer tensors, got dtype {t.data.dtype}")
+        return _compare(
+            {"and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor}[op], op
+        )(a, b)
+
+    return f
+
+
+# ------------------------------------------------------- tensor namespace
+def _fill_ts() -> None:
+    T = TS
+    T.exp = staticmethod(E.exp)
+    T.log = staticmethod(E.log)
+    T.sqrt = staticmethod(E.sqrt)
+    T.sin = staticmethod(E.sin)
+    T.cos = staticmethod(E.cos)
+    T.tanh = staticmethod(E.tanh)
+    T.sigmoid = staticmethod(E.sigmoid)
+    T.erf = staticmethod(E.erf)
+    T.abs = staticmethod(E.abs)
+    T.matmul = staticmethod(S.matmul)
+    # sign's derivative is 0 almost everywhere: a constant is exact here
+    T.sign = staticmethod(lambda x: _make(np.sign(x.data), None))
+    T.expand_dims = staticmethod(S.unsqueeze)
+    T.swapaxes = staticmethod(S.transpose)
+    T.transpose = staticmethod(lambda x, axes: S.permute(x, *axes))
+    T.where = staticmethod(E.where)
+    T.sum = staticmethod(lambda x, axis=None, keepdims=False: Rd.sum(x, axis, keepdims))
+    T.broadcast_to = staticmethod(S.broadcast_to)
+    T.reshape = staticmethod(lambda x, shape: S.reshape(x, tuple(shape)))
+    T.sum_to = staticmethod(S.sum_to)
+    T.getitem = staticmethod(S.getitem)
+    T.index_add = staticmethod(S.index_add)
+    T.take_along_axis = staticmethod(lambda x, index, axis: S.take_along(x, index, axis))
+    T.scatter_add_along = staticmethod(S.scatter_add_along)
+    T.zeros_like = staticmethod(lambda x: _make(np.zeros_like(x.data), None))
+    T.astype = staticmethod(lambda x, dtype: E.to(x, dtype))
+    T.logical_and = staticmethod(logical_and)
+    T.data = staticmethod(lambda x: x.data if isinstance(x, Tensor) else x)
+    T.concatenate = staticmethod(lambda xs, axis: S.cat(list(xs), axis))
+
+
+_fill_ts()
+engine.set_namespaces(NP, TS)
+
+
+# ------------------------------------------------------------ Tensor methods
+def _rev(fn):
+    return lambda self, other: fn(other, self)
+
+
+def _bind() -> None:
+    T = Tensor
+    T.__add__ = E.add
+    T.__radd__ = _rev(E.add)
+    T.__sub__ = E.sub
+    T.__rsub__ = _rev(E.sub)
+    T.__mul__ = E.mul
+    T.__rmul__ = _rev(E.mul)
+    T.__truediv__ = E.div
+    T.__rtruediv__ = _rev(E.div)
+    T.__pow__ = E.pow
+    T.__rpow__ = _rev(E.pow)
+    T.__matmul__ = S.matmul
+    T.__rmatmul__ = _rev(S.matmul)
+    T.__neg__ = E.neg
+    T.__pos__ = lambda self: self
+    T.__abs__ = E.abs
+    T.__lt__ = lt
+    T.__le__ = le
+    T.__gt__ = gt
+    T.__ge__ = ge
+    T.__eq__ = eq
+    T.__ne__ = ne
+    T.__and__ = _bool_only("and")
+    T.__or__ = _bool_only("or")
+    T.__xor__ = _bool_only("xor")
+    T.__invert__ = lambda self: _make(np.invert(self.data), None)
+    T.__getitem__ = S.getitem
+    T.__setitem__ = I.setitem
+    T.__iadd__ = I.add_
+    T.__isub__ = I.sub_
+    T.__imul__ = I.mul_
+    T.__itruediv__ = I.div_
+    for name in (
+        "add sub mul div pow neg exp log sqrt abs sin cos tanh sigmoid relu sign erf clamp "
+        "maximum minimum masked_fill to"
+    ).split():
+        setattr(T, name, getattr(E, name))
+    for name in "sum mean max min var std logsumexp softmax log_softmax argmax argmin".split():
+        setattr(T, name, getattr(Rd, name))
+    for name in (
+        "reshape view flatten transpose permute squeeze unsqueeze expand matmul gather"
+    ).split():
+        setattr(T, name, getattr(S, name))
+    for name in "add_ sub_ mul_ div_ zero_ fill_ copy_ clamp_".split():
+        setattr(T, name, getattr(I, name))
+    T.clone = clone
+    T.contiguous = lambda self: self
+    T.expand_as = lambda self, other: S.expand(self, other.shape)
+    T.reshape_as = lambda self, other: S.reshape(self, other.shape)
+    T.view_as = T.reshape_as
+    T.T = property(lambda self: S.permute(self, *reversed(range(self.data.ndim))))
+    T.mT = property(lambda self: S.transpose(self, -2, -1))
+    T.float = lambda self: E.to(self, np.float32)
+    T.double = lambda self: E.to(self, np.float64)
+    T.long = lambda self: E.to(self, np.int64)
+    T.int = lambda self: E.to(self, np.int32)
+    T.bool = lambda self: E.to(self, np.bool_)
+    T.type = lambda self, dtype: E.to(self, dtype)
+    T.any = lambda self, dim=None: _make(np.asarray(self.data.any(axis=dim)), None)
+    T.all = lambda self, dim=None: _make(np.asarray(self.data.all(axis=dim)), None)
+    T.eq = eq
+    T.ne = ne
+    T.lt = lt
+    T.le = le
+    T.gt = gt
+    T.ge = ge
+
+    def detach(self):
+        out = _make(self.data, None)
+        out._base = self._base if self._base is not None else self
+        return out
+
+    detach.__doc__ = Tensor.detach.__doc__
+    T.detach = detach
+
+
+_bind()
+
+__all__ = ["REGISTRY", "NP", "TS", "clone", "lt", "le", "gt", "ge", "eq", "ne"]

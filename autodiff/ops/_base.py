@@ -1,0 +1,140 @@
+"""Operand conversion and promotion shared by the op modules."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import _dtypes
+from ..engine import STATE, Node, apply1, apply2
+from ..tensor import Tensor, _make
+
+
+def as_tensor_arg(x, name: str = "argument") -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (numbers.Number, np.ndarray, np.generic, list, tuple)):
+        return Tensor(x)
+    raise TypeError(f"{name} must be a Tensor or a number, got {type(x).__name__}")
+
+
+def scalar_dtype(value, like: np.dtype) -> np.dtype:
+    """dtype a Python scalar takes next to a tensor of dtype ``like`` (PyTorch rules)."""
+    if isinstance(value, (bool, np.bool_)):
+        kind_rank = 0
+    elif isinstance(value, (numbers.Integral,)):
+        kind_rank = 1
+    elif isinstance(value, numbers.Real):
+        kind_rank = 2
+    else:
+        raise TypeError(f"unsupported scalar operand {value!r} of type {type(value).__name__}")
+    if kind_rank <= _dtypes.rank(like):
+        return like
+    return _dtypes.default_float() if kind_rank == 2 else np.dtype(np.int64)
+
+
+def _const(value, dtype) -> Tensor:
+    return _make(np.asarray(value, dtype=dtype), None)
+
+
+def operands(a, b, opname: str):
+    """Both operands as Tensors of one dtype, promoted as PyTorch does."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        da = a.data.dtype
+        db = b.data.dtype
+        if da == db:
+            return a, b
+        target = _dtypes.result_type((da, 2 if a.data.ndim else 1), (db, 2 if b.data.ndim else 1))
+        return cast(a, target), cast(b, target)
+    if ta:
+        if isinstance(b, np.ndarray):
+            return operands(a, Tensor(b), opname)
+        dt = scalar_dtype(b, a.data.dtype)
+        return cast(a, dt), _const(b, dt)
+    if tb:
+        if isinstance(a, np.ndarray):
+            return operands(Tensor(a), b, opname)
+        dt = scalar_dtype(a, b.data.dtype)
+        return _const(a, dt), cast(b, dt)
+    raise TypeError(f"{opname}: expected at least one Tensor operand")
+
+
+class ToBackward(Node):
+    name = "to"
+
+    @staticmethod
+    def forward(x, dtype):
+        return x.astype(dtype)
+
+    def vjp(self, g, xs, out, xp):
+        return (xp.astype(g, self.inputs[0].data.dtype),)
+
+
+def cast(x: Tensor, dtype) -> Tensor:
+    """``x`` converted to ``dtype`` (differentiable between float dtypes)."""
+    dtype = np.dtype(dtype)
+    if x.data.dtype == dtype:
+        return x
+    if x.requires_grad and dtype.kind != "f":
+        out = _make(x.data.astype(dtype), None)
+        return out
+    return apply1(ToBackward, x, dtype)
+
+
+def unary(cls, x, opname: str) -> Tensor:
+    if not isinstance(x, Tensor):
+        x = as_tensor_arg(x, opname)
+    return apply1(cls, x)
+
+
+def float_unary(cls, x, opname: str) -> Tensor:
+    """Unary op whose result is floating: integers are promoted to the default float."""
+    if not isinstance(x, Tensor):
+        x = as_tensor_arg(x, opname)
+    if x.data.dtype.kind != "f":
+        x = cast(x, _dtypes.default_float())
+    return apply1(cls, x)
+
+
+def binary(cls, a, b, opname: str) -> Tensor:
+    a, b = operands(a, b, opname)
+    return apply2(cls, a, b)
+
+
+def grad_enabled() -> bool:
+    return STATE.grad_enabled
+
+
+def check_broadcast(opname: str, *shapes) -> None:
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(
+            f"{opname}: shapes {' and '.join(str(tuple(s)) for s in shapes)} do not broadcast; "
+            "each dimension must match or be 1 (counting from the right)"
+        ) from None
+
+
+def normalize_dim(dim: int, ndim: int, opname: str) -> int:
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"{opname}: dim {dim} is out of range for a tensor with {ndim} dimensions "
+            f"(valid: {-n} to {n - 1})"
+        )
+    return dim % n
+
+
+def normalize_dims(dim, ndim: int, opname: str):
+    """None, an int or a tuple of ints -> None or a sorted tuple of non-negative axes."""
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        axes = tuple(sorted(normalize_dim(d, ndim, opname) for d in dim))
+        if len(set(axes)) != len(axes):
+            raise ValueError(f"{opname}: dim {tuple(dim)} repeats a dimension")
+        return axes
+    return (normalize_dim(int(dim), ndim, opname),)

@@ -1,0 +1,948 @@
+"""Elementwise ops: arithmetic, unary maths, activations, where/clamp, casts.
+
+Each op: a Node subclass (forward on ndarrays + VJP), a public function, and
+sample inputs for the registry's gradchecks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..engine import Node, apply, apply1, apply2
+from ..tensor import Tensor, _make
+from . import registry as R
+from ._base import (
+    ToBackward,
+    as_tensor_arg,
+    binary,
+    cast,
+    check_broadcast,
+    float_unary,
+    operands,
+    unary,
+)
+
+# ------------------------------------------------------------------ binary
+
+
+class AddBackward(Node):
+    name = "add"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a + b
+
+    def vjp(self, g, xs, out, xp):
+        return g, g
+
+
+class SubBackward(Node):
+    name = "sub"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a - b
+
+    def vjp(self, g, xs, out, xp):
+        return g, (-g if self.needs[1] else None)
+
+
+class MulBackward(Node):
+    name = "mul"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a * b
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        needs = self.needs
+        return (g * b if needs[0] else None), (g * a if needs[1] else None)
+
+
+class DivBackward(Node):
+    name = "div"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a / b
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        ga = g / b if self.needs[0] else None
+        gb = -g * a / (b * b) if self.needs[1] else None
+        return ga, gb
+
+
+class PowBackward(Node):
+    name = "pow"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a**b
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        ga = gb = None
+        if self.needs[0]:
+            ga = g * b * a ** (b - 1)
+        if self.needs[1]:
+            # d(a^b)/db = a^b log a; defined as 0 where a == 0 (as PyTorch)
+            safe = xp.where(a == 0, 1.0, a)
+            gb = xp.where(a == 0, 0.0, g * a**b * xp.log(safe))
+        return ga, gb
+
+
+class MaximumBackward(Node):
+    name = "maximum"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return np.maximum(a, b)
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        half = g * 0.5
+        ga = xp.where(a > b, g, xp.where(a == b, half, 0.0)) if self.needs[0] else None
+        gb = xp.where(b > a, g, xp.where(a == b, half, 0.0)) if self.needs[1] else None
+        return ga, gb
+
+
+class MinimumBackward(Node):
+    name = "minimum"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return np.minimum(a, b)
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        half = g * 0.5
+        ga = xp.where(a < b, g, xp.where(a == b, half, 0.0)) if self.needs[0] else None
+        gb = xp.where(b < a, g, xp.where(a == b, half, 0.0)) if self.needs[1] else None
+        return ga, gb
+
+
+def _binary_checked(cls, a, b, opname):
+    try:
+        return binary(cls, a, b, opname)
+    except ValueError:
+        sa = getattr(a, "shape", ())
+        sb = getattr(b, "shape", ())
+        check_broadcast(opname, sa, sb)
+        raise
+
+
+def add(a, b) -> Tensor:
+    """Elementwise ``a + b`` with broadcasting.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
+    Tensor([2., 3.])
+    """
+    return _binary_checked(AddBackward, a, b, "add")
+
+
+def sub(a, b) -> Tensor:
+    """Elementwise ``a - b`` with broadcasting.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
+    Tensor([0., 1.])
+    """
+    return _binary_checked(SubBackward, a, b, "sub")
+
+
+def mul(a, b) -> Tensor:
+    """Elementwise ``a * b`` with broadcasting.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.mul(autodiff.tensor([1.0, 2.0]), 3.0)
+    Tensor([3., 6.])
+    """
+    return _binary_checked(MulBackward, a, b, "mul")
+
+
+def div(a, b) -> Tensor:
+    """Elementwise true division ``a / b`` (integers give the default float).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.div(autodiff.tensor([1, 2]), 2)
+    Tensor([0.5, 1. ])
+    """
+    a, b = operands(a, b, "div")
+    if a.data.dtype.kind != "f":
+        from .._dtypes import default_float
+
+        a, b = cast(a, default_float()), cast(b, default_float())
+    try:
+        return apply2(DivBackward, a, b)
+    except ValueError:
+        check_broadcast("div", a.shape, b.shape)
+        raise
+
+
+def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Elementwise ``a ** b``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.pow(autodiff.tensor([2.0, 3.0]), 2)
+    Tensor([4., 9.])
+    """
+    return _binary_checked(PowBackward, a, b, "pow")
+
+
+def maximum(a, b) -> Tensor:
+    """Elementwise maximum; ties split the gradient evenly (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.maximum(autodiff.tensor([1.0, 5.0]), autodiff.tensor([3.0, 2.0]))
+    Tensor([3., 5.])
+    """
+    return _binary_checked(MaximumBackward, a, b, "maximum")
+
+
+def minimum(a, b) -> Tensor:
+    """Elementwise minimum; ties split the gradient evenly (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.minimum(autodiff.tensor([1.0, 5.0]), autodiff.tensor([3.0, 2.0]))
+    Tensor([1., 2.])
+    """
+    return _binary_checked(MinimumBackward, a, b, "minimum")
+
+
+def _pairs(low=None, high=None, b_low=None, b_high=None):
+    def make():
+        out = []
+        for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
+            a = R.randn(*sa, seed=k, low=low, high=high)
+            b = R.randn(*sb, seed=k + 100, low=b_low, high=b_high)
+            out.append(R.Sample((a, b)))
+        return out
+
+    return make
+
+
+def _scalar_samples(fn_low=None, fn_high=None):
+    def make():
+        return [
+            R.Sample(
+                (R.randn(2, 3, seed=1, low=fn_low, high=fn_high), 2.5), note="tensor op scalar"
+            ),
+            R.Sample((1.5, R.randn(3, seed=2, low=fn_low, high=fn_high)), note="scalar op tensor"),
+        ]
+
+    return make
+
+
+def _both(*makers):
+    return lambda: [s for m in makers for s in m()]
+
+
+R.register("add", add, _both(_pairs(), _scalar_samples()))
+R.register("sub", sub, _both(_pairs(), _scalar_samples()))
+R.register("mul", mul, _both(_pairs(), _scalar_samples()))
+R.register("div", div, _both(_pairs(b_low=0.5, b_high=2.0), _scalar_samples(0.5, 2.0)))
+R.register(
+    "pow",
+    pow,
+    lambda: [
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), R.randn(2, 3, seed=4, low=-1.5, high=1.5))),
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), R.randn(3, seed=9, low=0.5, high=2.0))),
+        R.Sample((R.randn(4, low=0.5, high=2.0), 3)),
+        R.Sample((R.randn(4, low=0.5, high=2.0), 0.5)),
+        R.Sample((R.randn(4, low=-2.0, high=2.0), 2)),
+        R.Sample((2.0, R.randn(4, low=-1.0, high=1.0))),
+    ],
+)
+
+
+def _distinct_pairs():
+    out = []
+    for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
+        a = R.randn(*sa, seed=k)
+        b = R.randn(*sb, seed=k + 100)
+        # keep the pair apart so finite differences do not cross a tie
+        bv = np.broadcast_to(b.value, np.broadcast_shapes(np.shape(a.value), np.shape(b.value)))
+        av = np.broadcast_to(a.value, bv.shape)
+        if np.min(np.abs(av - bv)) < 0.05:
+            b = R.Arg(b.value + 0.37)
+        out.append(R.Sample((a, b)))
+    return out
+
+
+R.register("maximum", maximum, _distinct_pairs)
+R.register("minimum", minimum, _distinct_pairs)
+
+
+# ------------------------------------------------------------------- unary
+
+
+class NegBackward(Node):
+    name = "neg"
+
+    @staticmethod
+    def forward(x, attrs):
+        return -x
+
+    def vjp(self, g, xs, out, xp):
+        return (-g,)
+
+
+class ExpBackward(Node):
+    name = "exp"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.exp(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g * out,)
+
+
+class LogBackward(Node):
+    name = "log"
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.log(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g / xs[0],)
+
+
+class SqrtBackward(Node):
+    name = "sqrt"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.sqrt(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g / (out * 2.0),)
+
+
+class AbsBackward(Node):
+    name = "abs"
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.abs(x)
+
+    def vjp(self, g, xs, out, xp):
+        # sign(0) = 0, so abs'(0) = 0 as in PyTorch
+        return (g * xp.sign(xs[0]),)
+
+
+class SinBackward(Node):
+    name = "sin"
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.sin(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g * xp.cos(xs[0]),)
+
+
+class CosBackward(Node):
+    name = "cos"
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.cos(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (-g * xp.sin(xs[0]),)
+
+
+class TanhBackward(Node):
+    name = "tanh"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.tanh(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g * (1.0 - out * out),)
+
+
+def _sigmoid_np(x):
+    # never exponentiate a large positive number
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+class SigmoidBackward(Node):
+    name = "sigmoid"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        return _sigmoid_np(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g * out * (1.0 - out),)
+
+
+class ReluBackward(Node):
+    name = "relu"
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.maximum(x, 0)
+
+    def vjp(self, g, xs, out, xp):
+        # relu'(0) = 0 (as PyTorch)
+        return (g * (xs[0] > 0),)
+
+
+class SignBackward(Node):
+    name = "sign"
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.sign(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g * 0.0,)
+
+
+# Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): NumPy has no erf
+_ERF_P = 0.3275911
+_ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+
+
+def erf_np(x: np.ndarray) -> np.ndarray:
+    ax = np.abs(x)
+    t = 1.0 / (1.0 + _ERF_P * ax)
+    a1, a2, a3, a4, a5 = _ERF_A
+    poly = ((((a5 * t + a4) * t + a3) * t + a2) * t + a1) * t
+    y = 1.0 - poly * np.exp(-ax * ax)
+    return (np.sign(x) * y).astype(x.dtype, copy=False)
+
+
+class ErfBackward(Node):
+    name = "erf"
+
+    @staticmethod
+    def forward(x, attrs):
+        return erf_np(x)
+
+    def vjp(self, g, xs, out, xp):
+        x = xs[0]
+        return (g * (2.0 / math.sqrt(math.pi)) * xp.exp(-(x * x)),)
+
+
+def neg(x) -> Tensor:
+    """Elementwise ``-x``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.neg(autodiff.tensor([1.0, -2.0]))
+    Tensor([-1.,  2.])
+    """
+    return unary(NegBackward, x, "neg")
+
+
+def exp(x) -> Tensor:
+    """Elementwise e**x.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.exp(autodiff.tensor([0.0]))
+    Tensor([1.])
+    """
+    return float_unary(ExpBackward, x, "exp")
+
+
+def log(x) -> Tensor:
+    """Elementwise natural logarithm.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.log(autodiff.tensor([1.0]))
+    Tensor([0.])
+    """
+    return float_unary(LogBackward, x, "log")
+
+
+def sqrt(x) -> Tensor:
+    """Elementwise square root.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sqrt(autodiff.tensor([4.0]))
+    Tensor([2.])
+    """
+    return float_unary(SqrtBackward, x, "sqrt")
+
+
+def abs(x) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Elementwise absolute value; its gradient at 0 is 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.abs(autodiff.tensor([-1.5, 2.0]))
+    Tensor([1.5, 2. ])
+    """
+    return unary(AbsBackward, x, "abs")
+
+
+def sin(x) -> Tensor:
+    """Elementwise sine.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sin(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return float_unary(SinBackward, x, "sin")
+
+
+def cos(x) -> Tensor:
+    """Elementwise cosine.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cos(autodiff.tensor([0.0]))
+    Tensor([1.])
+    """
+    return float_unary(CosBackward, x, "cos")
+
+
+def tanh(x) -> Tensor:
+    """Elementwise hyperbolic tangent.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tanh(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return float_unary(TanhBackward, x, "tanh")
+
+
+def sigmoid(x) -> Tensor:
+    """Elementwise logistic sigmoid, stable for large |x|.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sigmoid(autodiff.tensor([0.0, 1000.0, -1000.0]))
+    Tensor([0.5, 1. , 0. ])
+    """
+    return float_unary(SigmoidBackward, x, "sigmoid")
+
+
+def relu(x) -> Tensor:
+    """Elementwise max(x, 0); its gradient at 0 is 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.relu(autodiff.tensor([-1.0, 2.0]))
+    Tensor([0., 2.])
+    """
+    return unary(ReluBackward, x, "relu")
+
+
+def sign(x) -> Tensor:
+    """Elementwise sign (-1, 0 or 1); its gradient is zero.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sign(autodiff.tensor([-2.0, 0.0, 3.0]))
+    Tensor([-1.,  0.,  1.])
+    """
+    return unary(SignBackward, x, "sign")
+
+
+def erf(x) -> Tensor:
+    """Elementwise error function (rational approximation, |error| < 1.5e-7).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.erf(autodiff.tensor([1.0])).item(), 5)
+    0.8427
+    """
+    return float_unary(ErfBackward, x, "erf")
+
+
+def _un(low=-2.0, high=2.0, away=False):
+    def make():
+        if away:
+            return [R.Sample((R.away_from_zero(3, 4),)), R.Sample((R.away_from_zero(),))]
+        return [
+            R.Sample((R.randn(3, 4, low=low, high=high),)),
+            R.Sample((R.randn(low=low, high=high),), note="0-d"),
+        ]
+
+    return make
+
+
+R.register("neg", neg, _un())
+R.register("exp", exp, _un())
+R.register("log", log, _un(0.3, 3.0))
+R.register("sqrt", sqrt, _un(0.3, 3.0))
+R.register("abs", abs, _un(away=True))
+R.register("sin", sin, _un())
+R.register("cos", cos, _un())
+R.register("tanh", tanh, _un())
+R.register("sigmoid", sigmoid, _un(-4.0, 4.0))
+R.register("relu", relu, _un(away=True))
+R.register("sign", sign, _un(away=True))
+R.register("erf", erf, _un())
+
+
+# --------------------------------------------------------- parameterised unary
+
+
+class ClampBackward(Node):
+    name = "clamp"
+
+    @staticmethod
+    def forward(x, attrs):
+        lo, hi = attrs
+        return np.clip(x, lo, hi)
+
+    def vjp(self, g, xs, out, xp):
+        lo, hi = self.attrs
+        x = xs[0]
+        # the gradient passes at the bounds themselves (as PyTorch)
+        if lo is not None and hi is not None:
+            mask = xp.logical_and(x >= lo, x <= hi)
+        elif lo is not None:
+            mask = x >= lo
+        else:
+            mask = x <= hi
+        return (g * mask,)
+
+
+def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """Limit values to [min, max]; the gradient passes where min <= x <= max.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.clamp(autodiff.tensor([-2.0, 0.5, 3.0]), min=0.0, max=1.0)
+    Tensor([0. , 0.5, 1. ])
+    """
+    x = as_tensor_arg(x, "clamp")
+    if min is None and max is None:
+        raise ValueError("clamp: give at least one of min= and max=")
+    for nm, v in (("min", min), ("max", max)):
+        if v is not None and not isinstance(v, (int, float, np.number)):
+            raise TypeError(f"clamp: {nm} must be a number, got {type(v).__name__}")
+    return apply1(ClampBackward, x, (min, max))
+
+
+class LeakyReluBackward(Node):
+    name = "leaky_relu"
+
+    @staticmethod
+    def forward(x, slope):
+        return np.where(x > 0, x, x * slope)
+
+    def vjp(self, g, xs, out, xp):
+        return (xp.where(xs[0] > 0, g, g * self.attrs),)
+
+
+def leaky_relu(x, negative_slope: float = 0.01) -> Tensor:
+    """max(x, 0) + negative_slope * min(x, 0).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.leaky_relu(autodiff.tensor([-1.0, 2.0]), 0.1)
+    Tensor([-0.1,  2. ])
+    """
+    return apply1(LeakyReluBackward, as_tensor_arg(x, "leaky_relu"), float(negative_slope))
+
+
+class EluBackward(Node):
+    name = "elu"
+
+    @staticmethod
+    def forward(x, alpha):
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+    def vjp(self, g, xs, out, xp):
+        x = xs[0]
+        return (xp.where(x > 0, g, g * self.attrs * xp.exp(xp.where(x > 0, 0.0, x))),)
+
+
+def elu(x, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, alpha * (exp(x) - 1) elsewhere.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.elu(autodiff.tensor([0.0, 2.0]))
+    Tensor([0., 2.])
+    """
+    return apply1(EluBackward, as_tensor_arg(x, "elu"), float(alpha))
+
+
+class SoftplusBackward(Node):
+    name = "softplus"
+
+    @staticmethod
+    def forward(x, attrs):
+        beta, threshold = attrs
+        bx = beta * x
+        soft = np.logaddexp(0, bx) / beta
+        return np.where(bx > threshold, x, soft).astype(x.dtype, copy=False)
+
+    def vjp(self, g, xs, out, xp):
+        beta, threshold = self.attrs
+        x = xs[0]
+        bx = x * beta
+        s = xp.sigmoid(bx)
+        return (xp.where(bx > threshold, g, g * s),)
+
+
+def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, linear above ``threshold`` (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.softplus(autodiff.tensor([0.0])).item(), 4)
+    0.6931
+    """
+    return apply1(SoftplusBackward, as_tensor_arg(x, "softplus"), (float(beta), float(threshold)))
+
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+class GeluBackward(Node):
+    name = "gelu"
+
+    @staticmethod
+    def forward(x, approximate):
+        if approximate == "tanh":
+            return 0.5 * x * (1.0 + np.tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x**3)))
+        return 0.5 * x * (1.0 + erf_np(x * _INV_SQRT_2))
+
+    def vjp(self, g, xs, out, xp):
+        x = xs[0]
+        if self.attrs == "tanh":
+            inner = (x + x * x * x * 0.044715) * _SQRT_2_OVER_PI
+            t = xp.tanh(inner)
+            dinner = (1.0 + x * x * (3 * 0.044715)) * _SQRT_2_OVER_PI
+            return (g * (0.5 * (1.0 + t) + x * 0.5 * (1.0 - t * t) * dinner),)
+        cdf = (xp.erf(x * _INV_SQRT_2) + 1.0) * 0.5
+        pdf = xp.exp(x * x * -0.5) * _INV_SQRT_2PI
+        return (g * (cdf + x * pdf),)
+
+
+def gelu(x, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit, x * Phi(x) (``approximate="tanh"`` for the tanh form).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.gelu(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return apply1(GeluBackward, as_tensor_arg(x, "gelu"), approximate)
+
+
+R.register(
+    "clamp",
+    clamp,
+    lambda: [
+        R.Sample((R.Arg(np.array([-1.7, -0.3, 0.4, 1.3, 2.2])),), {"min": -1.0, "max": 1.0}),
+        R.Sample((R.Arg(np.array([-1.7, 0.4, 1.3])),), {"min": 0.0}),
+        R.Sample((R.Arg(np.array([-1.7, 0.4, 1.3])),), {"max": 0.0}),
+    ],
+)
+R.register(
+    "leaky_relu", leaky_relu, lambda: [R.Sample((R.away_from_zero(3, 4),), {"negative_slope": 0.1})]
+)
+R.register("elu", elu, lambda: [R.Sample((R.away_from_zero(3, 4),), {"alpha": 1.3})])
+R.register(
+    "softplus",
+    softplus,
+    lambda: [
+        R.Sample((R.randn(3, 4, low=-3, high=3),)),
+        R.Sample((R.randn(3, 4, low=-3, high=3),), {"beta": 2.0, "threshold": 3.0}),
+    ],
+)
+R.register(
+    "gelu",
+    gelu,
+    lambda: [
+        R.Sample((R.randn(3, 4, low=-3, high=3),)),
+        R.Sample((R.randn(3, 4, low=-3, high=3),), {"approximate": "tanh"}),
+    ],
+)
+
+
+# ----------------------------------------------------------- where and casts
+
+
+class WhereBackward(Node):
+    name = "where"
+
+    @staticmethod
+    def forward(a, b, cond):
+        return np.where(cond, a, b)
+
+    def vjp(self, g, xs, out, xp):
+        cond = self.attrs
+        ga = xp.where(cond, g, 0.0) if self.needs[0] else None
+        gb = xp.where(cond, 0.0, g) if self.needs[1] else None
+        return ga, gb
+
+
+def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+    """Elementwise choice: ``input`` where ``condition`` holds, else ``other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([-1.0, 2.0])
+    >>> autodiff.where(x > 0, x, 0.0)
+    Tensor([0., 2.])
+    """
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise TypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        a = as_tensor_arg(input, "where")
+        b = other
+    else:
+        a, b = input, other
+    a, b = operands(a, b, "where")
+    try:
+        out_shape = np.broadcast_shapes(cond.shape, a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"where: condition {cond.shape}, input {a.shape} and other {b.shape} do not "
+            "broadcast together"
+        ) from None
+    del out_shape
+    return apply(WhereBackward, (a, b), cond)
+
+
+def masked_fill(x, mask, value) -> Tensor:
+    """Copy of ``x`` with ``value`` where ``mask`` is True.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0, 2.0, 3.0])
+    >>> x.masked_fill(x > 1.5, 0.0)
+    Tensor([1., 0., 0.])
+    """
+    x = as_tensor_arg(x, "masked_fill")
+    if isinstance(value, Tensor):
+        value = cast(value, x.data.dtype) if value.data.dtype != x.data.dtype else value
+    else:
+        value = _make(np.asarray(value, dtype=x.data.dtype), None)
+    return where(mask, value, x)
+
+
+def _where_samples():
+    cond = np.array([[True, False, True], [False, False, True]])
+    return [
+        R.Sample((cond, R.randn(2, 3), R.randn(3, seed=3))),
+        R.Sample((cond[0], R.randn(2, 3), 0.5)),
+    ]
+
+
+R.register("where", where, _where_samples)
+R.register(
+    "masked_fill",
+    masked_fill,
+    lambda: [
+        R.Sample((R.randn(2, 3), np.array([[True, False, True], [False, False, True]]), -1.0))
+    ],
+)
+
+
+def to(x: Tensor, dtype) -> Tensor:
+    """``x`` converted to ``dtype``; differentiable between floating dtypes.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([1.0]).to(autodiff.float64).dtype
+    dtype('float64')
+    """
+    return cast(as_tensor_arg(x, "to"), dtype)
+
+
+R.register(
+    "to",
+    lambda x: to(to(x, np.float32), np.float64),
+    # float32 rounding needs a wide finite-difference step
+    lambda: [R.Sample((R.randn(3),), check={"eps": 1e-2, "atol": 1e-4})],
+)
+
+__all__ = [
+    "ToBackward",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "maximum",
+    "minimum",
+    "neg",
+    "exp",
+    "log",
+    "sqrt",
+    "abs",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "sign",
+    "erf",
+    "clamp",
+    "leaky_relu",
+    "elu",
+    "softplus",
+    "gelu",
+    "where",
+    "masked_fill",
+    "to",
+]

@@ -1,0 +1,248 @@
+"""In-place ops (``add_``, ``x[idx] = v``, ...) with version counters.
+
+While recording, an in-place op on a non-leaf is rewritten as its out-of-place
+form applied to a snapshot of the old value, and the tensor takes over the new
+node (as PyTorch rebases ``grad_fn``). Every in-place op bumps the version of
+the tensor's storage, so a backward that needs the old values raises instead
+of computing a wrong gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad
+from ..tensor import Tensor, _make
+from . import registry as R
+from ._base import as_tensor_arg, operands
+from .shape import _convert_index
+
+
+def _snapshot(t: Tensor) -> Tensor:
+    old = _make(t.data.copy(), t.grad_fn)
+    old.requires_grad = t.requires_grad
+    return old
+
+
+def inplace(t: Tensor, opname: str, out_of_place, other=None) -> Tensor:
+    """Apply ``out_of_place(t)`` and store the result into ``t`` itself."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{opname}: expected a Tensor")
+    other_rg = isinstance(other, Tensor) and other.requires_grad
+    if STATE.grad_enabled and t.requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            f"{opname}: a leaf tensor that requires grad cannot be changed in place while "
+            "gradients are recorded (it would invalidate its gradient); wrap the update in "
+            "`with autodiff.no_grad():` or use the out-of-place form"
+        )
+    recording = STATE.grad_enabled and (t.requires_grad or other_rg)
+    if recording and t._base is not None:
+        raise RuntimeError(
+            f"{opname}: changing a view (made by reshape, transpose, indexing, expand or detach) "
+            "in place while recording gradients is not supported; use the out-of-place form, "
+            "or .clone() the view first"
+        )
+    if not t.data.flags.writeable:
+        raise RuntimeError(
+            f"{opname}: this tensor's memory is read-only (it was made by expand/broadcast); "
+            ".clone() it first"
+        )
+    if recording:
+        res = out_of_place(_snapshot(t))
+    else:
+        with no_grad():
+            res = out_of_place(t)
+    if res.shape != t.shape:
+        raise RuntimeError(
+            f"{opname}: the result has shape {res.shape} but an in-place op must keep the "
+            f"tensor's shape {t.shape}"
+        )
+    mark_output_dirty(t)
+    if res.data.dtype != t.data.dtype and not np.can_cast(
+        res.data.dtype, t.data.dtype, "same_kind"
+    ):
+        raise TypeError(
+            f"{opname}: result dtype {res.data.dtype} cannot be stored in place into a tensor "
+            f"of dtype {t.data.dtype}"
+        )
+    np.copyto(t.data, res.data, casting="same_kind")
+    if recording:
+        t.grad_fn = res.grad_fn
+        t.requires_grad = True
+    return t
+
+
+class SetItemBackward(Node):
+    """``out = x.copy(); out[index] = v``."""
+
+    name = "setitem"
+
+    @staticmethod
+    def forward(x, v, index):
+        out = x.copy()
+        out[index] = v
+        return out
+
+    def vjp(self, g, xs, out, xp):
+        index = self.attrs
+        x = xs[0]
+        gx = gv = None
+        if self.needs[0]:
+            mask = np.zeros(x.shape, dtype=bool)
+            mask[index] = True
+            gx = xp.where(mask, 0.0, g)
+        if self.needs[1]:
+            gv = xp.getitem(g, index)
+        return gx, gv
+
+
+def setitem_outofplace(x, index, value) -> Tensor:
+    """``x`` with ``value`` written at ``index`` (out of place).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ops.inplace.setitem_outofplace(autodiff.zeros(3), 1, 5.0)
+    Tensor([0., 5., 0.])
+    """
+    x, v = operands(x, value, "setitem")
+    index = _convert_index(index)
+    try:
+        np.broadcast_to(v.data, x.data[index].shape)
+    except ValueError:
+        raise ValueError(
+            f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape "
+            f"{x.data[index].shape}"
+        ) from None
+    return apply2(SetItemBackward, x, v, index)
+
+
+def setitem(t: Tensor, index, value) -> None:
+    inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)
+
+
+R.register(
+    "setitem",
+    setitem_outofplace,
+    lambda: [
+        R.Sample((R.randn(4, 3), (slice(1, 3),), R.randn(3, seed=4))),
+        R.Sample((R.randn(5), np.array([0, 3]), R.randn(2, seed=5))),
+    ],
+)
+
+
+def add_(t, other, alpha=1) -> Tensor:
+    """In-place ``t += alpha * other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2).add_(2.0)
+    Tensor([3., 3.])
+    """
+    from .elementwise import add, mul
+
+    return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
+
+
+def sub_(t, other, alpha=1) -> Tensor:
+    """In-place ``t -= alpha * other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2).sub_(2.0)
+    Tensor([-1., -1.])
+    """
+    from .elementwise import mul, sub
+
+    return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
+
+
+def mul_(t, other) -> Tensor:
+    """In-place ``t *= other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2).mul_(3.0)
+    Tensor([3., 3.])
+    """
+    from .elementwise import mul
+
+    return inplace(t, "mul_", lambda x: mul(x, other), other)
+
+
+def div_(t, other) -> Tensor:
+    """In-place ``t /= other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2).div_(4.0)
+    Tensor([0.25, 0.25])
+    """
+    from .elementwise import div
+
+    return inplace(t, "div_", lambda x: div(x, other), other)
+
+
+def zero_(t) -> Tensor:
+    """Fill with zeros in place.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2).zero_()
+    Tensor([0., 0.])
+    """
+    return fill_(t, 0)
+
+
+def fill_(t, value) -> Tensor:
+    """Fill with ``value`` in place.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2).fill_(7.0)
+    Tensor([7., 7.])
+    """
+    from .elementwise import mul
+
+    if isinstance(value, Tensor):
+        return inplace(t, "fill_", lambda x: mul(x, 0.0) + value, value)
+    return inplace(t, "fill_", lambda x: _make(np.full_like(x.data, value), None))
+
+
+def copy_(t, src) -> Tensor:
+    """Copy ``src`` (broadcast to this shape) into this tensor in place.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2).copy_(autodiff.tensor([1.0, 2.0]))
+    Tensor([1., 2.])
+    """
+    src = as_tensor_arg(src, "copy_")
+    from .shape import expand
+
+    def replace(x):
+        s = expand(src, x.shape) if src.shape != x.shape else src
+        return s if s.data.dtype == x.data.dtype else s.to(x.data.dtype)
+
+    return inplace(t, "copy_", replace, src)
+
+
+def clamp_(t, min=None, max=None) -> Tensor:  # noqa: A002
+    """In-place ``clamp``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([-1.0, 2.0]).clamp_(min=0.0)
+    Tensor([0., 2.])
+    """
+    from .elementwise import clamp
+
+    return inplace(t, "clamp_", lambda x: clamp(x, min, max))

@@ -1,0 +1,474 @@
+"""Reductions: sum, mean, max/min, var/std, logsumexp, softmax, log_softmax, argmax."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import _dtypes
+from ..engine import Node, apply1
+from ..tensor import Tensor, _make
+from . import registry as R
+from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims
+
+
+def _expand_back(g, axes, keepdim, shape, xp):
+    """Broadcast a reduced gradient back to the input's shape."""
+    if axes is not None and not keepdim:
+        for ax in axes:
+            g = xp.expand_dims(g, ax)
+    elif axes is None and not keepdim:
+        g = xp.reshape(g, (1,) * len(shape))
+    return xp.broadcast_to(g, shape)
+
+
+class SumBackward(Node):
+    name = "sum"
+
+    @staticmethod
+    def forward(x, attrs):
+        axes, keepdim = attrs
+        return np.sum(x, axis=axes, keepdims=keepdim)
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim = self.attrs
+        return (_expand_back(g, axes, keepdim, xs[0].shape, xp),)
+
+
+class MeanBackward(Node):
+    name = "mean"
+
+    @staticmethod
+    def forward(x, attrs):
+        axes, keepdim = attrs
+        return np.mean(x, axis=axes, keepdims=keepdim)
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim = self.attrs
+        shape = xs[0].shape
+        n = int(np.prod([shape[a] for a in axes])) if axes is not None else int(np.prod(shape))
+        return (_expand_back(g * (1.0 / builtins.max(n, 1)), axes, keepdim, shape, xp),)
+
+
+def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Sum over ``dim`` (an int, a tuple, or None for all).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> x.sum(), x.sum(dim=0)
+    (Tensor(10.), Tensor([4., 6.]))
+    """
+    x = as_tensor_arg(x, "sum")
+    axes = normalize_dims(dim, x.data.ndim, "sum")
+    if x.data.dtype.kind == "b":
+        x = cast(x, np.int64)
+    return apply1(SumBackward, x, (axes, keepdim))
+
+
+def mean(x, dim=None, keepdim: bool = False) -> Tensor:
+    """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(dim=1)
+    Tensor([1.5, 3.5])
+    """
+    x = as_tensor_arg(x, "mean")
+    if x.data.dtype.kind != "f":
+        raise TypeError(
+            f"mean: needs a floating-point tensor, got dtype {x.data.dtype}; "
+            "convert it first, e.g. x.float().mean()"
+        )
+    axes = normalize_dims(dim, x.data.ndim, "mean")
+    return apply1(MeanBackward, x, (axes, keepdim))
+
+
+class MaxAllBackward(Node):
+    """max/min over all elements; ties share the gradient evenly (as PyTorch)."""
+
+    name = "max"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, is_min):
+        return np.asarray(x.min() if is_min else x.max())
+
+    def vjp(self, g, xs, out, xp):
+        x = xs[0]
+        mask = xp.data(x) == xp.data(out)
+        count = float(mask.sum())
+        return (xp.where(mask, xp.broadcast_to(g * (1.0 / count), x.shape), 0.0),)
+
+
+class MinAllBackward(MaxAllBackward):
+    name = "min"
+
+
+class MaxDimBackward(Node):
+    """max/min along one dim; the gradient goes to the returned index."""
+
+    name = "max"
+
+    @staticmethod
+    def forward(x, attrs):
+        axis, keepdim, index = attrs
+        return (
+            np.take_along_axis(x, index, axis)
+            if keepdim
+            else np.take_along_axis(x, index, axis).squeeze(axis)
+        )
+
+    def vjp(self, g, xs, out, xp):
+        axis, keepdim, index = self.attrs
+        shape = xs[0].shape
+        mask = np.zeros(shape, dtype=bool)
+        np.put_along_axis(mask, index, True, axis)
+        if not keepdim:
+            g = xp.expand_dims(g, axis)
+        return (xp.where(mask, xp.broadcast_to(g, shape), 0.0),)
+
+
+class MinDimBackward(MaxDimBackward):
+    name = "min"
+
+
+def _max_min(x, dim, keepdim, is_min: bool):
+    opname = "min" if is_min else "max"
+    x = as_tensor_arg(x, opname)
+    if x.data.size == 0:
+        raise RuntimeError(f"{opname}: the tensor is empty")
+    if dim is None:
+        return apply1(MinAllBackward if is_min else MaxAllBackward, x, is_min)
+    axis = normalize_dim(dim, x.data.ndim, opname)
+    data = x.data if x.data.ndim else x.data.reshape(1)
+    idx = (np.argmin if is_min else np.argmax)(data, axis=axis)
+    index = np.expand_dims(idx, axis)
+    if x.data.ndim == 0:
+        return x, _make(np.asarray(0, dtype=np.int64), None)
+    values = apply1(MinDimBackward if is_min else MaxDimBackward, x, (axis, keepdim, index))
+    indices = _make((index if keepdim else idx).astype(np.int64), None)
+    return MaxResult(values, indices)
+
+
+class MaxResult(tuple):
+    """``(values, indices)`` from max/min with ``dim``; also ``.values``/``.indices``."""
+
+    __slots__ = ()
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    @property
+    def values(self) -> Tensor:
+        return self[0]
+
+    @property
+    def indices(self) -> Tensor:
+        return self[1]
+
+
+def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
+    """Largest value, or ``(values, indices)`` along ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 5.0], [4.0, 2.0]])
+    >>> x.max()
+    Tensor(5.)
+    >>> x.max(dim=1).indices
+    Tensor([1, 0])
+    """
+    return _max_min(x, dim, keepdim, False)
+
+
+def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
+    """Smallest value, or ``(values, indices)`` along ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([[1.0, 5.0], [4.0, 2.0]]).min(dim=0).values
+    Tensor([1., 2.])
+    """
+    return _max_min(x, dim, keepdim, True)
+
+
+class VarBackward(Node):
+    name = "var"
+
+    @staticmethod
+    def forward(x, attrs):
+        axes, keepdim, correction = attrs
+        n = _count(x.shape, axes)
+        return np.var(x, axis=axes, keepdims=keepdim, ddof=0) * (
+            n / builtins.max(n - correction, 0)
+        )
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim, correction = self.attrs
+        x = xs[0]
+        n = _count(x.shape, axes)
+        centred = x - xp.sum(x, axes, True) * (1.0 / n)
+        g = _expand_back(g, axes, keepdim, x.shape, xp)
+        return (g * centred * (2.0 / builtins.max(n - correction, 0)),)
+
+
+def _count(shape, axes):
+    return int(np.prod([shape[a] for a in axes])) if axes is not None else int(np.prod(shape))
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return int(correction)
+    return 1 if unbiased in (None, True) else 0
+
+
+def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([1.0, 2.0, 3.0, 4.0]).var()
+    Tensor(1.6666666)
+    """
+    x = as_tensor_arg(x, "var")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"var: needs a floating-point tensor, got dtype {x.data.dtype}")
+    axes = normalize_dims(dim, x.data.ndim, "var")
+    return apply1(VarBackward, x, (axes, keepdim, _correction(unbiased, correction)))
+
+
+def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Standard deviation over ``dim`` (square root of ``var``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.tensor([1.0, 2.0, 3.0, 4.0]).std().item(), 4)
+    1.291
+    """
+    from .elementwise import sqrt
+
+    return sqrt(var(x, dim, unbiased, keepdim, correction=correction))
+
+
+class LogsumexpBackward(Node):
+    name = "logsumexp"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        axes, keepdim = attrs
+        m = np.max(x, axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        s = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
+        return s if keepdim else (s.reshape(()) if axes is None else np.squeeze(s, axes))
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim = self.attrs
+        x = xs[0]
+        shape = x.shape
+        out_b = _expand_back(out, axes, keepdim, shape, xp)
+        return (_expand_back(g, axes, keepdim, shape, xp) * xp.exp(x - out_b),)
+
+
+def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
+    """log(sum(exp(x))) over ``dim``, computed stably.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.logsumexp(autodiff.tensor([1000.0, 1000.0]), dim=0)
+    Tensor(1000.6931)
+    """
+    x = as_tensor_arg(x, "logsumexp")
+    if x.data.dtype.kind != "f":
+        x = cast(x, _dtypes.default_float())
+    axes = normalize_dims(dim, x.data.ndim, "logsumexp")
+    return apply1(LogsumexpBackward, x, (axes, keepdim))
+
+
+class SoftmaxBackward(Node):
+    name = "softmax"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, axis):
+        e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+        e /= np.sum(e, axis=axis, keepdims=True)
+        return e
+
+    def vjp(self, g, xs, out, xp):
+        axis = self.attrs
+        return (out * (g - xp.sum(g * out, axis, True)),)
+
+
+class LogSoftmaxBackward(Node):
+    name = "log_softmax"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, axis):
+        shifted = x - np.max(x, axis=axis, keepdims=True)
+        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+    def vjp(self, g, xs, out, xp):
+        axis = self.attrs
+        return (g - xp.exp(out) * xp.sum(g, axis, True),)
+
+
+def _softmax_dim(x, dim, opname):
+    if dim is None:
+        raise TypeError(f"{opname}: pass dim= (the dimension that sums to one), e.g. dim=-1")
+    return normalize_dim(dim, x.data.ndim, opname)
+
+
+def softmax(x, dim=None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.softmax(autodiff.tensor([0.0, 0.0]), dim=0)
+    Tensor([0.5, 0.5])
+    """
+    x = as_tensor_arg(x, "softmax")
+    if x.data.dtype.kind != "f":
+        x = cast(x, _dtypes.default_float())
+    axis = _softmax_dim(x, dim, "softmax")
+    if x.data.ndim == 0:
+        return apply1(SoftmaxBackward, x, None)
+    return apply1(SoftmaxBackward, x, axis)
+
+
+def log_softmax(x, dim=None) -> Tensor:
+    """x - logsumexp(x) along ``dim``, stable for any finite logits.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.log_softmax(autodiff.tensor([1000.0, 0.0]), dim=0)
+    Tensor([    0., -1000.])
+    """
+    x = as_tensor_arg(x, "log_softmax")
+    if x.data.dtype.kind != "f":
+        x = cast(x, _dtypes.default_float())
+    axis = _softmax_dim(x, dim, "log_softmax")
+    if x.data.ndim == 0:
+        return apply1(LogSoftmaxBackward, x, None)
+    return apply1(LogSoftmaxBackward, x, axis)
+
+
+def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
+    """Index of the largest value (flat when ``dim`` is None); not differentiable.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([[1.0, 5.0], [4.0, 2.0]]).argmax(dim=1)
+    Tensor([1, 0])
+    """
+    return _arg(x, dim, keepdim, np.argmax, "argmax")
+
+
+def argmin(x, dim=None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest value (flat when ``dim`` is None); not differentiable.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([3.0, 1.0, 2.0]).argmin()
+    Tensor(1)
+    """
+    return _arg(x, dim, keepdim, np.argmin, "argmin")
+
+
+def _arg(x, dim, keepdim, fn, opname):
+    x = as_tensor_arg(x, opname)
+    if dim is None:
+        out = np.asarray(fn(x.data))
+        if keepdim:
+            out = out.reshape((1,) * x.data.ndim)
+    else:
+        axis = normalize_dim(dim, x.data.ndim, opname)
+        out = fn(x.data, axis=axis)
+        if keepdim:
+            out = np.expand_dims(out, axis)
+    return _make(out.astype(np.int64), None)
+
+
+def _reduce_samples():
+    out = [R.Sample((R.randn(3, 4),))]
+    for dim in (0, 1, -1, (0, 1)):
+        for keepdim in (False, True):
+            out.append(R.Sample((R.randn(3, 4, seed=2),), {"dim": dim, "keepdim": keepdim}))
+    out.append(R.Sample((R.randn(2, 3, 4, seed=3),), {"dim": (0, 2)}))
+    out.append(R.Sample((R.randn(seed=4),), note="0-d"))
+    return out
+
+
+def _maxmin_samples():
+    out = [R.Sample((R.distinct(3, 4),))]
+    for dim in (0, 1, -1):
+        for keepdim in (False, True):
+            out.append(
+                R.Sample((R.distinct(3, 4, seed=dim + 7),), {"dim": dim, "keepdim": keepdim})
+            )
+    return out
+
+
+def _first(fn):
+    def wrapped(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        return r[0] if isinstance(r, tuple) else r
+
+    wrapped.__name__ = fn.__name__
+    return wrapped
+
+
+def _softmax_samples():
+    return [R.Sample((R.randn(3, 4),), {"dim": d}) for d in (0, 1, -1)] + [
+        R.Sample((R.randn(2, 3, 4),), {"dim": 1})
+    ]
+
+
+R.register("sum", sum, _reduce_samples)
+R.register("mean", mean, _reduce_samples)
+R.register("max", _first(max), _maxmin_samples)
+R.register("min", _first(min), _maxmin_samples)
+R.register(
+    "var",
+    var,
+    lambda: (
+        [R.Sample((R.randn(3, 4),))]
+        + [
+            R.Sample((R.randn(3, 4, seed=5),), {"dim": d, "keepdim": k})
+            for d in (0, 1, (0, 1))
+            for k in (False, True)
+        ]
+        + [R.Sample((R.randn(5, seed=6),), {"correction": 0})]
+    ),
+)
+R.register(
+    "std",
+    std,
+    lambda: [
+        R.Sample((R.randn(3, 4),)),
+        R.Sample((R.randn(3, 4, seed=8),), {"dim": 1, "keepdim": True}),
+    ],
+)
+R.register("logsumexp", logsumexp, _reduce_samples)
+R.register("softmax", softmax, _softmax_samples)
+R.register("log_softmax", log_softmax, _softmax_samples)
+R.register(
+    "argmax", argmax, lambda: [R.Sample((R.distinct(3, 4),), {"dim": 1})], differentiable=False
+)
+R.register(
+    "argmin", argmin, lambda: [R.Sample((R.distinct(3, 4),), {"dim": 0})], differentiable=False
+)

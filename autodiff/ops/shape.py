@@ -1,0 +1,712 @@
+"""Shape ops (views and copies), concatenation, indexing, gather, matmul."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import Node, apply, apply1, apply2
+from ..tensor import Tensor, _make
+from . import registry as R
+from ._base import as_tensor_arg, normalize_dim, operands
+
+
+def _view_of(out: Tensor, x: Tensor) -> Tensor:
+    """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
+    if out.data.base is not None or out.data is x.data:
+        out._base = x._base if x._base is not None else x
+    return out
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+class ReshapeBackward(Node):
+    name = "reshape"
+
+    @staticmethod
+    def forward(x, shape):
+        return x.reshape(shape)
+
+    def vjp(self, g, xs, out, xp):
+        return (xp.reshape(g, xs[0].shape),)
+
+
+def reshape(x, *shape) -> Tensor:
+    """Same data in a new shape (one dimension may be -1).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arange(6).reshape(2, 3).shape
+    (2, 3)
+    """
+    x = as_tensor_arg(x, "reshape")
+    shape = _shape_arg(shape)
+    try:
+        np.empty(x.data.shape, dtype=bool).reshape(shape)
+    except ValueError:
+        raise RuntimeError(
+            f"reshape: cannot reshape a tensor of shape {x.shape} ({x.data.size} elements) "
+            f"into {shape}"
+        ) from None
+    if shape == x.data.shape:
+        return x
+    return _view_of(apply1(ReshapeBackward, x, shape), x)
+
+
+def view(x, *shape) -> Tensor:
+    """Same as ``reshape`` (NumPy arrays need no contiguity check here).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arange(6).view(3, -1).shape
+    (3, 2)
+    """
+    return reshape(x, *shape)
+
+
+def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dimensions ``start_dim``..``end_dim`` into one.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3, 4).flatten(1).shape
+    (2, 12)
+    """
+    x = as_tensor_arg(x, "flatten")
+    if x.data.ndim == 0:
+        return reshape(x, 1)
+    s = normalize_dim(start_dim, x.data.ndim, "flatten")
+    e = normalize_dim(end_dim, x.data.ndim, "flatten")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    shape = x.shape[:s] + (int(np.prod(x.shape[s : e + 1])),) + x.shape[e + 1 :]
+    return reshape(x, shape)
+
+
+class PermuteBackward(Node):
+    name = "permute"
+
+    @staticmethod
+    def forward(x, axes):
+        return x.transpose(axes)
+
+    def vjp(self, g, xs, out, xp):
+        return (xp.transpose(g, tuple(np.argsort(self.attrs))),)
+
+
+def permute(x, *dims) -> Tensor:
+    """Reorder dimensions.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3, 4).permute(2, 0, 1).shape
+    (4, 2, 3)
+    """
+    x = as_tensor_arg(x, "permute")
+    dims = _shape_arg(dims)
+    if sorted(normalize_dim(d, x.data.ndim, "permute") for d in dims) != list(range(x.data.ndim)):
+        raise ValueError(
+            f"permute: dims {dims} must list each of the {x.data.ndim} dimensions exactly once"
+        )
+    axes = tuple(normalize_dim(d, x.data.ndim, "permute") for d in dims)
+    return _view_of(apply1(PermuteBackward, x, axes), x)
+
+
+def transpose(x, dim0: int, dim1: int) -> Tensor:
+    """Swap two dimensions.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).transpose(0, 1).shape
+    (3, 2)
+    """
+    x = as_tensor_arg(x, "transpose")
+    n = x.data.ndim
+    if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
+        return x
+    d0 = normalize_dim(dim0, n, "transpose")
+    d1 = normalize_dim(dim1, n, "transpose")
+    axes = list(range(n))
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return _view_of(apply1(PermuteBackward, x, tuple(axes)), x)
+
+
+def squeeze(x, dim=None) -> Tensor:
+    """Drop dimensions of size 1 (only ``dim``, if given; a no-op if it is not 1).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(1, 3, 1).squeeze().shape, autodiff.zeros(2, 3).squeeze(0).shape
+    ((3,), (2, 3))
+    """
+    x = as_tensor_arg(x, "squeeze")
+    if dim is None:
+        shape = tuple(s for s in x.shape if s != 1)
+    else:
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        axes = {normalize_dim(d, x.data.ndim, "squeeze") for d in dims}
+        shape = tuple(s for i, s in enumerate(x.shape) if not (i in axes and s == 1))
+    return reshape(x, shape)
+
+
+def unsqueeze(x, dim: int) -> Tensor:
+    """Insert a dimension of size 1 at ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(3).unsqueeze(0).shape
+    (1, 3)
+    """
+    x = as_tensor_arg(x, "unsqueeze")
+    d = normalize_dim(dim, x.data.ndim + 1, "unsqueeze")
+    shape = x.shape[:d] + (1,) + x.shape[d:]
+    return reshape(x, shape)
+
+
+class ExpandBackward(Node):
+    name = "expand"
+
+    @staticmethod
+    def forward(x, shape):
+        return np.broadcast_to(x, shape)
+
+    def vjp(self, g, xs, out, xp):
+        return (g,)  # the engine sums g back to the input's shape
+
+
+def expand(x, *sizes) -> Tensor:
+    """Broadcast to a larger shape without copying (-1 keeps a dimension).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(3, 1).expand(3, 4).shape
+    (3, 4)
+    """
+    x = as_tensor_arg(x, "expand")
+    sizes = _shape_arg(sizes)
+    lead = len(sizes) - x.data.ndim
+    if lead < 0:
+        raise ValueError(f"expand: {sizes} has fewer dimensions than the tensor's {x.shape}")
+    shape = tuple((x.shape[i - lead] if s == -1 else s) for i, s in enumerate(sizes))
+    try:
+        np.broadcast_shapes(x.shape, shape)
+        if np.broadcast_shapes(x.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"expand: cannot expand shape {x.shape} to {sizes}; only dimensions of size 1 can grow"
+        ) from None
+    if shape == x.data.shape:
+        return x
+    return _view_of(apply1(ExpandBackward, x, shape), x)
+
+
+def broadcast_to(x, shape) -> Tensor:
+    """Same as ``expand(shape)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.broadcast_to(autodiff.zeros(3), (2, 3)).shape
+    (2, 3)
+    """
+    return expand(x, tuple(shape))
+
+
+class SumToBackward(Node):
+    name = "sum_to"
+
+    @staticmethod
+    def forward(x, shape):
+        from ..engine import sum_to_shape
+
+        return np.ascontiguousarray(sum_to_shape(x, shape))
+
+    def vjp(self, g, xs, out, xp):
+        return (xp.broadcast_to(g, xs[0].shape),)
+
+
+def sum_to(x, shape) -> Tensor:
+    """Sum a broadcast tensor back down to ``shape`` (undoes broadcasting).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sum_to(autodiff.ones(2, 3), (1, 3))
+    Tensor([[2., 2., 2.]])
+    """
+    x = as_tensor_arg(x, "sum_to")
+    shape = tuple(shape)
+    if x.data.shape == shape:
+        return x
+    return apply1(SumToBackward, x, shape)
+
+
+class CatBackward(Node):
+    name = "cat"
+
+    @staticmethod
+    def forward(*arrays_and_attrs):
+        *arrays, (axis, _sizes) = arrays_and_attrs
+        return np.concatenate(arrays, axis=axis)
+
+    def vjp(self, g, xs, out, xp):
+        axis, sizes = self.attrs
+        grads = []
+        start = 0
+        for n in sizes:
+            idx = (slice(None),) * axis + (slice(start, start + n),)
+            grads.append(xp.getitem(g, idx))
+            start += n
+        return tuple(grads)
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along an existing dimension.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cat([autodiff.zeros(2, 3), autodiff.ones(1, 3)]).shape
+    (3, 3)
+    """
+    tensors = _tensor_list(tensors, "cat")
+    ref = tensors[0]
+    axis = normalize_dim(dim, ref.data.ndim, "cat")
+    for i, t in enumerate(tensors):
+        if t.data.ndim != ref.data.ndim or any(
+            a != b for k, (a, b) in enumerate(zip(t.shape, ref.shape)) if k != axis
+        ):
+            raise ValueError(
+                f"cat: tensors[{i}] has shape {t.shape} but tensors[0] has {ref.shape}; all "
+                f"dimensions except dim {dim} must match"
+            )
+    return apply(CatBackward, tuple(tensors), (axis, tuple(t.shape[axis] for t in tensors)))
+
+
+class StackBackward(Node):
+    name = "stack"
+
+    @staticmethod
+    def forward(*arrays_and_attrs):
+        *arrays, axis = arrays_and_attrs
+        return np.stack(arrays, axis=axis)
+
+    def vjp(self, g, xs, out, xp):
+        axis = self.attrs
+        return tuple(xp.getitem(g, (slice(None),) * axis + (i,)) for i in range(len(xs)))
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join same-shaped tensors along a new dimension.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.stack([autodiff.zeros(3), autodiff.ones(3)], dim=1).shape
+    (3, 2)
+    """
+    tensors = _tensor_list(tensors, "stack")
+    ref = tensors[0]
+    for i, t in enumerate(tensors):
+        if t.shape != ref.shape:
+            raise ValueError(
+                f"stack: tensors[{i}] has shape {t.shape} but tensors[0] has {ref.shape}; "
+                "stack needs equal shapes"
+            )
+    axis = normalize_dim(dim, ref.data.ndim + 1, "stack")
+    return apply(StackBackward, tuple(tensors), axis)
+
+
+def _tensor_list(tensors, opname):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{opname}: expected a list or tuple of tensors")
+    if not tensors:
+        raise ValueError(f"{opname}: expected a non-empty list of tensors")
+    ts = [as_tensor_arg(t, opname) for t in tensors]
+    dtype = ts[0].data.dtype
+    if any(t.data.dtype != dtype for t in ts):
+        from .._dtypes import result_type
+        from ._base import cast
+
+        target = result_type(*[(t.data.dtype, 2) for t in ts])
+        ts = [cast(t, target) for t in ts]
+    return ts
+
+
+# ----------------------------------------------------------------- indexing
+def _convert_index(index):
+    """Tensors and lists in an index become ndarrays (advanced indexing)."""
+    if isinstance(index, tuple):
+        return tuple(_convert_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_basic(index) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
+
+
+class GetItemBackward(Node):
+    name = "getitem"
+
+    @staticmethod
+    def forward(x, index):
+        return x[index]
+
+    def vjp(self, g, xs, out, xp):
+        return (xp.index_add(g, self.attrs, xs[0].shape),)
+
+
+def getitem(x, index) -> Tensor:
+    """``x[index]``: basic and advanced indexing; repeated indices add up in the gradient.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> x[[0, 0, 2]].sum().backward()
+    >>> x.grad
+    Tensor([2., 0., 1.])
+    """
+    index = _convert_index(index)
+    try:
+        x.data[index]
+    except IndexError as err:
+        raise IndexError(
+            f"index {index!r} is invalid for a tensor of shape {x.shape}: {err}"
+        ) from None
+    out = apply1(GetItemBackward, x, index)
+    if _is_basic(index):
+        _view_of(out, x)
+    return out
+
+
+class IndexAddBackward(Node):
+    """zeros(shape) with g scatter-added at index: the adjoint of getitem."""
+
+    name = "index_add"
+
+    @staticmethod
+    def forward(g, attrs):
+        index, shape = attrs
+        from .xp import NP
+
+        return NP.index_add(g, index, shape)
+
+    def vjp(self, gg, xs, out, xp):
+        return (xp.getitem(gg, self.attrs[0]),)
+
+
+def index_add(g, index, shape) -> Tensor:
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeats add up).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.index_add(autodiff.ones(3), [0, 0, 2], (3,))
+    Tensor([2., 0., 1.])
+    """
+    g = as_tensor_arg(g, "index_add")
+    return apply1(IndexAddBackward, g, (_convert_index(index), tuple(shape)))
+
+
+class GatherBackward(Node):
+    name = "gather"
+
+    @staticmethod
+    def forward(x, attrs):
+        axis, index = attrs
+        return np.take_along_axis(_crop(x, index.shape, axis), index, axis)
+
+    def vjp(self, g, xs, out, xp):
+        axis, index = self.attrs
+        return (xp.scatter_add_along(g, index, axis, xs[0].shape),)
+
+
+def _crop(x, shape, axis):
+    # PyTorch's gather lets the index be smaller than the input off ``axis``
+    sl = tuple(slice(0, n) if i != axis else slice(None) for i, n in enumerate(shape))
+    return x[sl]
+
+
+def gather(x, dim: int, index) -> Tensor:
+    """Values along ``dim`` at ``index``: out[i][j] = x[i][index[i][j]] for dim=1.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> x.gather(1, autodiff.tensor([[1], [0]]))
+    Tensor([[2.],
+            [3.]])
+    """
+    x = as_tensor_arg(x, "gather")
+    idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"gather: index must be an integer tensor, got dtype {idx.dtype}")
+    if idx.ndim != x.data.ndim:
+        raise ValueError(
+            f"gather: index has {idx.ndim} dimensions but the input has {x.data.ndim}; "
+            "they must have the same number"
+        )
+    axis = normalize_dim(dim, x.data.ndim, "gather")
+    for d in range(idx.ndim):
+        if d != axis and idx.shape[d] > x.shape[d]:
+            raise ValueError(
+                f"gather: index shape {idx.shape} is larger than input shape {x.shape} in "
+                f"dimension {d}"
+            )
+    if idx.size and (idx.min() < -x.shape[axis] or idx.max() >= x.shape[axis]):
+        raise IndexError(
+            f"gather: index values must be in [0, {x.shape[axis]}) for dim {dim} of size "
+            f"{x.shape[axis]}"
+        )
+    return apply1(GatherBackward, x, (axis, idx))
+
+
+class ScatterAddAlongBackward(Node):
+    """zeros(shape) with g added along ``axis`` at index: the adjoint of gather."""
+
+    name = "scatter_add"
+
+    @staticmethod
+    def forward(g, attrs):
+        index, axis, shape = attrs
+        from .xp import NP
+
+        return NP.scatter_add_along(g, index, axis, shape)
+
+    def vjp(self, gg, xs, out, xp):
+        index, axis, shape = self.attrs
+        return (xp.take_along_axis(gg, index, axis),)
+
+
+def scatter_add_along(g, index, axis, shape) -> Tensor:
+    """Zeros of ``shape`` with ``g`` added along ``axis`` at ``index`` (gather's adjoint).
+
+    Examples
+    --------
+    >>> import autodiff, numpy as np
+    >>> autodiff.scatter_add_along(autodiff.ones(2, 1), np.array([[1], [1]]), 1, (2, 2))
+    Tensor([[0., 1.],
+            [0., 1.]])
+    """
+    g = as_tensor_arg(g, "scatter_add")
+    return apply1(ScatterAddAlongBackward, g, (np.asarray(index), axis, tuple(shape)))
+
+
+class TakeAlongBackward(Node):
+    name = "take_along"
+
+    @staticmethod
+    def forward(x, attrs):
+        index, axis = attrs
+        return np.take_along_axis(_crop(x, index.shape, axis), index, axis)
+
+    def vjp(self, g, xs, out, xp):
+        index, axis = self.attrs
+        return (xp.scatter_add_along(g, index, axis, xs[0].shape),)
+
+
+# ------------------------------------------------------------------- matmul
+class MatmulBackward(Node):
+    name = "matmul"
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a @ b
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        na, nb = a.ndim, b.ndim
+        ga = gb = None
+        if na == 1 and nb == 1:
+            return (g * b if self.needs[0] else None), (g * a if self.needs[1] else None)
+        if na == 1:  # (k,) @ (..., k, n) -> (..., n)
+            g2 = xp.expand_dims(g, -2)
+            if self.needs[0]:
+                ga = xp.matmul(g2, xp.swapaxes(b, -1, -2))  # (..., 1, k)
+                ga = xp.reshape(xp.sum_to(ga, (1, a.shape[0])), a.shape)
+            if self.needs[1]:
+                gb = xp.matmul(xp.reshape(a, (a.shape[0], 1)), g2)
+            return ga, gb
+        if nb == 1:  # (..., m, k) @ (k,) -> (..., m)
+            g2 = xp.expand_dims(g, -1)
+            if self.needs[0]:
+                ga = xp.matmul(g2, xp.reshape(b, (1, b.shape[0])))
+            if self.needs[1]:
+                gb = xp.matmul(xp.swapaxes(a, -1, -2), g2)  # (..., k, 1)
+                gb = xp.reshape(xp.sum_to(gb, (b.shape[0], 1)), b.shape)
+            return ga, gb
+        if self.needs[0]:
+            ga = xp.matmul(g, xp.swapaxes(b, -1, -2))
+        if self.needs[1]:
+            gb = xp.matmul(xp.swapaxes(a, -1, -2), g)
+        return ga, gb
+
+
+def matmul(a, b) -> Tensor:
+    """Matrix product with NumPy's rules (1-D operands, batched and broadcast).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> (autodiff.ones(2, 3) @ autodiff.ones(3, 4)).shape
+    (2, 4)
+    """
+    a, b = operands(a, b, "matmul")
+    if a.data.ndim == 0 or b.data.ndim == 0:
+        raise ValueError(
+            f"matmul: both operands need at least one dimension, got shapes {a.shape} and "
+            f"{b.shape}; use * for scalars"
+        )
+    ka = a.shape[-1]
+    kb = b.shape[0] if b.data.ndim == 1 else b.shape[-2]
+    if ka != kb:
+        raise ValueError(
+            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({ka} != {kb}: the "
+            "last dimension of the first must equal the "
+            + ("first" if b.data.ndim == 1 else "second-to-last")
+            + " of the second)"
+        )
+    try:
+        return apply2(MatmulBackward, a, b)
+    except ValueError:
+        raise ValueError(
+            f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast"
+        ) from None
+
+
+# ---------------------------------------------------------------- registry
+def _idx_samples():
+    return [
+        R.Sample((R.randn(5), [0, 0, 2]), note="repeated indices"),
+        R.Sample((R.randn(4, 3), (slice(1, 3), 0)), note="basic"),
+        R.Sample(
+            (R.randn(4, 3), (np.array([0, 2, 0]), np.array([1, 1, 1]))), note="advanced repeated"
+        ),
+        R.Sample((R.randn(4, 3), np.array([True, False, True, True])), note="bool mask"),
+        R.Sample((R.randn(2, 3, 4), (Ellipsis, 1)), note="ellipsis"),
+        R.Sample((R.randn(2, 3), (None, 1)), note="new axis"),
+    ]
+
+
+R.register(
+    "reshape",
+    reshape,
+    lambda: [R.Sample((R.randn(2, 6), 3, 4)), R.Sample((R.randn(2, 6), (-1,)))],
+)
+R.register("view", view, lambda: [R.Sample((R.randn(2, 6), 4, -1))])
+R.register(
+    "flatten",
+    flatten,
+    lambda: [R.Sample((R.randn(2, 3, 4),)), R.Sample((R.randn(2, 3, 4),), {"start_dim": 1})],
+)
+R.register("permute", permute, lambda: [R.Sample((R.randn(2, 3, 4), 2, 0, 1))])
+R.register(
+    "transpose",
+    transpose,
+    lambda: [R.Sample((R.randn(2, 3), 0, 1)), R.Sample((R.randn(2, 3, 4), -1, 0))],
+)
+R.register(
+    "squeeze",
+    squeeze,
+    lambda: [
+        R.Sample((R.randn(1, 3, 1),)),
+        R.Sample((R.randn(1, 3, 1),), {"dim": 2}),
+        R.Sample((R.randn(2, 3),), {"dim": 0}),
+    ],
+)
+R.register(
+    "unsqueeze", unsqueeze, lambda: [R.Sample((R.randn(2, 3), 1)), R.Sample((R.randn(2, 3), -1))]
+)
+R.register(
+    "expand", expand, lambda: [R.Sample((R.randn(3, 1), 2, 3, 4)), R.Sample((R.randn(1, 4), -1, 4))]
+)
+R.register("broadcast_to", broadcast_to, lambda: [R.Sample((R.randn(3), (2, 3)))])
+R.register(
+    "sum_to",
+    sum_to,
+    lambda: [R.Sample((R.randn(2, 3, 4), (3, 1))), R.Sample((R.randn(2, 3), (1, 3)))],
+)
+R.register(
+    "cat",
+    lambda *ts, dim=0: cat(list(ts), dim),
+    lambda: [
+        R.Sample((R.randn(2, 3), R.randn(1, 3, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(2, 2, seed=2)), {"dim": 1}),
+    ],
+)
+R.register(
+    "stack",
+    lambda *ts, dim=0: stack(list(ts), dim),
+    lambda: [
+        R.Sample((R.randn(2, 3), R.randn(2, 3, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(2, 3, seed=2)), {"dim": 2}),
+    ],
+)
+R.register("getitem", getitem, _idx_samples)
+R.register(
+    "index_add",
+    index_add,
+    lambda: [
+        R.Sample((R.randn(3), [0, 0, 2], (4,))),
+        R.Sample((R.randn(2, 3), (slice(0, 2),), (4, 3))),
+    ],
+)
+R.register(
+    "gather",
+    gather,
+    lambda: [
+        R.Sample((R.randn(3, 4), 1, np.array([[0, 0], [1, 3], [2, 2]]))),
+        R.Sample((R.randn(3, 4), 0, np.array([[0, 2, 2, 1], [0, 0, 1, 1]]))),
+        R.Sample((R.randn(3, 4), 1, np.array([[1], [0]]))),
+    ],
+)
+R.register(
+    "scatter_add",
+    scatter_add_along,
+    lambda: [R.Sample((R.randn(3, 2), np.array([[0, 0], [1, 3], [2, 2]]), 1, (3, 4)))],
+)
+R.register(
+    "matmul",
+    matmul,
+    lambda: [
+        R.Sample((R.randn(2, 3), R.randn(3, 4, seed=1))),
+        R.Sample((R.randn(3), R.randn(3, seed=1))),
+        R.Sample((R.randn(3), R.randn(2, 3, 4, seed=1))),
+        R.Sample((R.randn(2, 5, 3), R.randn(3, seed=1))),
+        R.Sample((R.randn(2, 1, 2, 3), R.randn(4, 3, 2, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(5, 3, 4, seed=1))),
+    ],
+)
+
+
+def take_along(x, index, axis) -> Tensor:
+    x = as_tensor_arg(x, "take_along")
+    return apply1(TakeAlongBackward, x, (np.asarray(index), axis))
+
+
+R.register(
+    "take_along",
+    take_along,
+    lambda: [R.Sample((R.randn(3, 4), np.array([[0, 0], [1, 3], [2, 2]]), 1))],
+)
+
+_ = _make  # re-exported for ops built on this module

@@ -1,0 +1,112 @@
+"""Two array namespaces with one vocabulary, so a VJP is written once.
+
+``NP`` works on ndarrays (first-order backward: no recording, no Tensor
+overhead). ``TS`` works on Tensors through autodiff's own recorded ops (for
+``create_graph=True``, so gradients of gradients work for every op).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import sum_to_shape
+
+
+class NP:
+    """ndarray namespace."""
+
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sqrt = staticmethod(np.sqrt)
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    tanh = staticmethod(np.tanh)
+    sign = staticmethod(np.sign)
+    abs = staticmethod(np.abs)
+    matmul = staticmethod(np.matmul)
+    expand_dims = staticmethod(np.expand_dims)
+    swapaxes = staticmethod(np.swapaxes)
+    transpose = staticmethod(np.transpose)
+    logical_and = staticmethod(np.logical_and)
+
+    @staticmethod
+    def sigmoid(x):
+        from .elementwise import _sigmoid_np
+
+        return _sigmoid_np(x)
+
+    @staticmethod
+    def erf(x):
+        from .elementwise import erf_np
+
+        return erf_np(x)
+
+    @staticmethod
+    def where(cond, a, b):
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def sum(x, axis=None, keepdims=False):
+        return x.sum(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def broadcast_to(x, shape):
+        return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def reshape(x, shape):
+        return x.reshape(shape)
+
+    sum_to = staticmethod(sum_to_shape)
+
+    @staticmethod
+    def getitem(x, index):
+        return x[index]
+
+    @staticmethod
+    def index_add(g, index, shape):
+        """zeros(shape) with g scatter-added at ``index`` (repeats add up)."""
+        out = np.zeros(shape, dtype=g.dtype)
+        np.add.at(out, index, g)
+        return out
+
+    @staticmethod
+    def take_along_axis(x, index, axis):
+        return np.take_along_axis(x, index, axis)
+
+    @staticmethod
+    def scatter_add_along(g, index, axis, shape):
+        out = np.zeros(shape, dtype=g.dtype)
+        idx = list(np.indices(index.shape, sparse=True))
+        idx[axis] = index
+        np.add.at(out, tuple(idx), g)
+        return out
+
+    @staticmethod
+    def zeros_like(x):
+        return np.zeros_like(x)
+
+    @staticmethod
+    def astype(x, dtype):
+        return x.astype(dtype, copy=False)
+
+    @staticmethod
+    def const(x, like):
+        """A non-differentiable array operand (masks, index-derived values)."""
+        return x
+
+    @staticmethod
+    def data(x):
+        return x
+
+    @staticmethod
+    def pad(x, pad_width):
+        return np.pad(x, pad_width)
+
+    @staticmethod
+    def concatenate(xs, axis):
+        return np.concatenate(xs, axis)
+
+
+class TS:
+    """Tensor namespace: filled in by ``autodiff.ops`` once every op exists."""

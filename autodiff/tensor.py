@@ -1,0 +1,408 @@
+"""The Tensor: an ndarray, whether it requires grad, and the node that made it.
+
+Operators and most methods are attached by the op modules (``autodiff.ops``)
+when the package is imported, so that every op is declared in one place.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import _dtypes
+
+
+def _to_array(data: Any, dtype=None) -> np.ndarray:
+    """Convert user data to an ndarray with autodiff's default dtypes."""
+    if isinstance(data, Tensor):
+        arr = data.data
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+    if isinstance(data, np.ndarray):
+        return data if dtype is None else data.astype(dtype, copy=False)
+    if isinstance(data, np.generic):
+        arr = np.asarray(data)
+        return arr if dtype is None else arr.astype(dtype)
+    if dtype is not None:
+        return np.array(_unwrap_nested(data), dtype=dtype)
+    arr = np.array(_unwrap_nested(data))
+    if arr.dtype.kind == "f":
+        arr = arr.astype(_dtypes.default_float(), copy=False)
+    elif arr.dtype.kind in "iu":
+        arr = arr.astype(np.int64, copy=False)
+    elif arr.dtype.kind not in "b":
+        raise TypeError(
+            f"cannot make a Tensor from {type(data).__name__} (NumPy dtype {arr.dtype}); "
+            "pass numbers, nested lists of numbers, or a numeric NumPy array"
+        )
+    return arr
+
+
+def _unwrap_nested(data: Any) -> Any:
+    # nested lists may hold 0-d Tensors (e.g. [t.sum(), t.mean()])
+    if isinstance(data, (list, tuple)):
+        return [_unwrap_nested(d) for d in data]
+    if isinstance(data, Tensor):
+        return data.data
+    return data
+
+
+class Tensor:
+    """An n-dimensional array that records the operations applied to it.
+
+    Parameters
+    ----------
+    data : scalar, nested list, numpy.ndarray or Tensor
+        Python floats become the default dtype (float32), Python ints int64;
+        NumPy arrays keep their dtype.
+    requires_grad : bool
+        Record operations on this tensor so that ``backward`` reaches it.
+    dtype : numpy dtype, optional
+        Convert the data to this dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.Tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    Tensor([2., 4.])
+    """
+
+    __slots__ = (
+        "data",
+        "requires_grad",
+        "grad_fn",
+        "grad",
+        "_base",
+        "_version",
+        "_hooks",
+        "name",
+        "__weakref__",
+    )
+    __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
+        arr = _to_array(data, None if dtype is None else np.dtype(dtype))
+        if requires_grad and arr.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, got dtype {arr.dtype}; "
+                "create it with dtype=autodiff.float32 (or float64)"
+            )
+        self.data = arr
+        self.requires_grad = bool(requires_grad)
+        self.grad_fn = None
+        self.grad = None
+        self._base = None
+        self._version = 0
+        self._hooks = None
+        self.name = None
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def size_(self) -> int:
+        return self.data.size
+
+    def size(self, dim: int | None = None):
+        """Shape as a tuple, or the length of one dimension.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).size(1)
+        3
+        """
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self) -> int:
+        """Number of elements.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).numel()
+        6
+        """
+        return self.data.size
+
+    def dim(self) -> int:
+        """Number of dimensions (same as ``ndim``)."""
+        return self.data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared, not copied).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.tensor([1.0, 2.0]).numpy()
+        array([1., 2.], dtype=float32)
+        """
+        return self.data
+
+    def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.tensor([3.5]).item()
+        3.5
+        """
+        if self.data.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with exactly one element, this one has shape {self.shape}"
+            )
+        return self.data.item()
+
+    def tolist(self):
+        """The values as (nested) Python lists.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.tensor([[1, 2]]).tolist()
+        [[1, 2]]
+        """
+        return self.data.tolist()
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None:
+            return self.data
+        return self.data.astype(dtype)
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of one element can be used as an index")
+        return int(self.data)
+
+    __hash__ = object.__hash__
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = ""
+        if self.data.dtype not in (_dtypes.default_float(), np.dtype(np.int64), np.dtype(bool)):
+            extra += f", dtype={self.data.dtype}"
+        if self.grad_fn is not None:
+            extra += f", grad_fn=<{type(self.grad_fn).__name__}>"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    # --------------------------------------------------------------- autograd
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place on a leaf; returns self.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2).requires_grad_().requires_grad
+        True
+        """
+        if not self.is_leaf and not requires_grad:
+            raise RuntimeError(
+                "requires_grad_(False) on a non-leaf tensor; use .detach() to get a tensor "
+                "outside the graph"
+            )
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, cut from the graph.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> x = autodiff.ones(2, requires_grad=True)
+        >>> (x * 2).detach().requires_grad
+        False
+        """
+        return _make(self.data, None)
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place; returns self."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed.
+
+        The hook may return a new gradient (a Tensor) to use instead.
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> x = autodiff.ones(2, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> x.sum().backward()
+        >>> x.grad
+        Tensor([10., 10.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            hooks = self.grad_fn.hook_list()
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> x = autodiff.ones(2, requires_grad=True)
+        >>> y = x * 3
+        >>> y.retain_grad()
+        >>> y.sum().backward()
+        >>> y.grad
+        Tensor([1., 1.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+        if self.grad_fn is None:
+            return
+        node = self.grad_fn
+        hooks = node.hook_list()
+        if any(isinstance(h, _RetainGrad) for h in hooks):
+            return
+        hooks.append(_RetainGrad(self))
+
+    def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False):
+        """Accumulate d(self)/d(leaf), weighted by ``grad``, into every leaf's ``.grad``.
+
+        Parameters
+        ----------
+        grad : array-like or Tensor, optional
+            The vector in the vector-Jacobian product; must match ``self.shape``.
+            Needed unless ``self`` has a single element.
+        retain_graph : bool, optional
+            Keep the graph's saved values so backward can run through it again.
+        create_graph : bool
+            Record the backward pass, so gradients can themselves be differentiated.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> a = autodiff.tensor([1.0, 2.0], requires_grad=True)
+        >>> (a * a).backward(grad=[1.0, 0.5])
+        >>> a.grad
+        Tensor([2., 2.])
+        """
+        from .engine import backward
+
+        backward(self, grad, retain_graph, create_graph)
+
+
+class _HookHandle:
+    __slots__ = ("hooks", "hook")
+
+    def __init__(self, hooks, hook):
+        self.hooks, self.hook = hooks, hook
+
+    def remove(self) -> None:
+        if self.hook in self.hooks:
+            self.hooks.remove(self.hook)
+
+
+class _RetainGrad:
+    """Hook that stores a non-leaf's gradient on it (weakly: no cycle)."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, tensor: Tensor) -> None:
+        import weakref
+
+        self.ref = weakref.ref(tensor)
+
+    def __call__(self, g: Tensor):
+        t = self.ref()
+        if t is not None:
+            if t.grad is None:
+                t.grad = _make(g.data.copy(), None) if g.grad_fn is None else g
+            else:
+                t.grad = _make(t.grad.data + g.data, None)
+        return None
+
+
+_new = object.__new__
+
+
+def _make(data: np.ndarray, grad_fn) -> Tensor:
+    """Fast internal constructor: ``data`` must already be an ndarray."""
+    t = _new(Tensor)
+    t.data = data
+    t.requires_grad = grad_fn is not None
+    t.grad_fn = grad_fn
+    t.grad = None
+    t._base = None
+    t._version = 0
+    t._hooks = None
+    t.name = None
+    return t
+
+
+def is_tensor(obj: Any) -> bool:
+    """True if ``obj`` is an autodiff Tensor.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.is_tensor(autodiff.zeros(1)), autodiff.is_tensor(1.0)
+    (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+Number = numbers.Number
