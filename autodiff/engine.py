@@ -262,6 +262,28 @@ def _user_stack() -> list:
     return [f for f in frames if not os.path.abspath(f.filename).startswith(pkg)]
 
 
+def record_module_call(module, inputs, output) -> None:
+    """Remember that ``module`` turned ``inputs`` into ``output`` (for graph drawing).
+
+    Stored on the output's node as ``node.calls``: a list of ``(module, stops)``
+    where ``stops`` holds, for each tensor input, its node (or the tensor itself
+    for a leaf). The nodes between the output and the stops are the module's.
+    Costs one attribute store per Module call and nothing per op.
+    """
+    if not isinstance(output, Tensor):
+        return
+    node = output.grad_fn
+    if node is None:
+        return
+    stops = tuple(
+        (t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)
+    )
+    try:
+        node.calls.append((module, stops))
+    except AttributeError:  # first call recorded on this node
+        node.calls = [(module, stops)]
+
+
 # ------------------------------------------------------------ array namespace
 # VJPs receive ``xp``: NP on ndarrays, or TS (set by autodiff.ops) on Tensors.
 NP = None
