@@ -22,7 +22,7 @@ import traceback
 
 import numpy as np
 
-from .tensor import Tensor, _make
+from .tensor import Tensor, _make, _root
 
 
 class _State:
@@ -168,7 +168,20 @@ class Node:
     returns one gradient per input (or None where ``self.needs`` is False).
     """
 
-    __slots__ = ("inputs", "needs", "attrs", "out", "clock", "hooks", "tb", "calls", "__weakref__")
+    __slots__ = (
+        "inputs",
+        "needs",
+        "attrs",
+        "out",
+        "clock",
+        "hooks",
+        "tb",
+        "calls",
+        "_epoch",
+        "_deps",
+        "_g",
+        "__weakref__",
+    )
     name = "op"
     uses_out = False
 
@@ -182,7 +195,9 @@ class Node:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
+        # PyTorch-style: <MulBackward>, <LogSoftmaxBackward>, <CubeBackward>
+        camel = "".join(p[:1].upper() + p[1:] for p in self.name.split("_"))
+        return f"<{camel}Backward>"
 
     @property
     def next_functions(self) -> tuple:
@@ -196,10 +211,17 @@ class Node:
         return tuple(out)
 
 
-class _Released(tuple):
-    """A node's inputs after backward freed them: leaves and upstream nodes only."""
+class _Released:
+    """Stands in for ``node.out`` once backward has freed the node's saved values.
 
-    __slots__ = ()
+    From then on ``node.inputs`` holds leaf Tensors and upstream Nodes only.
+    """
+
+    def __repr__(self) -> str:
+        return "<released>"
+
+
+_RELEASED = _Released()
 
 
 def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
@@ -211,16 +233,14 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     node.out = out if cls.uses_out else None
     node.clock = STATE.clock
     node.hooks = None
-    node.tb = _user_stack() if STATE.anomaly else None
+    node._epoch = None
+    if STATE.anomaly:
+        node.tb = _user_stack()
     t = _new(Tensor)
     t.data = out
     t.requires_grad = True
     t.grad_fn = node
     t.grad = None
-    t._base = None
-    t._version = 0
-    t._hooks = None
-    t.name = None
     return t
 
 
@@ -438,34 +458,46 @@ def run_backward(roots, seeds, retain_graph, create_graph, capture):
 
 
 def _run(roots, seeds, retain_graph, create_graph, capture, xp):
-    grads: dict = {}  # node or leaf tensor -> gradient so far
-    deps: dict = {}  # node -> consumers not yet run
+    # Per-node bookkeeping lives in node slots (cheaper than dicts keyed by node):
+    # _epoch marks nodes seen by this pass, _deps counts consumers still to run,
+    # _g holds the gradient accumulated so far.
+    epoch = object()
+    leaf_grads: dict = {}  # leaf tensor -> gradient
     ready = []
+    stack = []
     for t, s in zip(roots, seeds):
-        key = t.grad_fn if t.grad_fn is not None else t
-        grads[key] = grads[key] + s if key in grads else s
+        node = t.grad_fn
+        if node is None:
+            leaf_grads[t] = leaf_grads[t] + s if t in leaf_grads else s
+            continue
+        if node._epoch is not epoch:
+            node._epoch = epoch
+            node._deps = 0
+            node._g = s
+            stack.append(node)
+        else:
+            node._g = node._g + s
     # count consumers, iteratively (graphs may be millions of nodes deep)
-    stack = [t.grad_fn for t in roots if t.grad_fn is not None]
-    seen = set(stack)
+    order = list(stack)
     while stack:
         node = stack.pop()
         inputs = node.inputs
-        if type(inputs) is _Released:
+        if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
         for t in inputs:
             fn = t.grad_fn
             if fn is not None:
-                if fn in deps:
-                    deps[fn] += 1
+                if fn._epoch is epoch:
+                    fn._deps += 1
                 else:
-                    deps[fn] = 1
-                if fn not in seen:
-                    seen.add(fn)
+                    fn._epoch = epoch
+                    fn._deps = 1
+                    fn._g = None
                     stack.append(fn)
-    for node in seen:
-        if node not in deps:
+    for node in order:
+        if node._deps == 0:
             ready.append(node)
-    del seen
+    del order
 
     capture_nodes = None
     found = None
@@ -477,11 +509,13 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 capture_nodes.setdefault(t.grad_fn, []).append(i)
     anomaly = STATE.anomaly
     clock_now = STATE.clock
-    leaf_grads: dict = {}
+    pop = ready.pop
+    push = ready.append
 
     while ready:
-        node = ready.pop()
-        g = grads.pop(node)
+        node = pop()
+        g = node._g
+        node._g = None
         if node.hooks:
             g = _run_hooks(node.hooks, g, create_graph)
         if capture_nodes is not None and node in capture_nodes:
@@ -491,23 +525,16 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node.clock < clock_now:
             _check_versions(node)
         if create_graph:
-            xs = inputs
-            out = _recompute(node) if node.uses_out else None
+            in_grads = node.vjp(g, inputs, _recompute(node) if node.uses_out else None, xp)
         else:
-            xs = [t.data for t in inputs]
-            out = node.out
-        in_grads = node.vjp(g, xs, out, xp)
+            in_grads = node.vjp(g, [t.data for t in inputs], node.out, xp)
         if anomaly:
             _check_anomaly(node, in_grads)
-        needs = node.needs
-        for i, t in enumerate(inputs):
-            if not needs[i]:
-                continue
-            gi = in_grads[i]
-            if gi is None:
+        for t, gi, need in zip(inputs, in_grads, node.needs):
+            if gi is None or not need:
                 continue
             if gi.shape != t.data.shape:
-                gi = _unbroadcast(gi, t.data.shape, node, i, create_graph)
+                gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)
             fn = t.grad_fn
             if fn is None:
                 if t in leaf_grads:
@@ -515,44 +542,42 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 else:
                     leaf_grads[t] = gi
                 continue
-            if fn in grads:
-                grads[fn] = grads[fn] + gi
-            else:
-                grads[fn] = gi
-            n = deps[fn] - 1
-            deps[fn] = n
+            prev = fn._g
+            fn._g = gi if prev is None else prev + gi
+            n = fn._deps - 1
+            fn._deps = n
             if n == 0:
-                ready.append(fn)
+                push(fn)
         if not retain_graph:
-            node.inputs = _Released([t if t.grad_fn is None else t.grad_fn for t in inputs])
-            node.out = None
-    # seeds given directly for leaves
-    for key, g in grads.items():
-        if isinstance(key, Tensor):
-            leaf_grads[key] = leaf_grads[key] + g if key in leaf_grads else g
+            # free what backward saved; keep the structure (leaves and upstream nodes)
+            node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
+            node.out = _RELEASED
 
     if capture is not None:
         for i, t in enumerate(capture):
             if t.grad_fn is None and t in leaf_grads:
                 g = leaf_grads[t]
-                if t._hooks:
-                    g = _run_hooks(t._hooks, g, create_graph)
+                hooks = getattr(t, "_hooks", None)
+                if hooks:
+                    g = _run_hooks(hooks, g, create_graph)
                 found[i] = g
         return found
     seen_arrays = {id(s) for s in (seeds if not create_graph else ())}
     for t, g in leaf_grads.items():
-        if t._hooks:
-            g = _run_hooks(t._hooks, g, create_graph)
+        hooks = getattr(t, "_hooks", None)
+        if hooks:
+            g = _run_hooks(hooks, g, create_graph)
         _accumulate_leaf(t, g, create_graph, seen_arrays)
     return None
 
 
-def _unbroadcast(gi, shape, node, i, create_graph):
+def _unbroadcast(gi, shape, node, t, create_graph):
     try:
         if create_graph:
             return TS.sum_to(gi, shape)
         return sum_to_shape(gi, shape)
     except ValueError:
+        i = next(k for k, x in enumerate(node.inputs) if x is t)
         raise RuntimeError(
             f"backward of '{node.name}' returned a gradient of shape {tuple(gi.shape)} for "
             f"input {i} of shape {shape}; the shapes do not broadcast"
@@ -597,8 +622,8 @@ def _run_hooks(hooks, g, create_graph):
 
 def _check_versions(node) -> None:
     for t in node.inputs:
-        root = t._base if t._base is not None else t
-        if root._version > node.clock:
+        root = _root(t)
+        if getattr(root, "_version", 0) > node.clock:
             raise RuntimeError(
                 f"a tensor of shape {t.shape} needed by the backward of '{node.name}' was "
                 "modified by an in-place operation after it was used; use the out-of-place "
@@ -625,8 +650,9 @@ def _check_anomaly(node, in_grads) -> None:
         if arr.dtype.kind == "f" and not np.isfinite(arr).all():
             kind = "NaN" if np.isnan(arr).any() else "Inf"
             where = ""
-            if node.tb:
-                f = node.tb[-1]
+            tb = getattr(node, "tb", None)
+            if tb:
+                f = tb[-1]
                 where = (
                     f"\nthe op was created at {f.filename}:{f.lineno}, in {f.name}\n    {f.line}"
                 )
@@ -641,7 +667,7 @@ def _check_anomaly(node, in_grads) -> None:
 def mark_output_dirty(t: Tensor) -> None:
     """Called by in-place ops before they change ``t``: VJPs that saved it must fail."""
     STATE.clock += 1
-    root = t._base if t._base is not None else t
+    root = _root(t)
     root._version = STATE.clock
     fn = root.grad_fn
     if fn is not None and fn.uses_out:

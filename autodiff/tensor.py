@@ -78,9 +78,12 @@ class Tensor:
         "_base",
         "_version",
         "_hooks",
-        "name",
+        "_name",
         "__weakref__",
     )
+    # _base (the tensor whose memory a view shares), _version (last in-place
+    # change), _hooks and _name stay unset until needed: every op result skips
+    # those stores. Read them with getattr(t, "_base", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
@@ -94,12 +97,17 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self.grad = None
-        self._base = None
-        self._version = 0
-        self._hooks = None
-        self.name = None
 
     # ------------------------------------------------------------------ basics
+    @property
+    def name(self) -> str | None:
+        """A label for graph pictures (None unless set)."""
+        return getattr(self, "_name", None)
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._name = value
+
     @property
     def shape(self) -> tuple:
         return self.data.shape
@@ -225,7 +233,7 @@ class Tensor:
         if self.data.dtype not in (_dtypes.default_float(), np.dtype(np.int64), np.dtype(bool)):
             extra += f", dtype={self.data.dtype}"
         if self.grad_fn is not None:
-            extra += f", grad_fn=<{type(self.grad_fn).__name__}>"
+            extra += f", grad_fn={self.grad_fn!r}"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"Tensor({body}{extra})"
@@ -288,9 +296,9 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that does not require grad")
         if self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = []
-            hooks = self._hooks
+            hooks = getattr(self, "_hooks", None)
+            if hooks is None:
+                hooks = self._hooks = []
         else:
             hooks = self.grad_fn.hook_list()
         hooks.append(hook)
@@ -386,10 +394,6 @@ def _make(data: np.ndarray, grad_fn) -> Tensor:
     t.requires_grad = grad_fn is not None
     t.grad_fn = grad_fn
     t.grad = None
-    t._base = None
-    t._version = 0
-    t._hooks = None
-    t.name = None
     return t
 
 
@@ -406,3 +410,9 @@ def is_tensor(obj: Any) -> bool:
 
 
 Number = numbers.Number
+
+
+def _root(t: Tensor) -> Tensor:
+    """The tensor owning the memory ``t`` views (``t`` itself if not a view)."""
+    base = getattr(t, "_base", None)
+    return t if base is None else base

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import engine
 from ..engine import Node, apply1
-from ..tensor import Tensor, _make
+from ..tensor import Tensor, _make, _root
 from . import elementwise as E
 from . import inplace as I
 from . import reductions as Rd
@@ -195,7 +195,7 @@ def _bind() -> None:
 
     def detach(self):
         out = _make(self.data, None)
-        out._base = self._base if self._base is not None else self
+        out._base = _root(self)
         return out
 
     detach.__doc__ = Tensor.detach.__doc__

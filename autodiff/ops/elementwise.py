@@ -125,6 +125,102 @@ class MinimumBackward(Node):
         return ga, gb
 
 
+# Tensor-with-Python-number forms: no constant Tensor, no promotion work. A
+# Python int/float next to a float tensor keeps the tensor's dtype (NumPy
+# treats Python scalars as weak, as PyTorch does).
+_PYNUM = (float, int)
+
+
+class AddScalarBackward(Node):
+    name = "add"
+
+    @staticmethod
+    def forward(x, s):
+        return x + s
+
+    def vjp(self, g, xs, out, xp):
+        return (g,)
+
+
+class MulScalarBackward(Node):
+    name = "mul"
+
+    @staticmethod
+    def forward(x, s):
+        return x * s
+
+    def vjp(self, g, xs, out, xp):
+        return (g * self.attrs,)
+
+
+class RSubScalarBackward(Node):
+    name = "rsub"
+
+    @staticmethod
+    def forward(x, s):
+        return s - x
+
+    def vjp(self, g, xs, out, xp):
+        return (-g,)
+
+
+class DivScalarBackward(Node):
+    name = "div"
+
+    @staticmethod
+    def forward(x, s):
+        return x / s
+
+    def vjp(self, g, xs, out, xp):
+        return (g / self.attrs,)
+
+
+class RDivScalarBackward(Node):
+    name = "rdiv"
+
+    @staticmethod
+    def forward(x, s):
+        return s / x
+
+    def vjp(self, g, xs, out, xp):
+        x = xs[0]
+        return (g * (-self.attrs) / (x * x),)
+
+
+class PowScalarBackward(Node):
+    name = "pow"
+
+    @staticmethod
+    def forward(x, s):
+        return x**s
+
+    def vjp(self, g, xs, out, xp):
+        s = self.attrs
+        x = xs[0]
+        if s == 2:
+            return (g * 2.0 * x,)
+        if s == 0:
+            return (g * 0.0,)
+        return (g * s * x ** (s - 1),)
+
+
+class RPowScalarBackward(Node):
+    name = "rpow"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, s):
+        return s**x
+
+    def vjp(self, g, xs, out, xp):
+        return (g * out * math.log(self.attrs),)
+
+
+def _scalar_fast(x, s) -> bool:
+    """True for (float Tensor, Python int/float): the scalar-op fast path."""
+    return type(s) in _PYNUM and isinstance(x, Tensor) and x.data.dtype.kind == "f"
+
+
 def _binary_checked(cls, a, b, opname):
     try:
         return binary(cls, a, b, opname)
@@ -144,6 +240,10 @@ def add(a, b) -> Tensor:
     >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([2., 3.])
     """
+    if _scalar_fast(a, b):
+        return apply1(AddScalarBackward, a, b)
+    if _scalar_fast(b, a):
+        return apply1(AddScalarBackward, b, a)
     return _binary_checked(AddBackward, a, b, "add")
 
 
@@ -156,6 +256,10 @@ def sub(a, b) -> Tensor:
     >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([0., 1.])
     """
+    if _scalar_fast(a, b):
+        return apply1(AddScalarBackward, a, -b)
+    if _scalar_fast(b, a):
+        return apply1(RSubScalarBackward, b, a)
     return _binary_checked(SubBackward, a, b, "sub")
 
 
@@ -168,6 +272,10 @@ def mul(a, b) -> Tensor:
     >>> autodiff.mul(autodiff.tensor([1.0, 2.0]), 3.0)
     Tensor([3., 6.])
     """
+    if _scalar_fast(a, b):
+        return apply1(MulScalarBackward, a, b)
+    if _scalar_fast(b, a):
+        return apply1(MulScalarBackward, b, a)
     return _binary_checked(MulBackward, a, b, "mul")
 
 
@@ -180,6 +288,10 @@ def div(a, b) -> Tensor:
     >>> autodiff.div(autodiff.tensor([1, 2]), 2)
     Tensor([0.5, 1. ])
     """
+    if _scalar_fast(a, b):
+        return apply1(DivScalarBackward, a, b)
+    if _scalar_fast(b, a):
+        return apply1(RDivScalarBackward, b, a)
     a, b = operands(a, b, "div")
     if a.data.dtype.kind != "f":
         from .._dtypes import default_float
@@ -201,6 +313,10 @@ def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
     >>> autodiff.pow(autodiff.tensor([2.0, 3.0]), 2)
     Tensor([4., 9.])
     """
+    if _scalar_fast(a, b):
+        return apply1(PowScalarBackward, a, b)
+    if _scalar_fast(b, a) and a > 0:
+        return apply1(RPowScalarBackward, b, a)
     return _binary_checked(PowBackward, a, b, "pow")
 
 
@@ -289,6 +405,31 @@ def _distinct_pairs():
 
 
 R.register("maximum", maximum, _distinct_pairs)
+
+
+def _scalar_op_samples(low=-2.0, high=2.0):
+    return lambda: [
+        R.Sample((R.randn(2, 3, seed=11, low=low, high=high), 1.7)),
+        R.Sample((-0.6, R.randn(3, seed=12, low=low, high=high))),
+        R.Sample((R.randn(3, seed=13, low=low, high=high), 2)),
+    ]
+
+
+# the scalar fast paths are separate nodes: check them on their own
+R.register("add_scalar", add, _scalar_op_samples())
+R.register("sub_scalar", sub, _scalar_op_samples())
+R.register("mul_scalar", mul, _scalar_op_samples())
+R.register("div_scalar", div, _scalar_op_samples(0.5, 2.0))
+R.register(
+    "pow_scalar",
+    pow,
+    lambda: [
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), 2)),
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), -1.5)),
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), 0)),
+        R.Sample((1.7, R.randn(3, low=-1.0, high=1.0))),
+    ],
+)
 R.register("minimum", minimum, _distinct_pairs)
 
 

@@ -36,7 +36,7 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None) -> Tensor:
             "`with autodiff.no_grad():` or use the out-of-place form"
         )
     recording = STATE.grad_enabled and (t.requires_grad or other_rg)
-    if recording and t._base is not None:
+    if recording and getattr(t, "_base", None) is not None:
         raise RuntimeError(
             f"{opname}: changing a view (made by reshape, transpose, indexing, expand or detach) "
             "in place while recording gradients is not supported; use the out-of-place form, "

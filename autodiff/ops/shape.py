@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Node, apply, apply1, apply2
-from ..tensor import Tensor, _make
+from ..tensor import Tensor, _make, _root
 from . import registry as R
 from ._base import as_tensor_arg, normalize_dim, operands
 
@@ -13,7 +13,7 @@ from ._base import as_tensor_arg, normalize_dim, operands
 def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
     if out.data.base is not None or out.data is x.data:
-        out._base = x._base if x._base is not None else x
+        out._base = _root(x)
     return out
 
 

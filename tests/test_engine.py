@@ -1,0 +1,400 @@
+"""Engine semantics: graph shapes, accumulation, freeing, hooks, higher order, deep graphs."""
+
+import numpy as np
+import pytest
+
+import autodiff
+from autodiff import Tensor
+
+
+def leaf(values, dtype=np.float64):
+    return autodiff.tensor(np.asarray(values, dtype=dtype), requires_grad=True)
+
+
+def test_diamond():
+    a = leaf(3.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad.item() == 4.0
+
+
+def test_shared_subexpression_and_mul_by_itself():
+    a = leaf([1.0, 2.0])
+    (a * a).sum().backward()
+    assert a.grad.tolist() == [2.0, 4.0]
+
+
+def test_accumulation_and_clearing():
+    a = leaf([1.0, 2.0])
+    for _ in range(3):
+        (a * 2).sum().backward()
+    assert a.grad.tolist() == [6.0, 6.0]
+    a.grad = None
+    (a * 2).sum().backward()
+    assert a.grad.tolist() == [2.0, 2.0]
+
+
+def test_gradients_of_two_leaves_do_not_alias():
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (a + b).sum().backward()
+    a.grad.data *= 10  # as clip_grad_norm_ does
+    assert b.grad.tolist() == [1.0, 1.0]
+
+
+def test_seed_is_not_aliased():
+    a = leaf([1.0, 2.0])
+    seed = np.array([1.0, 1.0])
+    (a + 0).backward(seed)
+    a.grad.data[0] = 5
+    assert seed.tolist() == [1.0, 1.0]
+
+
+def test_released_graph_raises_with_retain_graph_hint():
+    a = leaf([1.0, 2.0])
+    y = (a * a).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_second_backward():
+    a = leaf([1.0, 2.0])
+    y = (a.exp() * a).sum()
+    y.backward(retain_graph=True)
+    first = a.grad.numpy().copy()
+    y.backward()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * first)
+
+
+def test_non_scalar_backward_needs_grad():
+    a = leaf([1.0, 2.0])
+    y = a * 3
+    with pytest.raises(RuntimeError, match=r"pass grad= of that shape .* y.sum\(\).backward\(\)"):
+        y.backward()
+    y.backward(grad=[1.0, 2.0])
+    assert a.grad.tolist() == [3.0, 6.0]
+
+
+def test_grad_of_wrong_shape():
+    a = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"grad has shape \(3,\) but the tensor has shape \(2,\)"):
+        (a * 3).backward(grad=[1.0, 2.0, 3.0])
+
+
+def test_backward_on_tensor_without_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        autodiff.ones(2).sum().backward()
+
+
+def test_requires_grad_on_integer_tensor():
+    with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
+        autodiff.tensor([1, 2], requires_grad=True)
+
+
+def test_shapes_that_do_not_broadcast_name_both():
+    with pytest.raises(ValueError, match=r"add: shapes \(2, 3\) and \(4,\) do not broadcast"):
+        autodiff.ones(2, 3) + autodiff.ones(4)
+
+
+def test_matmul_shape_error_names_both():
+    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) cannot be multiplied"):
+        autodiff.ones(2, 3) @ autodiff.ones(4, 5)
+
+
+def test_hooks_on_leaf_and_non_leaf():
+    a = leaf([1.0, 2.0])
+    seen = []
+    b = a * 2
+    b.register_hook(lambda g: seen.append(g.numpy().copy()))
+    h = a.register_hook(lambda g: g * 10)
+    (b * 3).sum().backward()
+    assert seen[0].tolist() == [3.0, 3.0]
+    assert a.grad.tolist() == [60.0, 60.0]
+    h.remove()
+    a.grad = None
+    (a * 2 * 3).sum().backward()
+    assert a.grad.tolist() == [6.0, 6.0]
+
+
+def test_hook_replacing_non_leaf_gradient_changes_upstream():
+    a = leaf([1.0, 2.0])
+    b = a * 2
+    b.register_hook(lambda g: g * 0)
+    b.sum().backward()
+    assert a.grad.tolist() == [0.0, 0.0]
+
+
+def test_retain_grad():
+    a = leaf([1.0, 2.0])
+    b = a * 2
+    b.retain_grad()
+    c = b * b
+    c.sum().backward()
+    assert b.grad.tolist() == [4.0, 8.0]
+    assert a.grad.tolist() == [8.0, 16.0]
+    c2 = a * 5
+    assert c2.grad is None  # non-leaf grads are not kept without retain_grad
+
+
+def test_no_grad_and_detach():
+    a = leaf([1.0, 2.0])
+    with autodiff.no_grad():
+        b = a * 2
+    assert not b.requires_grad and b.grad_fn is None
+    c = (a * 2).detach()
+    assert not c.requires_grad and c.is_leaf
+    assert np.shares_memory(c.numpy(), (a * 1).numpy()) is False
+
+    @autodiff.no_grad()
+    def f(x):
+        return x * 2
+
+    assert not f(a).requires_grad
+    autodiff.set_grad_enabled(False)
+    assert not autodiff.is_grad_enabled()
+    autodiff.set_grad_enabled(True)
+    with autodiff.no_grad(), autodiff.enable_grad():
+        assert (a * 2).requires_grad
+
+
+def test_grad_with_respect_to_non_leaf_and_leaf():
+    x = leaf([1.0, 2.0, 3.0])
+    h = x * x
+    y = (h * 3).sum()
+    gh, gx = autodiff.grad(y, [h, x])
+    assert gh.tolist() == [3.0, 3.0, 3.0]
+    assert gx.tolist() == [6.0, 12.0, 18.0]
+    assert x.grad is None  # grad() does not accumulate
+
+
+def test_allow_unused():
+    x, z = leaf([1.0]), leaf([2.0])
+    y = (x * 2).sum()
+    with pytest.raises(RuntimeError, match="allow_unused=True"):
+        autodiff.grad(y, [x, z], retain_graph=True)
+    gx, gz = autodiff.grad(y, [x, z], allow_unused=True)
+    assert gx.tolist() == [2.0] and gz is None
+
+
+def test_double_backward_x_cubed():
+    x = leaf([1.0, 2.0, -3.0])
+    (g,) = autodiff.grad((x**3).sum(), x, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), 3 * x.numpy() ** 2)
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 6 * x.numpy())
+
+
+def test_backward_create_graph_then_differentiate_grad():
+    x = leaf(2.0)
+    y = x**3
+    y.backward(create_graph=True)
+    assert x.grad.requires_grad
+    (gg,) = autodiff.grad(x.grad, x)
+    assert gg.item() == 12.0
+
+
+def test_hessian_vector_product_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((4, 4))
+    w0 = rng.standard_normal(4)
+    v = rng.standard_normal(4)
+
+    def f(w):
+        return ((autodiff.tensor(A) @ w).tanh() ** 2).sum() + (w * w * w).sum()
+
+    w = leaf(w0)
+    (g,) = autodiff.grad(f(w), w, create_graph=True)
+    (hv,) = autodiff.grad((g * autodiff.tensor(v)).sum(), w)
+
+    def grad_at(p):
+        t = leaf(p)
+        return autodiff.grad(f(t), t)[0].numpy()
+
+    eps = 1e-6
+    fd = (grad_at(w0 + eps * v) - grad_at(w0 - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(hv.numpy(), fd, rtol=1e-5, atol=1e-7)
+
+
+def test_gradient_penalty_second_order_through_matmul_and_relu():
+    x = leaf([[0.5, -1.0], [2.0, 0.3]])
+    w = leaf([[1.0, 2.0], [-1.0, 0.5]])
+
+    def penalty(w_, x_):
+        out = (x_ @ w_).relu().sum()
+        (gx,) = autodiff.grad(out, x_, create_graph=True)
+        return (gx**2).sum()
+
+    assert autodiff.gradcheck(penalty, (w, x))
+
+
+def test_inplace_change_of_saved_tensor_raises():
+    a = leaf([1.0, 2.0])
+    b = autodiff.tensor([3.0, 4.0], dtype=autodiff.float64)
+    y = (a * b).sum()
+    b.add_(1.0)
+    with pytest.raises(RuntimeError, match=r"needed by the backward of 'mul' was modified by an in-place"):
+        y.backward()
+
+
+def test_inplace_change_of_saved_output_raises():
+    a = leaf([1.0, 2.0])
+    e = a.exp()
+    e.mul_(2.0)
+    with pytest.raises(RuntimeError, match=r"output of 'exp'.*modified by an in-place"):
+        e.sum().backward()
+
+
+def test_inplace_on_leaf_requiring_grad_raises_but_works_under_no_grad():
+    a = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        a.add_(1.0)
+    with autodiff.no_grad():
+        a.add_(1.0)
+        a[0] = 10.0
+    assert a.tolist() == [10.0, 3.0]
+
+
+def test_inplace_on_non_leaf_is_recorded():
+    a = leaf([1.0, 2.0])
+    b = a * 1.0
+    b.mul_(3.0)
+    b += a
+    b[0] = 0.0
+    b.sum().backward()
+    assert a.grad.tolist() == [0.0, 4.0]
+    assert a.grad_fn is None
+
+
+def test_setitem_with_tensor_value_gets_gradient():
+    x = autodiff.zeros(4, dtype=autodiff.float64)
+    v = leaf([1.0, 2.0])
+    x[1:3] = v * 2
+    (x * autodiff.tensor([1.0, 2.0, 3.0, 4.0], dtype=autodiff.float64)).sum().backward()
+    assert v.grad.tolist() == [4.0, 6.0]
+
+
+def test_anomaly_names_op_and_user_line():
+    x = leaf([0.0, 1.0])
+    with autodiff.detect_anomaly():
+        y = x.sqrt()  # the line that creates the NaN-producing op
+        with pytest.raises(RuntimeError) as err:
+            (y * 0.0).sum().backward()
+    msg = str(err.value)
+    assert "backward of 'sqrt'" in msg and "NaN" in msg
+    assert "test_engine.py" in msg and "y = x.sqrt()" in msg
+
+
+def test_anomaly_off_does_not_raise():
+    x = leaf([0.0, 1.0])
+    (x.sqrt() * 0.0).sum().backward()
+    assert np.isnan(x.grad.numpy()[0])
+
+
+class Cube(autodiff.Function):
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.save_for_backward(x)
+        ctx.k = k
+        return x**3 * k
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * 3 * x**2 * ctx.k, None
+
+
+def test_user_function():
+    x = leaf([1.0, 2.0])
+    y = Cube.apply(x, 2.0)
+    assert type(y.grad_fn).__name__ == "CubeBackward"
+    y.sum().backward()
+    assert x.grad.tolist() == [6.0, 24.0]
+    assert autodiff.gradcheck(lambda t: Cube.apply(t, 2.0), (leaf([0.5, -1.5]),))
+    assert autodiff.gradgradcheck(lambda t: Cube.apply(t, 2.0), (leaf([0.5, -1.5]),))
+
+
+def test_gradcheck_catches_wrong_function():
+    class WrongSquare(autodiff.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * x  # should be 2x
+
+    with pytest.raises(autodiff.GradcheckError, match=r"input 0 .* analytic .* numeric"):
+        autodiff.gradcheck(WrongSquare.apply, (leaf([1.0, 2.0]),))
+    assert autodiff.gradcheck(WrongSquare.apply, (leaf([1.0, 2.0]),), raise_exception=False) is False
+
+
+def test_gradcheck_wants_float64():
+    with pytest.raises(TypeError, match="float64"):
+        autodiff.gradcheck(lambda t: t * 2, (autodiff.ones(2, requires_grad=True),))
+
+
+def test_million_op_chain_runs_backward_iteratively():
+    x = autodiff.tensor(1.0, requires_grad=True, dtype=autodiff.float64)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.000001
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 1.000001**1_000_000, rtol=1e-9)
+
+
+def test_graph_is_freed_by_refcount():
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        x = leaf(np.ones(3))
+        y = (x * 2).exp()
+        ref = weakref.ref(y.grad_fn)
+        del y
+        assert ref() is None  # no reference cycles between tensors and nodes
+    finally:
+        gc.enable()
+
+
+def test_repr_and_basics():
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    assert repr(x) == "Tensor([1., 2.], requires_grad=True)"
+    assert repr(x * 2) == "Tensor([2., 4.], grad_fn=<MulBackward>)"
+    assert len(x) == 2 and x.ndim == 1 and x.shape == (2,)
+    assert np.asarray(x).tolist() == [1.0, 2.0]
+    assert isinstance(x[0], Tensor) and x[0].item() == 1.0
+    assert autodiff.tensor(3).item() == 3
+    with pytest.raises(ValueError, match="exactly one element"):
+        x.item()
+
+
+def test_max_with_dim_and_ties():
+    x = leaf([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]])
+    vals, idx = x.max(dim=1)
+    assert vals.tolist() == [3.0, 2.0] and idx.tolist() == [1, 0]
+    vals.sum().backward()
+    assert x.grad.tolist() == [[0, 1, 0], [1, 0, 0]]
+    x.grad = None
+    x.max().backward()  # ties over all elements share the gradient
+    assert x.grad.tolist() == [[0, 0.5, 0.5], [0, 0, 0]]
+
+
+def test_factories_and_seed():
+    autodiff.manual_seed(3)
+    a = autodiff.randn(2, 3)
+    autodiff.manual_seed(3)
+    assert (autodiff.randn((2, 3)) == a).all()
+    assert autodiff.zeros(2, 3, dtype=autodiff.float64).dtype == np.float64
+    assert autodiff.arange(0, 1, 0.25).tolist() == [0, 0.25, 0.5, 0.75]
+    assert autodiff.eye(2).tolist() == [[1, 0], [0, 1]]
+    assert autodiff.full((2,), 3).dtype == np.int64
+    r = autodiff.randint(0, 5, (100,))
+    assert r.dtype == np.int64 and 0 <= r.min().item() and r.max().item() < 5
+    assert autodiff.ones(2, requires_grad=True).is_leaf
+    assert autodiff.linspace(0, 1, 5).shape == (5,)
+    assert autodiff.randn_like(a).shape == (2, 3)
+    assert autodiff.zeros_like(a).dtype == np.float32
