@@ -11,7 +11,11 @@ Tensor([2., 4., 6.])
 
 from __future__ import annotations
 
-from . import ops  # noqa: F401 - binds every op to Tensor
+from . import (
+    data,
+    ops,  # noqa: F401 - binds every op to Tensor
+    optim,
+)
 from ._dtypes import (
     bool_ as bool,  # noqa: A001 - PyTorch's name
 )
@@ -111,6 +115,7 @@ from .ops.shape import (
     unsqueeze,
     view,
 )
+from .serialization import load, save
 from .tensor import Tensor, is_tensor
 
 __version__ = "0.1.0"
