@@ -1,0 +1,247 @@
+"""Shared pieces: results, engine discovery, gradient checks and interleaved timing."""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+# Order matters: it is the column/row order of every report.
+ENGINES: tuple[str, ...] = ("numpy", "autodiff", "torch", "autograd", "mygrad", "micrograd")
+ENGINE_LABELS: dict[str, str] = {
+    "numpy": "NumPy (hand-written)",
+    "autodiff": "autodiff",
+    "torch": "PyTorch",
+    "autograd": "HIPS autograd",
+    "mygrad": "MyGrad",
+    "micrograd": "micrograd",
+}
+OK, FAILED_CHECK, SKIPPED, ERROR = "ok", "FAILED CHECK", "skipped", "error"
+
+
+@dataclass
+class Result:
+    """One (workload, case, engine) figure, or the reason there is none."""
+
+    workload: str
+    case: str
+    engine: str
+    status: str
+    value: float | None = None
+    unit: str = ""
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Context:
+    """What a workload needs to know about this run."""
+
+    quick: bool = False
+    engines: tuple[str, ...] = ENGINES
+    log: Callable[[str], None] = print
+
+    @property
+    def warmup(self) -> int:
+        """Untimed calls per engine before timing starts."""
+        return 1 if self.quick else 3
+
+    @property
+    def rounds(self) -> int:
+        """Timed rounds (each engine runs once per round, interleaved)."""
+        return 3 if self.quick else 15
+
+
+class Runner(Protocol):
+    """One engine's implementation of one workload case."""
+
+    def check(self) -> tuple[float, list[np.ndarray]]:
+        """Run the first step; return its loss and gradients (as ndarrays)."""
+
+    def step(self) -> None:
+        """Run one timed step."""
+
+
+_IMPORT_CACHE: dict[str, tuple[bool, str]] = {}
+
+
+def engine_status(name: str) -> tuple[bool, str]:
+    """Whether an engine can be imported, and its version (or the import error)."""
+    if name not in _IMPORT_CACHE:
+        module = "micrograd.engine" if name == "micrograd" else name
+        try:
+            mod = importlib.import_module(module)
+            top = importlib.import_module(name)
+            version = getattr(top, "__version__", None) or getattr(mod, "__version__", "")
+            if not version:
+                from importlib.metadata import version as dist_version
+
+                try:
+                    version = dist_version(name)
+                except Exception:  # noqa: BLE001 - version is informative only
+                    version = "?"
+            _IMPORT_CACHE[name] = (True, str(version))
+        except Exception as err:  # noqa: BLE001 - any import failure means "absent"
+            _IMPORT_CACHE[name] = (False, f"not importable: {type(err).__name__}: {err}")
+    return _IMPORT_CACHE[name]
+
+
+def allclose(got: Any, ref: Any, dtype: np.dtype | type = np.float32) -> bool:
+    """Compare with tolerances suited to ``dtype`` (float32 BLAS sums differ in order)."""
+    got = np.asarray(got, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64)
+    if got.shape != ref.shape:
+        return False
+    if np.dtype(dtype) == np.float64:
+        rtol, atol = 1e-6, 1e-9
+    else:
+        rtol, atol = 2e-3, 1e-5
+    scale = float(np.max(np.abs(ref))) if ref.size else 1.0
+    return bool(np.allclose(got, ref, rtol=rtol, atol=atol * max(1.0, scale)))
+
+
+def check_against(
+    got: tuple[float, list[np.ndarray]],
+    ref: tuple[float, list[np.ndarray]],
+    dtype: np.dtype | type = np.float32,
+) -> str:
+    """Return "" when loss and every gradient match the reference, else what differs."""
+    loss, grads = got
+    ref_loss, ref_grads = ref
+    if not allclose(loss, ref_loss, dtype):
+        return f"loss {float(loss):.6g} != reference {float(ref_loss):.6g}"
+    if len(grads) != len(ref_grads):
+        return f"{len(grads)} gradients, reference has {len(ref_grads)}"
+    for i, (g, r) in enumerate(zip(grads, ref_grads)):
+        if g is None:
+            return f"gradient {i} missing"
+        g = np.asarray(g)
+        if g.shape != np.shape(r):
+            return f"gradient {i} has shape {g.shape}, reference {np.shape(r)}"
+        if not allclose(g, r, dtype):
+            err = float(np.max(np.abs(g.astype(np.float64) - r)))
+            return f"gradient {i} differs (max abs error {err:.3g})"
+    return ""
+
+
+def interleaved_medians(
+    steps: dict[str, Callable[[], None]], warmup: int, rounds: int, min_round_s: float = 0.0
+) -> dict[str, dict[str, float]]:
+    """Time each callable in interleaved rounds; return per-engine median seconds per call.
+
+    Interleaving (round 1: a, b, c; round 2: a, b, c; ...) spreads the noise of
+    a shared machine evenly over the engines, so ratios within one run are fair.
+    When ``min_round_s`` > 0, a round calls a fast step several times (calibrated
+    once) so that the timer's resolution does not matter.
+    """
+    for fn in steps.values():
+        for _ in range(warmup):
+            fn()
+    inner: dict[str, int] = {}
+    for name, fn in steps.items():
+        t0 = time.perf_counter()
+        fn()
+        dt = max(time.perf_counter() - t0, 1e-7)
+        inner[name] = max(1, int(min_round_s / dt)) if min_round_s else 1
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, fn in steps.items():
+            n = inner[name]
+            gc.collect()
+            t0 = time.perf_counter()
+            for _ in range(n):
+                fn()
+            samples[name].append((time.perf_counter() - t0) / n)
+    return {
+        name: {
+            "median": statistics.median(s),
+            "min": min(s),
+            "max": max(s),
+            "n": len(s),
+            "inner": inner[name],
+        }
+        for name, s in samples.items()
+    }
+
+
+def run_case(
+    ctx: Context,
+    workload: str,
+    case: str,
+    unit: str,
+    scale: float,
+    builders: dict[str, Callable[[], Runner] | str],
+    dtype: np.dtype | type = np.float32,
+    min_round_s: float = 0.0,
+) -> list[Result]:
+    """Check every engine against ``builders["numpy"]``, then time those that pass.
+
+    ``builders`` maps an engine to a factory of its Runner, or to a string that
+    explains why the engine does not run this workload. ``scale`` converts
+    seconds per step into ``unit`` (e.g. 1e3 for ms/step).
+    """
+    results: list[Result] = []
+    ref_runner = builders["numpy"]()  # type: ignore[operator]
+    ref = ref_runner.check()
+    runners: dict[str, Runner] = {}
+    for engine in ctx.engines:
+        builder = builders.get(engine, "not implemented for this workload")
+        res = Result(workload, case, engine, SKIPPED, unit=unit)
+        available, info = engine_status(engine)
+        if not available:
+            res.note = info
+        elif isinstance(builder, str):
+            res.note = builder
+        else:
+            try:
+                runner = ref_runner if engine == "numpy" else builder()
+                got = ref if engine == "numpy" else runner.check()
+                problem = check_against(got, ref, dtype)
+            except Exception as err:  # noqa: BLE001 - a crashing engine is a result
+                res.status, res.note = ERROR, f"{type(err).__name__}: {err}"[:200]
+            else:
+                if problem:
+                    res.status, res.note = FAILED_CHECK, problem
+                else:
+                    res.status = OK
+                    runners[engine] = runner
+        results.append(res)
+    timings = interleaved_medians(
+        {e: r.step for e, r in runners.items()}, ctx.warmup, ctx.rounds, min_round_s
+    )
+    for res in results:
+        if res.engine in timings:
+            t = timings[res.engine]
+            res.value = t["median"] * scale
+            res.extra = {
+                k: (v * scale if k in ("median", "min", "max") else v) for k, v in t.items()
+            }
+    ctx.log(format_case(results))
+    return results
+
+
+def format_case(results: Sequence[Result]) -> str:
+    """One log line per case: engine=value pairs."""
+    if not results:
+        return ""
+    head = f"  {results[0].workload} [{results[0].case}]"
+    parts = []
+    for r in results:
+        if r.status == OK and r.value is not None:
+            parts.append(f"{r.engine}={r.value:.4g}")
+        elif r.status != SKIPPED:
+            parts.append(f"{r.engine}={r.status}")
+    return f"{head}: " + ", ".join(parts) + f" ({results[0].unit})"
+
+
+REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
