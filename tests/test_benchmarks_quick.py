@@ -1,0 +1,104 @@
+"""The benchmark suite's correctness checks (autodiff vs hand-written NumPy) and a smoke run.
+
+No timing assertions: timings are noisy; these tests only pin correctness and
+that ``python -m benchmarks.run --quick`` works end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.common import FAILED_CHECK, OK, Context, check_against, run_case
+from benchmarks.workloads import WORKLOADS, cnn, deep_chain, micrograd_demo, small_ops
+from benchmarks.workloads.mlp import LARGE, SMALL
+from benchmarks.workloads.mlp_impl import AutodiffMLP, NumpyMLP, make_mlp_data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _assert_matches(runner, ref_runner, dtype=np.float32) -> None:
+    ref = ref_runner.check()
+    got = runner.check()
+    assert check_against(got, ref, dtype) == ""
+    # and the second step (after one SGD update) still agrees
+    assert check_against(runner.check(), ref_runner.check(), dtype) == ""
+
+
+@pytest.mark.parametrize("sizes,batch", [(SMALL, 128), (LARGE, 64)])
+def test_mlp_autodiff_matches_numpy(sizes, batch) -> None:
+    d = make_mlp_data(sizes, batch)
+    _assert_matches(AutodiffMLP(d), NumpyMLP(d))
+
+
+def test_small_ops_autodiff_matches_numpy() -> None:
+    ref = small_ops.NumpyChain().check()
+    assert check_against(small_ops.TensorChain("autodiff").check(), ref) == ""
+
+
+def test_micrograd_demo_autodiff_matches_numpy() -> None:
+    _assert_matches(micrograd_demo.TensorDemo("autodiff"), micrograd_demo.NumpyDemo(), np.float64)
+
+
+@pytest.mark.parametrize("n", [1, 1000])
+def test_deep_chain_autodiff_matches_reference(n) -> None:
+    y, g, dtype = deep_chain.chain("autodiff", n)
+    assert dtype == "float32"
+    ref_y, ref_g = deep_chain.reference(n, np.float32)
+    assert np.isclose(y, ref_y, rtol=1e-6) and np.isclose(g, ref_g, rtol=1e-6)
+    # the hand-written NumPy chain is the same sequential float32 product
+    assert deep_chain.chain("numpy", n)[:2] == pytest.approx((ref_y, ref_g), rel=1e-6)
+
+
+def test_cnn_autodiff_matches_numpy() -> None:
+    builder = cnn._autodiff_builder()
+    if isinstance(builder, str):
+        pytest.skip(builder)
+    _assert_matches(builder(), cnn.NumpyCNN())
+
+
+def test_a_wrong_gradient_is_failed_check_and_never_timed() -> None:
+    class Wrong:
+        def __init__(self) -> None:
+            self.inner = small_ops.NumpyChain()
+            self.steps = 0
+
+        def check(self):
+            loss, grads = self.inner.check()
+            return loss, [g * 1.01 for g in grads]
+
+        def step(self) -> None:
+            self.steps += 1
+
+    wrong = Wrong()
+    ctx = Context(quick=True, engines=("numpy", "autodiff"), log=lambda s: None)
+    res = run_case(
+        ctx, "t", "c", "us", 1.0, {"numpy": small_ops.NumpyChain, "autodiff": lambda: wrong}
+    )
+    status = {r.engine: r.status for r in res}
+    assert status == {"numpy": OK, "autodiff": FAILED_CHECK}
+    assert wrong.steps == 0
+    assert res[1].value is None
+
+
+def test_quick_run_exits_0_and_reports_every_workload(tmp_path) -> None:
+    out = tmp_path / "quick.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    data = json.loads(out.read_text())
+    assert set(data["workloads"]) == set(WORKLOADS)
+    assert {r["workload"] for r in data["results"]} == set(WORKLOADS)
+    autodiff_rows = [r for r in data["results"] if r["engine"] == "autodiff"]
+    # autodiff never fails a correctness check
+    assert not [r for r in autodiff_rows if r["status"] == FAILED_CHECK]
