@@ -524,23 +524,51 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         inputs = node.inputs
         if node.clock < clock_now:
             _check_versions(node)
+        if not create_graph and len(inputs) == 1:
+            # the common case, kept lean: one input, first order
+            t = inputs[0]
+            data = t.data
+            gi = node.vjp(g, (data,), node.out, xp)[0]
+            fn = t.grad_fn
+            if not retain_graph:
+                # free what backward saved; keep the structure (leaves and upstream nodes)
+                node.inputs = (t if fn is None else fn,)
+                node.out = _RELEASED
+            if gi is None:
+                continue
+            if anomaly:
+                _check_anomaly(node, (gi,))
+            if gi.shape != data.shape:
+                gi = _unbroadcast(gi, data.shape, node, 0, create_graph)
+            if fn is None:
+                leaf_grads[t] = leaf_grads[t] + gi if t in leaf_grads else gi
+                continue
+            prev = fn._g
+            fn._g = gi if prev is None else prev + gi
+            n = fn._deps - 1
+            fn._deps = n
+            if n == 0:
+                push(fn)
+            continue
         if create_graph:
             in_grads = node.vjp(g, inputs, _recompute(node) if node.uses_out else None, xp)
+        elif len(inputs) == 2:
+            in_grads = node.vjp(g, (inputs[0].data, inputs[1].data), node.out, xp)
         else:
+            # (not a list comprehension in the hot path: in Python 3.11 each costs a frame)
             in_grads = node.vjp(g, [t.data for t in inputs], node.out, xp)
         if anomaly:
             _check_anomaly(node, in_grads)
+        i = -1
         for t, gi, need in zip(inputs, in_grads, node.needs):
+            i += 1
             if gi is None or not need:
                 continue
             if gi.shape != t.data.shape:
-                gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)
+                gi = _unbroadcast(gi, t.data.shape, node, i, create_graph)
             fn = t.grad_fn
             if fn is None:
-                if t in leaf_grads:
-                    leaf_grads[t] = leaf_grads[t] + gi
-                else:
-                    leaf_grads[t] = gi
+                leaf_grads[t] = leaf_grads[t] + gi if t in leaf_grads else gi
                 continue
             prev = fn._g
             fn._g = gi if prev is None else prev + gi
@@ -549,7 +577,6 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if n == 0:
                 push(fn)
         if not retain_graph:
-            # free what backward saved; keep the structure (leaves and upstream nodes)
             node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
             node.out = _RELEASED
 
@@ -571,13 +598,12 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
     return None
 
 
-def _unbroadcast(gi, shape, node, t, create_graph):
+def _unbroadcast(gi, shape, node, i, create_graph):
     try:
         if create_graph:
             return TS.sum_to(gi, shape)
         return sum_to_shape(gi, shape)
     except ValueError:
-        i = next(k for k, x in enumerate(node.inputs) if x is t)
         raise RuntimeError(
             f"backward of '{node.name}' returned a gradient of shape {tuple(gi.shape)} for "
             f"input {i} of shape {shape}; the shapes do not broadcast"

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from .. import _dtypes
-from ..engine import STATE, Node, apply1, apply2
+from ..engine import STATE, Node, apply1, apply2, record
 from ..tensor import Tensor, _make
 
 
@@ -94,9 +94,17 @@ def float_unary(cls, x, opname: str) -> Tensor:
     """Unary op whose result is floating: integers are promoted to the default float."""
     if not isinstance(x, Tensor):
         x = as_tensor_arg(x, opname)
-    if x.data.dtype.kind != "f":
+    data = x.data
+    if data.dtype.kind != "f":
         x = cast(x, _dtypes.default_float())
-    return apply1(cls, x)
+        data = x.data
+    out = cls.forward(data, None)
+    if x.requires_grad and STATE.grad_enabled:
+        return record(cls, (x,), _TRUE1, None, out)
+    return _make(out, None)
+
+
+_TRUE1 = (True,)
 
 
 def binary(cls, a, b, opname: str) -> Tensor:

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..engine import Node, apply, apply1, apply2
+from ..engine import STATE, Node, apply, apply1, apply2, record
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
@@ -129,6 +129,22 @@ class MinimumBackward(Node):
 # Python int/float next to a float tensor keeps the tensor's dtype (NumPy
 # treats Python scalars as weak, as PyTorch does).
 _PYNUM = (float, int)
+_TRUE1 = (True,)
+_CONSTS: dict = {}
+
+
+def scalar_array(value, dtype) -> np.ndarray:
+    """A cached read-only 0-d array of ``dtype``: NumPy multiplies by it faster
+    than by a Python float, and it cannot promote the tensor's dtype."""
+    key = (value, dtype)
+    arr = _CONSTS.get(key)
+    if arr is None:
+        if len(_CONSTS) > 4096:
+            _CONSTS.clear()
+        arr = np.array(value, dtype=dtype)
+        arr.flags.writeable = False
+        _CONSTS[key] = arr
+    return arr
 
 
 class AddScalarBackward(Node):
@@ -184,7 +200,7 @@ class RDivScalarBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         x = xs[0]
-        return (g * (-self.attrs) / (x * x),)
+        return (-(g * self.attrs) / (x * x),)
 
 
 class PowScalarBackward(Node):
@@ -216,11 +232,6 @@ class RPowScalarBackward(Node):
         return (g * out * math.log(self.attrs),)
 
 
-def _scalar_fast(x, s) -> bool:
-    """True for (float Tensor, Python int/float): the scalar-op fast path."""
-    return type(s) in _PYNUM and isinstance(x, Tensor) and x.data.dtype.kind == "f"
-
-
 def _binary_checked(cls, a, b, opname):
     try:
         return binary(cls, a, b, opname)
@@ -231,67 +242,66 @@ def _binary_checked(cls, a, b, opname):
         raise
 
 
-def add(a, b) -> Tensor:
-    """Elementwise ``a + b`` with broadcasting.
+def _arith(
+    name, ufunc, tensor_cls, scalar_cls, rscalar_cls, rufunc, negate=False, tensor_ufunc=None
+):
+    """Build a binary arithmetic op with inlined fast paths.
 
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
-    Tensor([2., 3.])
+    (float Tensor, number) and (number, float Tensor) use scalar nodes with a
+    cached 0-d constant; two Tensors of one dtype skip promotion. Everything
+    else takes the general path (promotion, clear broadcast errors).
     """
-    if _scalar_fast(a, b):
-        return apply1(AddScalarBackward, a, b)
-    if _scalar_fast(b, a):
-        return apply1(AddScalarBackward, b, a)
-    return _binary_checked(AddBackward, a, b, "add")
+    tensor_ufunc = tensor_ufunc or ufunc
+
+    def op(a, b):
+        if type(b) in _PYNUM:
+            if isinstance(a, Tensor):
+                data = a.data
+                dtype = data.dtype
+                if dtype.kind == "f":
+                    value = -b if negate else b
+                    c = _CONSTS.get((value, dtype))
+                    if c is None:
+                        c = scalar_array(value, dtype)
+                    out = ufunc(data, c)
+                    if a.requires_grad and STATE.grad_enabled:
+                        return record(scalar_cls, (a,), _TRUE1, c, out)
+                    return _make(out, None)
+        elif type(a) in _PYNUM:
+            if isinstance(b, Tensor):
+                data = b.data
+                dtype = data.dtype
+                if dtype.kind == "f":
+                    c = _CONSTS.get((a, dtype))
+                    if c is None:
+                        c = scalar_array(a, dtype)
+                    out = rufunc(c, data)
+                    if b.requires_grad and STATE.grad_enabled:
+                        return record(rscalar_cls, (b,), _TRUE1, c, out)
+                    return _make(out, None)
+        elif isinstance(a, Tensor) and isinstance(b, Tensor):
+            da = a.data
+            db = b.data
+            if da.dtype == db.dtype and (da.dtype.kind == "f" or name != "div"):
+                try:
+                    out = tensor_ufunc(da, db)
+                except ValueError:
+                    check_broadcast(name, da.shape, db.shape)
+                    raise
+                ra = a.requires_grad
+                rb = b.requires_grad
+                if (ra or rb) and STATE.grad_enabled:
+                    return record(tensor_cls, (a, b), (ra, rb), None, out)
+                return _make(out, None)
+        if name == "div":
+            return _div_general(a, b)
+        return _binary_checked(tensor_cls, a, b, name)
+
+    op.__name__ = op.__qualname__ = name
+    return op
 
 
-def sub(a, b) -> Tensor:
-    """Elementwise ``a - b`` with broadcasting.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
-    Tensor([0., 1.])
-    """
-    if _scalar_fast(a, b):
-        return apply1(AddScalarBackward, a, -b)
-    if _scalar_fast(b, a):
-        return apply1(RSubScalarBackward, b, a)
-    return _binary_checked(SubBackward, a, b, "sub")
-
-
-def mul(a, b) -> Tensor:
-    """Elementwise ``a * b`` with broadcasting.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.mul(autodiff.tensor([1.0, 2.0]), 3.0)
-    Tensor([3., 6.])
-    """
-    if _scalar_fast(a, b):
-        return apply1(MulScalarBackward, a, b)
-    if _scalar_fast(b, a):
-        return apply1(MulScalarBackward, b, a)
-    return _binary_checked(MulBackward, a, b, "mul")
-
-
-def div(a, b) -> Tensor:
-    """Elementwise true division ``a / b`` (integers give the default float).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.div(autodiff.tensor([1, 2]), 2)
-    Tensor([0.5, 1. ])
-    """
-    if _scalar_fast(a, b):
-        return apply1(DivScalarBackward, a, b)
-    if _scalar_fast(b, a):
-        return apply1(RDivScalarBackward, b, a)
+def _div_general(a, b) -> Tensor:
     a, b = operands(a, b, "div")
     if a.data.dtype.kind != "f":
         from .._dtypes import default_float
@@ -304,6 +314,55 @@ def div(a, b) -> Tensor:
         raise
 
 
+add = _arith("add", np.add, AddBackward, AddScalarBackward, AddScalarBackward, np.add)
+add.__doc__ = """Elementwise ``a + b`` with broadcasting.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
+    Tensor([2., 3.])
+    """
+sub = _arith(
+    "sub",
+    np.add,
+    SubBackward,
+    AddScalarBackward,
+    RSubScalarBackward,
+    np.subtract,
+    negate=True,
+    tensor_ufunc=np.subtract,
+)
+sub.__doc__ = """Elementwise ``a - b`` with broadcasting.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
+    Tensor([0., 1.])
+    """
+mul = _arith("mul", np.multiply, MulBackward, MulScalarBackward, MulScalarBackward, np.multiply)
+mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.mul(autodiff.tensor([1.0, 2.0]), 3.0)
+    Tensor([3., 6.])
+    """
+div = _arith(
+    "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide
+)
+div.__doc__ = """Elementwise true division ``a / b`` (integers give the default float).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.div(autodiff.tensor([1, 2]), 2)
+    Tensor([0.5, 1. ])
+    """
+
+
 def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise ``a ** b``.
 
@@ -313,10 +372,10 @@ def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
     >>> autodiff.pow(autodiff.tensor([2.0, 3.0]), 2)
     Tensor([4., 9.])
     """
-    if _scalar_fast(a, b):
+    if type(b) in _PYNUM and isinstance(a, Tensor) and a.data.dtype.kind == "f":
         return apply1(PowScalarBackward, a, b)
-    if _scalar_fast(b, a) and a > 0:
-        return apply1(RPowScalarBackward, b, a)
+    if type(a) in _PYNUM and a > 0 and isinstance(b, Tensor) and b.data.dtype.kind == "f":
+        return apply1(RPowScalarBackward, b, float(a))
     return _binary_checked(PowBackward, a, b, "pow")
 
 
@@ -525,7 +584,8 @@ class TanhBackward(Node):
         return np.tanh(x)
 
     def vjp(self, g, xs, out, xp):
-        return (g * (1.0 - out * out),)
+        gout = g * out
+        return (g - gout * out,)  # g * (1 - out^2), without a Python-scalar operand
 
 
 def _sigmoid_np(x):
@@ -543,7 +603,8 @@ class SigmoidBackward(Node):
         return _sigmoid_np(x)
 
     def vjp(self, g, xs, out, xp):
-        return (g * out * (1.0 - out),)
+        gout = g * out
+        return (gout - gout * out,)  # g * out * (1 - out)
 
 
 class ReluBackward(Node):
@@ -737,6 +798,38 @@ def erf(x) -> Tensor:
     0.8427
     """
     return float_unary(ErfBackward, x, "erf")
+
+
+def _fast_unary(cls, float_only: bool, public):
+    """Replace a documented unary op by an equivalent with the hot path inlined."""
+    forward = cls.forward
+    name = public.__name__
+
+    def op(x):
+        if isinstance(x, Tensor):
+            data = x.data
+            if data.dtype.kind == "f":
+                out = forward(data, None)
+                if x.requires_grad and STATE.grad_enabled:
+                    return record(cls, (x,), _TRUE1, None, out)
+                return _make(out, None)
+        return (float_unary if float_only else unary)(cls, x, name)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = public.__doc__
+    return op
+
+
+neg = _fast_unary(NegBackward, False, neg)
+exp = _fast_unary(ExpBackward, True, exp)
+log = _fast_unary(LogBackward, True, log)
+sqrt = _fast_unary(SqrtBackward, True, sqrt)
+abs = _fast_unary(AbsBackward, False, abs)  # noqa: A001
+sin = _fast_unary(SinBackward, True, sin)
+cos = _fast_unary(CosBackward, True, cos)
+tanh = _fast_unary(TanhBackward, True, tanh)
+sigmoid = _fast_unary(SigmoidBackward, True, sigmoid)
+relu = _fast_unary(ReluBackward, False, relu)
 
 
 def _un(low=-2.0, high=2.0, away=False):
