@@ -1,0 +1,82 @@
+"""Neural-network layers, losses and helpers, with PyTorch's names and defaults.
+
+Examples
+--------
+>>> import autodiff
+>>> from autodiff import nn
+>>> net = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+>>> net(autodiff.zeros(4, 2)).shape
+(4, 1)
+"""
+
+from __future__ import annotations
+
+from . import functional, init, utils
+from .activation import (
+    ELU,
+    GELU,
+    Dropout,
+    Flatten,
+    Identity,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Tanh,
+)
+from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .linear import MLP, Embedding, Linear
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
+from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
+from .norm import BatchNorm1d, LayerNorm
+from .recurrent import LSTMCell, RNNCell
+
+__all__ = [
+    "functional",
+    "init",
+    "utils",
+    "Module",
+    "Parameter",
+    "Sequential",
+    "ModuleList",
+    "ModuleDict",
+    "Linear",
+    "MLP",
+    "Embedding",
+    "Conv2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "BatchNorm1d",
+    "LayerNorm",
+    "RNNCell",
+    "LSTMCell",
+    "ReLU",
+    "LeakyReLU",
+    "Sigmoid",
+    "Tanh",
+    "GELU",
+    "Softplus",
+    "ELU",
+    "Softmax",
+    "LogSoftmax",
+    "Identity",
+    "Flatten",
+    "Dropout",
+    "MSELoss",
+    "L1Loss",
+    "HuberLoss",
+    "CrossEntropyLoss",
+    "NLLLoss",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+]

@@ -1,0 +1,642 @@
+"""Stateless neural-network functions (``autodiff.nn.functional``, usually imported as F).
+
+Activations and conv/pool ops are the registered ops themselves; layers and
+losses are built from registered ops (so they are differentiable to any
+order), except the two fused binary cross-entropies (``nn._fused``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import no_grad
+from ..factories import generator
+from ..ops.conv import avg_pool2d, conv2d, fold, max_pool2d, unfold
+from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
+from ..ops.reductions import log_softmax as _log_softmax
+from ..ops.reductions import softmax as _softmax
+from ..ops.shape import gather, matmul, reshape, transpose
+from ..tensor import Tensor, _make
+from . import _fused
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _tensor(x, name: str) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    raise TypeError(f"{name} must be a Tensor, got {type(x).__name__}")
+
+
+def _float(x, name: str) -> Tensor:
+    x = _tensor(x, name)
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.data.dtype}")
+    return x
+
+
+# ------------------------------------------------------------- activations
+
+
+def _implicit_dim(ndim: int) -> int:
+    # PyTorch's legacy choice when dim is not given
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim`` (PyTorch's legacy default dim when None).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.softmax(autodiff.tensor([[0.0, 0.0]]), dim=1)
+    Tensor([[0.5, 0.5]])
+    """
+    x = _tensor(input, "softmax: input")
+    return _softmax(x, _implicit_dim(x.ndim) if dim is None else dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
+    """log(softmax(x)) along ``dim``, computed stably.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.log_softmax(autodiff.tensor([[1000.0, 0.0]]), dim=1)
+    Tensor([[    0., -1000.]])
+    """
+    x = _tensor(input, "log_softmax: input")
+    return _log_softmax(x, _implicit_dim(x.ndim) if dim is None else dim)
+
+
+# ------------------------------------------------------------------ layers
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``, with weight of shape (out_features, in_features).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.linear(autodiff.ones(2, 3), autodiff.ones(4, 3), autodiff.zeros(4))
+    Tensor([[3., 3., 3., 3.],
+            [3., 3., 3., 3.]])
+    """
+    x = _tensor(input, "linear: input")
+    w = _tensor(weight, "linear: weight")
+    if w.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got {w.shape}")
+    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear: weight of shape {w.shape} expects input with {w.shape[1]} features in its "
+            f"last dimension, got shape {x.shape}"
+        )
+    out = matmul(x, transpose(w, 0, 1))
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability ``p`` and scale the
+    rest by 1 / (1 - p) while training; the identity otherwise.
+
+    Uses autodiff's global generator (``autodiff.manual_seed``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.dropout(autodiff.ones(3), 0.5, training=False)
+    Tensor([1., 1., 1.])
+    """
+    x = _float(input, "dropout: input")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    keep = generator().random(x.shape) >= p
+    mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
+    return x * _make(mask, None)
+
+
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float | None = 0.1,
+    eps: float = 1e-5,
+    num_batches_tracked: Tensor | None = None,
+) -> Tensor:
+    """Batch normalisation over every dimension except 1 (the channels).
+
+    In training (or without running statistics) the batch mean and biased
+    variance normalise; the running estimates are updated in place with the
+    unbiased variance (``momentum=None`` gives a cumulative average, which needs
+    ``num_batches_tracked``). Otherwise the running estimates normalise.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> x = autodiff.tensor([[1.0], [3.0]])
+    >>> F.batch_norm(x, None, None, training=True)
+    Tensor([[-0.99999],
+            [ 0.99999]])
+    """
+    x = _float(input, "batch_norm: input")
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input of shape (N, C, ...), got shape {x.shape}")
+    c = x.shape[1]
+    axes = (0,) + tuple(range(2, x.ndim))
+    bshape = (1, c) + (1,) * (x.ndim - 2)
+    use_batch = training or running_mean is None or running_var is None
+    if use_batch:
+        n = x.data.size // c
+        if training and n <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input "
+                f"of shape {x.shape}"
+            )
+        mean = x.mean(dim=axes, keepdim=True)
+        var = x.var(dim=axes, keepdim=True, correction=0)
+        if training and running_mean is not None and running_var is not None:
+            if momentum is None:
+                if num_batches_tracked is None:
+                    raise ValueError("batch_norm: momentum=None needs num_batches_tracked")
+                m = 1.0 / max(int(num_batches_tracked.item()), 1)
+            else:
+                m = float(momentum)
+            with no_grad():
+                bm = reshape(mean.detach(), (c,))
+                bv = reshape(var.detach(), (c,)) * (n / max(n - 1, 1))
+                running_mean.mul_(1.0 - m).add_(bm * m)
+                running_var.mul_(1.0 - m).add_(bv * m)
+    else:
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t.shape != (c,):
+                raise ValueError(
+                    f"batch_norm: {name} must have shape ({c},) for input of shape {x.shape}, "
+                    f"got {t.shape}"
+                )
+        mean = reshape(running_mean.detach(), bshape)
+        var = reshape(running_var.detach(), bshape)
+    out = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * reshape(weight, bshape)
+    if bias is not None:
+        out = out + reshape(bias, bshape)
+    return out
+
+
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dimensions (biased variance).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.layer_norm(autodiff.tensor([[1.0, 3.0]]), (2,))
+    Tensor([[-0.99999,  0.99999]])
+    """
+    x = _float(input, "layer_norm: input")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or x.shape[x.ndim - k :] != shape or x.ndim < k:
+        raise ValueError(
+            f"layer_norm: normalized_shape {shape} must match the last dimensions of the input, "
+            f"got input of shape {x.shape}"
+        )
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean = x.mean(dim=axes, keepdim=True)
+    var = x.var(dim=axes, keepdim=True, correction=0)
+    out = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def embedding(input, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """Rows of ``weight`` at the integer indices ``input``: shape ``input.shape + (dim,)``.
+
+    Repeated indices add up in the gradient; the row ``padding_idx`` gets none.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.embedding(autodiff.tensor([2, 0]), autodiff.eye(3))
+    Tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    """
+    w = _tensor(weight, "embedding: weight")
+    idx = input.data if isinstance(input, Tensor) else np.asarray(input)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be an integer tensor, got dtype {idx.dtype}")
+    if w.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-d (num_embeddings, dim), got {w.shape}")
+    num = w.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        bad = idx.max() if idx.max() >= num else idx.min()
+        raise IndexError(
+            f"embedding: index {int(bad)} is out of range for {num} embeddings (valid: 0 to "
+            f"{num - 1})"
+        )
+    out = w[idx]
+    if padding_idx is not None and out.requires_grad:
+        pad = padding_idx % num
+        mask = _make((idx == pad)[..., None], None)
+        out = where(mask, out.detach(), out)
+    return out
+
+
+def one_hot(tensor, num_classes: int = -1) -> Tensor:
+    """int64 one-hot encoding: shape ``labels.shape + (num_classes,)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.one_hot(autodiff.tensor([0, 2]), 3)
+    Tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    idx = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: labels must be an integer tensor, got dtype {idx.dtype}")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: class values must be in [0, {num_classes}), got values from "
+            f"{int(idx.min())} to {int(idx.max())}"
+        )
+    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
+    return _make(out, None)
+
+
+# ------------------------------------------------------------------ losses
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _check_reduction(reduction: str, name: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _pair_args(input, target, name: str) -> tuple[Tensor, Tensor]:
+    """Input and a target of the same shape, the target in the input's dtype."""
+    x = _float(input, f"{name}: input")
+    if not isinstance(target, Tensor):
+        target = Tensor(np.asarray(target), dtype=x.data.dtype)
+    if target.shape != x.shape:
+        raise ValueError(
+            f"{name}: target shape {target.shape} does not match input shape {x.shape}; "
+            "they must be the same"
+        )
+    if target.data.dtype != x.data.dtype:
+        if target.data.dtype.kind not in "fiub":
+            raise TypeError(f"{name}: target has unsupported dtype {target.data.dtype}")
+        target = target.to(x.data.dtype)
+    return x, target
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean squared error (x - y)**2.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.mse_loss(autodiff.tensor([1.0, 3.0]), autodiff.tensor([0.0, 0.0]))
+    Tensor(5.)
+    """
+    _check_reduction(reduction, "mse_loss")
+    x, y = _pair_args(input, target, "mse_loss")
+    d = x - y
+    return _reduce(d * d, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+    """Mean absolute error |x - y|.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.l1_loss(autodiff.tensor([1.0, -3.0]), autodiff.tensor([0.0, 0.0]))
+    Tensor(2.)
+    """
+    _check_reduction(reduction, "l1_loss")
+    x, y = _pair_args(input, target, "l1_loss")
+    return _reduce((x - y).abs(), reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0):
+    """0.5 d**2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = x - y).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.huber_loss(autodiff.tensor([0.5, 3.0]), autodiff.tensor([0.0, 0.0]), reduction="none")
+    Tensor([0.125, 2.5  ])
+    """
+    _check_reduction(reduction, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    x, y = _pair_args(input, target, "huber_loss")
+    d = x - y
+    ad = d.abs()
+    loss = where(ad < delta, d * d * 0.5, (ad - 0.5 * delta) * delta)
+    return _reduce(loss, reduction)
+
+
+def _class_weight(weight, c: int, dtype, name: str) -> np.ndarray | None:
+    if weight is None:
+        return None
+    w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+    if w.shape != (c,):
+        raise ValueError(f"{name}: weight must have shape ({c},) (one per class), got {w.shape}")
+    return w.astype(dtype, copy=False)
+
+
+def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: str, name: str):
+    """Negative log-likelihood of integer targets; returns (loss, per-element weights)."""
+    c = logp.shape[1]
+    valid = tgt != ignore_index
+    safe = np.where(valid, tgt, 0)
+    if safe.size and (safe.min() < 0 or safe.max() >= c):
+        bad = int(safe.max()) if safe.max() >= c else int(safe.min())
+        raise IndexError(
+            f"{name}: target value {bad} is out of range for {c} classes (valid: 0 to {c - 1}, "
+            f"or ignore_index={ignore_index})"
+        )
+    w = _class_weight(weight, c, logp.data.dtype, name)
+    wt = (w[safe] if w is not None else np.ones(safe.shape, logp.data.dtype)) * valid
+    wt = wt.astype(logp.data.dtype, copy=False)
+    picked = reshape(gather(logp, 1, np.expand_dims(safe, 1)), safe.shape)
+    loss = picked * _make(-wt, None)
+    if reduction == "none":
+        return loss, wt
+    if reduction == "sum":
+        return loss.sum(), wt
+    return loss.sum() / float(wt.sum()), wt
+
+
+def cross_entropy(
+    input: Tensor,
+    target,
+    weight=None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
+    """Cross-entropy of logits against class indices or class probabilities.
+
+    Computed as ``log_softmax`` + gather (stable for any finite logits).
+
+    Parameters
+    ----------
+    input : Tensor
+        Logits (N, C), (N, C, d1, ...) or (C,).
+    target : Tensor
+        int64 class indices of shape (N,) / (N, d1, ...), or float probabilities
+        with the input's shape.
+    weight : Tensor, optional
+        Per-class weights (C,); the mean divides by the summed target weights.
+    ignore_index : int
+        Index targets equal to this contribute nothing (and are not counted).
+    reduction : {"mean", "sum", "none"}
+    label_smoothing : float
+        Mix the target with the uniform distribution, as PyTorch.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> logits = autodiff.tensor([[1000.0, -1000.0], [0.0, 0.0]])
+    >>> F.cross_entropy(logits, autodiff.tensor([0, 1]))
+    Tensor(0.3465736)
+    """
+    _check_reduction(reduction, "cross_entropy")
+    x = _float(input, "cross_entropy: input")
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    if x.ndim == 1:  # one sample: (C,) with a 0-d index or (C,) probabilities
+        x = reshape(x, (1,) + x.shape)
+        if t.ndim == 0:
+            t = t.reshape(1)
+        elif isinstance(target, Tensor):
+            target = reshape(target, (1,) + target.shape)
+        else:
+            t = t.reshape((1,) + t.shape)
+    if x.ndim < 2:
+        raise ValueError(f"cross_entropy: input must be (N, C) logits, got shape {x.shape}")
+    n, c = x.shape[0], x.shape[1]
+    index_shape = (n,) + x.shape[2:]
+    expect = (
+        "target must be int64 class indices of shape "
+        f"{index_shape} or float probabilities of shape {x.shape}"
+    )
+    if t.dtype.kind in "iu":
+        if t.shape != index_shape:
+            raise ValueError(
+                f"cross_entropy: {expect}; got int target of shape {t.shape} for input of "
+                f"shape {x.shape}"
+            )
+    elif t.dtype.kind == "f":
+        if t.shape != x.shape:
+            raise ValueError(
+                f"cross_entropy: {expect}; got float target of shape {t.shape} for input of "
+                f"shape {x.shape}"
+            )
+    else:
+        raise TypeError(f"cross_entropy: {expect}; got dtype {t.dtype}")
+    logp = _log_softmax(x, 1)
+    wshape = (1, c) + (1,) * (x.ndim - 2)
+    w = _class_weight(weight, c, x.data.dtype, "cross_entropy")
+    if t.dtype.kind in "iu":
+        nll, wt = _nll(logp, t, weight, ignore_index, reduction, "cross_entropy")
+        if label_smoothing == 0.0:
+            return nll
+        lp = logp if w is None else logp * _make(w.reshape(wshape), None)
+        valid = _make((t != ignore_index).astype(x.data.dtype), None)
+        smooth = -(lp.sum(dim=1)) * valid
+        if reduction == "none":
+            smooth_red = smooth
+        elif reduction == "sum":
+            smooth_red = smooth.sum()
+        else:
+            denom = float(wt.sum()) if w is not None else float((t != ignore_index).sum())
+            smooth_red = smooth.sum() / denom
+        return nll * (1.0 - label_smoothing) + smooth_red * (label_smoothing / c)
+    # class probabilities
+    probs = target if isinstance(target, Tensor) else Tensor(t)
+    if probs.data.dtype != x.data.dtype:
+        probs = probs.to(x.data.dtype)
+    if probs.shape != x.shape:
+        probs = reshape(probs, x.shape)
+    if label_smoothing > 0.0:
+        probs = probs * (1.0 - label_smoothing) + label_smoothing / c
+    prod = logp * probs
+    if w is not None:
+        prod = prod * _make(w.reshape(wshape), None)
+    loss = -prod.sum(dim=1)
+    if reduction == "mean":
+        return loss.sum() / float(max(loss.data.size, 1))
+    return _reduce(loss, reduction)
+
+
+def nll_loss(
+    input: Tensor, target, weight=None, ignore_index: int = -100, reduction: str = "mean"
+) -> Tensor:
+    """Negative log-likelihood of log-probabilities (N, C[, d1...]) at int64 targets.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> logp = autodiff.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+    >>> F.nll_loss(logp, autodiff.tensor([0, 1]))
+    Tensor(0.3)
+    """
+    _check_reduction(reduction, "nll_loss")
+    x = _float(input, "nll_loss: input")
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if x.ndim == 1 and t.ndim == 0:
+        x, t = reshape(x, (1,) + x.shape), t.reshape(1)
+    index_shape = (x.shape[0],) + x.shape[2:] if x.ndim >= 2 else None
+    if x.ndim < 2 or t.dtype.kind not in "iu" or t.shape != index_shape:
+        raise ValueError(
+            f"nll_loss: target must be int64 class indices of shape "
+            f"{index_shape or '(N,)'} for input of shape {x.shape}; got target of shape "
+            f"{t.shape} and dtype {t.dtype}"
+        )
+    return _nll(x, t, weight, ignore_index, reduction, "nll_loss")[0]
+
+
+def _elementwise_weight(loss: Tensor, weight, name: str) -> Tensor:
+    if weight is None:
+        return loss
+    w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
+    try:
+        np.broadcast_shapes(w.shape, loss.shape)
+    except ValueError:
+        raise ValueError(
+            f"{name}: weight of shape {w.shape} does not broadcast to the input's {loss.shape}"
+        ) from None
+    return loss * w
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Tensor, weight=None, reduction: str = "mean"
+) -> Tensor:
+    """-(y log p + (1 - y) log(1 - p)) for probabilities p, logs clamped at -100 (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.binary_cross_entropy(autodiff.tensor([0.0, 1.0]), autodiff.tensor([1.0, 1.0]))
+    Tensor(50.)
+    """
+    _check_reduction(reduction, "binary_cross_entropy")
+    p, y = _pair_args(input, target, "binary_cross_entropy")
+    if p.data.size and (p.data.min() < 0 or p.data.max() > 1):
+        raise ValueError(
+            "binary_cross_entropy: all elements of input must be probabilities in [0, 1] "
+            f"(got values from {p.data.min():.4g} to {p.data.max():.4g}); for logits use "
+            "binary_cross_entropy_with_logits"
+        )
+    loss = _elementwise_weight(_fused.bce(p, y), weight, "binary_cross_entropy")
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor, target: Tensor, weight=None, reduction: str = "mean", pos_weight=None
+) -> Tensor:
+    """Sigmoid + binary cross-entropy in one stable step, for any finite logit.
+
+    ``pos_weight`` (broadcast along the last dimension) weighs the positive term.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> x = autodiff.tensor([1000.0, -1000.0])
+    >>> F.binary_cross_entropy_with_logits(x, autodiff.tensor([0.0, 0.0]))
+    Tensor(500.)
+    """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    x, y = _pair_args(input, target, "binary_cross_entropy_with_logits")
+    pw = None
+    if pos_weight is not None:
+        pw = pos_weight if isinstance(pos_weight, Tensor) else Tensor(np.asarray(pos_weight))
+        if pw.data.dtype != x.data.dtype:
+            pw = pw.to(x.data.dtype)
+        try:
+            np.broadcast_shapes(pw.shape, x.shape)
+        except ValueError:
+            raise ValueError(
+                f"binary_cross_entropy_with_logits: pos_weight of shape {pw.shape} does not "
+                f"broadcast to the input's {x.shape}"
+            ) from None
+    loss = _fused.bce_with_logits(x, y, pw)
+    loss = _elementwise_weight(loss, weight, "binary_cross_entropy_with_logits")
+    return _reduce(loss, reduction)
+
+
+__all__ = [
+    "relu",
+    "leaky_relu",
+    "gelu",
+    "softplus",
+    "elu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "linear",
+    "dropout",
+    "conv2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "unfold",
+    "fold",
+    "batch_norm",
+    "layer_norm",
+    "embedding",
+    "one_hot",
+    "mse_loss",
+    "l1_loss",
+    "huber_loss",
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]

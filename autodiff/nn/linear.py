@@ -1,0 +1,178 @@
+"""Linear, MLP and Embedding layers."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from .. import _dtypes
+from ..factories import empty
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .activation import ELU, GELU, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
+from .module import Module, Parameter, Sequential
+
+
+def _param(*shape: int, dtype=None) -> Parameter:
+    return Parameter(empty(*shape, dtype=dtype or _dtypes.default_float()))
+
+
+class Linear(Module):
+    """y = x @ weight.T + bias, weight (out_features, in_features).
+
+    Initialised as PyTorch: kaiming_uniform(a=sqrt(5)) for the weight (that is
+    U(-1/sqrt(in), 1/sqrt(in))) and U(-1/sqrt(in), 1/sqrt(in)) for the bias.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> fc = autodiff.nn.Linear(64, 32)
+    >>> fc.weight.shape, fc(autodiff.ones(8, 64)).shape
+    ((32, 64), (8, 32))
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+        super().__init__()
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.weight = _param(self.out_features, self.in_features, dtype=dtype)
+        self.bias = _param(self.out_features, dtype=dtype) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-draw the weights with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{self._name()} expects a Tensor, got {type(input).__name__}")
+        if input.ndim == 0 or input.shape[-1] != self.in_features:
+            raise ValueError(
+                f"{self._name()} expects input with {self.in_features} features in its last "
+                f"dimension, got shape {input.shape}"
+            )
+        return F.linear(input, self.weight, self.bias)
+
+    def _name(self) -> str:
+        return f"Linear({self.in_features}, {self.out_features})"
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+_ACTIVATIONS: dict[str, Callable[[], Module]] = {
+    "relu": ReLU,
+    "tanh": Tanh,
+    "sigmoid": Sigmoid,
+    "gelu": GELU,
+    "leaky_relu": LeakyReLU,
+    "elu": ELU,
+    "softplus": Softplus,
+    "identity": Identity,
+    "linear": Identity,
+}
+
+
+class MLP(Module):
+    """Multilayer perceptron: Linear layers with an activation (and dropout) between.
+
+    The layers live in a Sequential ``net``, so parameters are named
+    ``net.0.weight``, ``net.0.bias``, ...
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    hidden_features : int or sequence of int
+        One hidden width, or one per hidden layer.
+    activation : str or callable returning a Module
+        "relu", "tanh", "sigmoid", "gelu", "leaky_relu", "elu", "softplus", "identity".
+    dropout : float
+        Dropout probability after each hidden activation (0 for none).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> mlp = autodiff.nn.MLP(2, [8, 8], 1)
+    >>> mlp(autodiff.zeros(5, 2)).shape, len(mlp.net)
+    ((5, 1), 5)
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        hidden_features: int | Sequence[int],
+        out_features: int,
+        activation: str | Callable[[], Module] = "relu",
+        dropout: float = 0.0,
+    ) -> None:
+        super().__init__()
+        hidden = [hidden_features] if isinstance(hidden_features, int) else list(hidden_features)
+        if isinstance(activation, str):
+            if activation not in _ACTIVATIONS:
+                raise ValueError(
+                    f"MLP: unknown activation {activation!r}; choose one of "
+                    f"{', '.join(sorted(_ACTIVATIONS))} or pass a Module class"
+                )
+            make = _ACTIVATIONS[activation]
+        elif callable(activation):
+            make = activation
+        else:
+            raise TypeError(f"MLP: activation must be a str or a callable, got {activation!r}")
+        layers: list[Module] = []
+        width = in_features
+        for h in hidden:
+            layers.append(Linear(width, h))
+            layers.append(make())
+            if dropout > 0:
+                layers.append(Dropout(dropout))
+            width = h
+        layers.append(Linear(width, out_features))
+        self.net = Sequential(*layers)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self.net(input)
+
+
+class Embedding(Module):
+    """A lookup table: integer indices -> rows of ``weight`` (num_embeddings, embedding_dim).
+
+    Initialised N(0, 1) (as PyTorch); the ``padding_idx`` row starts at zero
+    and gets no gradient. Repeated indices add up in the gradient.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> emb = autodiff.nn.Embedding(10, 3)
+    >>> emb(autodiff.tensor([[1, 2], [1, 9]])).shape
+    (2, 2, 3)
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None):
+        super().__init__()
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        if padding_idx is not None and not -num_embeddings <= padding_idx < num_embeddings:
+            raise ValueError(
+                f"Embedding: padding_idx {padding_idx} must be within num_embeddings "
+                f"({num_embeddings})"
+            )
+        self.padding_idx = None if padding_idx is None else padding_idx % num_embeddings
+        self.weight = _param(self.num_embeddings, self.embedding_dim)
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            from ..engine import no_grad
+
+            with no_grad():
+                self.weight[self.padding_idx] = 0.0
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.embedding(input, self.weight, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        return s if self.padding_idx is None else s + f", padding_idx={self.padding_idx}"

@@ -1,0 +1,161 @@
+"""Loss modules: thin wrappers over ``autodiff.nn.functional``."""
+
+from __future__ import annotations
+
+from ..tensor import Tensor
+from . import functional as F
+from .module import Module
+
+
+class _Loss(Module):
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        if reduction not in ("mean", "sum", "none"):
+            raise ValueError(
+                f"{type(self).__name__}: reduction must be 'mean', 'sum' or 'none', "
+                f"got {reduction!r}"
+            )
+        self.reduction = reduction
+
+    def extra_repr(self) -> str:
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.MSELoss()(autodiff.tensor([1.0, 3.0]), autodiff.tensor([0.0, 0.0]))
+    Tensor(5.)
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.mse_loss(input, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.L1Loss()(autodiff.tensor([1.0, -3.0]), autodiff.tensor([0.0, 0.0]))
+    Tensor(2.)
+    """
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.l1_loss(input, target, self.reduction)
+
+
+class HuberLoss(_Loss):
+    """Huber loss: quadratic below ``delta``, linear above.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.HuberLoss(delta=1.0)(autodiff.tensor([3.0]), autodiff.tensor([0.0]))
+    Tensor(2.5)
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.delta = delta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.huber_loss(input, target, self.reduction, self.delta)
+
+
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of logits against class indices or probabilities.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> loss = autodiff.nn.CrossEntropyLoss()
+    >>> round(loss(autodiff.zeros(2, 4), autodiff.tensor([0, 3])).item(), 4)
+    1.3863
+    """
+
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.cross_entropy(
+            input, target, self.weight, self.ignore_index, self.reduction, self.label_smoothing
+        )
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities at class indices.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.NLLLoss()(autodiff.tensor([[-0.5, -1.0]]), autodiff.tensor([1]))
+    Tensor(1.)
+    """
+
+    def __init__(
+        self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities (logs clamped at -100).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.nn.BCELoss()(autodiff.tensor([0.5]), autodiff.tensor([1.0])).item(), 4)
+    0.6931
+    """
+
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Sigmoid + binary cross-entropy, stable for any finite logit.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.BCEWithLogitsLoss()(autodiff.tensor([0.0]), autodiff.tensor([1.0]))
+    Tensor(0.6931472)
+    """
+
+    def __init__(
+        self,
+        weight: Tensor | None = None,
+        reduction: str = "mean",
+        pos_weight: Tensor | None = None,
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.binary_cross_entropy_with_logits(
+            input, target, self.weight, self.reduction, self.pos_weight
+        )

@@ -1,0 +1,136 @@
+"""BatchNorm1d and LayerNorm."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine import no_grad
+from ..factories import ones, zeros
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .linear import _param
+from .module import Module
+
+
+class BatchNorm1d(Module):
+    """Batch normalisation of (N, C) or (N, C, L) input, per channel C.
+
+    Training: normalise by the batch mean and biased variance and update the
+    buffers ``running_mean`` / ``running_var`` (with the unbiased variance) by
+    ``momentum``; eval: normalise by the running statistics.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> bn = autodiff.nn.BatchNorm1d(3)
+    >>> out = bn(autodiff.randn(8, 3))
+    >>> bn.num_batches_tracked.item(), out.shape
+    (1, (8, 3))
+    """
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+    ) -> None:
+        super().__init__()
+        self.num_features = int(num_features)
+        self.eps, self.momentum = eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight = _param(self.num_features) if affine else None
+        self.bias = _param(self.num_features) if affine else None
+        if affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+        if track_running_stats:
+            self.register_buffer("running_mean", zeros(self.num_features))
+            self.register_buffer("running_var", ones(self.num_features))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches seen."""
+        if self.track_running_stats:
+            with no_grad():
+                self.running_mean.fill_(0.0)
+                self.running_var.fill_(1.0)
+                self.num_batches_tracked.fill_(0)
+
+    def forward(self, input: Tensor) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"BatchNorm1d expects a Tensor, got {type(input).__name__}")
+        if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm1d({self.num_features}) expects input of shape (N, "
+                f"{self.num_features}) or (N, {self.num_features}, L), got shape {input.shape}"
+            )
+        update = self.training and self.track_running_stats
+        if update:
+            with no_grad():
+                self.num_batches_tracked.add_(1)
+        use_running = not self.training and self.track_running_stats
+        return F.batch_norm(
+            input,
+            self.running_mean if (update or use_running) else None,
+            self.running_var if (update or use_running) else None,
+            self.weight,
+            self.bias,
+            training=self.training or not self.track_running_stats,
+            momentum=self.momentum,
+            eps=self.eps,
+            num_batches_tracked=self.num_batches_tracked,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
+
+
+class LayerNorm(Module):
+    """Normalise over the trailing ``normalized_shape`` dimensions, with an
+    elementwise affine transform (weight 1, bias 0 at start).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> ln = autodiff.nn.LayerNorm(4)
+    >>> ln(autodiff.randn(2, 4)).shape
+    (2, 4)
+    """
+
+    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True):
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
+        self.normalized_shape = tuple(int(s) for s in shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        if elementwise_affine:
+            self.weight = _param(*self.normalized_shape)
+            self.bias = _param(*self.normalized_shape)
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+        else:
+            self.weight = self.bias = None
+
+    def forward(self, input: Tensor) -> Tensor:
+        k = len(self.normalized_shape)
+        if not isinstance(input, Tensor) or input.shape[input.ndim - k :] != self.normalized_shape:
+            shape = getattr(input, "shape", type(input).__name__)
+            raise ValueError(
+                f"LayerNorm({self.normalized_shape}) expects input whose last dimensions are "
+                f"{self.normalized_shape}, got shape {shape}"
+            )
+        return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )

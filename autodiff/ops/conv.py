@@ -1,0 +1,531 @@
+"""Convolution and pooling ops on NCHW tensors: unfold (im2col), fold (col2im),
+conv2d, max_pool2d and avg_pool2d.
+
+``unfold`` and ``fold`` are each other's adjoint, so each one's VJP is the other
+and derivatives of any order work. ``conv2d`` is ``unfold`` + one (batched)
+matmul. The pools run a Python loop over the kh*kw kernel offsets only: each
+step is one vectorised NumPy operation on strided views, never a loop over
+pixels or batch items. Their first-order VJPs are per-offset slice adds; under
+``create_graph=True`` they are written with ``fold`` so they are recorded too.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..engine import Node, apply1
+from ..tensor import Tensor, _make
+from . import registry as R
+from ._base import as_tensor_arg
+from .xp import NP
+
+# ----------------------------------------------------------------- helpers
+
+
+def _pair(v, what: str, opname: str, allow_zero: bool = False) -> tuple[int, int]:
+    if isinstance(v, (int, np.integer)):
+        v = (int(v), int(v))
+    try:
+        a, b = (int(x) for x in v)
+    except (TypeError, ValueError):
+        raise TypeError(f"{opname}: {what} must be an int or a pair of ints, got {v!r}") from None
+    low = 0 if allow_zero else 1
+    if a < low or b < low:
+        raise ValueError(f"{opname}: {what} must be >= {low}, got {(a, b)}")
+    return a, b
+
+
+def _out_len(n: int, k: int, s: int, p: int) -> int:
+    return (n + 2 * p - k) // s + 1
+
+
+class _Geom:
+    """Kernel, stride and padding of one conv/pool call (plus the pool's argmax)."""
+
+    __slots__ = ("k", "s", "p", "hw", "index", "count_include_pad")
+
+    def __init__(self, k, s, p, hw=None, count_include_pad=True):
+        self.k, self.s, self.p, self.hw = k, s, p, hw
+        self.index = None
+        self.count_include_pad = count_include_pad
+
+    def out_hw(self, h: int, w: int) -> tuple[int, int]:
+        return (
+            _out_len(h, self.k[0], self.s[0], self.p[0]),
+            _out_len(w, self.k[1], self.s[1], self.p[1]),
+        )
+
+    def offsets(self, oh: int, ow: int):
+        """(flat offset, (slice_h, slice_w)) into the padded input for each kernel position."""
+        (kh, kw), (sh, sw) = self.k, self.s
+        for i in range(kh):
+            for j in range(kw):
+                yield (
+                    i * kw + j,
+                    (slice(i, i + sh * (oh - 1) + 1, sh), slice(j, j + sw * (ow - 1) + 1, sw)),
+                )
+
+
+def _pad(x: np.ndarray, p, value=0.0) -> np.ndarray:
+    ph, pw = p
+    if ph == 0 and pw == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
+
+
+def _crop(x: np.ndarray, p, hw) -> np.ndarray:
+    ph, pw = p
+    if ph == 0 and pw == 0:
+        return x
+    return x[:, :, ph : ph + hw[0], pw : pw + hw[1]]
+
+
+def _check_4d(x: Tensor, opname: str, what: str = "input") -> None:
+    if x.data.ndim != 4:
+        raise ValueError(
+            f"{opname}: expected a 4-d {what} of shape (N, C, H, W), got shape {x.shape}"
+        )
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{opname}: needs a floating-point {what}, got dtype {x.data.dtype}")
+
+
+def _check_fits(h: int, w: int, geom: _Geom, opname: str) -> tuple[int, int]:
+    (kh, kw), (ph, pw) = geom.k, geom.p
+    if h + 2 * ph < kh or w + 2 * pw < kw:
+        raise ValueError(
+            f"{opname}: kernel size {geom.k} is larger than the padded input "
+            f"({h + 2 * ph}, {w + 2 * pw}) (input {(h, w)}, padding {geom.p})"
+        )
+    return geom.out_hw(h, w)
+
+
+# ------------------------------------------------------------ unfold / fold
+
+
+def _unfold_np(x: np.ndarray, g: _Geom) -> np.ndarray:
+    n, c, h, w = x.shape
+    oh, ow = g.out_hw(h, w)
+    kh, kw = g.k
+    xp_ = _pad(x, g.p)
+    win = sliding_window_view(xp_, (kh, kw), axis=(2, 3))[:, :, :: g.s[0], :: g.s[1]]
+    win = win[:, :, :oh, :ow]  # (N, C, OH, OW, kh, kw), a strided view
+    return win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+
+
+def _fold_np(cols: np.ndarray, g: _Geom) -> np.ndarray:
+    n, ck, _ = cols.shape
+    h, w = g.hw
+    kh, kw = g.k
+    c = ck // (kh * kw)
+    oh, ow = g.out_hw(h, w)
+    cols6 = cols.reshape(n, c, kh, kw, oh, ow)
+    out = np.zeros((n, c, h + 2 * g.p[0], w + 2 * g.p[1]), dtype=cols.dtype)
+    for k, (si, sj) in g.offsets(oh, ow):
+        out[:, :, si, sj] += cols6[:, :, k // kw, k % kw]
+    return np.ascontiguousarray(_crop(out, g.p, (h, w)))
+
+
+class UnfoldBackward(Node):
+    name = "unfold"
+
+    @staticmethod
+    def forward(x, g):
+        return _unfold_np(x, g)
+
+    def vjp(self, g, xs, out, xp):
+        geom = self.attrs
+        fg = _Geom(geom.k, geom.s, geom.p, tuple(xs[0].shape[2:]))
+        if xp is NP:
+            return (_fold_np(g, fg),)
+        return (apply1(FoldBackward, g, fg),)
+
+
+class FoldBackward(Node):
+    name = "fold"
+
+    @staticmethod
+    def forward(cols, g):
+        return _fold_np(cols, g)
+
+    def vjp(self, g, xs, out, xp):
+        geom = self.attrs
+        if xp is NP:
+            return (_unfold_np(g, geom),)
+        return (apply1(UnfoldBackward, g, _Geom(geom.k, geom.s, geom.p)),)
+
+
+def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sliding local blocks (im2col): (N, C, H, W) -> (N, C*kh*kw, L), as ``F.unfold``.
+
+    Column ``l`` holds the block at output position ``l`` (row-major over the
+    output grid); rows are ordered channel-major, then kernel row, then column.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.unfold(autodiff.zeros(2, 3, 5, 5), kernel_size=3, padding=1, stride=2).shape
+    (2, 27, 9)
+    """
+    x = as_tensor_arg(input, "unfold")
+    _check_4d(x, "unfold")
+    if _pair(dilation, "dilation", "unfold") != (1, 1):
+        raise NotImplementedError("unfold: only dilation=1 is supported")
+    geom = _Geom(
+        _pair(kernel_size, "kernel_size", "unfold"),
+        _pair(stride, "stride", "unfold"),
+        _pair(padding, "padding", "unfold", allow_zero=True),
+    )
+    _check_fits(x.shape[2], x.shape[3], geom, "unfold")
+    return apply1(UnfoldBackward, x, geom)
+
+
+def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Sum sliding blocks back into an image (col2im), the adjoint of ``unfold``.
+
+    (N, C*kh*kw, L) -> (N, C, H, W) with ``output_size=(H, W)``; overlapping
+    values add up, as ``F.fold``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.fold(autodiff.ones(1, 4, 4), (3, 3), kernel_size=2)[0, 0]
+    Tensor([[1., 2., 1.],
+            [2., 4., 2.],
+            [1., 2., 1.]])
+    """
+    cols = as_tensor_arg(input, "fold")
+    if _pair(dilation, "dilation", "fold") != (1, 1):
+        raise NotImplementedError("fold: only dilation=1 is supported")
+    k = _pair(kernel_size, "kernel_size", "fold")
+    geom = _Geom(
+        k,
+        _pair(stride, "stride", "fold"),
+        _pair(padding, "padding", "fold", allow_zero=True),
+        _pair(output_size, "output_size", "fold"),
+    )
+    if cols.data.ndim != 3:
+        raise ValueError(f"fold: expected input of shape (N, C*kh*kw, L), got shape {cols.shape}")
+    oh, ow = _check_fits(*geom.hw, geom, "fold")
+    kk = k[0] * k[1]
+    if cols.shape[1] % kk or cols.shape[2] != oh * ow:
+        raise ValueError(
+            f"fold: input of shape {cols.shape} does not match kernel_size {k} and "
+            f"output_size {geom.hw}: expected (N, C*{kk}, {oh * ow})"
+        )
+    return apply1(FoldBackward, cols, geom)
+
+
+# ------------------------------------------------------------------ conv2d
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0):
+    """2-d convolution (cross-correlation) of NCHW ``input`` with OIHW ``weight``.
+
+    Computed as ``unfold`` and one matmul, so it is differentiable to any order.
+
+    Parameters
+    ----------
+    input : Tensor
+        (N, C_in, H, W), or (C_in, H, W) for a single image.
+    weight : Tensor
+        (C_out, C_in, kh, kw).
+    bias : Tensor, optional
+        (C_out,).
+    stride, padding : int or (int, int)
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> x, w = autodiff.ones(1, 1, 4, 4), autodiff.ones(2, 1, 3, 3)
+    >>> F.conv2d(x, w, padding=1).shape
+    (1, 2, 4, 4)
+    """
+    from .elementwise import add
+    from .shape import matmul, reshape
+
+    x = as_tensor_arg(input, "conv2d")
+    w = as_tensor_arg(weight, "conv2d")
+    if w.data.ndim != 4:
+        raise ValueError(
+            f"conv2d: weight must have shape (C_out, C_in, kh, kw), got shape {w.shape}"
+        )
+    single = x.data.ndim == 3
+    if single:
+        x = reshape(x, (1,) + x.shape)
+    _check_4d(x, "conv2d")
+    cout, cin, kh, kw = w.shape
+    if x.shape[1] != cin:
+        raise ValueError(
+            f"conv2d: weight {w.shape} expects input with {cin} channels (shape (N, {cin}, H, W)), "
+            f"got input of shape {x.shape}"
+        )
+    geom = _Geom(
+        (kh, kw),
+        _pair(stride, "stride", "conv2d"),
+        _pair(padding, "padding", "conv2d", allow_zero=True),
+    )
+    oh, ow = _check_fits(x.shape[2], x.shape[3], geom, "conv2d")
+    cols = apply1(UnfoldBackward, x, geom)  # (N, C*kh*kw, L)
+    out = matmul(reshape(w, (cout, cin * kh * kw)), cols)  # (N, C_out, L)
+    out = reshape(out, (x.shape[0], cout, oh, ow))
+    if bias is not None:
+        b = as_tensor_arg(bias, "conv2d")
+        if b.shape != (cout,):
+            raise ValueError(f"conv2d: bias must have shape ({cout},), got {b.shape}")
+        out = add(out, reshape(b, (1, cout, 1, 1)))
+    if single:
+        out = reshape(out, out.shape[1:])
+    return out
+
+
+# ----------------------------------------------------------------- pooling
+
+
+def _pool_geom(x: Tensor, kernel_size, stride, padding, opname: str) -> _Geom:
+    _check_4d(x, opname)
+    k = _pair(kernel_size, "kernel_size", opname)
+    s = k if stride is None or stride == () or stride == [] else _pair(stride, "stride", opname)
+    p = _pair(padding, "padding", opname, allow_zero=True)
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(
+            f"{opname}: padding {p} must be at most half the kernel size {k} (as PyTorch)"
+        )
+    geom = _Geom(k, s, p, tuple(x.shape[2:]))
+    _check_fits(x.shape[2], x.shape[3], geom, opname)
+    return geom
+
+
+def _scatter_np(g: np.ndarray, geom: _Geom, pick) -> np.ndarray:
+    """Adjoint of a pool: add ``pick(k, g)`` into each kernel offset's slice."""
+    n, c, oh, ow = g.shape
+    h, w = geom.hw
+    out = np.zeros((n, c, h + 2 * geom.p[0], w + 2 * geom.p[1]), dtype=g.dtype)
+    disjoint = geom.s[0] >= geom.k[0] and geom.s[1] >= geom.k[1]
+    for k, (si, sj) in geom.offsets(oh, ow):
+        if disjoint:  # windows do not overlap: every slice element is written once
+            pick(k, g, out[:, :, si, sj])
+        else:
+            view = out[:, :, si, sj]
+            tmp = np.zeros_like(view)
+            pick(k, g, tmp)
+            view += tmp
+    return np.ascontiguousarray(_crop(out, geom.p, geom.hw))
+
+
+def _fold_of(cols_nckl: Tensor, geom: _Geom) -> Tensor:
+    """fold() of (N, C, kh*kw, L) columns, recorded (for create_graph VJPs)."""
+    from .shape import reshape
+
+    n, c, kk, l = cols_nckl.shape
+    return apply1(FoldBackward, reshape(cols_nckl, (n, c * kk, l)), geom)
+
+
+class MaxPool2dBackward(Node):
+    name = "max_pool2d"
+
+    @staticmethod
+    def forward(x, geom):
+        n, c, h, w = x.shape
+        oh, ow = geom.out_hw(h, w)
+        xp_ = _pad(x, geom.p, -np.inf)
+        best = index = None
+        for k, (si, sj) in geom.offsets(oh, ow):
+            sl = xp_[:, :, si, sj]
+            if best is None:
+                best = sl.copy()
+                index = np.zeros(best.shape, dtype=np.int32)
+                continue
+            # strict > keeps the first maximum (row-major), as PyTorch; NaN wins
+            upd = (sl > best) | (sl != sl)
+            np.copyto(best, sl, where=upd)
+            np.copyto(index, k, where=upd)
+        geom.index = index  # kernel offset of each window's maximum
+        return best
+
+    def vjp(self, g, xs, out, xp):
+        geom = self.attrs
+        index = geom.index
+        if xp is NP:
+            return (_scatter_np(g, geom, lambda k, g_, dst: np.copyto(dst, g_, where=index == k)),)
+        n, c, oh, ow = g.shape
+        kk = geom.k[0] * geom.k[1]
+        onehot = index.reshape(n, c, 1, oh * ow) == np.arange(kk).reshape(1, 1, kk, 1)
+        from .shape import reshape
+
+        cols = reshape(g, (n, c, 1, oh * ow)) * _make(onehot.astype(g.data.dtype), None)
+        return (_fold_of(cols, geom),)
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
+    """Max over sliding windows of an NCHW tensor; the gradient goes to each window's max.
+
+    ``stride`` defaults to ``kernel_size``; padding counts as -inf (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> x = autodiff.arange(16.0).reshape(1, 1, 4, 4)
+    >>> F.max_pool2d(x, 2)
+    Tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    x = as_tensor_arg(input, "max_pool2d")
+    single = x.data.ndim == 3
+    if single:
+        x = _unsqueeze0(x)
+    out = apply1(MaxPool2dBackward, x, _pool_geom(x, kernel_size, stride, padding, "max_pool2d"))
+    return _squeeze0(out) if single else out
+
+
+class AvgPool2dBackward(Node):
+    name = "avg_pool2d"
+
+    @staticmethod
+    def forward(x, geom):
+        n, c, h, w = x.shape
+        oh, ow = geom.out_hw(h, w)
+        xp_ = _pad(x, geom.p)
+        acc = None
+        for _, (si, sj) in geom.offsets(oh, ow):
+            sl = xp_[:, :, si, sj]
+            acc = sl.copy() if acc is None else np.add(acc, sl, out=acc)
+        return acc * _divisor(geom, h, w, x.dtype)
+
+    def vjp(self, g, xs, out, xp):
+        geom = self.attrs
+        h, w = geom.hw
+        scaled = g * _divisor(geom, h, w, xs[0].dtype)
+        if xp is NP:
+            return (_scatter_np(scaled, geom, lambda k, g_, dst: np.copyto(dst, g_)),)
+        from .shape import expand, reshape
+
+        n, c, oh, ow = g.shape
+        kk = geom.k[0] * geom.k[1]
+        cols = expand(reshape(scaled, (n, c, 1, oh * ow)), (n, c, kk, oh * ow))
+        return (_fold_of(cols, geom),)
+
+
+def _divisor(geom: _Geom, h: int, w: int, dtype):
+    """1 / (number of elements averaged) per window: a float, or an array without padding."""
+    kk = geom.k[0] * geom.k[1]
+    if geom.count_include_pad or geom.p == (0, 0):
+        return 1.0 / kk
+    oh, ow = geom.out_hw(h, w)
+    ones = _pad(np.ones((1, 1, h, w), dtype=dtype), geom.p)
+    cnt = sum(ones[:, :, si, sj] for _, (si, sj) in geom.offsets(oh, ow))
+    return (1.0 / cnt).astype(dtype)
+
+
+def avg_pool2d(
+    input: Tensor, kernel_size, stride=None, padding=0, count_include_pad: bool = True
+) -> Tensor:
+    """Mean over sliding windows of an NCHW tensor; ``stride`` defaults to ``kernel_size``.
+
+    With ``count_include_pad=True`` (the default, as PyTorch) padded zeros count
+    in the divisor.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.avg_pool2d(autodiff.arange(16.0).reshape(1, 1, 4, 4), 2)
+    Tensor([[[[ 2.5,  4.5],
+              [10.5, 12.5]]]])
+    """
+    x = as_tensor_arg(input, "avg_pool2d")
+    single = x.data.ndim == 3
+    if single:
+        x = _unsqueeze0(x)
+    geom = _pool_geom(x, kernel_size, stride, padding, "avg_pool2d")
+    geom.count_include_pad = bool(count_include_pad)
+    out = apply1(AvgPool2dBackward, x, geom)
+    return _squeeze0(out) if single else out
+
+
+def _unsqueeze0(x: Tensor) -> Tensor:
+    from .shape import reshape
+
+    return reshape(x, (1,) + x.shape)
+
+
+def _squeeze0(x: Tensor) -> Tensor:
+    from .shape import reshape
+
+    return reshape(x, x.shape[1:])
+
+
+# ---------------------------------------------------------------- registry
+
+
+def _distinct_img(*shape, seed=0):
+    return R.distinct(*shape, seed=seed)
+
+
+R.register(
+    "unfold",
+    unfold,
+    lambda: [
+        R.Sample((R.randn(2, 2, 5, 5),), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        R.Sample((R.randn(1, 2, 4, 5, seed=1),), {"kernel_size": (2, 3)}),
+    ],
+)
+R.register(
+    "fold",
+    fold,
+    lambda: [
+        R.Sample(
+            (R.randn(2, 18, 9),),
+            {"output_size": 5, "kernel_size": 3, "stride": 2, "padding": 1},
+        ),
+        R.Sample((R.randn(1, 8, 6, seed=1),), {"output_size": (3, 4), "kernel_size": 2}),
+    ],
+)
+R.register(
+    "conv2d",
+    conv2d,
+    lambda: [
+        R.Sample(
+            (R.randn(2, 2, 5, 5), R.randn(3, 2, 3, 3, seed=1), R.randn(3, seed=2)),
+            {"stride": 2, "padding": 1},
+            note="stride 2 padding 1",
+        ),
+        R.Sample((R.randn(1, 1, 4, 5, seed=3), R.randn(2, 1, 2, 3, seed=4)), note="no bias"),
+    ],
+)
+R.register(
+    "max_pool2d",
+    max_pool2d,
+    lambda: [
+        R.Sample((_distinct_img(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
+        R.Sample((_distinct_img(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
+        R.Sample(
+            (_distinct_img(1, 1, 5, 5, seed=2),),
+            {"kernel_size": 3, "stride": 2, "padding": 1},
+            note="overlapping padded",
+        ),
+    ],
+)
+R.register(
+    "avg_pool2d",
+    avg_pool2d,
+    lambda: [
+        R.Sample((R.randn(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
+        R.Sample((R.randn(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
+        R.Sample(
+            (R.randn(1, 1, 5, 4, seed=2),),
+            {"kernel_size": 3, "stride": 2, "padding": 1},
+            note="overlapping padded",
+        ),
+        R.Sample(
+            (R.randn(1, 1, 5, 4, seed=3),),
+            {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
+        ),
+    ],
+)
+
+__all__ = ["unfold", "fold", "conv2d", "max_pool2d", "avg_pool2d"]
