@@ -78,7 +78,9 @@ def test_non_scalar_backward_needs_grad():
 
 def test_grad_of_wrong_shape():
     a = leaf([1.0, 2.0])
-    with pytest.raises(RuntimeError, match=r"grad has shape \(3,\) but the tensor has shape \(2,\)"):
+    with pytest.raises(
+        RuntimeError, match=r"grad has shape \(3,\) but the tensor has shape \(2,\)"
+    ):
         (a * 3).backward(grad=[1.0, 2.0, 3.0])
 
 
@@ -98,7 +100,9 @@ def test_shapes_that_do_not_broadcast_name_both():
 
 
 def test_matmul_shape_error_names_both():
-    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) cannot be multiplied"):
+    with pytest.raises(
+        ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) cannot be multiplied"
+    ):
         autodiff.ones(2, 3) @ autodiff.ones(4, 5)
 
 
@@ -233,7 +237,9 @@ def test_inplace_change_of_saved_tensor_raises():
     b = autodiff.tensor([3.0, 4.0], dtype=autodiff.float64)
     y = (a * b).sum()
     b.add_(1.0)
-    with pytest.raises(RuntimeError, match=r"needed by the backward of 'mul' was modified by an in-place"):
+    with pytest.raises(
+        RuntimeError, match=r"needed by the backward of 'mul' was modified by an in-place"
+    ):
         y.backward()
 
 
@@ -328,7 +334,9 @@ def test_gradcheck_catches_wrong_function():
 
     with pytest.raises(autodiff.GradcheckError, match=r"input 0 .* analytic .* numeric"):
         autodiff.gradcheck(WrongSquare.apply, (leaf([1.0, 2.0]),))
-    assert autodiff.gradcheck(WrongSquare.apply, (leaf([1.0, 2.0]),), raise_exception=False) is False
+    assert (
+        autodiff.gradcheck(WrongSquare.apply, (leaf([1.0, 2.0]),), raise_exception=False) is False
+    )
 
 
 def test_gradcheck_wants_float64():
