@@ -120,7 +120,7 @@ class _Encoder:
 
 def _npy_bytes(arr: np.ndarray) -> bytes:
     buf = io.BytesIO()
-    np.lib.format.write_array(buf, np.ascontiguousarray(arr), allow_pickle=False)
+    np.lib.format.write_array(buf, arr, allow_pickle=False)
     return buf.getvalue()
 
 
