@@ -228,7 +228,8 @@ class Tensor:
         return (self[i] for i in range(self.data.shape[0]))
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        # four significant decimals, as PyTorch prints
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(", precision=4)
         extra = ""
         if self.data.dtype not in (_dtypes.default_float(), np.dtype(np.int64), np.dtype(bool)):
             extra += f", dtype={self.data.dtype}"

@@ -235,7 +235,7 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     --------
     >>> import autodiff
     >>> autodiff.tensor([1.0, 2.0, 3.0, 4.0]).var()
-    Tensor(1.6666666)
+    Tensor(1.6667)
     """
     x = as_tensor_arg(x, "var")
     if x.data.dtype.kind != "f":
@@ -285,7 +285,7 @@ def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
     --------
     >>> import autodiff
     >>> autodiff.logsumexp(autodiff.tensor([1000.0, 1000.0]), dim=0)
-    Tensor(1000.6931)
+    Tensor(1000.6932)
     """
     x = as_tensor_arg(x, "logsumexp")
     if x.data.dtype.kind != "f":

@@ -243,7 +243,7 @@ def sum_to(x, shape) -> Tensor:
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.sum_to(autodiff.ones(2, 3), (1, 3))
+    >>> autodiff.ops.shape.sum_to(autodiff.ones(2, 3), (1, 3))
     Tensor([[2., 2., 2.]])
     """
     x = as_tensor_arg(x, "sum_to")
@@ -419,7 +419,7 @@ def index_add(g, index, shape) -> Tensor:
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.index_add(autodiff.ones(3), [0, 0, 2], (3,))
+    >>> autodiff.ops.shape.index_add(autodiff.ones(3), [0, 0, 2], (3,))
     Tensor([2., 0., 1.])
     """
     g = as_tensor_arg(g, "index_add")
@@ -503,7 +503,7 @@ def scatter_add_along(g, index, axis, shape) -> Tensor:
     Examples
     --------
     >>> import autodiff, numpy as np
-    >>> autodiff.scatter_add_along(autodiff.ones(2, 1), np.array([[1], [1]]), 1, (2, 2))
+    >>> autodiff.ops.shape.scatter_add_along(autodiff.ones(2, 1), np.array([[1], [1]]), 1, (2, 2))
     Tensor([[0., 1.],
             [0., 1.]])
     """

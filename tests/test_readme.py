@@ -1,0 +1,35 @@
+"""The README's quickstart runs as written and prints what it says."""
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _python_blocks():
+    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def test_quickstart_runs_and_prints_its_comments():
+    block = _python_blocks()[0]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(block, "README quickstart", "exec"), {})
+    printed = out.getvalue().splitlines()
+    expected = [
+        line.split("# ", 1)[1].split(":")[0].strip()
+        for line in block.splitlines()
+        if line.startswith("print(") and "# " in line
+    ]
+    assert printed == expected
+
+
+def test_readme_has_exactly_two_setup_commands():
+    bash = re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S)
+    setup = [b.strip() for b in bash if b.strip().startswith("pip install")]
+    assert setup[0] == 'pip install -e ".[examples]" && python -m autodiff'
+    assert setup[1] == 'pip install -e ".[dev]" && python -m pytest -q tests'
+    ci = (README.parent / ".ci" / "run").read_text()
+    assert "python -m pytest -q tests" in ci
