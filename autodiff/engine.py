@@ -589,7 +589,12 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     g = _run_hooks(hooks, g, create_graph)
                 found[i] = g
         return found
-    seen_arrays = {id(s) for s in (seeds if not create_graph else ())}
+    seen_arrays = set()
+    if not create_graph:
+        for s in seeds:
+            seen_arrays.add(id(s))
+            if s.base is not None:
+                seen_arrays.add(id(s.base))
     for t, g in leaf_grads.items():
         hooks = getattr(t, "_hooks", None)
         if hooks:
@@ -621,10 +626,20 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays: set) -> None
     if g.dtype != t.data.dtype:
         g = g.astype(t.data.dtype)
     if t.grad is None:
-        # never alias an array held elsewhere (a seed, another leaf's grad, a view)
-        if g.base is not None or not g.flags.writeable or id(g) in seen_arrays:
+        # never let .grad share memory with anything else that escapes backward (a
+        # seed, another leaf's grad, a read-only broadcast view); a fresh array or a
+        # view of one (e.g. a transposed matmul result) is kept without copying
+        base = g.base
+        if (
+            not g.flags.writeable
+            or id(g) in seen_arrays
+            or (base is not None and id(base) in seen_arrays)
+        ):
             g = g.copy()
+            base = None
         seen_arrays.add(id(g))
+        if base is not None:
+            seen_arrays.add(id(base))
         t.grad = _make(g, None)
     else:
         t.grad.data = t.grad.data + g

@@ -406,3 +406,19 @@ def test_factories_and_seed():
     assert autodiff.linspace(0, 1, 5).shape == (5,)
     assert autodiff.randn_like(a).shape == (2, 3)
     assert autodiff.zeros_like(a).dtype == np.float32
+
+
+def test_leaf_grads_never_share_memory():
+    w = leaf(np.ones((3, 2)))
+    v = leaf(np.ones((2, 3)))
+    x = autodiff.tensor(np.arange(6.0).reshape(2, 3))
+    # add passes one array to both sides: v gets it, w gets its transpose (a view)
+    y = ((w.T + v) * x).sum()
+    y.backward()
+    assert not np.shares_memory(w.grad.numpy(), v.grad.numpy())
+    w.grad.data *= 0
+    assert v.grad.numpy().sum() == 15.0
+    b = leaf([1.0, 2.0])
+    (b.expand(3, 2)).sum().backward()
+    b.grad.data += 1  # grads are writeable even when they came from a broadcast
+    assert b.grad.tolist() == [4.0, 4.0]
