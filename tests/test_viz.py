@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import autodiff
-from autodiff import engine, viz
+from autodiff import engine, nn, viz
 
 NODE = re.compile(r"^\s*((?:n|m|u)\d+|cut|legend) \[(.*)\]$", re.M)
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)", re.M)
@@ -39,74 +39,19 @@ def op_node(dot: str, name: str) -> str:
     return node_with(dot, f"<B>{name}</B>")
 
 
-# ------------------------------------------------------------- stand-in nn
-class Mod:
-    """Minimal Module stand-in: calls engine.record_module_call like nn.Module."""
-
-    def __init__(self) -> None:
-        self._params: dict = {}
-        self._kids: dict = {}
-
-    def __call__(self, *inputs):
-        out = self.forward(*inputs)
-        engine.record_module_call(self, inputs, out)
-        return out
-
-    def named_children(self):
-        return iter(self._kids.items())
-
-    def named_parameters(self):
-        for n, p in self._params.items():
-            yield n, p
-        for cn, c in self._kids.items():
-            for n, p in c.named_parameters():
-                yield f"{cn}.{n}", p
-
-
-class Linear(Mod):
-    def __init__(self, i: int, o: int, bias: float = 0.0) -> None:
-        super().__init__()
-        self.in_features, self.out_features = i, o
-        self.weight = autodiff.randn(o, i) * (1.0 / math.sqrt(i))
-        self.weight.requires_grad_()
-        self.bias = autodiff.full((o,), bias, requires_grad=True)
-        self._params = {"weight": self.weight, "bias": self.bias}
-
-    def forward(self, x):
-        return x.matmul(self.weight.transpose(0, 1)) + self.bias
-
-
-class ReLU(Mod):
-    def forward(self, x):
-        return x.relu()
-
-
-class Seq(Mod):
-    def __init__(self, *mods) -> None:
-        super().__init__()
-        self._kids = {str(k): m for k, m in enumerate(mods)}
-
-    def forward(self, x):
-        for m in self._kids.values():
-            x = m(x)
-        return x
-
-
-def cross_entropy(logits, labels):
-    n, k = logits.shape
-    onehot = autodiff.tensor(np.eye(k, dtype=np.float32)[labels])
-    return -(logits.log_softmax(dim=1) * onehot).sum() / float(n)
-
-
-def mlp_step(bias0: float = 0.0, retain: bool = True, watch: bool = True):
-    net = Seq(Linear(8, 6, bias0), ReLU(), Linear(6, 3))
+# ------------------------------------------------------------- nn helpers
+def mlp_step(bias0: float | None = None, retain: bool = True, watch: bool = True):
+    """One training step of nn.MLP(8, [6], 3) with a cross-entropy loss."""
+    net = nn.MLP(8, [6], 3)
+    if bias0 is not None:
+        with autodiff.no_grad():
+            net.net[0].bias.data[:] = bias0
     x = autodiff.randn(5, 8)
-    loss = cross_entropy(net(x), np.array([0, 1, 2, 0, 1]))
+    loss = nn.CrossEntropyLoss()(net(x), autodiff.tensor([0, 1, 2, 0, 1]))
     if watch:
         viz.watch(loss)
     loss.backward(retain_graph=retain)
-    params = {f"net.{k}": v for k, v in net.named_parameters()}
-    return net, loss, params
+    return net, loss, dict(net.named_parameters())
 
 
 # ------------------------------------------------------------------ basics
@@ -199,7 +144,7 @@ def test_rankdir_and_show_flags():
     y.backward(retain_graph=True)
     assert "rankdir=LR" in viz.to_dot(y, rankdir="LR")
     dot = viz.to_dot(y, show_data=False, show_grad=False, legend=False)
-    assert "data " not in dot and "grad " not in dot and "legend" not in dot
+    assert "data " not in dot and "grad " not in dot and "<B>legend</B>" not in dot
     with pytest.raises(ValueError, match="rankdir must be one of TB, LR, BT, RL"):
         viz.to_dot(y, rankdir="up")
 
@@ -251,12 +196,10 @@ def test_dead_relu_and_zero_gradients():
     assert "grad is exactly 0" in node_with(dot, "<B>net.0.bias</B>")
     # partial: two of six units dead, read from the output value
     net, loss, params = mlp_step()
-    b = net._kids["0"].bias
-    b.data[:2] = -100.0
-    for p in params.values():
-        p.grad = None
+    net.net[0].bias.data[:2] = -100.0
+    net.zero_grad()
     x = autodiff.randn(5, 8)
-    loss = cross_entropy(net(x), np.array([0, 1, 2, 0, 1]))
+    loss = nn.CrossEntropyLoss()(net(x), autodiff.tensor([0, 1, 2, 0, 1]))
     viz.watch(loss)
     loss.backward()  # released: the dead units are read from the input's gradient
     dot = viz.to_dot(loss, params=params)
@@ -302,17 +245,18 @@ def test_params_without_gradient():
 def test_group_modules_clusters():
     net, loss, params = mlp_step()
     dot = viz.to_dot(loss, params=params, group_modules=True)
-    assert dot.count("subgraph cluster_") == 4  # Seq, Linear, ReLU, Linear
-    for label in ("net: Seq", "net.0: Linear(8, 6)", "net.1: ReLU", "net.2: Linear(6, 3)"):
-        assert label in dot, label
+    # MLP, its Sequential, Linear, ReLU, Linear, and the loss module
+    assert dot.count("subgraph cluster_") == 6
+    labels = ("MLP", "net: Sequential", "net.0: Linear(8, 6)", "net.1: ReLU", "net.2: Linear(6, 3)")
+    for label in labels + ("CrossEntropyLoss",):
+        assert f"<B>{label}</B>" in dot, label
     # the first Linear's cluster holds exactly its weight, bias, transpose, matmul, add
     start = dot.index("net.0: Linear(8, 6)")
     block = dot[start : dot.index("}", start)]
     assert len(NODE.findall(block)) == 5
     assert "<B>net.0.weight</B>" in block and "<B>matmul</B>" in block
-    # clusters nest: the Linear clusters sit inside the Seq cluster
-    seq = dot.index("net: Seq")
-    assert seq < start
+    # clusters nest: MLP { Sequential { Linear ... } }, each opened before its children
+    assert dot.index("<B>MLP</B>") < dot.index("net: Sequential") < start
     ungrouped = viz.to_dot(loss, params=params)
     assert len(nodes(ungrouped)) == len(nodes(dot))
     assert sorted(edges(ungrouped)) == sorted(edges(dot))
@@ -322,35 +266,65 @@ def test_collapse_modules_one_node_per_module():
     net, loss, params = mlp_step(bias0=-100.0)
     dot = viz.to_dot(loss, params=params, collapse_modules=True)
     mods = {k: v for k, v in nodes(dot).items() if k.startswith("m")}
-    assert len(mods) == 3
+    assert len(mods) == 4  # Linear, ReLU, Linear, CrossEntropyLoss
+    assert len(nodes(dot)) == 5  # and the input batch
     assert "<B>net.0.weight</B>" not in dot and "<B>matmul</B>" not in dot
     lin = node_with(dot, "net.0: Linear(8, 6)")
     assert "box3d" in lin and "params: weight (6, 8), bias (6,)" in lin
     assert "weight.grad is exactly 0" in lin
     assert "dead ReLU: 6/6 units" in node_with(dot, "net.1: ReLU")
-    # input x -> Linear -> ReLU -> Linear -> loss ops; no duplicate edges
     es = edges(dot)
-    assert len(es) == len(set(es))
-    ids = {k: v for k, v in mods.items()}
-    l0 = next(k for k, v in ids.items() if "net.0:" in v)
-    r1 = next(k for k, v in ids.items() if "net.1:" in v)
-    l2 = next(k for k, v in ids.items() if "net.2:" in v)
-    assert (l0, r1) in es and (r1, l2) in es
-    # depth 0: the whole Seq as one node
+    assert len(es) == len(set(es)) == 4  # x -> Linear -> ReLU -> Linear -> loss
+    l0, r1, l2, ce = (
+        next(k for k, v in mods.items() if key in v)
+        for key in ("net.0:", "net.1:", "net.2:", "CrossEntropyLoss")
+    )
+    assert (l0, r1) in es and (r1, l2) in es and (l2, ce) in es
+    # depth 0: the whole MLP as one node (and the loss module)
     dot0 = viz.to_dot(loss, params=params, collapse_modules=0)
-    assert len([k for k in nodes(dot0) if k.startswith("m")]) == 1
-    assert "net: Seq" in dot0
-    # collapse and group together: the collapsed nodes sit in the Seq cluster
+    assert len([k for k in nodes(dot0) if k.startswith("m")]) == 2
+    assert "<B>MLP</B>" in dot0 and "dead ReLU: 6/6 units" in dot0
+    # collapse and group together: the collapsed layers sit in the MLP/Sequential clusters
     both = viz.to_dot(loss, params=params, collapse_modules=True, group_modules=True)
-    assert both.count("subgraph cluster_") == 1
+    assert both.count("subgraph cluster_") == 2
 
 
-def test_module_called_twice_and_unnamed():
-    lin = Linear(3, 3)
+def test_twenty_layer_mlp_collapses_to_a_screen():
+    net = nn.MLP(16, [16] * 19, 4)
+    loss = nn.CrossEntropyLoss()(net(autodiff.randn(8, 16)), autodiff.randint(0, 4, (8,)))
+    loss.backward()
+    params = dict(net.named_parameters())
+    full = viz.to_dot(loss, params=params)
+    dot = viz.to_dot(loss, params=params, collapse_modules=True)
+    assert len(nodes(full)) > 120  # 5 per Linear, 1 per ReLU, the loss ops
+    assert len(nodes(dot)) == 20 + 19 + 1 + 1  # Linears, ReLUs, loss module, input
+    assert "net.38: Linear(16, 4)" in dot
+
+
+def test_module_called_twice_and_shared_parameter():
+    lin = nn.Linear(3, 3)
     x = autodiff.randn(2, 3)
     y = lin(lin(x)).sum()
     dot = viz.to_dot(y, group_modules=True)
     assert "Linear(3, 3) (call 1)" in dot and "Linear(3, 3) (call 2)" in dot
+    # collapsed: the shared weight is used by both calls, so it is drawn on its own
+    dot = viz.to_dot(y, params=dict(lin.named_parameters()), collapse_modules=True)
+    assert "<B>weight</B>" in dot and len([k for k in nodes(dot) if k.startswith("m")]) == 2
+
+
+def test_stand_in_module_recording():
+    """Any object whose __call__ records itself like nn.Module is grouped too."""
+
+    class Double:
+        def __call__(self, x):
+            out = x * 2.0
+            engine.record_module_call(self, (x,), out)
+            return out
+
+    a = autodiff.ones(2, requires_grad=True)
+    y = Double()(a).sum()
+    dot = viz.to_dot(y, group_modules=True)
+    assert "<B>Double</B>" in dot and dot.count("subgraph cluster_") == 1
 
 
 # ------------------------------------------------------------------- scale
@@ -396,7 +370,7 @@ def test_render_svg_and_parse():
     root = ET.fromstring(svg)
     ns = {"s": "http://www.w3.org/2000/svg"}
     titles = [t.text for t in root.iterfind(".//s:g[@class='node']/s:title", ns)]
-    assert sorted(titles) == sorted(["n0", "n1", "n2", "n3", "n4", "n5", "legend"])
+    assert sorted(titles) == sorted(["n0", "n1", "n2", "n3", "n4", "n5"])
     texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert "tanh" in texts and "mul" in texts and "grad" in texts
     assert len(root.findall(".//s:g[@class='edge']", ns)) == 5

@@ -130,6 +130,12 @@ def check_options(
     return o
 
 
+def _tick(x: float) -> str:
+    mant, exp = f"{x:.0e}".split("e")
+    e = int(exp)
+    return f"{x:.1g}" if -2 <= e <= 2 else f"{mant}e{e}"
+
+
 class _Builder:
     def __init__(self, roots: tuple, o: Options) -> None:
         self.o = o
@@ -283,6 +289,7 @@ class _Builder:
         sq = 0.0
         any_grad = False
         health: list = []
+        zeros: list = []
         nan = False
         for m in leaves:
             t = g.objs[m]
@@ -299,11 +306,15 @@ class _Builder:
                     health.append(_small(text, NAN_LINE, True))
                 elif gs.all_zero:
                     health.append(_small(f"{prefix[-1]}.grad is exactly 0", "#252525", True))
+                elif gs.n_zero:
+                    zeros.append(f"{prefix[-1]} {gs.n_zero / gs.size:.0%}")
             elif self.backward_ran and self.o.show_grad:
                 self.used.add("nograd")
                 health.append(_small(f"{prefix[-1]}: no grad", NOGRAD_LINE, True))
         if names:
             rows.append(_small("params: " + ", ".join(names)))
+        if zeros:
+            health.insert(0, _small("grad exactly 0 in " + ", ".join(zeros), "#252525"))
         if self.o.show_data and vs is not None:
             for k, line in enumerate(value_lines(vs)):
                 rows.append(_small(("data " if k == 0 else "     ") + line))
@@ -368,6 +379,14 @@ class _Builder:
             return i if r is None else -1 - call_id[id(r)]
 
         reps = [rep(i) for i in range(n)] if collapsed else list(range(n))
+        if collapsed:
+            # a leaf also used outside its collapsed module is drawn on its own,
+            # so an edge out of a module node always means the module's output
+            users = g.users
+            for i in range(n):
+                r = reps[i]
+                if r < 0 and not g.is_op[i] and any(reps[u] != r for u in users[i]):
+                    reps[i] = i
         order: list = []
         seen: set = set()
         for r in reps:
@@ -501,9 +520,11 @@ class _Builder:
 
     def _legend(self) -> str:
         u = self.used
-        rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>legend</B></TD></TR>']
+        rows = [f'<TR><TD COLSPAN="2" ALIGN="LEFT">{_small("legend", "#000000", True)}</TD></TR>']
 
         def row(cell: str, text: str) -> None:
+            cell = cell.replace("<TD", '<TD WIDTH="24" HEIGHT="14" FIXEDSIZE="TRUE"', 1)
+            cell = cell.replace(">  </TD>", "></TD>")
             rows.append(f'<TR>{cell}<TD ALIGN="LEFT">{_small(text, "#252525")}</TD></TR>')
 
         row(
@@ -512,9 +533,12 @@ class _Builder:
         )
         if "const" in u:
             row('<TD BORDER="1" COLOR="#737373" BGCOLOR="#f7f7f7">  </TD>', "constant (dashed)")
-        row(f'<TD STYLE="rounded" BGCOLOR="{OP_FILL}">  </TD>', "op (its output tensor)")
+        row(
+            f'<TD BORDER="1" COLOR="#808080" BGCOLOR="{OP_FILL}">  </TD>',
+            "op, rounded box (stands for its output tensor)",
+        )
         if "module" in u:
-            row(f'<TD BGCOLOR="{OP_FILL}">[ ]</TD>', "module call, collapsed (3-d box)")
+            row(f'<TD BGCOLOR="{OP_FILL}">{_small("[ ]")}</TD>', "module call, collapsed (3-d box)")
         row('<TD BORDER="3">  </TD>', "double border: the drawn output(s)")
         if "ramp" in u:
             lo, hi = self.o.norm_lo, self.o.norm_hi
@@ -522,12 +546,15 @@ class _Builder:
             k = len(RAMP)
             for j in range(k):
                 x = lo * (hi / lo) ** (j / (k - 1))
-                cells.append(f'<TD BGCOLOR="{RAMP[j]}">{_small(f"{x:.0e}", "#252525")}</TD>')
+                cells.append(f'<TD BGCOLOR="{RAMP[j]}">{_small(_tick(x), "#252525")}</TD>')
+            rows.append(
+                '<TR><TD COLSPAN="2" ALIGN="LEFT">'
+                f"{_small('fill colour: gradient norm (log scale)', '#252525')}</TD></TR>"
+            )
             rows.append(
                 '<TR><TD COLSPAN="2"><TABLE BORDER="0" CELLSPACING="0" CELLBORDER="1">'
                 f"<TR>{''.join(cells)}</TR></TABLE></TD></TR>"
             )
-            row(f'<TD BGCOLOR="{RAMP[2]}">  </TD>', "fill: gradient norm (log scale above)")
         if "zero" in u:
             row(f'<TD BGCOLOR="{ZERO_FILL}">  </TD>', "gradient exactly 0")
         if "nan" in u:
@@ -558,7 +585,8 @@ class _Builder:
             + "".join(rows)
             + "</TABLE>"
         )
-        return f"\tlegend [shape=plaintext margin=0 label=<{table}>]\n"
+        # the graph's own label: drawn apart, it never stretches a rank of the graph
+        return f"\tgraph [label=<{table}> labelloc=b labeljust=r]\n"
 
 
 def build_lines(roots: tuple, o: Options) -> list:
