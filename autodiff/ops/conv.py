@@ -41,13 +41,12 @@ def _out_len(n: int, k: int, s: int, p: int) -> int:
 
 
 class _Geom:
-    """Kernel, stride and padding of one conv/pool call (plus the pool's argmax)."""
+    """Kernel, stride, padding (and input size) of one conv/pool call."""
 
-    __slots__ = ("k", "s", "p", "hw", "index", "count_include_pad")
+    __slots__ = ("k", "s", "p", "hw", "count_include_pad")
 
     def __init__(self, k, s, p, hw=None, count_include_pad=True):
         self.k, self.s, self.p, self.hw = k, s, p, hw
-        self.index = None
         self.count_include_pad = count_include_pad
 
     def out_hw(self, h: int, w: int) -> tuple[int, int]:
@@ -300,19 +299,24 @@ def _pool_geom(x: Tensor, kernel_size, stride, padding, opname: str) -> _Geom:
 
 
 def _scatter_np(g: np.ndarray, geom: _Geom, pick) -> np.ndarray:
-    """Adjoint of a pool: add ``pick(k, g)`` into each kernel offset's slice."""
+    """Adjoint of a pool: ``pick(k, g, dst)`` writes offset k's share of ``g`` into ``dst``
+    (a fresh zero array shaped like ``g``, or, when windows do not overlap, the
+    strided slice of the input gradient itself)."""
     n, c, oh, ow = g.shape
     h, w = geom.hw
-    out = np.zeros((n, c, h + 2 * geom.p[0], w + 2 * geom.p[1]), dtype=g.dtype)
-    disjoint = geom.s[0] >= geom.k[0] and geom.s[1] >= geom.k[1]
+    hp, wp = h + 2 * geom.p[0], w + 2 * geom.p[1]
+    (kh, kw), (sh, sw) = geom.k, geom.s
+    disjoint = sh >= kh and sw >= kw
+    tiled = sh == kh and sw == kw and hp == oh * kh and wp == ow * kw
+    # exactly tiled: every element is written once, so no zero fill is needed
+    out = (np.empty if tiled else np.zeros)((n, c, hp, wp), dtype=g.dtype)
     for k, (si, sj) in geom.offsets(oh, ow):
-        if disjoint:  # windows do not overlap: every slice element is written once
+        if disjoint:
             pick(k, g, out[:, :, si, sj])
         else:
-            view = out[:, :, si, sj]
-            tmp = np.zeros_like(view)
+            tmp = np.empty_like(g)
             pick(k, g, tmp)
-            view += tmp
+            out[:, :, si, sj] += tmp
     return np.ascontiguousarray(_crop(out, geom.p, geom.hw))
 
 
@@ -324,39 +328,53 @@ def _fold_of(cols_nckl: Tensor, geom: _Geom) -> Tensor:
     return apply1(FoldBackward, reshape(cols_nckl, (n, c * kk, l)), geom)
 
 
+def _argmax_masks(x: np.ndarray, out: np.ndarray, geom: _Geom):
+    """For each kernel offset k: where that offset holds its window's maximum.
+
+    Ties go to the first offset in row-major kernel order (as PyTorch).
+    """
+    oh, ow = out.shape[2:]
+    xp_ = _pad(x, geom.p, -np.inf)
+    taken = None
+    for k, (si, sj) in geom.offsets(oh, ow):
+        m = xp_[:, :, si, sj] == out
+        if taken is None:
+            taken = m.copy()
+        else:
+            m &= ~taken
+            taken |= m
+        yield k, m
+
+
 class MaxPool2dBackward(Node):
     name = "max_pool2d"
+    uses_out = True
 
     @staticmethod
     def forward(x, geom):
         n, c, h, w = x.shape
         oh, ow = geom.out_hw(h, w)
         xp_ = _pad(x, geom.p, -np.inf)
-        best = index = None
-        for k, (si, sj) in geom.offsets(oh, ow):
+        best = None
+        for _, (si, sj) in geom.offsets(oh, ow):
             sl = xp_[:, :, si, sj]
-            if best is None:
-                best = sl.copy()
-                index = np.zeros(best.shape, dtype=np.int32)
-                continue
-            # strict > keeps the first maximum (row-major), as PyTorch; NaN wins
-            upd = (sl > best) | (sl != sl)
-            np.copyto(best, sl, where=upd)
-            np.copyto(index, k, where=upd)
-        geom.index = index  # kernel offset of each window's maximum
+            # np.maximum propagates NaN, as PyTorch's max pooling does
+            best = sl.copy() if best is None else np.maximum(best, sl, out=best)
         return best
 
     def vjp(self, g, xs, out, xp):
         geom = self.attrs
-        index = geom.index
         if xp is NP:
-            return (_scatter_np(g, geom, lambda k, g_, dst: np.copyto(dst, g_, where=index == k)),)
-        n, c, oh, ow = g.shape
-        kk = geom.k[0] * geom.k[1]
-        onehot = index.reshape(n, c, 1, oh * ow) == np.arange(kk).reshape(1, 1, kk, 1)
+            masks = dict(_argmax_masks(xs[0], out, geom))
+            return (_scatter_np(g, geom, lambda k, g_, dst: np.multiply(g_, masks[k], out=dst)),)
         from .shape import reshape
 
-        cols = reshape(g, (n, c, 1, oh * ow)) * _make(onehot.astype(g.data.dtype), None)
+        n, c, oh, ow = g.shape
+        kk = geom.k[0] * geom.k[1]
+        onehot = np.empty((n, c, kk, oh * ow), dtype=g.data.dtype)
+        for k, m in _argmax_masks(xs[0].data, out.data, geom):
+            onehot[:, :, k] = m.reshape(n, c, oh * ow)
+        cols = reshape(g, (n, c, 1, oh * ow)) * _make(onehot, None)
         return (_fold_of(cols, geom),)
 
 
