@@ -16,6 +16,11 @@ import autodiff
 from autodiff import engine, nn, viz
 
 NODE = re.compile(r"^\s*((?:n|m|u)\d+|cut|legend) \[(.*)\]$", re.M)
+# the NaN/Inf tests provoke NumPy's warnings on purpose
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:(divide by zero|invalid value) encountered:RuntimeWarning"
+)
+
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)", re.M)
 
 
@@ -427,6 +432,7 @@ def test_bad_inputs_give_clear_errors():
         g.pipe(format="nope")
     with pytest.raises(TypeError, match="params must be a dict"):
         viz.to_dot(y, params=[a])
+    assert "<B>a</B>" in viz.to_dot(y, params=iter([("a", a)]))  # pairs are fine too
     with pytest.raises(TypeError, match=r"params\['a'\] is a list"):
         viz.to_dot(y, params={"a": [1]})
     with pytest.raises(TypeError, match="watch\\(\\): root 0"):

@@ -90,12 +90,13 @@ def check_options(
                 "pass the output tensors to draw, e.g. draw(loss) or draw(y1, y2)"
             )
     if params is not None:
-        if not hasattr(params, "items"):
+        try:  # a dict, or (name, tensor) pairs such as model.named_parameters()
+            params = dict(params)
+        except (TypeError, ValueError):
             raise TypeError(
                 f"params must be a dict of name -> Tensor (e.g. dict(model.named_parameters())), "
                 f"got {type(params).__name__}"
-            )
-        params = dict(params)
+            ) from None
         for n, t in params.items():
             if not isinstance(t, Tensor):
                 raise TypeError(f"params[{n!r}] is a {type(t).__name__}, not a Tensor")
@@ -133,7 +134,9 @@ def check_options(
 def _tick(x: float) -> str:
     mant, exp = f"{x:.0e}".split("e")
     e = int(exp)
-    return f"{x:.1g}" if -2 <= e <= 2 else f"{mant}e{e}"
+    if 0 <= e <= 3:
+        return f"{x:.0f}"
+    return f"{x:.1g}" if -2 <= e < 0 else f"{mant}e{e}"
 
 
 class _Builder:
