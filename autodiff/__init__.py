@@ -15,6 +15,7 @@ from . import (
     data,
     ops,  # noqa: F401 - binds every op to Tensor
     optim,
+    viz,  # graph pictures; imports graphviz only when rendering
 )
 from ._dtypes import (
     bool_ as bool,  # noqa: A001 - PyTorch's name
