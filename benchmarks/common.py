@@ -13,10 +13,21 @@ from typing import Any, Protocol
 import numpy as np
 
 # Order matters: it is the column/row order of every report.
-ENGINES: tuple[str, ...] = ("numpy", "autodiff", "torch", "autograd", "mygrad", "micrograd")
+ENGINES: tuple[str, ...] = (
+    "numpy",
+    "autodiff",
+    "autodiff_nn",
+    "torch",
+    "autograd",
+    "mygrad",
+    "micrograd",
+)
+# Variants shown only in the workloads that implement them (no "skipped" rows elsewhere).
+OPTIONAL: frozenset[str] = frozenset({"autodiff_nn"})
 ENGINE_LABELS: dict[str, str] = {
     "numpy": "NumPy (hand-written)",
     "autodiff": "autodiff",
+    "autodiff_nn": "autodiff (nn.Linear, F.cross_entropy)",
     "torch": "PyTorch",
     "autograd": "HIPS autograd",
     "mygrad": "MyGrad",
@@ -77,6 +88,19 @@ _IMPORT_CACHE: dict[str, tuple[bool, str]] = {}
 
 def engine_status(name: str) -> tuple[bool, str]:
     """Whether an engine can be imported, and its version (or the import error)."""
+    if name == "autodiff_nn":
+        ok, version = engine_status("autodiff")
+        try:
+            import autodiff.nn as nn
+            import autodiff.nn.functional as F  # noqa: N812
+
+            missing = [n for n in ("Linear",) if not hasattr(nn, n)]
+            missing += [n for n in ("relu", "cross_entropy") if not hasattr(F, n)]
+        except ImportError as err:
+            return False, f"not importable: {err}"
+        if missing:
+            return False, f"autodiff.nn lacks {', '.join(missing)}"
+        return ok, version
     if name not in _IMPORT_CACHE:
         module = "micrograd.engine" if name == "micrograd" else name
         try:
@@ -195,6 +219,8 @@ def run_case(
     ref = ref_runner.check()
     runners: dict[str, Runner] = {}
     for engine in ctx.engines:
+        if engine in OPTIONAL and engine not in builders:
+            continue
         builder = builders.get(engine, "not implemented for this workload")
         res = Result(workload, case, engine, SKIPPED, unit=unit)
         available, info = engine_status(engine)

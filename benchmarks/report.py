@@ -162,7 +162,27 @@ def machine_info() -> dict[str, Any]:
         import torch
 
         info["torch_num_threads"] = torch.get_num_threads()
+    info["thread_pools"] = _thread_pools()
+    info["load_average_start"] = load_average()
     return info
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages: how busy the shared machine was."""
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+def _thread_pools() -> str:
+    """Native thread pools (BLAS, OpenMP) and their thread counts, via threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl not installed"
+    pools = threadpool_info()
+    return "; ".join(f"{p['internal_api']}: {p['num_threads']} threads" for p in pools) or "?"
 
 
 def _blas_summary() -> str:

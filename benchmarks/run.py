@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .common import ENGINES, Context, Result
 from .plots import write_plots
-from .report import machine_info, markdown_table, targets_table
+from .report import load_average, machine_info, markdown_table, targets_table
 from .workloads import WORKLOADS
 
 HERE = Path(__file__).resolve().parent
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
             print(f"#   {name}: {info}")
     if "torch_num_threads" in meta:
         print(f"#   torch.get_num_threads() = {meta['torch_num_threads']} (default, not changed)")
+    print(f"# thread pools: {meta['thread_pools']}; load average: {meta['load_average_start']}")
     results: list[Result] = []
     timings = {}
     for name in names:
@@ -90,7 +91,10 @@ what each workload does and how the checks work.
 
 - CPU: {meta["cpu"]}, {meta["cores"]} cores; {meta["platform"]}
 - Python {meta["python"]}, NumPy {meta["numpy"]} ({meta["blas"]})
-- PyTorch threads: {threads} (`torch.get_num_threads()`, left at its default)
+- PyTorch threads: {threads} (`torch.get_num_threads()`, left at its default);
+  native thread pools: {meta["thread_pools"]}
+- Load average (1/5/15 min) at start: {meta["load_average_start"]}, at end:
+  {meta["load_average_end"]} (other jobs share these {meta["cores"]} cores)
 
 Engines:
 
@@ -122,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     results, meta = run(args)
     meta["total_seconds"] = round(time.perf_counter() - t0, 2)
+    meta["load_average_end"] = load_average()
     print()
     print(markdown_table(results))
     targets, target_data = targets_table(results)

@@ -21,6 +21,7 @@ from ..common import (
     ERROR,
     FAILED_CHECK,
     OK,
+    OPTIONAL,
     REPO_ROOT,
     SKIPPED,
     Context,
@@ -140,6 +141,8 @@ def run(ctx: Context) -> list[Result]:
         case = f"N={n:.0e}".replace("+0", "")
         row = []
         for engine in ctx.engines:
+            if engine in OPTIONAL:
+                continue
             res = Result("deep_chain", case, engine, SKIPPED, unit="us/node")
             ok, info = engine_status(engine)
             if engine not in ENGINES_HERE:

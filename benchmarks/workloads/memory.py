@@ -13,7 +13,17 @@ import json
 import subprocess
 import sys
 
-from ..common import ERROR, OK, REPO_ROOT, SKIPPED, Context, Result, engine_status, format_case
+from ..common import (
+    ERROR,
+    OK,
+    OPTIONAL,
+    REPO_ROOT,
+    SKIPPED,
+    Context,
+    Result,
+    engine_status,
+    format_case,
+)
 
 STEPS = 20
 FULL = ([784, 2048, 2048, 10], 1024)
@@ -68,6 +78,8 @@ def run(ctx: Context) -> list[Result]:
     case = f"{'-'.join(map(str, sizes))} batch={batch} x{STEPS}"
     results = []
     for engine in ctx.engines:
+        if engine in OPTIONAL:
+            continue
         res = Result("memory", case, engine, SKIPPED, unit="MiB peak")
         ok, info = engine_status(engine)
         if engine not in CLASSES:

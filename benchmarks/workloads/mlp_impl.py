@@ -128,6 +128,45 @@ class AutodiffMLP:
         self._update()
 
 
+class AutodiffNNMLP(AutodiffMLP):
+    """autodiff with ``autodiff.nn.Linear`` layers and ``F.cross_entropy``."""
+
+    def __init__(self, d: MLPData) -> None:
+        import autodiff
+        import autodiff.nn as nn
+        import autodiff.nn.functional as F  # noqa: N812
+
+        self.ad, self.d, self.F = autodiff, d, F
+        self.layers = []
+        for w, b in zip(d.params[0::2], d.params[1::2]):
+            layer = nn.Linear(w.shape[0], w.shape[1])
+            with autodiff.no_grad():
+                layer.weight.copy_(autodiff.tensor(w.T.copy()))
+                layer.bias.copy_(autodiff.tensor(b))
+            self.layers.append(layer)
+        self.params = [p for layer in self.layers for p in (layer.weight, layer.bias)]
+        self.x = autodiff.tensor(d.x)
+        self.y = autodiff.tensor(d.y)
+
+    def _forward_backward(self) -> float:
+        h = self.x
+        for i, layer in enumerate(self.layers):
+            h = layer(h)
+            if i < len(self.layers) - 1:
+                h = self.F.relu(h)
+        loss = self.F.cross_entropy(h, self.y)
+        loss.backward()
+        return loss.item()
+
+    def check(self) -> tuple[float, list[np.ndarray]]:
+        loss = self._forward_backward()
+        grads = []
+        for w, b in zip(self.params[0::2], self.params[1::2]):
+            grads += [w.grad.numpy().T.copy(), b.grad.numpy().copy()]  # weight is (out, in)
+        self._update()
+        return loss, grads
+
+
 class TorchMLP:
     """PyTorch with raw tensors and ``F.cross_entropy``."""
 
@@ -249,6 +288,7 @@ class MygradMLP:
 MLP_ENGINES: dict[str, type | str] = {
     "numpy": NumpyMLP,
     "autodiff": AutodiffMLP,
+    "autodiff_nn": AutodiffNNMLP,
     "torch": TorchMLP,
     "autograd": AutogradMLP,
     "mygrad": MygradMLP,
