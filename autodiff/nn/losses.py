@@ -142,7 +142,7 @@ class BCEWithLogitsLoss(_Loss):
     --------
     >>> import autodiff
     >>> autodiff.nn.BCEWithLogitsLoss()(autodiff.tensor([0.0]), autodiff.tensor([1.0]))
-    Tensor(0.6931472)
+    Tensor(0.6931)
     """
 
     def __init__(
