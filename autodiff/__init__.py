@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import (
     data,
+    nn,
     ops,  # noqa: F401 - binds every op to Tensor
     optim,
     viz,  # graph pictures; imports graphviz only when rendering

@@ -7,6 +7,7 @@ import numpy as np
 from .. import engine
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make, _root
+from . import conv  # noqa: F401 - registers conv/pool ops
 from . import elementwise as E
 from . import inplace as I
 from . import reductions as Rd
