@@ -286,16 +286,15 @@ class _Decoder:
         raise _fail(self.what, f"unknown structure node {text}")
 
 
-def _open(f: Any, what: str) -> tuple[bytes, str]:
+def _read_all(f: Any, what: str) -> bytes:
     if hasattr(f, "read"):
         data = f.read()
     else:
-        path = os.fspath(f)
-        with open(path, "rb") as fh:
+        with open(os.fspath(f), "rb") as fh:
             data = fh.read()
     if not isinstance(data, bytes):
         raise TypeError(f"{what} must be opened in binary mode")
-    return data, what
+    return data
 
 
 def load(f: str | os.PathLike | IO[bytes]) -> Any:
@@ -329,7 +328,7 @@ def load(f: str | os.PathLike | IO[bytes]) -> Any:
     {0: {'step': 1}}
     """
     what = "the file" if hasattr(f, "read") else repr(os.fspath(f))
-    data, what = _open(f, what)
+    data = _read_all(f, what)
     if not data:
         raise _fail(what, "the file is empty")
     if data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
@@ -374,8 +373,15 @@ def _load_zip(zf: zipfile.ZipFile, what: str) -> Any:
         shown = names[:5] + (["..."] if len(names) > 5 else [])
         raise _fail(what, f"the archive has no '{STRUCTURE}' member (members: {shown})")
     for info in infos:
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise _fail(what, f"member {info.filename} uses an unsupported compression")
+        # members are stored uncompressed, so nothing can expand beyond the file's size
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise _fail(
+                what,
+                f"member {info.filename} is compressed; autodiff checkpoints store their "
+                "members uncompressed (a compressed member could be a zip bomb)",
+            )
+        if info.file_size != info.compress_size:
+            raise _fail(what, f"member {info.filename} declares inconsistent sizes (corrupted)")
     info = zf.getinfo(STRUCTURE)
     if info.file_size > _MAX_JSON_BYTES:
         raise _fail(what, f"the structure member is too large ({info.file_size} bytes)")

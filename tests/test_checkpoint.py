@@ -422,6 +422,18 @@ def test_array_headers_are_not_trusted(tmp_path):
     expect_error(p3, "array 0 of dtype int64 cannot require grad")
 
 
+def test_compressed_members_are_refused(tmp_path):
+    p = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(STRUCTURE, header({"ndarray": 0}, 1))
+        zf.writestr("arrays/0.npy", npy(np.zeros(10_000_000, dtype=np.uint8)))  # 10 MB -> ~10 kB
+    assert p.stat().st_size < 100_000
+    expect_error(
+        p,
+        rf"member {STRUCTURE} is compressed; autodiff checkpoints store their members uncompressed",
+    )
+
+
 def test_missing_file_is_a_file_not_found_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         autodiff.load(tmp_path / "nope.ckpt")
