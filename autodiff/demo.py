@@ -191,6 +191,9 @@ def save_graph(
             path = graph.render(filename="graph", directory=out, format="png", cleanup=True)
             return f"computation graph: {path}"
         except Exception as e:
+            source = os.path.join(out, "graph")  # left behind when rendering failed
+            if os.path.isfile(source):
+                os.remove(source)
             path = os.path.join(out, "graph.dot")
             with open(path, "w") as fh:
                 fh.write(viz.to_dot(loss, params=params, collapse_modules=True))
@@ -299,7 +302,8 @@ def main(argv: Sequence[str] | None = None) -> float:
     model = build_model(args.hidden)
     print(
         f"digits: {len(X_train)} train / {len(X_test)} test images; "
-        f"MLP 64-{'-'.join(map(str, args.hidden))}-10; {args.epochs} epochs"
+        f"MLP 64-{'-'.join(map(str, args.hidden))}-10; "
+        f"{args.epochs} epoch{'s' if args.epochs != 1 else ''}"
     )
 
     first_x, first_y = (

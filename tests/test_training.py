@@ -102,8 +102,9 @@ def test_save_graph_never_raises(tmp_path):
     assert message.startswith("computation graph: not drawn")
 
 
-def run_cli(*args, cwd):
+def run_cli(*args, cwd, **extra_env):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "autodiff", *args],
         cwd=cwd,
@@ -123,6 +124,31 @@ def test_cli_trains_and_prints_accuracy_last(tmp_path):
     assert any(line.startswith("computation graph: ") for line in lines)
     assert os.listdir(tmp_path / "pics") in (["graph.png"], ["graph.dot"])
     assert "training" in proc.stderr and "loss=" in proc.stderr  # the tqdm bar
+
+
+def test_cli_without_graphviz_writes_dot_text(tmp_path):
+    empty = tmp_path / "empty_path"
+    empty.mkdir()
+    proc = run_cli(
+        "--epochs",
+        "1",
+        "--hidden",
+        "16",
+        "--no-progress",
+        "--out",
+        "pics",
+        cwd=tmp_path,
+        PATH=str(empty),
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert (
+        "graph.dot (DOT text; PNG not rendered: Graphviz's `dot` program was not found"
+        in proc.stdout
+    )
+    assert re.fullmatch(r"test accuracy: [01]\.\d{3}", lines[-1])
+    assert os.listdir(tmp_path / "pics") == ["graph.dot"]
+    assert (tmp_path / "pics" / "graph.dot").read_text().startswith("digraph")
 
 
 def test_cli_help_and_bad_arguments(tmp_path):
