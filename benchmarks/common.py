@@ -158,6 +158,13 @@ def check_against(
     return ""
 
 
+def _dtype_note(grads: list, ref_grads: list) -> str:
+    """A note when an engine's gradients are not of the reference's dtype (values agreed)."""
+    got = sorted({str(np.asarray(g).dtype) for g in grads})
+    want = sorted({str(np.asarray(g).dtype) for g in ref_grads})
+    return "" if got == want else f"gradients are {'/'.join(got)}, reference {'/'.join(want)}"
+
+
 def interleaved_medians(
     steps: dict[str, Callable[[], None]], warmup: int, rounds: int, min_round_s: float = 0.0
 ) -> dict[str, dict[str, float]]:
@@ -241,6 +248,7 @@ def run_case(
                 else:
                     res.status = OK
                     runners[engine] = runner
+                    res.note = _dtype_note(got[1], ref[1])
         results.append(res)
     timings = interleaved_medians(
         {e: r.step for e, r in runners.items()}, ctx.warmup, ctx.rounds, min_round_s

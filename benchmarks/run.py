@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
-from .common import ENGINES, Context, Result
+from .common import ENGINES, Context, Result, engine_status
 from .plots import write_plots
 from .report import load_average, machine_info, markdown_table, targets_table
 from .workloads import WORKLOADS
@@ -33,6 +34,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--engines", metavar="a,b", help=f"engines to run, from: {', '.join(ENGINES)}")
     p.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="limit BLAS/OpenMP/PyTorch threads to N in every engine and subprocess "
+        "(default: leave every library at its default)",
+    )
+    p.add_argument(
         "--write-results",
         action="store_true",
         help="rewrite benchmarks/RESULTS.md and the PNG plots from this run",
@@ -47,20 +55,44 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def limit_threads(n: int) -> None:
+    """Cap native thread pools at ``n`` here and, through the environment, in subprocesses."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(n)
+    except ImportError:
+        pass
+    if engine_status("torch")[0]:
+        import torch
+
+        torch.set_num_threads(n)
+
+
 def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
     """Run the selected workloads; return the results and the run's metadata."""
     engines = tuple(e for e in ENGINES if not args.engines or e in args.engines.split(","))
     names = [w for w in WORKLOADS if not args.only or w in args.only.split(",")]
+    if args.threads:
+        limit_threads(args.threads)
     ctx = Context(quick=args.quick, engines=engines, log=lambda s: print(s, flush=True))
     meta = machine_info()
-    meta.update(quick=args.quick, workloads=names, engines_selected=list(engines))
+    meta.update(
+        threads_limit=args.threads,
+        quick=args.quick,
+        workloads=names,
+        engines_selected=list(engines),
+    )
     print(f"# autodiff benchmarks ({'quick' if args.quick else 'full'} run), {meta['date']}")
     print(f"# {meta['cpu']}, {meta['cores']} cores, NumPy {meta['numpy']} ({meta['blas']})")
     for name, info in meta["engines"].items():
         if name in engines:
             print(f"#   {name}: {info}")
     if "torch_num_threads" in meta:
-        print(f"#   torch.get_num_threads() = {meta['torch_num_threads']} (default, not changed)")
+        how = f"limited by --threads {args.threads}" if args.threads else "default, not changed"
+        print(f"#   torch.get_num_threads() = {meta['torch_num_threads']} ({how})")
     print(f"# thread pools: {meta['thread_pools']}; load average: {meta['load_average_start']}")
     results: list[Result] = []
     timings = {}
@@ -78,6 +110,8 @@ def results_markdown(results: list[Result], meta: dict, plots: list[Path]) -> st
     targets, _ = targets_table(results)
     engines = "\n".join(f"- {k}: {v}" for k, v in meta["engines"].items())
     threads = meta.get("torch_num_threads", "n/a")
+    lim = meta.get("threads_limit")
+    threads_how = f"limited by --threads {lim}" if lim else "left at its default"
     figs = "\n\n".join(f"![{p.stem}]({p.name})" for p in plots)
     kind = "quick (smoke) run: small sizes, few repetitions" if meta["quick"] else "full run"
     return f"""# Benchmark results
@@ -91,7 +125,7 @@ what each workload does and how the checks work.
 
 - CPU: {meta["cpu"]}, {meta["cores"]} cores; {meta["platform"]}
 - Python {meta["python"]}, NumPy {meta["numpy"]} ({meta["blas"]})
-- PyTorch threads: {threads} (`torch.get_num_threads()`, left at its default);
+- PyTorch threads: {threads} (`torch.get_num_threads()`, {threads_how});
   native thread pools: {meta["thread_pools"]}
 - Load average (1/5/15 min) at start: {meta["load_average_start"]}, at end:
   {meta["load_average_end"]} (other jobs share these {meta["cores"]} cores)

@@ -66,7 +66,7 @@ def chain(engine: str, n: int) -> tuple[float, float, str]:
         for _ in range(n):
             y = y * C
         y.backward()
-        return float(y.item()), float(x.grad.item()), "float32"
+        return float(y.item()), float(x.grad.item()), str(y.dtype).replace("torch.", "")
     if engine == "mygrad":
         import mygrad
 
@@ -75,7 +75,7 @@ def chain(engine: str, n: int) -> tuple[float, float, str]:
         for _ in range(n):
             y = y * C
         y.backward()
-        return float(y.item()), float(x.grad), "float32"
+        return float(y.item()), float(x.grad), str(y.dtype)
     if engine == "autograd":
         from autograd import value_and_grad
 
@@ -85,7 +85,7 @@ def chain(engine: str, n: int) -> tuple[float, float, str]:
             return x
 
         yv, gv = value_and_grad(f)(np.array(X0, dtype=np.float32))
-        return float(yv), float(gv), "float32"
+        return float(yv), float(gv), str(np.asarray(yv).dtype)
     if engine == "micrograd":
         from micrograd.engine import Value
 
@@ -156,15 +156,19 @@ def run(ctx: Context) -> list[Result]:
                 out = _run_child(engine, n, repeats, timeout)
                 res.status, res.note = out["status"], out.get("note", "")
                 if res.status == OK:
-                    dtype = np.float64 if out["dtype"] == "float64" else np.float32
+                    want = "float64" if engine == "micrograd" else "float32"
+                    dtype = np.float64 if want == "float64" else np.float32
+                    if out["dtype"] != want:
+                        res.note = f"computes in {out['dtype']}, not {want}"
                     ref = reference(n, dtype)
                     if not (
                         allclose(out["y"], ref[0], dtype) and allclose(out["grad"], ref[1], dtype)
                     ):
                         res.status = FAILED_CHECK
                         res.note = (
-                            f"got (y, grad) = ({out['y']:.7g}, {out['grad']:.7g}), want {ref}"
-                        )
+                            f"got (y, grad) = ({out['y']:.7g}, {out['grad']:.7g}), "
+                            f"want ({ref[0]:.7g}, {ref[1]:.7g}); {res.note}"
+                        ).rstrip("; ")
                     else:
                         secs = out["seconds"]
                         res.value = secs[len(secs) // 2] / n * 1e6
