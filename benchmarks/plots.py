@@ -10,6 +10,7 @@ from .common import ENGINE_LABELS, ENGINES, OK, Result
 STYLE = {
     "numpy": ("black", "o"),
     "autodiff": ("tab:red", "s"),
+    "autodiff_nn": ("salmon", "P"),
     "torch": ("tab:orange", "^"),
     "autograd": ("tab:blue", "v"),
     "mygrad": ("tab:green", "D"),
@@ -36,7 +37,7 @@ def _plot(series: dict, title: str, xlabel: str, ylabel: str, path: Path, notes:
         pts = sorted(series.get(engine, []))
         if not pts:
             continue
-        color, marker = STYLE[engine]
+        color, marker = STYLE.get(engine, ("gray", "."))
         ax.plot(*zip(*pts), marker=marker, color=color, label=ENGINE_LABELS[engine], lw=1.8)
     ax.set_xscale("log")
     ax.set_yscale("log")

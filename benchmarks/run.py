@@ -41,6 +41,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: leave every library at its default)",
     )
     p.add_argument(
+        "--from-json",
+        metavar="PATH",
+        help="do not run: rebuild the tables (and, with --write-results, RESULTS.md) "
+        "from a file saved by --json",
+    )
+    p.add_argument(
         "--write-results",
         action="store_true",
         help="rewrite benchmarks/RESULTS.md and the PNG plots from this run",
@@ -157,10 +163,15 @@ Engines:
 def main(argv: list[str] | None = None) -> int:
     """Run, print the tables, and save JSON / RESULTS.md as asked."""
     args = parse_args(argv)
-    t0 = time.perf_counter()
-    results, meta = run(args)
-    meta["total_seconds"] = round(time.perf_counter() - t0, 2)
-    meta["load_average_end"] = load_average()
+    if args.from_json:
+        payload = json.loads(Path(args.from_json).read_text())
+        results = [Result(**r) for r in payload["results"]]
+        meta = payload["meta"]
+    else:
+        t0 = time.perf_counter()
+        results, meta = run(args)
+        meta["total_seconds"] = round(time.perf_counter() - t0, 2)
+        meta["load_average_end"] = load_average()
     print()
     print(markdown_table(results))
     targets, target_data = targets_table(results)
@@ -169,9 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     print(targets)
     print(f"\n(total {meta['total_seconds']:.1f} s)")
     if args.json:
-        meta_out = {k: v for k, v in meta.items() if k != "numpy_show_config"}
         payload = {
-            "meta": meta_out,
+            "meta": meta,
             "workloads": meta["workloads"],
             "results": [r.to_dict() for r in results],
             "targets": target_data,
