@@ -318,14 +318,17 @@ def set_namespaces(np_ns, tensor_ns) -> None:
 
 def sum_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
     """Undo broadcasting: sum ``g`` down to ``shape``."""
-    if g.shape == shape:
+    gshape = g.shape
+    if gshape == shape:
         return g
+    if gshape[1:] == shape:  # the common case: a bias broadcast over a batch
+        return np.add.reduce(g, axis=0)
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
     )
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
+        g = np.add.reduce(g, axis=axes, keepdims=True)
     if lead:
         g = g.reshape(shape)
     return g
@@ -469,13 +472,13 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
     # _epoch marks nodes seen by this pass, _deps counts consumers still to run,
     # _g holds the gradient accumulated so far.
     epoch = object()
-    leaf_grads: dict = {}  # leaf tensor -> gradient
+    leaf_grads: dict = {}  # id(leaf) -> [leaf, gradient] (int keys hash fastest)
     ready = []
     stack = []
     for t, s in zip(roots, seeds):
         node = t.grad_fn
         if node is None:
-            leaf_grads[t] = leaf_grads[t] + s if t in leaf_grads else s
+            _add_leaf(leaf_grads, t, s)
             continue
         if node._epoch is not epoch:
             node._epoch = epoch
@@ -548,7 +551,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if gi.shape != data.shape:
                 gi = _unbroadcast(gi, data.shape, node, 0, create_graph)
             if fn is None:
-                leaf_grads[t] = leaf_grads[t] + gi if t in leaf_grads else gi
+                entry = leaf_grads.get(id(t))
+                if entry is None:
+                    leaf_grads[id(t)] = [t, gi]
+                else:
+                    entry[1] = entry[1] + gi
                 continue
             prev = fn._g
             fn._g = gi if prev is None else prev + gi
@@ -575,7 +582,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 gi = _unbroadcast(gi, t.data.shape, node, i, create_graph)
             fn = t.grad_fn
             if fn is None:
-                leaf_grads[t] = leaf_grads[t] + gi if t in leaf_grads else gi
+                entry = leaf_grads.get(id(t))
+                if entry is None:
+                    leaf_grads[id(t)] = [t, gi]
+                else:
+                    entry[1] = entry[1] + gi
                 continue
             prev = fn._g
             fn._g = gi if prev is None else prev + gi
@@ -584,13 +595,20 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if n == 0:
                 push(fn)
         if not retain_graph:
-            node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
+            if len(inputs) == 2:
+                a, b = inputs
+                fa = a.grad_fn
+                fb = b.grad_fn
+                node.inputs = (a if fa is None else fa, b if fb is None else fb)
+            else:
+                node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
             node.out = _RELEASED
 
     if capture is not None:
         for i, t in enumerate(capture):
-            if t.grad_fn is None and t in leaf_grads:
-                g = leaf_grads[t]
+            entry = leaf_grads.get(id(t))
+            if t.grad_fn is None and entry is not None:
+                g = entry[1]
                 hooks = getattr(t, "_hooks", None)
                 if hooks:
                     g = _run_hooks(hooks, g, create_graph)
@@ -602,12 +620,20 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             seen_arrays.add(id(s))
             if s.base is not None:
                 seen_arrays.add(id(s.base))
-    for t, g in leaf_grads.items():
+    for t, g in leaf_grads.values():
         hooks = getattr(t, "_hooks", None)
         if hooks:
             g = _run_hooks(hooks, g, create_graph)
         _accumulate_leaf(t, g, create_graph, seen_arrays)
     return None
+
+
+def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
+    entry = leaf_grads.get(id(t))
+    if entry is None:
+        leaf_grads[id(t)] = [t, g]
+    else:
+        entry[1] = entry[1] + g
 
 
 def _unbroadcast(gi, shape, node, i, create_graph):
@@ -637,6 +663,10 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays: set) -> None
         # seed, another leaf's grad, a read-only broadcast view); a fresh array or a
         # view of one (e.g. a transposed matmul result) is kept without copying
         base = g.base
+        if base is None and id(g) not in seen_arrays:  # fresh: the common case
+            seen_arrays.add(id(g))
+            t.grad = _make(g, None)
+            return
         if (
             not g.flags.writeable
             or id(g) in seen_arrays

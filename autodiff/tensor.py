@@ -97,6 +97,7 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self.grad = None
+        self._hooks = None  # leaves made here are the ones backward accumulates into
 
     # ------------------------------------------------------------------ basics
     @property

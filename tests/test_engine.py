@@ -422,3 +422,27 @@ def test_leaf_grads_never_share_memory():
     (b.expand(3, 2)).sum().backward()
     b.grad.data += 1  # grads are writeable even when they came from a broadcast
     assert b.grad.tolist() == [4.0, 4.0]
+
+
+def test_inplace_updates_under_no_grad_and_their_errors():
+    p = leaf([1.0, 2.0])
+    g = autodiff.tensor([10.0, 20.0], dtype=autodiff.float64)
+    with autodiff.no_grad():
+        p.sub_(g, alpha=0.1)
+        p.add_(1.0)
+        p.mul_(2.0)
+        p.div_(4.0)
+    np.testing.assert_allclose(p.numpy(), [0.5, 0.5])
+    assert p.is_leaf and p.requires_grad
+    with autodiff.no_grad(), pytest.raises(RuntimeError, match=r"shape \(3,\) does not broadcast"):
+        p.add_(autodiff.ones(3, dtype=autodiff.float64))
+    ints = autodiff.tensor([1, 2])
+    with pytest.raises(TypeError, match="cannot be stored in place"):
+        ints.add_(0.5)
+    # an update after the forward invalidates that graph's saved input
+    w = leaf([1.0, 2.0])
+    y = (w * w).sum()
+    with autodiff.no_grad():
+        w.sub_(w.grad if w.grad is not None else autodiff.ones(2, dtype=autodiff.float64))
+    with pytest.raises(RuntimeError, match="modified by an in-place"):
+        y.backward()

@@ -131,6 +131,37 @@ R.register(
 )
 
 
+def _direct(t, opname: str, ufunc, other, alpha=1):
+    """In-place ufunc on ``t.data`` when nothing is recorded (optimizer updates).
+
+    Returns None when the op must be recorded (or needs the general path).
+    """
+    if STATE.grad_enabled and (
+        t.requires_grad or (isinstance(other, Tensor) and other.requires_grad)
+    ):
+        return None
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{opname}: expected a Tensor")
+    o = other.data if isinstance(other, Tensor) else other
+    if alpha != 1:
+        o = o * alpha
+    data = t.data
+    try:
+        ufunc(data, o, out=data, casting="same_kind")
+    except ValueError:
+        raise RuntimeError(
+            f"{opname}: a value of shape {np.shape(o)} does not broadcast to this tensor's "
+            f"shape {t.shape}; an in-place op must keep the tensor's shape"
+        ) from None
+    except TypeError:
+        raise TypeError(
+            f"{opname}: the result of dtype {np.result_type(data, o)} cannot be stored in place "
+            f"into a tensor of dtype {data.dtype}"
+        ) from None
+    mark_output_dirty(t)
+    return t
+
+
 def add_(t, other, alpha=1) -> Tensor:
     """In-place ``t += alpha * other``.
 
@@ -142,6 +173,8 @@ def add_(t, other, alpha=1) -> Tensor:
     """
     from .elementwise import add, mul
 
+    if _direct(t, "add_", np.add, other, alpha) is not None:
+        return t
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
@@ -156,6 +189,8 @@ def sub_(t, other, alpha=1) -> Tensor:
     """
     from .elementwise import mul, sub
 
+    if _direct(t, "sub_", np.subtract, other, alpha) is not None:
+        return t
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
@@ -170,6 +205,8 @@ def mul_(t, other) -> Tensor:
     """
     from .elementwise import mul
 
+    if _direct(t, "mul_", np.multiply, other) is not None:
+        return t
     return inplace(t, "mul_", lambda x: mul(x, other), other)
 
 
@@ -184,6 +221,8 @@ def div_(t, other) -> Tensor:
     """
     from .elementwise import div
 
+    if t.data.dtype.kind == "f" and _direct(t, "div_", np.true_divide, other) is not None:
+        return t
     return inplace(t, "div_", lambda x: div(x, other), other)
 
 

@@ -29,7 +29,8 @@ class SumBackward(Node):
     @staticmethod
     def forward(x, attrs):
         axes, keepdim = attrs
-        return np.sum(x, axis=axes, keepdims=keepdim)
+        # np.add.reduce skips np.sum's Python-level dispatch (same pairwise sum)
+        return np.add.reduce(x, axis=axes, keepdims=keepdim)
 
     def vjp(self, g, xs, out, xp):
         axes, keepdim = self.attrs
@@ -42,7 +43,10 @@ class MeanBackward(Node):
     @staticmethod
     def forward(x, attrs):
         axes, keepdim = attrs
-        return np.mean(x, axis=axes, keepdims=keepdim)
+        n = _count(x.shape, axes)
+        return (
+            np.add.reduce(x, axis=axes, keepdims=keepdim) / n
+        )  # an empty mean is NaN, as in PyTorch
 
     def vjp(self, g, xs, out, xp):
         axes, keepdim = self.attrs
@@ -61,11 +65,16 @@ def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's
     >>> x.sum(), x.sum(dim=0)
     (Tensor(10.), Tensor([4., 6.]))
     """
+    if dim is None and not keepdim and isinstance(x, Tensor) and x.data.dtype.kind == "f":
+        return apply1(SumBackward, x, _ALL)  # the common full reduction, checked cheaply
     x = as_tensor_arg(x, "sum")
     axes = normalize_dims(dim, x.data.ndim, "sum")
     if x.data.dtype.kind == "b":
         x = cast(x, np.int64)
     return apply1(SumBackward, x, (axes, keepdim))
+
+
+_ALL = (None, False)
 
 
 def mean(x, dim=None, keepdim: bool = False) -> Tensor:

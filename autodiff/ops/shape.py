@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Node, apply, apply1, apply2
+from ..engine import STATE, Node, apply, apply1, apply2, record
 from ..tensor import Tensor, _make, _root
 from . import registry as R
 from ._base import as_tensor_arg, normalize_dim, operands
@@ -570,6 +570,17 @@ def matmul(a, b) -> Tensor:
     >>> (autodiff.ones(2, 3) @ autodiff.ones(3, 4)).shape
     (2, 4)
     """
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        da = a.data
+        db = b.data
+        # fast path: two matrices of one dtype that fit
+        if da.ndim == 2 and db.ndim == 2 and da.dtype == db.dtype and da.shape[1] == db.shape[0]:
+            out = da @ db
+            ra = a.requires_grad
+            rb = b.requires_grad
+            if (ra or rb) and STATE.grad_enabled:
+                return record(MatmulBackward, (a, b), (ra, rb), None, out)
+            return _make(out, None)
     a, b = operands(a, b, "matmul")
     if a.data.ndim == 0 or b.data.ndim == 0:
         raise ValueError(

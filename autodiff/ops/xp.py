@@ -25,7 +25,14 @@ class NP:
     abs = staticmethod(np.abs)
     matmul = staticmethod(np.matmul)
     expand_dims = staticmethod(np.expand_dims)
-    swapaxes = staticmethod(np.swapaxes)
+
+    @staticmethod
+    def swapaxes(x, a, b):
+        # np.swapaxes is a Python-level wrapper; .T is a C attribute
+        if x.ndim == 2:
+            return x.T
+        return x.swapaxes(a, b)
+
     transpose = staticmethod(np.transpose)
     logical_and = staticmethod(np.logical_and)
 
@@ -47,11 +54,17 @@ class NP:
 
     @staticmethod
     def sum(x, axis=None, keepdims=False):
-        return x.sum(axis=axis, keepdims=keepdims)
+        return np.add.reduce(x, axis=axis, keepdims=keepdims)
 
     @staticmethod
     def broadcast_to(x, shape):
-        return np.broadcast_to(x, shape)
+        # materialised: np.broadcast_to is slow for small arrays, and its
+        # read-only view would be copied later anyway (leaf .grad is writeable)
+        if x.shape == shape:
+            return x
+        out = np.empty(shape, dtype=x.dtype)
+        out[...] = x
+        return out
 
     @staticmethod
     def reshape(x, shape):
