@@ -251,3 +251,24 @@ def test_weight_sharing_sums_gradients():
     copies[2](copies[1](copies[0](x))).sum().backward()
     total = sum(c.weight.grad.data for c in copies)
     np.testing.assert_allclose(shared, total, rtol=1e-5, atol=1e-6)
+
+
+def test_same_module_twice_in_containers_is_applied_twice():
+    # review: Sequential(act, ..., act) used to drop the second occurrence (as PyTorch, it
+    # is applied again, counted by len, shown in repr and saved under both names).
+    torch = pytest.importorskip("torch")
+    lin = nn.Linear(2, 2)
+    seq = nn.Sequential(lin, lin)
+    x = autodiff.randn(3, 2)
+    np.testing.assert_allclose(seq(x).data, lin(lin(x)).data, rtol=1e-6)
+    assert len(seq) == 2 and seq[1] is lin and seq[-1] is lin
+    assert len(nn.ModuleList([lin, lin])) == 2
+    assert list(seq.state_dict()) == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    assert len(list(seq.parameters())) == 2  # parameters are still listed once
+    relu = nn.ReLU()
+    net = nn.Sequential(nn.Linear(2, 3), relu, nn.Linear(3, 3), relu)
+    assert len(net) == 4 and "(3): ReLU()" in repr(net)
+    assert net(-autodiff.ones(1, 2) * 100).data.min() >= 0  # the last ReLU is applied
+    tl = torch.nn.Linear(2, 2)
+    assert list(seq.state_dict()) == list(torch.nn.Sequential(tl, tl).state_dict())
+    seq.load_state_dict(seq.state_dict())

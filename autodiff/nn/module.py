@@ -201,6 +201,11 @@ class Module:
             yield from _items(name, value)
 
     # -------------------------------------------------------------- walking
+    def _submodules(self) -> list[tuple[str, Module]]:
+        """Direct submodules by name, a module held under two names listed twice
+        (PyTorch's ``_modules``: containers, ``repr`` and ``state_dict`` use it)."""
+        return [(name, v) for name, v in self._own() if isinstance(v, Module)]
+
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """Direct submodules with their attribute names (``layers.0`` for lists).
 
@@ -465,13 +470,20 @@ class Module:
         ['0.weight', '0.bias', '1.weight']
         """
         out: OrderedDict = OrderedDict()
-        for mname, m in self.named_modules(prefix=prefix.rstrip(".")):
-            pre = f"{mname}." if mname else ""
-            for name, t in (*m._own_parameters(), *m._own_buffers()):
-                key = pre + name
-                if key not in out:
-                    out[key] = t if keep_vars else t.detach()
+        self._collect_state(out, prefix.rstrip("."), keep_vars, ())
         return out
+
+    def _collect_state(self, out: OrderedDict, mname: str, keep_vars: bool, path: tuple) -> None:
+        # As PyTorch: a submodule held under two names is saved under both.
+        pre = f"{mname}." if mname else ""
+        for name, t in (*self._own_parameters(), *self._own_buffers()):
+            key = pre + name
+            if key not in out:
+                out[key] = t if keep_vars else t.detach()
+        path = (*path, id(self))
+        for name, child in self._submodules():
+            if id(child) not in path:  # a module that refers back to an ancestor
+                child._collect_state(out, pre + name, keep_vars, path)
 
     def load_state_dict(self, state_dict: dict, strict: bool = True):
         """Copy values from ``state_dict`` into this module's parameters and buffers in place.
@@ -538,7 +550,7 @@ class Module:
         extra = self.extra_repr()
         lines = extra.split("\n") if extra else []
         children = []
-        for name, child in self.named_children():
+        for name, child in self._submodules():
             text = repr(child).replace("\n", "\n  ")
             children.append(f"({name}): {text}")
         body = lines + children
@@ -581,10 +593,10 @@ class Sequential(Module):
             setattr(self, name, m)
 
     def _list(self) -> list[Module]:
-        return [m for _, m in self.named_children()]
+        return [m for _, m in self._submodules()]
 
     def __getitem__(self, idx: int | slice) -> Module:
-        mods = list(self.named_children())
+        mods = self._submodules()
         if isinstance(idx, slice):
             return Sequential(OrderedDict(mods[idx]))
         try:
@@ -650,16 +662,16 @@ class ModuleList(Module):
         return self
 
     def __getitem__(self, idx: int | slice):
-        mods = [m for _, m in self.named_children()]
+        mods = [m for _, m in self._submodules()]
         if isinstance(idx, slice):
             return ModuleList(mods[idx])
         return mods[idx]
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.named_children())
+        return len(self._submodules())
 
     def __iter__(self) -> Iterator[Module]:
-        return self.children()
+        return iter([m for _, m in self._submodules()])
 
 
 class ModuleDict(Module):
@@ -684,19 +696,19 @@ class ModuleDict(Module):
         setattr(self, key, module)
 
     def __getitem__(self, key: str) -> Module:
-        for k, m in self.named_children():
+        for k, m in self._submodules():
             if k == key:
                 return m
         raise KeyError(key)
 
     def __contains__(self, key: str) -> bool:
-        return any(k == key for k, _ in self.named_children())
+        return any(k == key for k, _ in self._submodules())
 
     def __len__(self) -> int:
-        return sum(1 for _ in self.named_children())
+        return len(self._submodules())
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k, _ in self.named_children())
+        return iter([k for k, _ in self._submodules()])
 
     def keys(self) -> list[str]:
         """The keys, in insertion order."""
@@ -704,8 +716,8 @@ class ModuleDict(Module):
 
     def items(self) -> list[tuple[str, Module]]:
         """(key, module) pairs, in insertion order."""
-        return list(self.named_children())
+        return self._submodules()
 
     def values(self) -> list[Module]:
         """The modules, in insertion order."""
-        return [m for _, m in self.named_children()]
+        return [m for _, m in self._submodules()]
