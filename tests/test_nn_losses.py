@@ -208,3 +208,24 @@ def test_loss_errors_name_shapes_and_dtypes():
         F.cross_entropy(x, autodiff.zeros(8, dtype=autodiff.int64), weight=autodiff.ones(3))
     with pytest.raises(TypeError, match="floating-point"):
         F.mse_loss(autodiff.zeros(3, dtype=autodiff.int64), autodiff.zeros(3))
+
+
+def test_cross_entropy_single_sample_probability_tensor():
+    # review: a (C,) input with a (C,) probability *Tensor* target raised a shape error
+    x = _x(3)
+    p = autodiff.tensor([0.2, 0.3, 0.5], dtype=autodiff.float64)
+    loss = F.cross_entropy(x, p)
+    expected = -(p.data * (x.data - np.log(np.exp(x.data).sum()))).sum()
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-10)
+    autodiff.gradcheck(lambda a: F.cross_entropy(a, p), (x,))
+
+
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+def test_cross_entropy_all_targets_ignored_nan_loss_zero_grad(label_smoothing):
+    # review: as PyTorch, the mean over no targets is NaN but the gradient is zero (not NaN)
+    x = _x(3, 4)
+    t = autodiff.tensor([-100, -100, -100])
+    loss = F.cross_entropy(x, t, label_smoothing=label_smoothing)
+    assert np.isnan(loss.item())
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((3, 4)))

@@ -404,7 +404,10 @@ def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: st
         return loss, wt
     if reduction == "sum":
         return loss.sum(), wt
-    return loss.sum() / float(wt.sum()), wt
+    total = float(wt.sum())
+    if total == 0.0:  # every target ignored: NaN loss (as PyTorch) but zero gradients
+        return loss.sum() * 0.0 + float("nan"), wt
+    return loss.sum() / total, wt
 
 
 def cross_entropy(
@@ -453,6 +456,7 @@ def cross_entropy(
             t = t.reshape(1)
         elif isinstance(target, Tensor):
             target = reshape(target, (1,) + target.shape)
+            t = target.data
         else:
             t = t.reshape((1,) + t.shape)
     if x.ndim < 2:
@@ -493,7 +497,8 @@ def cross_entropy(
             smooth_red = smooth.sum()
         else:
             denom = float(wt.sum()) if w is not None else float((t != ignore_index).sum())
-            smooth_red = smooth.sum() / denom
+            # every target ignored: NaN (as the nll part), with zero gradients
+            smooth_red = smooth.sum() / denom if denom else smooth.sum() * 0.0 + float("nan")
         return nll * (1.0 - label_smoothing) + smooth_red * (label_smoothing / c)
     # class probabilities
     probs = target if isinstance(target, Tensor) else Tensor(t)
