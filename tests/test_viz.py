@@ -448,3 +448,12 @@ def test_to_dot_does_not_import_graphviz():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_empty_tensors_are_drawn():
+    # review: a graph with a zero-element tensor raised IndexError in value_lines
+    x = autodiff.zeros(0, 3, requires_grad=True)
+    y = (x * 2).sum()
+    assert "[]" in viz.to_dot(y)
+    y.backward()
+    assert "[]" in viz.to_dot(y)

@@ -164,6 +164,8 @@ def value_lines(s: Summary, per_line: int = 4) -> list[str]:
         vals = [fmt(v) for v in s.values]
         if not s.shape:
             return vals
+        if not vals:  # an empty array, e.g. shape (0,) or (0, 3)
+            return ["[]"]
         if len(s.shape) == 2 and 1 < s.shape[1] <= 6:
             step = s.shape[1]
         else:
