@@ -297,3 +297,30 @@ def test_clip_grad_norm():
     assert clip_grad_norm_(net.parameters(), 1.0).item() == 0.0
     clip_grad_value_([b], 0.5)
     np.testing.assert_allclose(b.grad.data, [[0.5]])
+
+
+def test_zero_feature_linear_and_zero_element_kaiming_init():
+    # review: kaiming init of a zero-element weight divided by zero (fan_in = 0); PyTorch
+    # warns "Initializing zero-element tensors is a no-op" and leaves it
+    with pytest.warns(UserWarning, match="zero-element"):
+        lin = nn.Linear(0, 3)
+    assert lin(autodiff.ones(2, 0)).shape == (2, 3)
+    np.testing.assert_array_equal(lin.bias.data, np.zeros(3))
+    with pytest.warns(UserWarning, match="zero-element"):
+        nn.init.kaiming_normal_(autodiff.empty(3, 0))
+
+
+@pytest.mark.parametrize(
+    "kwargs, what",
+    [
+        ({"kernel_size": 0}, "kernel_size"),
+        ({"kernel_size": (2, 0)}, "kernel_size"),
+        ({"kernel_size": 2, "stride": 0}, "stride"),
+        ({"kernel_size": 2, "padding": -1}, "padding"),
+    ],
+)
+def test_conv2d_rejects_nonpositive_geometry(kwargs, what):
+    # review: Conv2d(1, 1, 0) raised ZeroDivisionError in its init, and a zero-size kernel
+    # then convolved silently into a larger output
+    with pytest.raises(ValueError, match=f"Conv2d: {what} must be"):
+        nn.Conv2d(1, 1, **kwargs)

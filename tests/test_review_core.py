@@ -194,3 +194,15 @@ def test_masked_fill_broadcast_error_names_masked_fill():
         ValueError, match=r"masked_fill.*\(3,\).*\(2,\)|masked_fill.*\(2,\).*\(3,\)"
     ):
         autodiff.ones(2).masked_fill(autodiff.tensor([True, False, True]), 0.0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="F.conv2d with a zero-size kernel (weight (1, 1, 0, 0)) returns a (1, 1, 4, 4) "
+    "output for a 3x3 input; PyTorch raises 'kernel size should be greater than zero'",
+)
+def test_conv2d_zero_size_kernel_raises():
+    from autodiff.nn import functional as F
+
+    with pytest.raises((ValueError, RuntimeError), match=r"kernel"):
+        F.conv2d(autodiff.ones(1, 1, 3, 3), autodiff.ones(1, 1, 0, 0))

@@ -49,6 +49,10 @@ class Conv2d(Module):
         self.kernel_size = _pair(kernel_size, "Conv2d: kernel_size")
         self.stride = _pair(stride, "Conv2d: stride")
         self.padding = _pair(padding, "Conv2d: padding")
+        for what, v, low in (("kernel_size", self.kernel_size, 1), ("stride", self.stride, 1),
+                             ("padding", self.padding, 0)):  # fmt: skip
+            if min(v) < low:
+                raise ValueError(f"Conv2d: {what} must be >= {low}, got {v}")
         self.weight = _param(self.out_channels, self.in_channels, *self.kernel_size)
         self.bias = _param(self.out_channels) if bias else None
         self.reset_parameters()

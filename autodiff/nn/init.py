@@ -8,6 +8,7 @@ and returns the tensor.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -61,6 +62,14 @@ def _fan(t: Tensor, mode: str) -> int:
         raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
     fan_in, fan_out = _calculate_fan_in_and_fan_out(t)
     return fan_in if mode == "fan_in" else fan_out
+
+
+def _zero_element(t: Tensor) -> bool:
+    """PyTorch's kaiming_*: a tensor with no elements is left alone, with a warning."""
+    if isinstance(t, Tensor) and t.data.size == 0:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return True
+    return False
 
 
 def _fill(t: Tensor, values: np.ndarray) -> Tensor:
@@ -173,6 +182,8 @@ def kaiming_uniform_(
     >>> bool((w.abs() <= 1 / 4).all())
     True
     """
+    if _zero_element(tensor):
+        return tensor
     fan = _fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     bound = math.sqrt(3.0) * std
@@ -190,6 +201,8 @@ def kaiming_normal_(
     >>> autodiff.nn.init.kaiming_normal_(autodiff.empty(8, 16), nonlinearity="relu").shape
     (8, 16)
     """
+    if _zero_element(tensor):
+        return tensor
     fan = _fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std)
