@@ -62,7 +62,7 @@ class _GradMode(contextlib.ContextDecorator):
         return wrapper
 
 
-def no_grad() -> _GradMode:
+def no_grad(orig_func=None) -> _GradMode:
     """Context manager and decorator that turns off graph recording.
 
     Examples
@@ -74,10 +74,12 @@ def no_grad() -> _GradMode:
     >>> y.requires_grad
     False
     """
+    if orig_func is not None:  # used as a bare decorator: @autodiff.no_grad
+        return _GradMode(False)(orig_func)
     return _GradMode(False)
 
 
-def enable_grad() -> _GradMode:
+def enable_grad(orig_func=None) -> _GradMode:
     """Context manager and decorator that turns graph recording back on.
 
     Examples
@@ -89,6 +91,8 @@ def enable_grad() -> _GradMode:
     >>> y.requires_grad
     True
     """
+    if orig_func is not None:
+        return _GradMode(True)(orig_func)
     return _GradMode(True)
 
 
@@ -241,7 +245,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     t.data = out
     t.requires_grad = True
     t.grad_fn = node
-    t.grad = None
+    t._grad = None
     return t
 
 
@@ -445,10 +449,6 @@ def grad(
     return tuple(result)
 
 
-def _add(a, b):
-    return a + b
-
-
 def run_backward(roots, seeds, retain_graph, create_graph, capture):
     """The backward pass. With ``capture`` (a tuple of tensors) gradients are
     returned for those tensors instead of accumulated into leaves."""
@@ -460,7 +460,8 @@ def run_backward(roots, seeds, retain_graph, create_graph, capture):
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        return _run(roots, seeds, retain_graph, create_graph, capture, xp)
+        with np.errstate(all="ignore"):
+            return _run(roots, seeds, retain_graph, create_graph, capture, xp)
     finally:
         STATE.grad_enabled = prev_mode
         if gc_was_on:
@@ -638,6 +639,9 @@ def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
 
 def _unbroadcast(gi, shape, node, i, create_graph):
     try:
+        # a gradient may be larger than its input (broadcast), never smaller
+        if np.broadcast_shapes(shape, tuple(gi.shape)) != tuple(gi.shape):
+            raise ValueError
         if create_graph:
             return TS.sum_to(gi, shape)
         return sum_to_shape(gi, shape)
@@ -684,7 +688,10 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays: set) -> None
 
 def _run_hooks(hooks, g, create_graph):
     as_tensor = g if isinstance(g, Tensor) else _make(g, None)
-    for hook in list(hooks):
+    # retain_grad() keeps the gradient after every other hook (as PyTorch 2)
+    ordered = [h for h in hooks if not getattr(h, "retains", False)]
+    ordered += [h for h in hooks if getattr(h, "retains", False)]
+    for hook in ordered:
         new = hook(as_tensor)
         if new is not None:
             if not isinstance(new, Tensor):

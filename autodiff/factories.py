@@ -61,8 +61,8 @@ def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def from_numpy(array: np.ndarray) -> Tensor:
-    """A Tensor sharing ``array``'s memory and dtype.
+def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A Tensor sharing ``array``'s memory and dtype (a copy if ``dtype`` differs).
 
     Examples
     --------
@@ -72,6 +72,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy needs a numpy.ndarray, got {type(array).__name__}")
+    if dtype is not None and np.dtype(dtype) != array.dtype:
+        array = array.astype(dtype)
+    if requires_grad:
+        return Tensor(array, requires_grad=True)
     return _make(array, None)
 
 
@@ -205,6 +209,8 @@ def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False) ->
     """
     if high is None:
         low, high = 0, low
+    elif isinstance(high, (tuple, list)):  # PyTorch's randint(high, size) form
+        low, high, size = 0, low, high
     size = (size,) if isinstance(size, int) else tuple(size)
     dt = np.int64 if dtype is None else np.dtype(dtype)
     return _finish(_rng[0].integers(low, high, size=size).astype(dt), requires_grad)

@@ -50,14 +50,18 @@ class FunctionBackward(Node):
             if not isinstance(gk, Tensor):
                 gk = Tensor(np.asarray(gk))
             shape = self.inputs[k].shape
+            # like PyTorch: the gradient may be a broadcast of the input's shape (it is
+            # summed back), never smaller or incompatible
             if gk.shape != shape:
                 try:
-                    np.broadcast_shapes(gk.shape, shape)
+                    ok = np.broadcast_shapes(gk.shape, shape) == gk.shape
                 except ValueError:
+                    ok = False
+                if not ok:
                     raise RuntimeError(
                         f"{fn_cls.__name__}.backward returned a gradient of shape {gk.shape} "
-                        f"for input {pos} of shape {shape}"
-                    ) from None
+                        f"for input {pos} of shape {shape}; return one of the input's shape"
+                    )
             result.append(gk if isinstance(g, Tensor) else gk.data)
         return tuple(result)
 

@@ -74,7 +74,7 @@ class Tensor:
         "data",
         "requires_grad",
         "grad_fn",
-        "grad",
+        "_grad",
         "_base",
         "_version",
         "_hooks",
@@ -96,10 +96,40 @@ class Tensor:
         self.data = arr
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
-        self.grad = None
+        self._grad = None
         self._hooks = None  # leaves made here are the ones backward accumulates into
 
     # ------------------------------------------------------------------ basics
+    @property
+    def grad(self) -> Tensor | None:
+        """The accumulated gradient (a Tensor of this shape), or None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(
+                    f"assigned grad must be a Tensor or None, got {type(value).__name__}"
+                )
+            if value.data.shape != self.data.shape:
+                raise RuntimeError(
+                    f"assigned grad has shape {value.shape}, but the tensor has shape "
+                    f"{self.shape}; they must match"
+                )
+            if value.data.dtype != self.data.dtype:
+                raise RuntimeError(
+                    f"assigned grad has dtype {value.dtype}, but the tensor has dtype "
+                    f"{self.dtype}; convert it with .to({self.dtype})"
+                )
+        self._grad = value
+
+    def __format__(self, spec: str) -> str:
+        # f"{loss:.4f}" works on 0-d tensors, as in PyTorch
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return format(str(self), spec)
+
     @property
     def name(self) -> str | None:
         """A label for graph pictures (None unless set)."""
@@ -370,6 +400,7 @@ class _RetainGrad:
     """Hook that stores a non-leaf's gradient on it (weakly: no cycle)."""
 
     __slots__ = ("ref",)
+    retains = True  # run after the tensor's other hooks
 
     def __init__(self, tensor: Tensor) -> None:
         import weakref
@@ -395,7 +426,7 @@ def _make(data: np.ndarray, grad_fn) -> Tensor:
     t.data = data
     t.requires_grad = grad_fn is not None
     t.grad_fn = grad_fn
-    t.grad = None
+    t._grad = None
     return t
 
 

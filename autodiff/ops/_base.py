@@ -140,6 +140,10 @@ def normalize_dims(dim, ndim: int, opname: str):
     """None, an int or a tuple of ints -> None or a sorted tuple of non-negative axes."""
     if dim is None:
         return None
+    if ndim == 0:  # a 0-d tensor accepts dim 0 / -1 (as PyTorch): reduce "everything"
+        for d in dim if isinstance(dim, (list, tuple)) else (dim,):
+            normalize_dim(int(d), 0, opname)
+        return None
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted(normalize_dim(d, ndim, opname) for d in dim))
         if len(set(axes)) != len(axes):

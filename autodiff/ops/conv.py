@@ -257,6 +257,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         x = reshape(x, (1,) + x.shape)
     _check_4d(x, "conv2d")
     cout, cin, kh, kw = w.shape
+    if kh < 1 or kw < 1:
+        raise ValueError(f"conv2d: kernel size should be greater than zero, got weight {w.shape}")
     if x.shape[1] != cin:
         raise ValueError(
             f"conv2d: weight {w.shape} expects input with {cin} channels (shape (N, {cin}, H, W)), "

@@ -87,7 +87,8 @@ class PowBackward(Node):
         a, b = xs
         ga = gb = None
         if self.needs[0]:
-            ga = g * b * a ** (b - 1)
+            # b * a^(b-1), taken as 0 where b == 0 (no 0 * inf at a == 0, as PyTorch)
+            ga = g * b * a ** xp.where(b == 0, 1.0, b - 1)
         if self.needs[1]:
             # d(a^b)/db = a^b log a; defined as 0 where a == 0 (as PyTorch)
             safe = xp.where(a == 0, 1.0, a)
@@ -892,6 +893,10 @@ def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     Tensor([0. , 0.5, 1. ])
     """
     x = as_tensor_arg(x, "clamp")
+    if x.data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
+        from .._dtypes import default_float
+
+        x = cast(x, default_float())  # int tensor with float bounds: as PyTorch
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min= and max=")
     for nm, v in (("min", min), ("max", max)):
@@ -1106,6 +1111,15 @@ def masked_fill(x, mask, value) -> Tensor:
     Tensor([1., 0., 0.])
     """
     x = as_tensor_arg(x, "masked_fill")
+    mask_shape = np.shape(mask.data if isinstance(mask, Tensor) else mask)
+    try:
+        if np.broadcast_shapes(mask_shape, x.shape) != x.shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"masked_fill: mask of shape {mask_shape} does not broadcast to the tensor's shape "
+            f"{x.shape}"
+        ) from None
     if isinstance(value, Tensor):
         value = cast(value, x.data.dtype) if value.data.dtype != x.data.dtype else value
     else:

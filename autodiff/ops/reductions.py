@@ -148,8 +148,10 @@ class MinDimBackward(MaxDimBackward):
 def _max_min(x, dim, keepdim, is_min: bool):
     opname = "min" if is_min else "max"
     x = as_tensor_arg(x, opname)
-    if x.data.size == 0:
-        raise RuntimeError(f"{opname}: the tensor is empty")
+    if x.data.size == 0 and (dim is None or x.shape[normalize_dim(dim, x.data.ndim, opname)] == 0):
+        raise RuntimeError(
+            f"{opname}: cannot reduce over an empty dimension (tensor of shape {x.shape})"
+        )
     if dim is None:
         return apply1(MinAllBackward if is_min else MaxAllBackward, x, is_min)
     axis = normalize_dim(dim, x.data.ndim, opname)
@@ -207,6 +209,12 @@ def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     return _max_min(x, dim, keepdim, True)
 
 
+def _dof(n: int, correction: int) -> float:
+    """N - correction as a float; NaN when it is not positive (PyTorch gives NaN)."""
+    d = n - correction
+    return float(d) if d > 0 else float("nan")
+
+
 class VarBackward(Node):
     name = "var"
 
@@ -214,9 +222,8 @@ class VarBackward(Node):
     def forward(x, attrs):
         axes, keepdim, correction = attrs
         n = _count(x.shape, axes)
-        return np.var(x, axis=axes, keepdims=keepdim, ddof=0) * (
-            n / builtins.max(n - correction, 0)
-        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.var(x, axis=axes, keepdims=keepdim, ddof=0) * (n / _dof(n, correction))
 
     def vjp(self, g, xs, out, xp):
         axes, keepdim, correction = self.attrs
@@ -224,7 +231,27 @@ class VarBackward(Node):
         n = _count(x.shape, axes)
         centred = x - xp.sum(x, axes, True) * (1.0 / n)
         g = _expand_back(g, axes, keepdim, x.shape, xp)
-        return (g * centred * (2.0 / builtins.max(n - correction, 0)),)
+        return (g * centred * (2.0 / _dof(n, correction)),)
+
+
+class StdBackward(Node):
+    name = "std"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        return np.sqrt(VarBackward.forward(x, attrs))
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim, correction = self.attrs
+        x = xs[0]
+        n = _count(x.shape, axes)
+        centred = x - xp.sum(x, axes, True) * (1.0 / n)
+        g = _expand_back(g, axes, keepdim, x.shape, xp)
+        std = _expand_back(out, axes, keepdim, x.shape, xp)
+        # d std = (x - mean) / (std (N - c)); 0 where std is 0 (as PyTorch), not 0/0
+        safe = xp.where(std == 0, 1.0, std)
+        return (xp.where(std == 0, 0.0, g * centred / (safe * _dof(n, correction))),)
 
 
 def _count(shape, axes):
@@ -262,9 +289,11 @@ def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     >>> round(autodiff.tensor([1.0, 2.0, 3.0, 4.0]).std().item(), 4)
     1.291
     """
-    from .elementwise import sqrt
-
-    return sqrt(var(x, dim, unbiased, keepdim, correction=correction))
+    x = as_tensor_arg(x, "std")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"std: needs a floating-point tensor, got dtype {x.data.dtype}")
+    axes = normalize_dims(dim, x.data.ndim, "std")
+    return apply1(StdBackward, x, (axes, keepdim, _correction(unbiased, correction)))
 
 
 class LogsumexpBackward(Node):

@@ -58,7 +58,7 @@ def reshape(x, *shape) -> Tensor:
 
 
 def view(x, *shape) -> Tensor:
-    """Same as ``reshape`` (NumPy arrays need no contiguity check here).
+    """The same memory seen with a new shape; raises where that would need a copy.
 
     Examples
     --------
@@ -66,6 +66,20 @@ def view(x, *shape) -> Tensor:
     >>> autodiff.arange(6).view(3, -1).shape
     (3, 2)
     """
+    x = as_tensor_arg(x, "view")
+    shape = _shape_arg(shape)
+    probe = x.data.view()
+    try:
+        probe.shape = shape  # NumPy refuses when the new shape needs a copy
+    except ValueError:
+        raise RuntimeError(
+            f"view: cannot view a tensor of shape {x.shape} ({x.data.size} elements) as {shape}"
+        ) from None
+    except AttributeError:
+        raise RuntimeError(
+            f"view: shape {shape} is not compatible with this tensor's memory layout (it is "
+            "not contiguous, e.g. after transpose or permute); use .reshape(...) instead"
+        ) from None
     return reshape(x, *shape)
 
 
@@ -282,6 +296,12 @@ def cat(tensors, dim: int = 0) -> Tensor:
     (3, 3)
     """
     tensors = _tensor_list(tensors, "cat")
+    for i, t in enumerate(tensors):
+        if t.data.ndim == 0:
+            raise ValueError(
+                f"cat: tensors[{i}] is 0-d (a scalar) and cannot be concatenated; use "
+                "autodiff.stack to join scalars into a new dimension"
+            )
     ref = tensors[0]
     axis = normalize_dim(dim, ref.data.ndim, "cat")
     for i, t in enumerate(tensors):
@@ -458,6 +478,8 @@ def gather(x, dim: int, index) -> Tensor:
     """
     x = as_tensor_arg(x, "gather")
     idx = index.data if isinstance(index, Tensor) else np.asarray(index)
+    if x.data.ndim == 0 and idx.ndim == 0:  # PyTorch allows the 0-d case
+        return reshape(gather(reshape(x, 1), dim, idx.reshape(1)), ())
     if idx.dtype.kind not in "iu":
         raise TypeError(f"gather: index must be an integer tensor, got dtype {idx.dtype}")
     if idx.ndim != x.data.ndim:
