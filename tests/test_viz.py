@@ -255,11 +255,11 @@ def test_group_modules_clusters():
     labels = ("MLP", "net: Sequential", "net.0: Linear(8, 6)", "net.1: ReLU", "net.2: Linear(6, 3)")
     for label in labels + ("CrossEntropyLoss",):
         assert f"<B>{label}</B>" in dot, label
-    # the first Linear's cluster holds exactly its weight, bias, transpose, matmul, add
+    # the first Linear's cluster holds exactly its weight, bias and the fused linear op
     start = dot.index("net.0: Linear(8, 6)")
     block = dot[start : dot.index("}", start)]
-    assert len(NODE.findall(block)) == 5
-    assert "<B>net.0.weight</B>" in block and "<B>matmul</B>" in block
+    assert len(NODE.findall(block)) == 3
+    assert "<B>net.0.weight</B>" in block and "<B>linear</B>" in block
     # clusters nest: MLP { Sequential { Linear ... } }, each opened before its children
     assert dot.index("<B>MLP</B>") < dot.index("net: Sequential") < start
     ungrouped = viz.to_dot(loss, params=params)
@@ -301,7 +301,7 @@ def test_twenty_layer_mlp_collapses_to_a_screen():
     params = dict(net.named_parameters())
     full = viz.to_dot(loss, params=params)
     dot = viz.to_dot(loss, params=params, collapse_modules=True)
-    assert len(nodes(full)) > 120  # 5 per Linear, 1 per ReLU, the loss ops
+    assert len(nodes(full)) > 80  # 3 per Linear (weight, bias, op), 1 per ReLU, the loss ops
     assert len(nodes(dot)) == 20 + 19 + 1 + 1  # Linears, ReLUs, loss module, input
     assert "net.38: Linear(16, 4)" in dot
 

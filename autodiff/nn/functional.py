@@ -15,7 +15,8 @@ from ..ops.conv import avg_pool2d, conv2d, fold, max_pool2d, unfold
 from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
 from ..ops.reductions import log_softmax as _log_softmax
 from ..ops.reductions import softmax as _softmax
-from ..ops.shape import gather, matmul, reshape, transpose
+from ..ops.shape import gather, reshape
+from ..ops.shape import linear as _linear_op
 from ..tensor import Tensor, _make
 from . import _fused
 
@@ -94,10 +95,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"linear: weight of shape {w.shape} expects input with {w.shape[1]} features in its "
             f"last dimension, got shape {x.shape}"
         )
-    out = matmul(x, transpose(w, 0, 1))
-    if bias is not None:
-        out = out + bias
-    return out
+    return _linear_op(x, w, bias)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:

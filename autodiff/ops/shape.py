@@ -626,6 +626,74 @@ def matmul(a, b) -> Tensor:
         ) from None
 
 
+class LinearBackward(Node):
+    """``x @ w.T (+ b)`` fused: contiguous weight gradients and one node per layer."""
+
+    name = "linear"
+
+    @staticmethod
+    def forward(x, w, *rest):
+        *bias, _attrs = rest
+        out = x @ w.T
+        if bias:
+            out += bias[0]
+        return out
+
+    def vjp(self, g, xs, out, xp):
+        x, w = xs[0], xs[1]
+        needs = self.needs
+        gx = xp.matmul(g, w) if needs[0] else None
+        gw = None
+        if needs[1]:
+            if x.ndim == 2:
+                gw = xp.matmul(xp.swapaxes(g, -1, -2), x)  # (out, in), C-contiguous
+            else:
+                g2 = xp.reshape(g, (-1, g.shape[-1]))
+                x2 = xp.reshape(x, (-1, x.shape[-1]))
+                gw = xp.matmul(xp.swapaxes(g2, -1, -2), x2)
+        if len(xs) == 3:
+            return gx, gw, (g if needs[2] else None)  # the engine sums g down to (out,)
+        return gx, gw
+
+
+def linear(x, weight, bias=None) -> Tensor:
+    """``x @ weight.T + bias`` with weight of shape (out_features, in_features).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ops.shape.linear(autodiff.ones(2, 3), autodiff.ones(4, 3)).shape
+    (2, 4)
+    """
+    x = as_tensor_arg(x, "linear")
+    w = as_tensor_arg(weight, "linear")
+    if w.data.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got {w.shape}")
+    if x.data.ndim == 0 or x.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear: weight of shape {w.shape} expects input with {w.shape[1]} features in its "
+            f"last dimension, got shape {x.shape}"
+        )
+    inputs = (x, w) if bias is None else (x, w, as_tensor_arg(bias, "linear"))
+    if bias is not None and inputs[2].shape not in ((w.shape[0],), ()):
+        raise ValueError(
+            f"linear: bias must have shape ({w.shape[0]},) for weight {w.shape}, got "
+            f"{inputs[2].shape}"
+        )
+    dtype = x.data.dtype
+    if any(t.data.dtype != dtype for t in inputs) or dtype.kind != "f":
+        from .._dtypes import result_type
+        from ._base import cast
+
+        target = result_type(*[(t.data.dtype, 2) for t in inputs])
+        if target.kind != "f":
+            from .._dtypes import default_float
+
+            target = default_float()
+        inputs = tuple(cast(t, target) for t in inputs)
+    return apply(LinearBackward, inputs, None)
+
+
 # ---------------------------------------------------------------- registry
 def _idx_samples():
     return [
@@ -716,6 +784,16 @@ R.register(
     "scatter_add",
     scatter_add_along,
     lambda: [R.Sample((R.randn(3, 2), np.array([[0, 0], [1, 3], [2, 2]]), 1, (3, 4)))],
+)
+R.register(
+    "linear",
+    linear,
+    lambda: [
+        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2))),
+        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1))),
+        R.Sample((R.randn(2, 4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="batched"),
+        R.Sample((R.randn(3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="1-d input"),
+    ],
 )
 R.register(
     "matmul",
