@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..engine import STATE, Node, apply, apply1, apply2, record
+from ..engine import STATE, Node, _new, apply, apply1, apply2, record
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
@@ -265,6 +265,22 @@ def _arith(
                     if c is None:
                         c = scalar_array(value, dtype)
                     out = ufunc(data, c)
+                    if a.requires_grad and STATE.grad_enabled and not STATE.anomaly:
+                        # engine.record, inlined: this is the hottest path of small graphs
+                        node = _new(scalar_cls)
+                        node.inputs = (a,)
+                        node.needs = _TRUE1
+                        node.attrs = c
+                        node.out = None
+                        node.clock = STATE.clock
+                        node.hooks = None
+                        node._epoch = None
+                        t = _new(Tensor)
+                        t.data = out
+                        t.requires_grad = True
+                        t.grad_fn = node
+                        t._grad = None
+                        return t
                     if a.requires_grad and STATE.grad_enabled:
                         return record(scalar_cls, (a,), _TRUE1, c, out)
                     return _make(out, None)
@@ -804,6 +820,7 @@ def erf(x) -> Tensor:
 def _fast_unary(cls, float_only: bool, public):
     """Replace a documented unary op by an equivalent with the hot path inlined."""
     forward = cls.forward
+    uses_out = cls.uses_out
     name = public.__name__
 
     def op(x):
@@ -811,6 +828,21 @@ def _fast_unary(cls, float_only: bool, public):
             data = x.data
             if data.dtype.kind == "f":
                 out = forward(data, None)
+                if x.requires_grad and STATE.grad_enabled and not STATE.anomaly:
+                    node = _new(cls)  # engine.record, inlined (hot path)
+                    node.inputs = (x,)
+                    node.needs = _TRUE1
+                    node.attrs = None
+                    node.out = out if uses_out else None
+                    node.clock = STATE.clock
+                    node.hooks = None
+                    node._epoch = None
+                    t = _new(Tensor)
+                    t.data = out
+                    t.requires_grad = True
+                    t.grad_fn = node
+                    t._grad = None
+                    return t
                 if x.requires_grad and STATE.grad_enabled:
                     return record(cls, (x,), _TRUE1, None, out)
                 return _make(out, None)
