@@ -217,8 +217,8 @@ assert worst_hand < 1e-12 and worst_fd < 1e-6
 # %% [markdown]
 # The graph of that loss, each `Linear` and `Tanh` call drawn as a cluster, with the
 # gradient of every intermediate result (`show_data=False` leaves the values out to keep
-# it readable). Note the `permute` in each `Linear`: $W^\top$, whose gradient is
-# the transpose of the weight's.
+# it readable). Each `Linear` is a single `linear` op, $hW^\top + b$, whose backward is
+# the three formulas above.
 
 # %%
 show(autodiff.viz.draw(loss, params=params | {"X": X, "y": y}, group_modules=True,
