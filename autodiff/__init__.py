@@ -31,6 +31,7 @@ from ._dtypes import (
     set_default_dtype,
 )
 from .checks import GradcheckError, gradcheck, gradgradcheck
+from .device import cuda, device
 from .engine import (
     detect_anomaly,
     enable_grad,
@@ -90,13 +91,17 @@ from .ops.elementwise import (
     where,
 )
 from .ops.reductions import (
+    allclose,
     argmax,
     argmin,
+    equal,
+    isclose,
     log_softmax,
     logsumexp,
     max,  # noqa: A004
     mean,
     min,  # noqa: A004
+    norm,
     softmax,
     std,
     sum,  # noqa: A004

@@ -297,7 +297,7 @@ def _read_all(f: Any, what: str) -> bytes:
     return data
 
 
-def load(f: str | os.PathLike | IO[bytes]) -> Any:
+def load(f: str | os.PathLike | IO[bytes], map_location=None, weights_only: bool = True) -> Any:
     """Load a checkpoint written by ``autodiff.save``.
 
     Tensors come back as Tensors (same dtype, shape, values and
@@ -307,6 +307,11 @@ def load(f: str | os.PathLike | IO[bytes]) -> Any:
     ----------
     f : path or binary file object
         The checkpoint.
+    map_location : None or "cpu"
+        Accepted for PyTorch compatibility; everything loads onto the CPU.
+    weights_only : bool
+        Accepted for PyTorch compatibility; loading is always weights-only
+        (no pickle, no code).
 
     Returns
     -------
@@ -327,6 +332,11 @@ def load(f: str | os.PathLike | IO[bytes]) -> Any:
     >>> autodiff.load(path)["state"]
     {0: {'step': 1}}
     """
+    if map_location is not None:
+        from .device import device
+
+        device(map_location)  # only the CPU exists; anything else raises clearly
+    del weights_only  # always true here
     what = "the file" if hasattr(f, "read") else repr(os.fspath(f))
     data = _read_all(f, what)
     if not data:

@@ -359,14 +359,22 @@ class Tensor:
             return
         hooks.append(_RetainGrad(self))
 
-    def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False):
+    def backward(
+        self,
+        grad=None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        *,
+        gradient=None,
+    ):
         """Accumulate d(self)/d(leaf), weighted by ``grad``, into every leaf's ``.grad``.
 
         Parameters
         ----------
         grad : array-like or Tensor, optional
             The vector in the vector-Jacobian product; must match ``self.shape``.
-            Needed unless ``self`` has a single element.
+            Needed unless ``self`` has a single element. PyTorch's keyword
+            ``gradient=`` is accepted too.
         retain_graph : bool, optional
             Keep the graph's saved values so backward can run through it again.
         create_graph : bool
@@ -382,7 +390,41 @@ class Tensor:
         """
         from .engine import backward
 
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward(): pass grad= or gradient=, not both")
+            grad = gradient
         backward(self, grad, retain_graph, create_graph)
+
+    @property
+    def device(self):
+        """Always the CPU (autodiff computes with NumPy)."""
+        from .device import CPU
+
+        return CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def cpu(self) -> Tensor:
+        """This tensor (it already lives on the CPU).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> x = autodiff.ones(2)
+        >>> x.cpu() is x
+        True
+        """
+        return self
+
+    def cuda(self, *args, **kwargs) -> Tensor:
+        """Raises: autodiff has no GPU backend."""
+        from .device import device
+
+        device("cuda")  # raises the explanatory error
+        return self  # pragma: no cover
 
 
 class _HookHandle:

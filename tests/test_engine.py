@@ -446,3 +446,36 @@ def test_inplace_updates_under_no_grad_and_their_errors():
         w.sub_(w.grad if w.grad is not None else autodiff.ones(2, dtype=autodiff.float64))
     with pytest.raises(RuntimeError, match="modified by an in-place"):
         y.backward()
+
+
+def test_pytorch_porting_conveniences():
+    x = leaf([1.0, 2.0])
+    (x * 3).backward(gradient=[1.0, 1.0])  # PyTorch's keyword
+    assert x.grad.tolist() == [3.0, 3.0]
+    assert x.device == autodiff.device("cpu") and str(x.device) == "cpu"
+    assert x.cpu() is x and x.to("cpu") is x
+    assert x.to("cpu", autodiff.float32).dtype == np.float32
+    assert autodiff.cuda.is_available() is False
+    with pytest.raises(RuntimeError, match="CPU only"):
+        x.to("cuda")
+    with pytest.raises(RuntimeError, match="CPU only"):
+        autodiff.nn.Linear(2, 2).to("cuda:0")
+    with pytest.raises(TypeError, match="not both"):
+        (x * 3).backward(grad=[1.0, 1.0], gradient=[1.0, 1.0])
+    assert f"{autodiff.tensor(1.23456):.2f}" == "1.23"
+
+
+def test_norm_allclose_isclose_equal():
+    v = leaf([3.0, 4.0])
+    n = v.norm()
+    assert n.item() == 5.0
+    n.backward()
+    np.testing.assert_allclose(v.grad.numpy(), [0.6, 0.8])
+    z = leaf([0.0, 0.0])
+    z.norm().backward()
+    assert z.grad.tolist() == [0.0, 0.0]  # as PyTorch: no NaN at the zero vector
+    m = autodiff.tensor([[3.0, -4.0], [1.0, 1.0]])
+    assert m.norm(p=1, dim=1).tolist() == [7.0, 2.0]
+    assert m.norm(p=float("inf")).item() == 4.0
+    assert autodiff.allclose(m, m + 1e-9) and not autodiff.allclose(m, m + 1)
+    assert autodiff.isclose(m, m).all() and autodiff.equal(m, m.clone())

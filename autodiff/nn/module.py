@@ -413,17 +413,32 @@ class Module:
         fn(self)
         return self
 
-    def to(self, dtype) -> Module:
+    def to(self, *args, dtype=None, device=None) -> Module:
         """Convert floating-point parameters and buffers to ``dtype``, in place.
 
         The Parameter objects stay the same, so optimizers holding them keep working.
+        PyTorch's ``to(device)`` forms are accepted; the only device is the CPU.
 
         Examples
         --------
         >>> import autodiff
         >>> autodiff.nn.Linear(2, 2).to(autodiff.float64).weight.dtype
         dtype('float64')
+        >>> autodiff.nn.Linear(2, 2).to("cpu").weight.dtype
+        dtype('float32')
         """
+        from ..device import device as _device
+        from ..device import is_device_spec
+
+        for a in args:
+            if is_device_spec(a):
+                device = a
+            else:
+                dtype = a
+        if device is not None:
+            _device(device)  # validates: only the CPU exists
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"Module.to: dtype must be a floating dtype, got {dtype}")
@@ -432,6 +447,18 @@ class Module:
                 t.data = t.data.astype(dtype)
                 if t.grad is not None:
                     t.grad = Tensor(t.grad.data.astype(dtype))
+        return self
+
+    def cpu(self) -> Module:
+        """This module (it already lives on the CPU).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> m = autodiff.nn.Linear(2, 2)
+        >>> m.cpu() is m
+        True
+        """
         return self
 
     def double(self) -> Module:

@@ -164,7 +164,7 @@ def _bind() -> None:
         "maximum minimum masked_fill to"
     ).split():
         setattr(T, name, getattr(E, name))
-    for name in "sum mean max min var std logsumexp softmax log_softmax argmax argmin".split():
+    for name in "sum mean max min var std logsumexp softmax log_softmax argmax argmin norm".split():
         setattr(T, name, getattr(Rd, name))
     for name in (
         "reshape view flatten transpose permute squeeze unsqueeze expand matmul gather"
@@ -187,6 +187,9 @@ def _bind() -> None:
     T.type = lambda self, dtype: E.to(self, dtype)
     T.any = lambda self, dim=None: _make(np.asarray(self.data.any(axis=dim)), None)
     T.all = lambda self, dim=None: _make(np.asarray(self.data.all(axis=dim)), None)
+    T.allclose = Rd.allclose
+    T.isclose = Rd.isclose
+    T.equal = Rd.equal
     T.eq = eq
     T.ne = ne
     T.lt = lt

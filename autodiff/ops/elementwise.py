@@ -1177,16 +1177,35 @@ R.register(
 )
 
 
-def to(x: Tensor, dtype) -> Tensor:
-    """``x`` converted to ``dtype``; differentiable between floating dtypes.
+def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
+    """``x`` converted to a dtype; differentiable between floating dtypes.
+
+    Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
+    ``to(other_tensor)``; the only device is the CPU.
 
     Examples
     --------
     >>> import autodiff
     >>> autodiff.tensor([1.0]).to(autodiff.float64).dtype
     dtype('float64')
+    >>> autodiff.tensor([1.0]).to("cpu").dtype
+    dtype('float32')
     """
-    return cast(as_tensor_arg(x, "to"), dtype)
+    from ..device import device as _device
+    from ..device import is_device_spec
+
+    x = as_tensor_arg(x, "to")
+    for a in args:
+        if isinstance(a, Tensor):
+            dtype = a.data.dtype
+        elif is_device_spec(a):
+            device = a
+        else:
+            dtype = a
+    if device is not None:
+        _device(device)  # validates: only the CPU exists
+    out = x if dtype is None else cast(x, dtype)
+    return out.clone() if copy and out is x else out
 
 
 R.register(

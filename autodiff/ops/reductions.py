@@ -403,6 +403,96 @@ def log_softmax(x, dim=None) -> Tensor:
     return apply1(LogSoftmaxBackward, x, axis)
 
 
+class NormBackward(Node):
+    """The 2-norm over ``axes``; its gradient at a zero vector is 0 (as PyTorch)."""
+
+    name = "norm"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        axes, keepdim = attrs
+        return np.sqrt(np.add.reduce(x * x, axis=axes, keepdims=keepdim))
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim = self.attrs
+        x = xs[0]
+        g = _expand_back(g, axes, keepdim, x.shape, xp)
+        norm = _expand_back(out, axes, keepdim, x.shape, xp)
+        safe = xp.where(norm == 0, 1.0, norm)
+        return (xp.where(norm == 0, 0.0, g * x / safe),)
+
+
+def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
+    """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([3.0, 4.0]).norm()
+    Tensor(5.)
+    >>> autodiff.tensor([[3.0, -4.0]]).norm(p=1, dim=1)
+    Tensor([7.])
+    """
+    from .elementwise import abs as _abs
+    from .elementwise import pow as _pow
+
+    x = as_tensor_arg(x, "norm")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.data.dtype}")
+    axes = normalize_dims(dim, x.data.ndim, "norm")
+    if p in ("fro", 2, 2.0):
+        return apply1(NormBackward, x, (axes, keepdim))
+    if p in (1, 1.0):
+        return sum(_abs(x), dim, keepdim)
+    if p in (float("inf"), "inf"):
+        a = _abs(x)
+        return max(a, dim, keepdim)[0] if dim is not None else max(a)
+    if isinstance(p, (int, float)) and p > 0:
+        return _pow(sum(_pow(_abs(x), float(p)), dim, keepdim), 1.0 / p)
+    raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")
+
+
+def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+    """Whether all elements are close (NumPy/PyTorch tolerance rule).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.allclose(autodiff.tensor([1.0]), autodiff.tensor([1.0 + 1e-9]))
+    True
+    """
+    return bool(
+        np.allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    )
+
+
+def isclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+    """Elementwise closeness as a bool tensor.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.isclose(autodiff.tensor([1.0, 2.0]), autodiff.tensor([1.0, 2.5]))
+    Tensor([ True, False])
+    """
+    return _make(
+        np.isclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol, equal_nan=equal_nan), None
+    )
+
+
+def equal(a, b) -> bool:
+    """True if both have the same shape and elements.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.equal(autodiff.ones(2), autodiff.ones(2))
+    True
+    """
+    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+
+
 def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
 
@@ -502,6 +592,16 @@ R.register(
     ],
 )
 R.register("logsumexp", logsumexp, _reduce_samples)
+R.register(
+    "norm",
+    norm,
+    lambda: [
+        R.Sample((R.randn(3, 4),)),
+        R.Sample((R.randn(3, 4, seed=3),), {"dim": 1, "keepdim": True}),
+        R.Sample((R.away_from_zero(3, 4),), {"p": 1, "dim": 0}),
+        R.Sample((R.randn(3, 4, low=0.5, high=2.0),), {"p": 3}),
+    ],
+)
 R.register("softmax", softmax, _softmax_samples)
 R.register("log_softmax", log_softmax, _softmax_samples)
 R.register(

@@ -1,0 +1,73 @@
+"""Devices: autodiff computes with NumPy, so every tensor lives on the CPU.
+
+``device``, ``Tensor.to("cpu")``, ``.cpu()`` and ``autodiff.cuda.is_available()``
+exist so that PyTorch code with ``.to(device)`` runs unchanged; asking for any
+other device raises a clear error.
+"""
+
+from __future__ import annotations
+
+import types
+
+
+class device:  # noqa: N801 - PyTorch's name
+    """A device spec; only ``"cpu"`` (or ``"cpu:0"``) exists here.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.device("cpu")
+    device(type='cpu')
+    >>> autodiff.ones(2).device == autodiff.device("cpu")
+    True
+    """
+
+    def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
+        spec = str(type)
+        kind, _, idx = spec.partition(":")
+        if kind != "cpu" or (idx not in ("", "0")) or index not in (None, 0):
+            raise RuntimeError(
+                f"autodiff runs on the CPU only (NumPy): device {spec!r} is not available; "
+                "use 'cpu' (or drop the .to(device) call)"
+            )
+        self.type = "cpu"
+        self.index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, device) or other == "cpu"
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+CPU = device("cpu")
+
+
+def is_device_spec(obj) -> bool:
+    """True for a device object or a string naming a device (``"cpu"``, ``"cuda:0"``)."""
+    if isinstance(obj, device):
+        return True
+    if isinstance(obj, str):
+        return obj.partition(":")[0] in ("cpu", "cuda", "mps", "xpu", "meta")
+    return False
+
+
+def _is_available() -> bool:
+    """CUDA is never available here (NumPy on the CPU).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cuda.is_available()
+    False
+    """
+    return False
+
+
+cuda = types.SimpleNamespace(is_available=_is_available, device_count=lambda: 0)
