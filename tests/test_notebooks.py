@@ -62,9 +62,9 @@ def python3_kernel(tmp_path_factory):
     mp.undo()
 
 
-def test_there_are_five_notebooks():
+def test_every_notebook_has_its_source():
     names = [p.stem for p in NOTEBOOKS]
-    assert len(names) == 5, names
+    assert len(names) >= 5, names
     assert sorted(p.stem for p in (NB_DIR / "src").glob("*.py")) == names
 
 

@@ -621,7 +621,7 @@ print("relu'(x) at x = -1, 0, 1e-6, 1:", pts.grad.tolist(), "  central differenc
 assert pts.grad.tolist() == [0.0, 0.0, 1.0, 1.0] and abs(fd0 - 0.5) < 1e-3
 pts2 = autodiff.tensor([-1.0, 0.0, 1.0], requires_grad=True)
 F.leaky_relu(pts2, 0.01).sum().backward()
-print("leaky_relu'(x) at -1, 0, 1:", np.round(pts2.grad.data, 6).tolist())
+print("leaky_relu'(x) at -1, 0, 1:", [round(g, 6) for g in pts2.grad.tolist()])
 np.testing.assert_allclose(pts2.grad.data, [0.01, 0.01, 1.0])
 
 # %% [markdown]
