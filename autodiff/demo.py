@@ -254,7 +254,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--hidden",
         type=_hidden,
-        default=[256],
+        default="256",  # argparse runs type= on string defaults: shown as 256 in --help
         help="hidden layer widths, comma-separated (e.g. 128 or 64,64)",
     )
     parser.add_argument("--lr", type=_positive(float), default=1e-3, help="Adam learning rate")
