@@ -565,6 +565,9 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if n == 0:
                 push(fn)
             continue
+        # drop references the lean path left behind (an activation), so that it can be
+        # freed before this VJP allocates: peak memory is the point here
+        t = data = None
         if create_graph:
             in_grads = node.vjp(g, inputs, _recompute(node) if node.uses_out else None, xp)
         elif len(inputs) == 2:
@@ -601,9 +604,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 fa = a.grad_fn
                 fb = b.grad_fn
                 node.inputs = (a if fa is None else fa, b if fb is None else fb)
+                a = b = fa = fb = None
             else:
                 node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
             node.out = _RELEASED
+        in_grads = gi = t = None  # nothing of this node outlives it (peak memory)
 
     if capture is not None:
         for i, t in enumerate(capture):

@@ -479,3 +479,29 @@ def test_norm_allclose_isclose_equal():
     assert m.norm(p=float("inf")).item() == 4.0
     assert autodiff.allclose(m, m + 1e-9) and not autodiff.allclose(m, m + 1)
     assert autodiff.isclose(m, m).all() and autodiff.equal(m, m.clone())
+
+
+def test_backward_frees_activations_as_it_goes():
+    """Peak extra memory during backward: the six weight gradients that must exist at
+    the end, plus about one transient array (not a lingering activation or gradient)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    ws = [
+        autodiff.tensor(rng.standard_normal((256, 256)) * 0.05, requires_grad=True)
+        for _ in range(6)
+    ]
+    h = autodiff.tensor(rng.standard_normal((256, 256)))
+    for w in ws:
+        h = (h @ w).relu()
+    loss = h.sum()
+    del h
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        loss.backward()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    in_arrays = (peak - base) / (256 * 256 * 8)
+    assert in_arrays < 7.5, f"backward peak was {in_arrays:.2f} activation-sized arrays"
