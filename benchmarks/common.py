@@ -72,6 +72,13 @@ class Context:
         """Timed rounds (each engine runs once per round, interleaved)."""
         return 3 if self.quick else 15
 
+    @property
+    def min_round_s(self) -> float:
+        """Shortest timed round: a round repeats a fast step back to back (as a
+        training loop does) instead of timing one step right after gc.collect(),
+        whose cold caches would dominate a sub-millisecond step."""
+        return 0.005 if self.quick else 0.05
+
 
 class Runner(Protocol):
     """One engine's implementation of one workload case."""
@@ -251,7 +258,10 @@ def run_case(
                     res.note = _dtype_note(got[1], ref[1])
         results.append(res)
     timings = interleaved_medians(
-        {e: r.step for e, r in runners.items()}, ctx.warmup, ctx.rounds, min_round_s
+        {e: r.step for e, r in runners.items()},
+        ctx.warmup,
+        ctx.rounds,
+        max(min_round_s, ctx.min_round_s),
     )
     for res in results:
         if res.engine in timings:
