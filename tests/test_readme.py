@@ -5,6 +5,8 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -12,11 +14,13 @@ def _python_blocks():
     return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
-def test_quickstart_runs_and_prints_its_comments():
-    block = _python_blocks()[0]
+@pytest.mark.parametrize("index", range(2))
+def test_python_examples_run_and_print_their_comments(index, tmp_path, monkeypatch):
+    block = _python_blocks()[index]
+    monkeypatch.chdir(tmp_path)  # examples may write files (a checkpoint)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(block, "README quickstart", "exec"), {})
+        exec(compile(block, f"README example {index}", "exec"), {})
     printed = out.getvalue().splitlines()
     expected = [
         line.split("# ", 1)[1].split(":")[0].strip()
@@ -24,6 +28,10 @@ def test_quickstart_runs_and_prints_its_comments():
         if line.startswith("print(") and "# " in line
     ]
     assert printed == expected
+
+
+def test_every_python_block_is_tested():
+    assert len(_python_blocks()) == 2
 
 
 def test_readme_has_exactly_two_setup_commands():
