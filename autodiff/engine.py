@@ -445,7 +445,10 @@ def grad(
                 )
             result.append(None)
         else:
-            result.append(g if isinstance(g, Tensor) else _make(g, None))
+            if not isinstance(g, Tensor):
+                # (a 0-d ufunc result is a NumPy scalar: return an array, as everywhere)
+                g = _make(g if type(g) is np.ndarray else np.array(g), None)
+            result.append(g)
     return tuple(result)
 
 
@@ -474,6 +477,13 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
     # _g holds the gradient accumulated so far.
     epoch = object()
     leaf_grads: dict = {}  # id(leaf) -> [leaf, gradient] (int keys hash fastest)
+    # ids of arrays that escape backward (seeds, arrays user hooks saw or returned):
+    # a leaf's .grad must never share memory with them (see _accumulate_leaf)
+    escaped = None
+    if not create_graph:
+        escaped = set()
+        for s in seeds:
+            _mark_escaped(escaped, s)
     ready = []
     stack = []
     for t, s in zip(roots, seeds):
@@ -528,7 +538,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         g = node._g
         node._g = None
         if node.hooks:
-            g = _run_hooks(node.hooks, g, create_graph)
+            g = _run_hooks(node.hooks, g, create_graph, escaped)
         if capture_nodes is not None and node in capture_nodes:
             for i in capture_nodes[node]:
                 found[i] = g
@@ -617,21 +627,22 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 g = entry[1]
                 hooks = getattr(t, "_hooks", None)
                 if hooks:
-                    g = _run_hooks(hooks, g, create_graph)
+                    g = _run_hooks(hooks, g, create_graph, escaped)
                 found[i] = g
         return found
-    seen_arrays = set()
-    if not create_graph:
-        for s in seeds:
-            seen_arrays.add(id(s))
-            if s.base is not None:
-                seen_arrays.add(id(s.base))
     for t, g in leaf_grads.values():
         hooks = getattr(t, "_hooks", None)
         if hooks:
-            g = _run_hooks(hooks, g, create_graph)
-        _accumulate_leaf(t, g, create_graph, seen_arrays)
+            g = _run_hooks(hooks, g, create_graph, escaped)
+        _accumulate_leaf(t, g, create_graph, escaped)
     return None
+
+
+def _mark_escaped(escaped: set, arr) -> None:
+    escaped.add(id(arr))
+    base = getattr(arr, "base", None)
+    if base is not None:
+        escaped.add(id(base))
 
 
 def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
@@ -657,22 +668,31 @@ def _unbroadcast(gi, shape, node, i, create_graph):
         ) from None
 
 
-def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays: set) -> None:
+def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
     if create_graph:
         if not isinstance(g, Tensor):
             g = _make(g, None)
-        if g.data.dtype != t.data.dtype:
-            g = g.to(t.data.dtype)
-        t.grad = g if t.grad is None else t.grad + g
+        if t.grad is None:
+            # a recorded copy, as PyTorch: the same gradient Tensor may reach several
+            # leaves (add), or be the seed or a hook's result
+            g = g.to(t.data.dtype) if g.data.dtype != t.data.dtype else g.clone()
+            if type(g.data) is not np.ndarray:  # 0-d ufunc results are NumPy scalars
+                g.data = np.array(g.data)
+            t.grad = g
+        else:
+            t.grad = t.grad + g
         return
     if g.dtype != t.data.dtype:
         g = g.astype(t.data.dtype)
     if t.grad is None:
         # never let .grad share memory with anything else that escapes backward (a
-        # seed, another leaf's grad, a read-only broadcast view); a fresh array or a
-        # view of one (e.g. a transposed matmul result) is kept without copying
+        # seed, another leaf's grad, a read-only broadcast view, an array a hook saw);
+        # a fresh array or a view of one (e.g. a transposed matmul result) is kept
+        # without copying
         base = g.base
-        if base is None and id(g) not in seen_arrays:  # fresh: the common case
+        if type(g) is not np.ndarray:  # a 0-d ufunc result is a (read-only) NumPy scalar
+            g = np.array(g)
+        elif base is None and id(g) not in seen_arrays:  # fresh: the common case
             seen_arrays.add(id(g))
             t.grad = _make(g, None)
             return
@@ -688,10 +708,13 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays: set) -> None
             seen_arrays.add(id(base))
         t.grad = _make(g, None)
     else:
-        t.grad.data = t.grad.data + g
+        acc = t.grad.data + g
+        t.grad.data = acc if type(acc) is np.ndarray else np.array(acc)
 
 
-def _run_hooks(hooks, g, create_graph):
+def _run_hooks(hooks, g, create_graph, escaped=None):
+    if escaped is not None:
+        _mark_escaped(escaped, g)  # the hook may keep it
     as_tensor = g if isinstance(g, Tensor) else _make(g, None)
     # retain_grad() keeps the gradient after every other hook (as PyTorch 2)
     ordered = [h for h in hooks if not getattr(h, "retains", False)]
@@ -707,7 +730,11 @@ def _run_hooks(hooks, g, create_graph):
                     f"{as_tensor.shape}"
                 )
             as_tensor = new
-    return as_tensor if create_graph else as_tensor.data
+    if create_graph:
+        return as_tensor
+    if escaped is not None:
+        _mark_escaped(escaped, as_tensor.data)  # a hook's result may be held elsewhere
+    return as_tensor.data
 
 
 def _check_versions(node) -> None:

@@ -62,7 +62,14 @@ class FunctionBackward(Node):
                         f"{fn_cls.__name__}.backward returned a gradient of shape {gk.shape} "
                         f"for input {pos} of shape {shape}; return one of the input's shape"
                     )
-            result.append(gk if isinstance(g, Tensor) else gk.data)
+            if isinstance(g, Tensor):
+                result.append(gk)
+            elif gk.data is g:
+                result.append(g)  # passed through: the engine knows where g came from
+            else:
+                # the user may return a saved or otherwise held tensor: copy it, so that
+                # no leaf's .grad shares its memory
+                result.append(np.array(gk.data))
         return tuple(result)
 
 

@@ -452,10 +452,13 @@ class _RetainGrad:
     def __call__(self, g: Tensor):
         t = self.ref()
         if t is not None:
-            if t.grad is None:
-                t.grad = _make(g.data.copy(), None) if g.grad_fn is None else g
+            if g.grad_fn is not None:  # create_graph: keep the gradient differentiable
+                t.grad = g.clone() if t.grad is None else t.grad + g
+            elif t.grad is None:
+                # a copy (np.array: also turns a 0-d NumPy scalar into an array)
+                t.grad = _make(np.array(g.data), None)
             else:
-                t.grad = _make(t.grad.data + g.data, None)
+                t.grad = _make(np.asarray(t.grad.data + g.data), None)
         return None
 
 

@@ -144,7 +144,10 @@ def scalar_array(value, dtype) -> np.ndarray:
             _CONSTS.clear()
         arr = np.array(value, dtype=dtype)
         arr.flags.writeable = False
-        _CONSTS[key] = arr
+        # zeros are not cached: 0.0 == -0.0 (one key), but x * -0.0 and x / -0.0
+        # differ from x * 0.0 and x / 0.0 in sign
+        if value != 0:
+            _CONSTS[key] = arr
     return arr
 
 

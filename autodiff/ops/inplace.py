@@ -42,6 +42,9 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None) -> Tensor:
             "in place while recording gradients is not supported; use the out-of-place form, "
             "or .clone() the view first"
         )
+    if type(t.data) is not np.ndarray:
+        # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it an array
+        t.data = np.array(t.data)
     if not t.data.flags.writeable:
         raise RuntimeError(
             f"{opname}: this tensor's memory is read-only (it was made by expand/broadcast); "
@@ -149,11 +152,21 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     try:
         ufunc(data, o, out=data, casting="same_kind")
     except ValueError:
+        if not data.flags.writeable:
+            raise RuntimeError(
+                f"{opname}: this tensor's memory is read-only (it was made by expand/broadcast); "
+                ".clone() it first"
+            ) from None
         raise RuntimeError(
             f"{opname}: a value of shape {np.shape(o)} does not broadcast to this tensor's "
             f"shape {t.shape}; an in-place op must keep the tensor's shape"
         ) from None
     except TypeError:
+        if type(data) is not np.ndarray:
+            # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it
+            # an array and retry (checked only here, off the fast path)
+            t.data = np.array(data)
+            return _direct(t, opname, ufunc, other, alpha)
         raise TypeError(
             f"{opname}: the result of dtype {np.result_type(data, o)} cannot be stored in place "
             f"into a tensor of dtype {data.dtype}"

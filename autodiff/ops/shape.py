@@ -415,6 +415,9 @@ def getitem(x, index) -> Tensor:
         ) from None
     out = apply1(GetItemBackward, x, index)
     if _is_basic(index):
+        if type(out.data) is not np.ndarray:
+            # an all-integer index: NumPy returns a scalar copy, PyTorch a 0-d view
+            out.data = x.data[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
         _view_of(out, x)
     return out
 
