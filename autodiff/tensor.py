@@ -305,8 +305,23 @@ class Tensor:
         return _make(self.data, None)
 
     def detach_(self) -> Tensor:
-        """Cut this tensor from the graph in place; returns self."""
-        self.grad_fn = None
+        """Make this leaf stop requiring grad, in place; returns self.
+
+        On a tensor produced by a recorded op this raises: the ops that already
+        used it find their inputs' nodes at backward time, so cutting it in place
+        would silently drop their gradient. Use ``t = t.detach()`` instead.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.ones(2, requires_grad=True).detach_().requires_grad
+        False
+        """
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "detach_() on a tensor made by a recorded op is not supported (the graph "
+                "that already used it would lose its gradient); use t = t.detach() instead"
+            )
         self.requires_grad = False
         return self
 

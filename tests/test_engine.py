@@ -505,3 +505,12 @@ def test_backward_frees_activations_as_it_goes():
         tracemalloc.stop()
     in_arrays = (peak - base) / (256 * 256 * 8)
     assert in_arrays < 7.5, f"backward peak was {in_arrays:.2f} activation-sized arrays"
+
+
+def test_detach_in_place_on_graph_tensor_raises_instead_of_dropping_gradient():
+    x = leaf([1.0, 2.0])
+    y = x * 2
+    with pytest.raises(RuntimeError, match=r"use t = t.detach\(\)"):
+        y.detach_()
+    (y * 3).sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
