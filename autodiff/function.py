@@ -29,56 +29,102 @@ class FunctionBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         fn_cls, ctx, tensor_pos, n_args = self.attrs
-        if isinstance(g, Tensor):
-            grads = fn_cls.backward(ctx, g)
+        return _call_backward(self, fn_cls, ctx, tensor_pos, n_args, (g,), g)
+
+
+def _call_backward(node, fn_cls, ctx, tensor_pos, n_args, out_grads, g_ref):
+    """Run the user's ``backward`` and check its gradients; ``g_ref`` is the array
+    the engine passed in (a gradient returned as is needs no copy)."""
+    if isinstance(g_ref, Tensor):
+        grads = fn_cls.backward(ctx, *out_grads)
+    else:
+        with _GradMode(False):
+            grads = fn_cls.backward(ctx, *[_make(g, None) for g in out_grads])
+    if not isinstance(grads, tuple):
+        grads = (grads,)
+    if len(grads) != n_args:
+        raise RuntimeError(
+            f"{fn_cls.__name__}.backward returned {len(grads)} gradients but forward took "
+            f"{n_args} inputs; return one per input (None for non-tensor inputs)"
+        )
+    result = []
+    for k, pos in enumerate(tensor_pos):
+        gk = grads[pos]
+        if gk is None:
+            result.append(None)
+            continue
+        if not isinstance(gk, Tensor):
+            gk = Tensor(np.asarray(gk))
+        shape = node.inputs[k].shape
+        # like PyTorch: the gradient may be a broadcast of the input's shape (it is
+        # summed back), never smaller or incompatible
+        if gk.shape != shape:
+            try:
+                ok = np.broadcast_shapes(gk.shape, shape) == gk.shape
+            except ValueError:
+                ok = False
+            if not ok:
+                raise RuntimeError(
+                    f"{fn_cls.__name__}.backward returned a gradient of shape {gk.shape} "
+                    f"for input {pos} of shape {shape}; return one of the input's shape"
+                )
+        if isinstance(g_ref, Tensor):
+            result.append(gk)
+        elif gk.data is g_ref:
+            result.append(g_ref)  # passed through: the engine knows where it came from
         else:
-            with _GradMode(False):
-                grads = fn_cls.backward(ctx, _make(g, None))
-        if not isinstance(grads, tuple):
-            grads = (grads,)
-        if len(grads) != n_args:
-            raise RuntimeError(
-                f"{fn_cls.__name__}.backward returned {len(grads)} gradients but forward took "
-                f"{n_args} inputs; return one per input (None for non-tensor inputs)"
-            )
-        result = []
-        for k, pos in enumerate(tensor_pos):
-            gk = grads[pos]
-            if gk is None:
-                result.append(None)
-                continue
-            if not isinstance(gk, Tensor):
-                gk = Tensor(np.asarray(gk))
-            shape = self.inputs[k].shape
-            # like PyTorch: the gradient may be a broadcast of the input's shape (it is
-            # summed back), never smaller or incompatible
-            if gk.shape != shape:
-                try:
-                    ok = np.broadcast_shapes(gk.shape, shape) == gk.shape
-                except ValueError:
-                    ok = False
-                if not ok:
-                    raise RuntimeError(
-                        f"{fn_cls.__name__}.backward returned a gradient of shape {gk.shape} "
-                        f"for input {pos} of shape {shape}; return one of the input's shape"
-                    )
-            if isinstance(g, Tensor):
-                result.append(gk)
-            elif gk.data is g:
-                result.append(g)  # passed through: the engine knows where g came from
-            else:
-                # the user may return a saved or otherwise held tensor: copy it, so that
-                # no leaf's .grad shares its memory
-                result.append(np.array(gk.data))
-        return tuple(result)
+            # the user may return a saved or otherwise held tensor: copy it, so that
+            # no leaf's .grad shares its memory
+            result.append(np.array(gk.data))
+    return tuple(result)
+
+
+class MultiFunctionBackward(Node):
+    """Node for a user ``Function`` with several outputs.
+
+    Its own output is internal: the float outputs raveled and concatenated. Each
+    user-visible output is a ``SelectOutputBackward`` of it, so the engine sees
+    ordinary one-output nodes and sums the outputs' gradients into one array,
+    which this node splits again for the user's ``backward(ctx, *grads)``
+    (outputs that were not used get zeros, as PyTorch materialises them).
+    """
+
+    name = "function"
+
+    def vjp(self, g, xs, out, xp):
+        fn_cls, ctx, tensor_pos, n_args, layout, n_outputs = self.attrs
+        out_grads = [None] * n_outputs
+        for i, start, stop, shape, _dtype in layout:
+            out_grads[i] = xp.reshape(xp.getitem(g, (slice(start, stop),)), shape)
+        return _call_backward(self, fn_cls, ctx, tensor_pos, n_args, tuple(out_grads), g)
+
+
+class SelectOutputBackward(Node):
+    """One output of a multi-output Function: a slice of the packed outputs."""
+
+    name = "output"
+
+    @staticmethod
+    def forward(packed, attrs):
+        start, stop, shape, dtype = attrs
+        return packed[start:stop].reshape(shape).astype(dtype)
+
+    def vjp(self, g, xs, out, xp):
+        start, stop, shape, dtype = self.attrs
+        packed = xs[0]
+        flat = xp.reshape(g, (-1,))
+        if flat.dtype != packed.dtype:
+            flat = xp.astype(flat, packed.dtype)
+        return (xp.index_add(flat, (slice(start, stop),), tuple(packed.shape)),)
 
 
 class Function:
     """Base class for ops with a hand-written backward.
 
     Subclass it with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)``
-    and call ``MyOp.apply(...)``. ``forward`` receives Tensors (not recorded);
-    ``backward`` returns one gradient per ``forward`` argument.
+    and call ``MyOp.apply(...)``. ``forward`` receives Tensors (not recorded) and
+    returns a Tensor or a tuple of them; ``backward`` receives one gradient per
+    output and returns one gradient per ``forward`` argument.
 
     Examples
     --------
@@ -115,11 +161,7 @@ class Function:
         with _GradMode(False):
             out = cls.forward(ctx, *args, **kwargs)
         if isinstance(out, (tuple, list)):
-            raise NotImplementedError(
-                f"{cls.__name__}.forward returned {len(out)} outputs; autodiff's Function "
-                "supports one output tensor (return a single Tensor, or split into several "
-                "Functions)"
-            )
+            return cls._apply_multi(ctx, inputs, tensor_pos, len(args), tuple(out))
         if not isinstance(out, Tensor):
             out = Tensor(np.asarray(out))
         needs = tuple(t.requires_grad for t in inputs)
@@ -131,3 +173,34 @@ class Function:
             )
             return record(node_cls, inputs, needs, (cls, ctx, tensor_pos, len(args)), out.data)
         return _make(out.data, None)
+
+    @classmethod
+    def _apply_multi(cls, ctx, inputs, tensor_pos, n_args, outs) -> tuple:
+        outs = tuple(o if isinstance(o, Tensor) else Tensor(np.asarray(o)) for o in outs)
+        needs = tuple(t.requires_grad for t in inputs)
+        floats = [i for i, o in enumerate(outs) if o.data.dtype.kind == "f"]
+        if not (STATE.grad_enabled and True in needs and floats):
+            return tuple(_make(o.data, None) for o in outs)
+        common = np.result_type(*[outs[i].data.dtype for i in floats])
+        layout, start = [], 0
+        for i in floats:
+            size = outs[i].data.size
+            layout.append((i, start, start + size, outs[i].shape, outs[i].data.dtype))
+            start += size
+        packed = np.concatenate([outs[i].data.astype(common).reshape(-1) for i in floats])
+        node_cls = type(
+            f"{cls.__name__}Backward",
+            (MultiFunctionBackward,),
+            {"name": cls.__name__, "__slots__": ()},
+        )
+        attrs = (cls, ctx, tensor_pos, n_args, tuple(layout), len(outs))
+        hub = record(node_cls, inputs, needs, attrs, packed)
+        select_cls = type(  # so every output shows grad_fn=<NameBackward>, as PyTorch
+            f"{cls.__name__}OutputBackward",
+            (SelectOutputBackward,),
+            {"name": cls.__name__, "__slots__": ()},
+        )
+        result = [_make(o.data, None) for o in outs]  # integer outputs carry no gradient
+        for i, lo, hi, shape, dtype in layout:
+            result[i] = record(select_cls, (hub,), (True,), (lo, hi, shape, dtype), outs[i].data)
+        return tuple(result)

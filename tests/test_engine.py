@@ -514,3 +514,34 @@ def test_detach_in_place_on_graph_tensor_raises_instead_of_dropping_gradient():
         y.detach_()
     (y * 3).sum().backward()
     assert x.grad.tolist() == [6.0, 6.0]
+
+
+class SinCos(autodiff.Function):
+    @staticmethod
+    def forward(ctx, x, scale):
+        ctx.save_for_backward(x)
+        ctx.scale = scale
+        return (x * scale).sin(), (x * scale).cos(), (x > 0).long()
+
+    @staticmethod
+    def backward(ctx, g_sin, g_cos, g_sign):
+        (x,) = ctx.saved_tensors
+        k = ctx.scale
+        return (g_sin * (x * k).cos() - g_cos * (x * k).sin()) * k, None
+
+
+def test_function_with_several_outputs():
+    x = leaf([0.3, -1.2, 2.0])
+    s, c, sign = SinCos.apply(x, 2.0)
+    assert repr(s.grad_fn) == "<SinCosBackward>" and not sign.requires_grad
+    assert sign.tolist() == [1, 0, 1]
+    (s * 2 + c * 3).sum().backward()
+    xv = x.numpy()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * (2 * np.cos(2 * xv) - 3 * np.sin(2 * xv)))
+    x.grad = None
+    SinCos.apply(x, 2.0)[1].sum().backward()  # an unused output gets a zero gradient
+    np.testing.assert_allclose(x.grad.numpy(), -2 * np.sin(2 * xv))
+    assert autodiff.gradcheck(lambda t: SinCos.apply(t, 2.0)[0] * SinCos.apply(t, 2.0)[1], (x,))
+    assert autodiff.gradgradcheck(lambda t: (SinCos.apply(t, 0.5)[1] ** 2).sum(), (x,))
+    with autodiff.no_grad():
+        assert not SinCos.apply(x, 2.0)[0].requires_grad
