@@ -110,6 +110,7 @@ from .ops.reductions import (
 from .ops.shape import (
     broadcast_to,
     cat,
+    einsum,
     expand,
     flatten,
     gather,

@@ -90,7 +90,7 @@ def test_forward_keeps_float32():
 PUBLIC_OPS = """add sub mul div pow maximum minimum neg exp log sqrt abs sin cos tanh sigmoid relu
 clamp where masked_fill sum mean max min var std logsumexp softmax log_softmax reshape view
 flatten transpose permute squeeze unsqueeze expand matmul gather cat stack argmax argmin
-leaky_relu gelu softplus elu""".split()
+leaky_relu gelu softplus elu einsum norm""".split()
 
 
 def test_every_public_op_is_registered():

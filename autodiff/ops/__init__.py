@@ -115,6 +115,7 @@ def _fill_ts() -> None:
     T.logical_and = staticmethod(logical_and)
     T.data = staticmethod(lambda x: x.data if isinstance(x, Tensor) else x)
     T.concatenate = staticmethod(lambda xs, axis: S.cat(list(xs), axis))
+    T.einsum = staticmethod(S.einsum)
 
 
 _fill_ts()

@@ -699,6 +699,82 @@ def linear(x, weight, bias=None) -> Tensor:
     return apply(LinearBackward, inputs, None)
 
 
+class EinsumBackward(Node):
+    """``np.einsum`` with explicit output; each operand's VJP is another einsum."""
+
+    name = "einsum"
+
+    @staticmethod
+    def forward(*arrays_and_attrs):
+        *arrays, (ins, out) = arrays_and_attrs
+        return np.einsum(",".join(ins) + "->" + out, *arrays)
+
+    def vjp(self, g, xs, out, xp):
+        ins, out_subs = self.attrs
+        grads = []
+        for i, sub in enumerate(ins):
+            if not self.needs[i]:
+                grads.append(None)
+                continue
+            others = [(s, x) for j, (s, x) in enumerate(zip(ins, xs)) if j != i]
+            present = set(out_subs).union(*[set(s) for s, _ in others])
+            # indices only in this operand were summed away: broadcast back over them
+            kept = "".join(c for c in sub if c in present)
+            spec = ",".join([out_subs] + [s for s, _ in others]) + "->" + kept
+            gi = xp.einsum(spec, g, *[x for _, x in others])
+            if kept != sub:
+                for axis, c in enumerate(sub):
+                    if c not in present:
+                        gi = xp.expand_dims(gi, axis)
+                gi = xp.broadcast_to(gi, tuple(xs[i].shape))
+            grads.append(gi)
+        return tuple(grads)
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Einstein summation, as ``numpy.einsum``, differentiable in every operand.
+
+    The equation needs an explicit ``->`` output; ellipses and an index repeated
+    within one operand (diagonals) are not supported.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> a, b = autodiff.ones(2, 3), autodiff.ones(3, 4)
+    >>> autodiff.einsum("ij,jk->ik", a, b).shape
+    (2, 4)
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    eq = equation.replace(" ", "")
+    if "->" not in eq or "..." in eq:
+        raise ValueError(
+            f"einsum: {equation!r} needs an explicit output after '->' and no '...'; "
+            "write e.g. 'ij,jk->ik'"
+        )
+    lhs, out = eq.split("->")
+    ins = lhs.split(",")
+    if len(ins) != len(operands):
+        raise ValueError(f"einsum: {equation!r} names {len(ins)} operands, got {len(operands)}")
+    ts = _tensor_list(list(operands), "einsum")
+    for k, (sub, t) in enumerate(zip(ins, ts)):
+        if len(sub) != t.data.ndim:
+            raise ValueError(
+                f"einsum: operand {k} has shape {t.shape} but {sub!r} names {len(sub)} dimensions"
+            )
+        if len(set(sub)) != len(sub):
+            raise NotImplementedError(
+                f"einsum: index repeated within operand {k} ({sub!r}, a diagonal) is not supported"
+            )
+    try:
+        np.einsum(eq, *[np.empty(t.shape, dtype=bool) for t in ts])
+    except ValueError as err:
+        raise ValueError(
+            f"einsum: {equation!r} does not fit shapes {[t.shape for t in ts]}: {err}"
+        ) from None
+    return apply(EinsumBackward, tuple(ts), (tuple(ins), out))
+
+
 # ---------------------------------------------------------------- registry
 def _idx_samples():
     return [
@@ -798,6 +874,19 @@ R.register(
         R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1))),
         R.Sample((R.randn(2, 4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="batched"),
         R.Sample((R.randn(3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="1-d input"),
+    ],
+)
+R.register(
+    "einsum",
+    einsum,
+    lambda: [
+        R.Sample(("ij,jk->ik", R.randn(2, 3), R.randn(3, 4, seed=1))),
+        R.Sample(("bij,bjk->bik", R.randn(2, 2, 3), R.randn(2, 3, 2, seed=1)), note="batched"),
+        R.Sample(("ij->", R.randn(2, 3)), note="full sum"),
+        R.Sample(("ij,kj->ki", R.randn(2, 3), R.randn(4, 3, seed=2)), note="transpose"),
+        R.Sample(("ijk,j->ik", R.randn(2, 3, 4), R.randn(3, seed=3)), note="contract middle"),
+        R.Sample(("i,j->ij", R.randn(3), R.randn(2, seed=4)), note="outer"),
+        R.Sample(("ij,ij->i", R.randn(2, 3), R.randn(2, 3, seed=5)), note="row dots"),
     ],
 )
 R.register(

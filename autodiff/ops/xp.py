@@ -35,6 +35,7 @@ class NP:
 
     transpose = staticmethod(np.transpose)
     logical_and = staticmethod(np.logical_and)
+    einsum = staticmethod(np.einsum)
 
     @staticmethod
     def sigmoid(x):
