@@ -522,12 +522,15 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
 
     capture_nodes = None
     found = None
+    skip = None
     if capture is not None:
         found = [None] * len(capture)
         capture_nodes = {}
         for i, t in enumerate(capture):
             if t.grad_fn is not None:
                 capture_nodes.setdefault(t.grad_fn, []).append(i)
+        # autodiff.grad: run only the VJPs on paths to the requested tensors
+        skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture})
     anomaly = STATE.anomaly
     clock_now = STATE.clock
     pop = ready.pop
@@ -537,6 +540,15 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         node = pop()
         g = node._g
         node._g = None
+        if skip and node in skip:
+            # no requested tensor lies below: only release consumers' counts
+            for t in node.inputs:
+                fn = t.grad_fn
+                if fn is not None:
+                    fn._deps -= 1
+                    if fn._deps == 0:
+                        push(fn)
+            continue
         if node.hooks:
             g = _run_hooks(node.hooks, g, create_graph, escaped)
         if capture_nodes is not None and node in capture_nodes:
@@ -636,6 +648,39 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             g = _run_hooks(hooks, g, create_graph, escaped)
         _accumulate_leaf(t, g, create_graph, escaped)
     return None
+
+
+def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
+    """Nodes from which no requested tensor (a captured node or leaf) is reachable.
+
+    Iterative post-order over the graph: a node is needed if it is captured, feeds
+    a captured leaf, or feeds a needed node.
+    """
+    needed: dict = {}
+    for root in roots:
+        start = root.grad_fn
+        if start is None or start in needed:
+            continue
+        stack = [(start, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                hit = node in capture_nodes
+                for t in node.inputs:
+                    fn = t.grad_fn
+                    if (fn is None and id(t) in capture_ids) or (fn is not None and needed[fn]):
+                        hit = True
+                        break
+                needed[node] = hit
+                continue
+            if node in needed:
+                continue
+            stack.append((node, True))
+            for t in node.inputs:
+                fn = t.grad_fn
+                if fn is not None and fn not in needed:
+                    stack.append((fn, False))
+    return {node for node, hit in needed.items() if not hit}
 
 
 def _mark_escaped(escaped: set, arr) -> None:

@@ -545,3 +545,29 @@ def test_function_with_several_outputs():
     assert autodiff.gradgradcheck(lambda t: (SinCos.apply(t, 0.5)[1] ** 2).sum(), (x,))
     with autodiff.no_grad():
         assert not SinCos.apply(x, 2.0)[0].requires_grad
+
+
+def test_grad_runs_only_the_branches_leading_to_its_inputs():
+    calls = []
+
+    class Watched(autodiff.Function):
+        @staticmethod
+        def forward(ctx, t):
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            calls.append(1)
+            return g * 2
+
+    x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    shared = x * 1.5
+    y = (Watched.apply(w) * shared).sum() + (shared * shared).sum()
+    (gx,) = autodiff.grad(y, x, retain_graph=True)
+    assert calls == []  # the w-only branch was never run
+    np.testing.assert_allclose(gx.numpy(), 1.5 * (2 * w.numpy()) + 2 * 1.5 * 1.5 * x.numpy())
+    gx2, gw = autodiff.grad(y, [x, w])
+    assert calls == [1]
+    np.testing.assert_allclose(gx2.numpy(), gx.numpy())
+    np.testing.assert_allclose(gw.numpy(), 2 * 1.5 * x.numpy())
+    assert x.grad is None and w.grad is None
