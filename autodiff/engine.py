@@ -189,6 +189,9 @@ class Node:
     )
     name = "op"
     uses_out = False
+    # False where the VJP uses no input values (only shapes/dtypes): an in-place
+    # change of an input after the op then does not invalidate its backward
+    reads_inputs = True
 
     def hook_list(self) -> list:
         hooks = self.hooks
@@ -783,7 +786,7 @@ def _run_hooks(hooks, g, create_graph, escaped=None):
 
 
 def _check_versions(node) -> None:
-    for t in node.inputs:
+    for t in node.inputs if node.reads_inputs else ():
         root = _root(t)
         if getattr(root, "_version", 0) > node.clock:
             raise RuntimeError(

@@ -571,3 +571,16 @@ def test_grad_runs_only_the_branches_leading_to_its_inputs():
     np.testing.assert_allclose(gx2.numpy(), gx.numpy())
     np.testing.assert_allclose(gw.numpy(), 2 * 1.5 * x.numpy())
     assert x.grad is None and w.grad is None
+
+
+def test_inplace_change_only_fails_ops_that_read_the_value():
+    x = leaf([1.0, 2.0])
+    w = autodiff.tensor([3.0, 4.0], dtype=autodiff.float64)
+    y = (w + x).sum() + (w.reshape(2, 1) * 2).sum()  # add, reshape, mul-by-number: no reads
+    w.add_(1.0)
+    y.backward()  # as PyTorch: nothing these ops saved was changed
+    assert x.grad.tolist() == [1.0, 1.0]
+    z = (w * x).sum()  # mul saves w for x's gradient
+    w.add_(1.0)
+    with pytest.raises(RuntimeError, match="backward of 'mul' was modified"):
+        z.backward()

@@ -20,6 +20,7 @@ from .xp import NP, TS
 
 class CloneBackward(Node):
     name = "clone"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):

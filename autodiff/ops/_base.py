@@ -64,6 +64,7 @@ def operands(a, b, opname: str):
 
 class ToBackward(Node):
     name = "to"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, dtype):

@@ -29,6 +29,7 @@ from ._base import (
 
 class AddBackward(Node):
     name = "add"
+    reads_inputs = False
 
     @staticmethod
     def forward(a, b, attrs):
@@ -40,6 +41,7 @@ class AddBackward(Node):
 
 class SubBackward(Node):
     name = "sub"
+    reads_inputs = False
 
     @staticmethod
     def forward(a, b, attrs):
@@ -153,6 +155,7 @@ def scalar_array(value, dtype) -> np.ndarray:
 
 class AddScalarBackward(Node):
     name = "add"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, s):
@@ -164,6 +167,7 @@ class AddScalarBackward(Node):
 
 class MulScalarBackward(Node):
     name = "mul"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, s):
@@ -175,6 +179,7 @@ class MulScalarBackward(Node):
 
 class RSubScalarBackward(Node):
     name = "rsub"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, s):
@@ -186,6 +191,7 @@ class RSubScalarBackward(Node):
 
 class DivScalarBackward(Node):
     name = "div"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, s):
@@ -517,6 +523,7 @@ R.register("minimum", minimum, _distinct_pairs)
 
 class NegBackward(Node):
     name = "neg"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):

@@ -79,6 +79,7 @@ class SetItemBackward(Node):
     """``out = x.copy(); out[index] = v``."""
 
     name = "setitem"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, v, index):

@@ -27,6 +27,7 @@ def _shape_arg(shape) -> tuple:
 
 class ReshapeBackward(Node):
     name = "reshape"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, shape):
@@ -107,6 +108,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 class PermuteBackward(Node):
     name = "permute"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, axes):
@@ -191,6 +193,7 @@ def unsqueeze(x, dim: int) -> Tensor:
 
 class ExpandBackward(Node):
     name = "expand"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, shape):
@@ -242,6 +245,7 @@ def broadcast_to(x, shape) -> Tensor:
 
 class SumToBackward(Node):
     name = "sum_to"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, shape):
@@ -271,6 +275,7 @@ def sum_to(x, shape) -> Tensor:
 
 class CatBackward(Node):
     name = "cat"
+    reads_inputs = False
 
     @staticmethod
     def forward(*arrays_and_attrs):
@@ -319,6 +324,7 @@ def cat(tensors, dim: int = 0) -> Tensor:
 
 class StackBackward(Node):
     name = "stack"
+    reads_inputs = False
 
     @staticmethod
     def forward(*arrays_and_attrs):
@@ -386,6 +392,7 @@ def _is_basic(index) -> bool:
 
 class GetItemBackward(Node):
     name = "getitem"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, index):
@@ -426,6 +433,7 @@ class IndexAddBackward(Node):
     """zeros(shape) with g scatter-added at index: the adjoint of getitem."""
 
     name = "index_add"
+    reads_inputs = False
 
     @staticmethod
     def forward(g, attrs):
@@ -453,6 +461,7 @@ def index_add(g, index, shape) -> Tensor:
 
 class GatherBackward(Node):
     name = "gather"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
@@ -511,6 +520,7 @@ class ScatterAddAlongBackward(Node):
     """zeros(shape) with g added along ``axis`` at index: the adjoint of gather."""
 
     name = "scatter_add"
+    reads_inputs = False
 
     @staticmethod
     def forward(g, attrs):
@@ -540,6 +550,7 @@ def scatter_add_along(g, index, axis, shape) -> Tensor:
 
 class TakeAlongBackward(Node):
     name = "take_along"
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
