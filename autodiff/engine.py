@@ -168,9 +168,22 @@ class Node:
     """One recorded op application. Subclasses declare one op each.
 
     Class attributes: ``name`` (the op's name, as drawn), ``uses_out`` (the
-    VJP reads the forward result). Subclasses define ``forward(*arrays,
-    attrs)`` (static, on ndarrays) and ``vjp(self, g, xs, out, xp)``, which
-    returns one gradient per input (or None where ``self.needs`` is False).
+    VJP reads the forward result), ``reads_inputs`` (it reads input values,
+    not only their shapes), ``out_is_const`` (it uses the result only through
+    non-differentiable functions such as ``out > 0``, so a second-order pass
+    can take the saved array). Subclasses define ``forward(*arrays, attrs)``
+    (static, on ndarrays) and ``vjp(self, g, xs, out, xp)``, which returns one
+    gradient per input (or None where ``self.needs`` is False).
+
+    What a node keeps is what its VJP needs, as PyTorch's saved tensors: an op
+    that reads no input values (add, sum, reshape, relu, ...) keeps, in place
+    of each non-leaf input Tensor, that tensor's producing node (which then
+    records the output's ``shape`` and ``dtype``). The input's array can be
+    freed as soon as the user drops it, and the edge is fixed when the op is
+    recorded, so a later in-place op on the input cannot re-route gradients.
+    Such a node stands in for its output: ``.data`` and ``.grad_fn`` are the
+    node itself, ``.shape``, ``.ndim`` and ``.dtype`` describe the output, so
+    the backward loop and shape-only VJPs treat it like the tensor.
     """
 
     __slots__ = (
@@ -185,6 +198,8 @@ class Node:
         "_epoch",
         "_deps",
         "_g",
+        "shape",
+        "dtype",
         "__weakref__",
     )
     name = "op"
@@ -192,6 +207,32 @@ class Node:
     # False where the VJP uses no input values (only shapes/dtypes): an in-place
     # change of an input after the op then does not invalidate its backward
     reads_inputs = True
+    out_is_const = False
+    # keep producing nodes, not input Tensors (set per class from the flags above)
+    keeps_nodes = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.keeps_nodes = not cls.reads_inputs and (not cls.uses_out or cls.out_is_const)
+
+    # a node standing in for its output tensor (see the class docstring)
+    @property
+    def data(self) -> Node:
+        return self
+
+    @property
+    def grad_fn(self) -> Node:
+        return self
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    requires_grad = True
 
     def hook_list(self) -> list:
         hooks = self.hooks
@@ -232,9 +273,65 @@ class _Released:
 _RELEASED = _Released()
 
 
+# values up to this many elements stay with their node for graph pictures
+KEEP_FOR_PICTURES = 16
+
+
+def node_edges(inputs: tuple) -> tuple:
+    """``inputs`` with each non-leaf Tensor replaced by its producing node, which
+    learns the tensor's shape and dtype (for ops whose VJP reads no values).
+
+    A small value (up to 16 elements, what a graph picture prints) stays with
+    its node as ``out``, so pictures of small expressions show every value.
+    """
+    edges = list(inputs)
+    for i, t in enumerate(inputs):
+        fn = t.grad_fn
+        if fn is not None:
+            data = t.data
+            fn.shape = data.shape
+            fn.dtype = data.dtype
+            if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+                fn.out = data
+            edges[i] = fn
+    return tuple(edges)
+
+
 def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     """Create the output tensor of ``cls`` and, when needed, its node."""
     node = _new(cls)
+    if cls.keeps_nodes:
+        if len(inputs) == 1:  # node_edges, inlined for the common case
+            t = inputs[0]
+            fn = t.grad_fn
+            if fn is not None:
+                data = t.data
+                fn.shape = data.shape
+                fn.dtype = data.dtype
+                if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+                    fn.out = data
+                inputs = (fn,)
+        elif len(inputs) == 2:
+            a, b = inputs
+            fa = a.grad_fn
+            fb = b.grad_fn
+            if fa is not None:
+                data = a.data
+                fa.shape = data.shape
+                fa.dtype = data.dtype
+                if fa.out is None and data.size <= KEEP_FOR_PICTURES:
+                    fa.out = data
+                a = fa
+            if fb is not None:
+                data = b.data
+                fb.shape = data.shape
+                fb.dtype = data.dtype
+                if fb.out is None and data.size <= KEEP_FOR_PICTURES:
+                    fb.out = data
+                b = fb
+            inputs = (a, b)
+        else:
+            inputs = node_edges(inputs)
     node.inputs = inputs
     node.needs = needs
     node.attrs = attrs
@@ -357,7 +454,9 @@ def _seed(t: Tensor, grad, create_graph: bool, what: str = "backward()"):
                 f"{t.shape}): pass grad= of that shape (the weights of the outputs) or "
                 "reduce it first, e.g. y.sum().backward()"
             )
-        return _make(np.ones_like(t.data), None) if create_graph else np.ones_like(t.data)
+        data = t.data
+        ones = np.ones(data.shape, data.dtype)  # (ones_like is slower on 0-d results)
+        return _make(ones, None) if create_graph else ones
     if isinstance(grad, Tensor):
         garr = grad.data
     else:
@@ -594,7 +693,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         # freed before this VJP allocates: peak memory is the point here
         t = data = None
         if create_graph:
-            in_grads = node.vjp(g, inputs, _recompute(node) if node.uses_out else None, xp)
+            out = None
+            if node.uses_out:
+                out = node.out if node.out_is_const else _recompute(node)
+            in_grads = node.vjp(g, inputs, out, xp)
+            out = None
         elif len(inputs) == 2:
             in_grads = node.vjp(g, (inputs[0].data, inputs[1].data), node.out, xp)
         else:
@@ -649,6 +752,18 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         hooks = getattr(t, "_hooks", None)
         if hooks:
             g = _run_hooks(hooks, g, create_graph, escaped)
+        elif (
+            not create_graph
+            and t._grad is None
+            and type(g) is np.ndarray
+            and g.base is None
+            and g.dtype == t.data.dtype
+            and id(g) not in escaped
+        ):
+            # _accumulate_leaf's common case, inlined: a fresh array becomes .grad
+            escaped.add(id(g))
+            t._grad = _make(g, None)
+            continue
         _accumulate_leaf(t, g, create_graph, escaped)
     return None
 
@@ -702,6 +817,9 @@ def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
 
 
 def _unbroadcast(gi, shape, node, i, create_graph):
+    if not create_graph and gi.shape[1:] == shape:
+        # the common case, a bias broadcast over a batch: no general check needed
+        return np.add.reduce(gi, axis=0)
     try:
         # a gradient may be larger than its input (broadcast), never smaller
         if np.broadcast_shapes(shape, tuple(gi.shape)) != tuple(gi.shape):

@@ -277,7 +277,16 @@ def _arith(
                     if a.requires_grad and STATE.grad_enabled and not STATE.anomaly:
                         # engine.record, inlined: this is the hottest path of small graphs
                         node = _new(scalar_cls)
-                        node.inputs = (a,)
+                        # a scalar op's VJP reads no values: keep a's producer, not a
+                        fn = a.grad_fn
+                        if fn is None:
+                            node.inputs = (a,)
+                        else:
+                            fn.shape = data.shape
+                            fn.dtype = dtype
+                            if fn.out is None and data.size <= 16:  # engine.node_edges
+                                fn.out = data
+                            node.inputs = (fn,)
                         node.needs = _TRUE1
                         node.attrs = c
                         node.out = None
@@ -636,14 +645,18 @@ class SigmoidBackward(Node):
 
 class ReluBackward(Node):
     name = "relu"
+    # saves its result (which the next layer usually keeps anyway), not its input
+    uses_out = True
+    out_is_const = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
         return np.maximum(x, 0)
 
     def vjp(self, g, xs, out, xp):
-        # relu'(0) = 0 (as PyTorch)
-        return (g * (xs[0] > 0),)
+        # relu'(0) = 0 (as PyTorch); out > 0 exactly where x > 0
+        return (g * (out > 0),)
 
 
 class SignBackward(Node):
@@ -831,6 +844,7 @@ def _fast_unary(cls, float_only: bool, public):
     """Replace a documented unary op by an equivalent with the hot path inlined."""
     forward = cls.forward
     uses_out = cls.uses_out
+    keeps_nodes = cls.keeps_nodes
     name = public.__name__
 
     def op(x):
@@ -840,7 +854,15 @@ def _fast_unary(cls, float_only: bool, public):
                 out = forward(data, None)
                 if x.requires_grad and STATE.grad_enabled and not STATE.anomaly:
                     node = _new(cls)  # engine.record, inlined (hot path)
-                    node.inputs = (x,)
+                    fn = x.grad_fn
+                    if fn is None or not keeps_nodes:
+                        node.inputs = (x,)
+                    else:
+                        fn.shape = data.shape
+                        fn.dtype = data.dtype
+                        if fn.out is None and data.size <= 16:  # engine.node_edges
+                            fn.out = data
+                        node.inputs = (fn,)
                     node.needs = _TRUE1
                     node.attrs = None
                     node.out = out if uses_out else None

@@ -357,8 +357,13 @@ class LogSoftmaxBackward(Node):
 
     @staticmethod
     def forward(x, axis):
-        shifted = x - np.max(x, axis=axis, keepdims=True)
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        # (ufunc reductions skip np.max/np.sum's Python-level dispatch)
+        shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
+        lse = np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+        if type(shifted) is not np.ndarray:  # a 0-d input gives a NumPy scalar
+            return shifted - lse
+        shifted -= lse  # in place: shifted is a temporary of ours
+        return shifted
 
     def vjp(self, g, xs, out, xp):
         axis = self.attrs

@@ -251,9 +251,15 @@ class _Builder:
         gs = self.G[i]
         if vs is not None:
             rows.append(_small(shape_text(vs.shape, vs.dtype)))
-        else:
+        elif i in g.released:
             self.used.add("freed")
             rows.append(_small("value freed by backward", "#969696", italic=True))
+        else:
+            shape = getattr(node, "shape", None)
+            if shape is not None:
+                rows.append(_small(shape_text(shape, node.dtype)))
+            self.used.add("notkept")
+            rows.append(_small("value not kept", "#969696", italic=True))
         rows += self._data_grad_lines(vs, gs)
         fill, health = self._grad_style(gs, OP_FILL)
         extra = ""
@@ -278,11 +284,15 @@ class _Builder:
         g = self.g
         rows = [f"<B>{_esc(c.label)}</B>"]
         vs = self.V[c.out]
-        rows.append(
-            _small("out " + shape_text(vs.shape, vs.dtype))
-            if vs is not None
-            else _small("value freed by backward", "#969696", italic=True)
-        )
+        if vs is not None:
+            rows.append(_small("out " + shape_text(vs.shape, vs.dtype)))
+        elif c.out in g.released:
+            rows.append(_small("value freed by backward", "#969696", italic=True))
+        else:
+            shape = getattr(g.objs[c.out], "shape", None)
+            if shape is not None:
+                rows.append(_small("out " + shape_text(shape, g.objs[c.out].dtype)))
+            rows.append(_small("value not kept", "#969696", italic=True))
         members = sorted(c.members)
         prefix = ""
         leaves = [m for m in members if not g.is_op[m] and g.objs[m].requires_grad]
@@ -574,6 +584,11 @@ class _Builder:
         notes = []
         if "freed" in u:
             notes.append("grey italics: value freed by backward(); use retain_graph=True to keep")
+        if "notkept" in u:
+            notes.append(
+                "value not kept: backward needs only its shape, so it was freed when the "
+                "code dropped it; keep a reference (or use retain_grad()) to see it"
+            )
         is_op, G = self.g.is_op, self.G
         has_leaf_grad = any(not is_op[i] and G[i] is not None for i in range(len(G)))
         has_op_grad = any(is_op[i] and G[i] is not None for i in range(len(G)))

@@ -139,8 +139,8 @@ class Graph:
         if t is not None:
             return t.data
         out = getattr(self.objs[i], "out", None)
-        if isinstance(out, np.ndarray):  # not None, not a dirtied marker
-            return out
+        if isinstance(out, (np.ndarray, np.generic)):  # not None, not a dirtied marker
+            return np.asarray(out)
         return None
 
     def grad_summary(self, i: int) -> Summary | None:
