@@ -12,6 +12,7 @@ from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims
+from .xp import NP
 
 
 def _expand_back(g, axes, keepdim, shape, xp):
@@ -367,6 +368,11 @@ class LogSoftmaxBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         axis = self.attrs
+        if xp is NP and type(out) is np.ndarray:
+            # the same formula with one temporary instead of three
+            e = np.exp(out)
+            e *= np.add.reduce(g, axis=axis, keepdims=True)
+            return (np.subtract(g, e, out=e),)
         return (g - xp.exp(out) * xp.sum(g, axis, True),)
 
 
