@@ -102,3 +102,18 @@ def test_quick_run_exits_0_and_reports_every_workload(tmp_path) -> None:
     autodiff_rows = [r for r in data["results"] if r["engine"] == "autodiff"]
     # autodiff never fails a correctness check
     assert not [r for r in autodiff_rows if r["status"] == FAILED_CHECK]
+
+
+def test_floor_minimal_engine_matches_numpy() -> None:
+    from benchmarks.floor import MinimalDemo
+
+    _assert_matches(MinimalDemo(), micrograd_demo.NumpyDemo(), np.float64)
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.floor", "--rounds", "1", "--round-seconds", "0.01"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "minimal engine" in out.stdout and "autodiff" in out.stdout
