@@ -292,6 +292,7 @@ class _Builder:
             shape = getattr(g.objs[c.out], "shape", None)
             if shape is not None:
                 rows.append(_small("out " + shape_text(shape, g.objs[c.out].dtype)))
+            self.used.add("notkept")
             rows.append(_small("value not kept", "#969696", italic=True))
         members = sorted(c.members)
         prefix = ""
@@ -585,10 +586,7 @@ class _Builder:
         if "freed" in u:
             notes.append("grey italics: value freed by backward(); use retain_graph=True to keep")
         if "notkept" in u:
-            notes.append(
-                "value not kept: backward needs only its shape, so it was freed when the "
-                "code dropped it; keep a reference (or use retain_grad()) to see it"
-            )
+            notes.append("value not kept: freed early, backward needs only its shape")
         is_op, G = self.g.is_op, self.G
         has_leaf_grad = any(not is_op[i] and G[i] is not None for i in range(len(G)))
         has_op_grad = any(is_op[i] and G[i] is not None for i in range(len(G)))
