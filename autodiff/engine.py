@@ -277,23 +277,35 @@ _RELEASED = _Released()
 KEEP_FOR_PICTURES = 16
 
 
-def node_edges(inputs: tuple) -> tuple:
-    """``inputs`` with each non-leaf Tensor replaced by its producing node, which
-    learns the tensor's shape and dtype (for ops whose VJP reads no values).
+def node_edge(t: Tensor, fn: Node) -> Node:
+    """``fn`` (``t.grad_fn``) standing in for ``t`` in a node's inputs, for ops whose
+    VJP reads no values: it learns ``t``'s shape and dtype, and keeps a small value
+    (up to 16 elements, what a graph picture prints) as ``out`` so pictures of small
+    expressions show every value."""
+    data = t.data
+    fn.shape = data.shape
+    fn.dtype = data.dtype
+    if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+        fn.out = data
+    return fn
 
-    A small value (up to 16 elements, what a graph picture prints) stays with
-    its node as ``out``, so pictures of small expressions show every value.
-    """
+
+def node_edges(inputs: tuple) -> tuple:
+    """``inputs`` with each non-leaf Tensor replaced by its producing node."""
+    # (one and two inputs unrolled: this runs for every add, sum, reshape, ...)
+    if len(inputs) == 1:
+        t = inputs[0]
+        fn = t.grad_fn
+        return inputs if fn is None else (node_edge(t, fn),)
+    if len(inputs) == 2:
+        a, b = inputs
+        fa = a.grad_fn
+        fb = b.grad_fn
+        return (a if fa is None else node_edge(a, fa), b if fb is None else node_edge(b, fb))
     edges = list(inputs)
     for i, t in enumerate(inputs):
-        fn = t.grad_fn
-        if fn is not None:
-            data = t.data
-            fn.shape = data.shape
-            fn.dtype = data.dtype
-            if fn.out is None and data.size <= KEEP_FOR_PICTURES:
-                fn.out = data
-            edges[i] = fn
+        if t.grad_fn is not None:
+            edges[i] = node_edge(t, t.grad_fn)
     return tuple(edges)
 
 
@@ -301,37 +313,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     """Create the output tensor of ``cls`` and, when needed, its node."""
     node = _new(cls)
     if cls.keeps_nodes:
-        if len(inputs) == 1:  # node_edges, inlined for the common case
-            t = inputs[0]
-            fn = t.grad_fn
-            if fn is not None:
-                data = t.data
-                fn.shape = data.shape
-                fn.dtype = data.dtype
-                if fn.out is None and data.size <= KEEP_FOR_PICTURES:
-                    fn.out = data
-                inputs = (fn,)
-        elif len(inputs) == 2:
-            a, b = inputs
-            fa = a.grad_fn
-            fb = b.grad_fn
-            if fa is not None:
-                data = a.data
-                fa.shape = data.shape
-                fa.dtype = data.dtype
-                if fa.out is None and data.size <= KEEP_FOR_PICTURES:
-                    fa.out = data
-                a = fa
-            if fb is not None:
-                data = b.data
-                fb.shape = data.shape
-                fb.dtype = data.dtype
-                if fb.out is None and data.size <= KEEP_FOR_PICTURES:
-                    fb.out = data
-                b = fb
-            inputs = (a, b)
-        else:
-            inputs = node_edges(inputs)
+        inputs = node_edges(inputs)
     node.inputs = inputs
     node.needs = needs
     node.attrs = attrs

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..engine import STATE, Node, _new, apply, apply1, apply2, record
+from ..engine import STATE, Node, _new, apply, apply1, apply2, node_edge, record
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
@@ -279,14 +279,7 @@ def _arith(
                         node = _new(scalar_cls)
                         # a scalar op's VJP reads no values: keep a's producer, not a
                         fn = a.grad_fn
-                        if fn is None:
-                            node.inputs = (a,)
-                        else:
-                            fn.shape = data.shape
-                            fn.dtype = dtype
-                            if fn.out is None and data.size <= 16:  # engine.node_edges
-                                fn.out = data
-                            node.inputs = (fn,)
+                        node.inputs = (a,) if fn is None else (node_edge(a, fn),)
                         node.needs = _TRUE1
                         node.attrs = c
                         node.out = None
@@ -855,14 +848,7 @@ def _fast_unary(cls, float_only: bool, public):
                 if x.requires_grad and STATE.grad_enabled and not STATE.anomaly:
                     node = _new(cls)  # engine.record, inlined (hot path)
                     fn = x.grad_fn
-                    if fn is None or not keeps_nodes:
-                        node.inputs = (x,)
-                    else:
-                        fn.shape = data.shape
-                        fn.dtype = data.dtype
-                        if fn.out is None and data.size <= 16:  # engine.node_edges
-                            fn.out = data
-                        node.inputs = (fn,)
+                    node.inputs = (x,) if fn is None or not keeps_nodes else (node_edge(x, fn),)
                     node.needs = _TRUE1
                     node.attrs = None
                     node.out = out if uses_out else None
