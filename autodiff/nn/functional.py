@@ -382,9 +382,15 @@ def _class_weight(weight, c: int, dtype, name: str) -> np.ndarray | None:
     return w.astype(dtype, copy=False)
 
 
-def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: str, name: str):
-    """Negative log-likelihood of integer targets; returns (loss, per-element weights)."""
-    c = logp.shape[1]
+def _target_weights(tgt: np.ndarray, c: int, weight, ignore_index: int, dtype, name: str):
+    """Checked class indices (ignored ones set to 0) and each target's weight (its
+    class weight, 0 where ignored), or None when every weight is 1."""
+    if tgt.size:
+        lo, hi = np.minimum.reduce(tgt, axis=None), np.maximum.reduce(tgt, axis=None)
+        if lo >= 0 and hi < c and not 0 <= ignore_index < c:
+            # the common case: every index in range and none can be ignored
+            w = _class_weight(weight, c, dtype, name)
+            return tgt, (None if w is None else w[tgt])
     valid = tgt != ignore_index
     safe = np.where(valid, tgt, 0)
     if safe.size and (safe.min() < 0 or safe.max() >= c):
@@ -393,9 +399,16 @@ def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: st
             f"{name}: target value {bad} is out of range for {c} classes (valid: 0 to {c - 1}, "
             f"or ignore_index={ignore_index})"
         )
-    w = _class_weight(weight, c, logp.data.dtype, name)
-    wt = (w[safe] if w is not None else np.ones(safe.shape, logp.data.dtype)) * valid
-    wt = wt.astype(logp.data.dtype, copy=False)
+    w = _class_weight(weight, c, dtype, name)
+    wt = (w[safe] if w is not None else np.ones(safe.shape, dtype)) * valid
+    return safe, wt.astype(dtype, copy=False)
+
+
+def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: str, name: str):
+    """Negative log-likelihood of integer targets; returns (loss, per-element weights)."""
+    safe, wt = _target_weights(tgt, logp.shape[1], weight, ignore_index, logp.data.dtype, name)
+    if wt is None:
+        wt = np.ones(safe.shape, logp.data.dtype)
     picked = reshape(gather(logp, 1, np.expand_dims(safe, 1)), safe.shape)
     loss = picked * _make(-wt, None)
     if reduction == "none":
@@ -418,7 +431,8 @@ def cross_entropy(
 ) -> Tensor:
     """Cross-entropy of logits against class indices or class probabilities.
 
-    Computed as ``log_softmax`` + gather (stable for any finite logits).
+    Stable for any finite logits. For (N, C) logits and class indices without
+    label smoothing it is one recorded op, whose VJP is ``softmax - onehot``.
 
     Parameters
     ----------
@@ -461,24 +475,26 @@ def cross_entropy(
         raise ValueError(f"cross_entropy: input must be (N, C) logits, got shape {x.shape}")
     n, c = x.shape[0], x.shape[1]
     index_shape = (n,) + x.shape[2:]
-    expect = (
-        "target must be int64 class indices of shape "
-        f"{index_shape} or float probabilities of shape {x.shape}"
-    )
-    if t.dtype.kind in "iu":
-        if t.shape != index_shape:
-            raise ValueError(
-                f"cross_entropy: {expect}; got int target of shape {t.shape} for input of "
-                f"shape {x.shape}"
-            )
-    elif t.dtype.kind == "f":
-        if t.shape != x.shape:
-            raise ValueError(
-                f"cross_entropy: {expect}; got float target of shape {t.shape} for input of "
-                f"shape {x.shape}"
-            )
-    else:
-        raise TypeError(f"cross_entropy: {expect}; got dtype {t.dtype}")
+    kind = t.dtype.kind
+    if (kind not in "iuf") or t.shape != (index_shape if kind in "iu" else x.shape):
+        expect = (
+            "target must be int64 class indices of shape "
+            f"{index_shape} or float probabilities of shape {x.shape}"
+        )
+        if kind not in "iuf":
+            raise TypeError(f"cross_entropy: {expect}; got dtype {t.dtype}")
+        raise ValueError(
+            f"cross_entropy: {expect}; got {'int' if kind in 'iu' else 'float'} target of shape "
+            f"{t.shape} for input of shape {x.shape}"
+        )
+    if t.dtype.kind in "iu" and x.ndim == 2 and label_smoothing == 0.0:
+        # the common case, one node (PyTorch fuses it too): see _fused.softmax_cross_entropy
+        safe, wt = _target_weights(t, c, weight, ignore_index, x.data.dtype, "cross_entropy")
+        if reduction != "mean":
+            return _fused.softmax_cross_entropy(x, safe, wt, 1.0, reduction)
+        total = n if wt is None else float(np.add.reduce(wt))
+        if total:  # (every target ignored: NaN, from the general path below)
+            return _fused.softmax_cross_entropy(x, safe, wt, 1.0 / total, "sum")
     logp = _log_softmax(x, 1)
     wshape = (1, c) + (1,) * (x.ndim - 2)
     w = _class_weight(weight, c, x.data.dtype, "cross_entropy")

@@ -185,10 +185,10 @@ def add_(t, other, alpha=1) -> Tensor:
     >>> autodiff.ones(2).add_(2.0)
     Tensor([3., 3.])
     """
-    from .elementwise import add, mul
-
     if _direct(t, "add_", np.add, other, alpha) is not None:
         return t
+    from .elementwise import add, mul
+
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
@@ -201,10 +201,10 @@ def sub_(t, other, alpha=1) -> Tensor:
     >>> autodiff.ones(2).sub_(2.0)
     Tensor([-1., -1.])
     """
-    from .elementwise import mul, sub
-
     if _direct(t, "sub_", np.subtract, other, alpha) is not None:
         return t
+    from .elementwise import mul, sub
+
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
@@ -217,10 +217,10 @@ def mul_(t, other) -> Tensor:
     >>> autodiff.ones(2).mul_(3.0)
     Tensor([3., 3.])
     """
-    from .elementwise import mul
-
     if _direct(t, "mul_", np.multiply, other) is not None:
         return t
+    from .elementwise import mul
+
     return inplace(t, "mul_", lambda x: mul(x, other), other)
 
 
@@ -233,10 +233,10 @@ def div_(t, other) -> Tensor:
     >>> autodiff.ones(2).div_(4.0)
     Tensor([0.25, 0.25])
     """
-    from .elementwise import div
-
     if t.data.dtype.kind == "f" and _direct(t, "div_", np.true_divide, other) is not None:
         return t
+    from .elementwise import div
+
     return inplace(t, "div_", lambda x: div(x, other), other)
 
 

@@ -187,7 +187,8 @@ plt.show()
 # The forward and backward pass of one mini-batch of 8 through the CNN, with
 # `collapse_modules=True`: each module call (`Conv2d`, `ReLU`, ...) is one 3-d box showing
 # its output's shape and statistics and the gradient norm of its parameters; below the
-# model, the ops of `cross_entropy` (log-softmax, picking each label's entry, the mean).
+# model, `cross_entropy` as one op (log-softmax, each label's entry and the mean in one
+# node, whose VJP is softmax minus the one-hot labels, scaled by 1/N).
 # The colours are the gradients' norms (legend); a ReLU with units that are zero for every
 # image in the batch would be marked as dead. The trained net is nearly sure of these 8
 # training images, so the loss and the gradients are small.
