@@ -70,7 +70,7 @@ class Context:
     @property
     def rounds(self) -> int:
         """Timed rounds (each engine runs once per round, interleaved)."""
-        return 3 if self.quick else 15
+        return 3 if self.quick else 25
 
     @property
     def min_round_s(self) -> float:

@@ -124,6 +124,14 @@ def test_names_shapes_dtypes_and_kinds():
     assert "<B>mul</B>" in dot and ">2<" in op_node(dot, "mul")  # scalar argument shown
 
 
+def test_op_with_array_attrs_words_its_own_label():
+    # cross_entropy's attrs hold the targets and weights: the picture says what they mean
+    logits = autodiff.randn(6, 3, requires_grad=True)
+    loss = nn.functional.cross_entropy(logits, autodiff.tensor([0, 1, 2, 0, 1, 2]))
+    node = op_node(viz.to_dot(loss), "cross_entropy")
+    assert "6 targets, mean" in node and "array" not in node
+
+
 def test_repeated_input_draws_both_edges_and_multiple_roots():
     a = autodiff.tensor([1.0, 2.0], requires_grad=True)
     sq = a * a

@@ -125,6 +125,12 @@ class SoftmaxCrossEntropyBackward(Node):
         total = np.add.reduce(picked) if row_weight is None else np.dot(picked, row_weight)
         return np.array(total * -scale, dtype=x.dtype)
 
+    def describe_attrs(self) -> str:
+        """For graph pictures: "16 targets, mean" (the attrs hold arrays)."""
+        _, targets, row_weight, scale, reduction, _ = self.attrs
+        weighted = ", weighted" if row_weight is not None else ""
+        return f"{len(targets)} targets{weighted}, {reduction}"
+
     def vjp(self, g, xs, out, xp):
         rows, targets, row_weight, scale, reduction, saved = self.attrs
         w = scale if row_weight is None else row_weight * scale
@@ -153,8 +159,8 @@ def softmax_cross_entropy(
 
     Row ``i``'s loss is ``-scale * row_weight[i] * log_softmax(x)[i, targets[i]]``
     (``row_weight`` None: all ones; 0 for an ignored row); ``reduction`` is
-    "none" (the (N,) losses) or "sum" (their sum; a mean is a sum with
-    ``scale`` = 1 / total weight).
+    "none" (the (N,) losses), "sum" (their sum) or "mean" (also their sum: the
+    caller passes ``scale`` = 1 / total weight).
 
     Examples
     --------

@@ -494,7 +494,7 @@ def cross_entropy(
             return _fused.softmax_cross_entropy(x, safe, wt, 1.0, reduction)
         total = n if wt is None else float(np.add.reduce(wt))
         if total:  # (every target ignored: NaN, from the general path below)
-            return _fused.softmax_cross_entropy(x, safe, wt, 1.0 / total, "sum")
+            return _fused.softmax_cross_entropy(x, safe, wt, 1.0 / total, "mean")
     logp = _log_softmax(x, 1)
     wshape = (1, c) + (1,) * (x.ndim - 2)
     w = _class_weight(weight, c, x.data.dtype, "cross_entropy")

@@ -239,7 +239,11 @@ class _Builder:
         g = self.g
         node = g.objs[i]
         head = f"<B>{_esc(node.name)}</B>"
-        extras = [attrs_text(node.attrs)] if node.attrs is not None else []
+        describe = getattr(node, "describe_attrs", None)  # an op may word its own
+        if describe is not None:
+            extras = [describe()]
+        else:
+            extras = [attrs_text(node.attrs)] if node.attrs is not None else []
         consts = g.consts.get(i)
         if consts:
             extras += [fmt(c.data.ravel()[0].item()) for c in consts]
