@@ -13,6 +13,10 @@ import numpy as np
 
 from . import _dtypes
 
+# autodiff.engine.backward, set by the engine when it loads (the engine imports this
+# module, so this module cannot import it at the top; a per-call import costs ~0.5 us)
+_engine_backward: Any = None
+
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
     """Convert user data to an ndarray with autodiff's default dtypes."""
@@ -403,13 +407,11 @@ class Tensor:
         >>> a.grad
         Tensor([2., 2.])
         """
-        from .engine import backward
-
         if gradient is not None:
             if grad is not None:
                 raise TypeError("backward(): pass grad= or gradient=, not both")
             grad = gradient
-        backward(self, grad, retain_graph, create_graph)
+        _engine_backward(self, grad, retain_graph, create_graph)
 
     @property
     def device(self):

@@ -684,3 +684,39 @@ def test_reduce_lr_on_plateau_matches_pytorch():
                 st.step(m)
             sa.step(m)
             assert sa.get_last_lr() == pytest.approx(st.get_last_lr(), rel=1e-12), kw
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [10, 30_000, 100_003])  # below, above and not a multiple of a block
+def test_blocked_update_is_bit_identical_to_p_minus_lr_g(dtype, n):
+    # sub_/add_ with alpha and SGD work a block at a time on big arrays (no full-size
+    # temporary): the result must be exactly NumPy's p - lr * g
+    from autodiff.ops.inplace import scaled_inplace
+
+    rng = np.random.default_rng(n)
+    p0 = rng.standard_normal(n).astype(dtype).reshape(-1, 1)
+    g = rng.standard_normal(n).astype(dtype).reshape(-1, 1)
+    want_sub, want_add = p0 - 0.013 * g, p0 + 0.013 * g
+    p = autodiff.tensor(p0.copy(), requires_grad=True)
+    with autodiff.no_grad():
+        p.sub_(autodiff.tensor(g), alpha=0.013)
+    np.testing.assert_array_equal(p.data, want_sub)
+    with autodiff.no_grad():
+        p.copy_(autodiff.tensor(p0)).add_(autodiff.tensor(g), alpha=0.013)
+    np.testing.assert_array_equal(p.data, want_add)
+    q = autodiff.tensor(p0.copy(), requires_grad=True)
+    q.grad = autodiff.tensor(g)
+    autodiff.optim.SGD([q], lr=0.013).step()
+    np.testing.assert_array_equal(q.data, want_sub)
+    # declined (left to the ordinary path): a NumPy scalar alpha (it may promote),
+    # a strided operand, a small array
+    t = p0.copy()
+    assert not scaled_inplace(np.subtract, t, g, np.float64(0.5))
+    assert not scaled_inplace(np.subtract, t[::2], g[::2], 0.5)
+    assert scaled_inplace(np.subtract, t, g, 0.5) == (t.nbytes > 120 * 1024)
+
+
+def test_blocked_update_keeps_the_read_only_error():
+    big = autodiff.zeros(1).expand(100_000)  # a read-only broadcast view
+    with autodiff.no_grad(), pytest.raises(RuntimeError, match="read-only"):
+        big.sub_(autodiff.ones(100_000), alpha=0.5)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from ..ops.inplace import scaled_inplace
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_nonneg, required
 
@@ -89,4 +90,5 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1.0 - group["dampening"]) * g
             g = g + momentum * buf if group["nesterov"] else buf
-        p -= lr * g
+        if not scaled_inplace(np.subtract, p, g, lr):
+            p -= lr * g
