@@ -665,14 +665,15 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             fn = t.grad_fn
             if not retain_graph:
                 # free what backward saved; keep the structure (leaves and upstream nodes)
-                node.inputs = (t if fn is None else fn,)
+                if fn is not None and fn is not t:
+                    node.inputs = (fn,)
                 node.out = _RELEASED
             if gi is None:
                 continue
             if anomaly:
                 _check_anomaly(node, (gi,))
             if gi.shape != data.shape:
-                gi = _unbroadcast(gi, data.shape, node, 0, create_graph)
+                gi = _unbroadcast(gi, data.shape, node, t, create_graph)
             if fn is None:
                 entry = leaf_grads.get(id(t))
                 if entry is None:
@@ -703,13 +704,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             in_grads = node.vjp(g, [t.data for t in inputs], node.out, xp)
         if anomaly:
             _check_anomaly(node, in_grads)
-        i = -1
         for t, gi, need in zip(inputs, in_grads, node.needs):
-            i += 1
             if gi is None or not need:
                 continue
             if gi.shape != t.data.shape:
-                gi = _unbroadcast(gi, t.data.shape, node, i, create_graph)
+                gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)
             fn = t.grad_fn
             if fn is None:
                 entry = leaf_grads.get(id(t))
@@ -725,7 +724,9 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if n == 0:
                 push(fn)
         if not retain_graph:
-            if len(inputs) == 2:
+            if node.keeps_nodes:
+                pass  # its inputs are already leaves and nodes (see node_edges)
+            elif len(inputs) == 2:
                 a, b = inputs
                 fa = a.grad_fn
                 fb = b.grad_fn
@@ -814,7 +815,7 @@ def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
         entry[1] = entry[1] + g
 
 
-def _unbroadcast(gi, shape, node, i, create_graph):
+def _unbroadcast(gi, shape, node, t, create_graph):
     if not create_graph and gi.shape[1:] == shape:
         # the common case, a bias broadcast over a batch: no general check needed
         return np.add.reduce(gi, axis=0)
@@ -826,6 +827,7 @@ def _unbroadcast(gi, shape, node, i, create_graph):
             return TS.sum_to(gi, shape)
         return sum_to_shape(gi, shape)
     except ValueError:
+        i = next(k for k, u in enumerate(node.inputs) if u is t)
         raise RuntimeError(
             f"backward of '{node.name}' returned a gradient of shape {tuple(gi.shape)} for "
             f"input {i} of shape {shape}; the shapes do not broadcast"

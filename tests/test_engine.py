@@ -584,3 +584,23 @@ def test_inplace_change_only_fails_ops_that_read_the_value():
     w.add_(1.0)
     with pytest.raises(RuntimeError, match="backward of 'mul' was modified"):
         z.backward()
+
+
+def test_op_whose_vjp_returns_a_wrong_shape_is_named_with_the_input():
+    # an internal guard: a VJP bug surfaces as a clear error, not a silent broadcast
+    from autodiff.engine import Node, apply2
+
+    class BadBackward(Node):
+        name = "bad"
+
+        @staticmethod
+        def forward(a, b, attrs):
+            return a + b
+
+        def vjp(self, g, xs, out, xp):
+            return g, g[:1]  # too small for input 1
+
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    y = apply2(BadBackward, a, b)
+    with pytest.raises(RuntimeError, match=r"'bad' returned a gradient of shape \(1,\) for input 1"):
+        y.sum().backward()
