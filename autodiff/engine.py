@@ -429,9 +429,6 @@ _FREED = (
 )
 
 
-_SCALAR_ONES: dict = {}
-
-
 def _seed(t: Tensor, grad, create_graph: bool, what: str = "backward()"):
     if grad is None:
         if t.data.size != 1:
@@ -441,17 +438,8 @@ def _seed(t: Tensor, grad, create_graph: bool, what: str = "backward()"):
                 "reduce it first, e.g. y.sum().backward()"
             )
         data = t.data
-        if create_graph:
-            return _make(np.ones(data.shape, data.dtype), None)
-        # a loss is 0-d: its seed, read-only and shared, is one dict lookup (np.ones
-        # costs ~0.7 us); as an escaped array it never becomes a leaf's .grad itself
-        ones = _SCALAR_ONES.get(data.dtype) if data.ndim == 0 else None
-        if ones is None:
-            ones = np.ones(data.shape, data.dtype)
-            if data.ndim == 0:
-                ones.flags.writeable = False
-                _SCALAR_ONES[data.dtype] = ones
-        return ones
+        ones = np.ones(data.shape, data.dtype)  # (ones_like is slower on 0-d results)
+        return _make(ones, None) if create_graph else ones
     if isinstance(grad, Tensor):
         garr = grad.data
     else:
@@ -827,7 +815,8 @@ def _unbroadcast(gi, shape, node, t, create_graph):
             return TS.sum_to(gi, shape)
         return sum_to_shape(gi, shape)
     except ValueError:
-        i = next(k for k, u in enumerate(node.inputs) if u is t)
+        # (the lean path may already have re-pointed the input to its node)
+        i = next((k for k, u in enumerate(node.inputs) if u is t or u is t.grad_fn), 0)
         raise RuntimeError(
             f"backward of '{node.name}' returned a gradient of shape {tuple(gi.shape)} for "
             f"input {i} of shape {shape}; the shapes do not broadcast"

@@ -604,3 +604,34 @@ def test_op_whose_vjp_returns_a_wrong_shape_is_named_with_the_input():
     y = apply2(BadBackward, a, b)
     with pytest.raises(RuntimeError, match=r"'bad' returned a gradient of shape \(1,\) for input 1"):
         y.sum().backward()
+
+
+def test_one_input_op_with_wrong_vjp_shape_on_a_non_leaf_names_the_input():
+    from autodiff.engine import Node, apply1
+
+    class BadOneBackward(Node):
+        name = "bad_one"
+
+        @staticmethod
+        def forward(x, attrs):
+            return x * 1.0
+
+        def vjp(self, g, xs, out, xp):
+            return (g[:1],)
+
+    x = leaf([1.0, 2.0])
+    y = apply1(BadOneBackward, x * 2.0)  # a non-leaf input: released before the check
+    with pytest.raises(RuntimeError, match=r"'bad_one' returned a gradient of shape \(1,\) for input 0"):
+        y.sum().backward()
+
+
+def test_gradients_of_scalar_roots_are_writable_arrays():
+    # seeds are fresh arrays: what autodiff.grad returns, or a hook sees, may be changed
+    x = autodiff.tensor(2.0, requires_grad=True)
+    (g,) = autodiff.grad(x + 0.0, x)
+    g.add_(1.0)
+    assert g.item() == 2.0
+    y = x * 1.0
+    y.register_hook(lambda g: g.mul_(3.0))
+    y.backward()
+    assert x.grad.item() == 3.0

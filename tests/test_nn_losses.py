@@ -255,3 +255,22 @@ def test_cross_entropy_all_targets_ignored_nan_loss_zero_grad(label_smoothing):
     assert np.isnan(loss.item())
     loss.backward()
     np.testing.assert_array_equal(x.grad.data, np.zeros((3, 4)))
+
+
+def test_cross_entropy_keeps_its_targets_and_frees_the_logits_after_backward():
+    x = _x(4, 3)
+    h = x * 1.0  # non-leaf logits
+    t = autodiff.tensor([0, 1, 2, 0])
+    loss = F.cross_entropy(h, t)
+    t.data[:] = 2  # a batch buffer refilled in place: the loss keeps what it saw
+    loss.backward()
+    p = np.exp(x.data - x.data.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    p[np.arange(4), [0, 1, 2, 0]] -= 1.0
+    np.testing.assert_allclose(x.grad.data, p / 4, rtol=1e-12, atol=1e-15)
+    # after backward the node holds no (N, C) array: the logits are released and it
+    # saved only (N, 1) columns
+    node = loss.grad_fn
+    assert all(not isinstance(i, autodiff.Tensor) or i.grad_fn is None for i in node.inputs)
+    saved = [a for a in node.attrs[-1][0]]
+    assert all(a.shape == (4, 1) for a in saved)

@@ -720,3 +720,17 @@ def test_blocked_update_keeps_the_read_only_error():
     big = autodiff.zeros(1).expand(100_000)  # a read-only broadcast view
     with autodiff.no_grad(), pytest.raises(RuntimeError, match="read-only"):
         big.sub_(autodiff.ones(100_000), alpha=0.5)
+
+
+def test_blocked_update_with_overlapping_operands_is_exact():
+    # x[1:] -= 0.5 * x[:-1] reads values the update writes: it must see the old ones
+    x0 = np.random.default_rng(0).standard_normal(100_000)
+    x = autodiff.tensor(x0.copy())
+    want = x0.copy()
+    want[1:] = x0[1:] - 0.5 * x0[:-1]
+    with autodiff.no_grad():
+        x[1:].sub_(x[:-1], alpha=0.5)
+    np.testing.assert_array_equal(x.data, want)
+    with autodiff.no_grad():  # the same array as both operands is fine block by block
+        x.sub_(x, alpha=0.5)
+    np.testing.assert_array_equal(x.data, want - 0.5 * want)

@@ -5,8 +5,8 @@
 - ``bce``: -(y clamp(log p, -100) + (1 - y) clamp(log(1 - p), -100)), with
   PyTorch's gradient (p - y) / max(p (1 - p), 1e-12).
 - ``softmax_cross_entropy``: -w_i log_softmax(x)[i, t_i] on (N, C) logits, one
-  node whose VJP is (softmax(x) - onehot(t)) w_i: one pass over the logits
-  each way instead of log_softmax, indexing, and a reduction as three nodes.
+  node whose VJP is (softmax(x) - onehot(t)) w_i, instead of log_softmax,
+  indexing and a reduction as three; it saves the row-wise log-sum-exp.
 
 Both are registered ops, so the test suite gradchecks them to second order.
 """
@@ -115,15 +115,20 @@ class SoftmaxCrossEntropyBackward(Node):
     @staticmethod
     def forward(x, attrs):
         rows, targets, row_weight, scale, reduction, saved = attrs
-        logp = x - np.maximum.reduce(x, axis=1, keepdims=True)
-        logp -= np.log(np.add.reduce(np.exp(logp), axis=1, keepdims=True))
-        saved[0] = logp  # the VJP's softmax is exp(logp): no second pass over x
-        picked = logp[rows, targets]
+        m = np.maximum.reduce(x, axis=1, keepdims=True)
+        log_sum = np.log(np.add.reduce(np.exp(x - m), axis=1, keepdims=True))
+        # the VJP's softmax is exp((x - m) - log_sum): it keeps the logits (released
+        # after backward, as any input) and two (N, 1) columns, not an (N, C)
+        # log_softmax; (x - m) first, as log_softmax, stays exact for huge logits
+        saved[0] = m, log_sum
+        picked = x[rows, targets]
+        picked -= m[:, 0]
+        picked -= log_sum[:, 0]
         if reduction == "none":
             picked *= -scale if row_weight is None else row_weight * -scale
             return picked
         total = np.add.reduce(picked) if row_weight is None else np.dot(picked, row_weight)
-        return np.array(total * -scale, dtype=x.dtype)
+        return np.array(0.0 - total * scale, dtype=x.dtype)  # (0.0 - : no -0.0 loss)
 
     def describe_attrs(self) -> str:
         """For graph pictures: "16 targets, mean" (the attrs hold arrays)."""
@@ -143,7 +148,10 @@ class SoftmaxCrossEntropyBackward(Node):
             gw = xp.reshape(g, (-1, 1)) if reduction == "none" else g
             w = w if row_weight is None else w.reshape(-1, 1)
             return ((softmax(xs[0], 1) - onehot) * (gw * w),)
-        grad = np.exp(saved[0])
+        m, log_sum = saved[0]
+        grad = np.subtract(xs[0], m)
+        grad -= log_sum
+        np.exp(grad, out=grad)
         grad[rows, targets] -= 1.0
         if reduction == "none" or row_weight is not None:
             grad *= (g * w).reshape(-1, 1)

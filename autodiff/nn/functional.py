@@ -388,9 +388,10 @@ def _target_weights(tgt: np.ndarray, c: int, weight, ignore_index: int, dtype, n
     if tgt.size:
         lo, hi = np.minimum.reduce(tgt, axis=None), np.maximum.reduce(tgt, axis=None)
         if lo >= 0 and hi < c and not 0 <= ignore_index < c:
-            # the common case: every index in range and none can be ignored
+            # the common case: every index in range and none can be ignored (a copy:
+            # the node keeps it, and the caller may refill its batch array in place)
             w = _class_weight(weight, c, dtype, name)
-            return tgt, (None if w is None else w[tgt])
+            return tgt.copy(), (None if w is None else w[tgt])
     valid = tgt != ignore_index
     safe = np.where(valid, tgt, 0)
     if safe.size and (safe.min() < 0 or safe.max() >= c):

@@ -170,6 +170,8 @@ def scaled_inplace(ufunc, data, other, alpha) -> bool:
         and data.flags.writeable
     ):
         return False
+    if other is not data and np.may_share_memory(data, other):
+        return False  # a later block would read values an earlier one overwrote
     flat, oflat = data.reshape(-1), other.reshape(-1)
     n = flat.size
     step = _BLOCK_BYTES // flat.itemsize
