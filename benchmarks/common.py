@@ -274,6 +274,45 @@ def run_case(
     return results
 
 
+def median_of_processes(runs: list[list[Result]]) -> list[Result]:
+    """One result per (workload, case, engine) from the same workload run in several
+    processes: the median value where every process timed it, else the first
+    failure (so it stays visible). ``extra["per_process"]`` keeps each figure.
+
+    Examples
+    --------
+    >>> a = [Result("w", "c", "numpy", OK, 1.0), Result("w", "c", "autodiff", OK, 3.0)]
+    >>> b = [Result("w", "c", "numpy", OK, 2.0), Result("w", "c", "autodiff", OK, 1.0)]
+    >>> c = [Result("w", "c", "numpy", OK, 4.0), Result("w", "c", "autodiff", OK, 2.0)]
+    >>> [(r.engine, r.value) for r in median_of_processes([a, b, c])]
+    [('numpy', 2.0), ('autodiff', 2.0)]
+    """
+    merged: list[Result] = []
+    lookups = [{(r.workload, r.case, r.engine): r for r in run} for run in runs]
+    for first in runs[0]:
+        key = (first.workload, first.case, first.engine)
+        group = [lk[key] for lk in lookups if key in lk]
+        bad = [r for r in group if r.status != OK or r.value is None]
+        if bad or len(group) < len(runs):
+            merged.append(bad[0] if bad else first)
+            continue
+        values = [r.value for r in group]
+        extra = dict(first.extra, per_process=values)
+        merged.append(
+            Result(
+                first.workload,
+                first.case,
+                first.engine,
+                OK,
+                statistics.median(values),
+                first.unit,
+                first.note,
+                extra,
+            )
+        )
+    return merged
+
+
 def format_case(results: Sequence[Result]) -> str:
     """One log line per case: engine=value pairs."""
     if not results:

@@ -1,9 +1,10 @@
 """Entry point: ``python -m benchmarks.run [--quick] [--json PATH] [--only W] [--engines a,b]``.
 
-Runs every selected workload for every importable engine in this one
-process (deep_chain and memory start a subprocess per engine), prints a
-markdown table of medians with ratios to hand-written NumPy and to PyTorch,
-and the autodiff targets. ``--write-results`` regenerates
+Runs every selected workload for every importable engine, all engines of a
+workload in one process (a full run repeats the in-process workloads in 3
+fresh processes and takes the median; deep_chain and memory start a
+subprocess per engine), prints a markdown table of medians with ratios to
+hand-written NumPy and to PyTorch, and the autodiff targets. ``--write-results`` regenerates
 ``benchmarks/RESULTS.md`` and its plots.
 """
 
@@ -12,11 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from .common import ENGINES, Context, Result, engine_status
+from .common import ENGINES, Context, Result, engine_status, median_of_processes
 from .plots import write_plots
 from .report import load_average, machine_info, markdown_table, targets_table
 from .workloads import WORKLOADS
@@ -41,6 +44,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "(default: leave every library at its default)",
     )
     p.add_argument(
+        "--processes",
+        type=int,
+        metavar="N",
+        help="run each in-process timing workload in N fresh processes, one after another, "
+        "and report the median of their figures (default: 3 for a full run, 1 with --quick): "
+        "where a process's memory lands shifts a ratio by a few percent, which more rounds "
+        "inside one process do not average out",
+    )
+    p.add_argument(
         "--from-json",
         metavar="PATH",
         help="do not run: rebuild the tables (and, with --write-results, RESULTS.md) "
@@ -52,6 +64,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="rewrite benchmarks/RESULTS.md and the PNG plots from this run",
     )
     args = p.parse_args(argv)
+    if args.processes is None:
+        args.processes = 1 if args.quick else 3
+    if args.processes < 1:
+        p.error("--processes: must be at least 1")
     for opt, known in (("only", WORKLOADS), ("engines", ENGINES)):
         value = getattr(args, opt)
         if value:
@@ -100,15 +116,55 @@ def run(args: argparse.Namespace) -> tuple[list[Result], dict]:
         how = f"limited by --threads {args.threads}" if args.threads else "default, not changed"
         print(f"#   torch.get_num_threads() = {meta['torch_num_threads']} ({how})")
     print(f"# thread pools: {meta['thread_pools']}; load average: {meta['load_average_start']}")
+    meta["processes"] = args.processes
     results: list[Result] = []
     timings = {}
     for name in names:
         t0 = time.perf_counter()
         print(f"== {name}", flush=True)
-        results += WORKLOADS[name](ctx)
+        if args.processes > 1 and name in PER_PROCESS:
+            results += run_in_processes(name, args)
+        else:
+            results += WORKLOADS[name](ctx)
         timings[name] = round(time.perf_counter() - t0, 2)
     meta["workload_seconds"] = timings
     return results, meta
+
+
+# workloads timed inside this process (deep_chain and memory start their own
+# subprocesses, digits runs the demo once)
+PER_PROCESS = (
+    "mlp_step",
+    "mlp_step_large",
+    "batch_sweep",
+    "small_ops",
+    "micrograd_demo",
+    "cnn_step",
+)
+
+
+def run_in_processes(name: str, args: argparse.Namespace) -> list[Result]:
+    """Run workload ``name`` in ``args.processes`` fresh processes; merge their figures."""
+    runs = []
+    for k in range(args.processes):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "run.json"
+            cmd = [sys.executable, "-m", "benchmarks.run", "--only", name, "--processes", "1"]
+            cmd += ["--json", str(out)]
+            if args.engines:
+                cmd += ["--engines", args.engines]
+            if args.threads:
+                cmd += ["--threads", str(args.threads)]
+            if args.quick:
+                cmd.append("--quick")
+            proc = subprocess.run(cmd, cwd=HERE.parent, capture_output=True, text=True)
+            if proc.returncode != 0 or not out.exists():
+                raise RuntimeError(f"{name} in process {k + 1} failed:\n{proc.stderr[-2000:]}")
+            runs.append([Result(**r) for r in json.loads(out.read_text())["results"]])
+        for line in proc.stdout.splitlines():
+            if line.startswith("  "):  # the per-case lines
+                print(f"  [process {k + 1}/{args.processes}]{line[1:]}", flush=True)
+    return median_of_processes(runs)
 
 
 def results_markdown(results: list[Result], meta: dict, plots: list[Path]) -> str:
@@ -120,15 +176,22 @@ def results_markdown(results: list[Result], meta: dict, plots: list[Path]) -> st
     threads_how = f"limited by --threads {lim}" if lim else "left at its default"
     figs = "\n\n".join(f"![{p.stem}]({p.name})" for p in plots)
     kind = "quick (smoke) run: small sizes, few repetitions" if meta["quick"] else "full run"
+    n_proc = meta.get("processes", 1)
+    processes = (
+        f"the in-process workloads ({', '.join(PER_PROCESS)}) ran in {n_proc} fresh "
+        "processes each, and each figure is the median of the processes' medians;"
+        if n_proc > 1
+        else "all in one process;"
+    )
     # a hand-written reading of the figures (where the time goes for a missed target)
     notes = Path(__file__).with_name("ANALYSIS.md")
     analysis = "\n" + notes.read_text().strip() + "\n" if notes.exists() else ""
     return f"""# Benchmark results
 
 Generated by `python -m benchmarks.run --write-results` ({kind}) on {meta["date"]}.
-Figures are medians of interleaved repetitions after warm-up; compare ratios
-within this run only (the machine is shared and noisy). See `README.md` for
-what each workload does and how the checks work.
+Figures are medians of interleaved repetitions after warm-up; {processes}
+compare ratios within this run only (the machine is shared and noisy). See
+`README.md` for what each workload does and how the checks work.
 
 ## Machine
 

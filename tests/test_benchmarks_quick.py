@@ -117,3 +117,21 @@ def test_floor_minimal_engine_matches_numpy() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "minimal engine" in out.stdout and "autodiff" in out.stdout
+
+
+def test_median_of_processes_keeps_failures_and_each_figure():
+    from benchmarks.common import ERROR, Result, median_of_processes
+
+    def run(np_value, ad_value, ad_status=OK):
+        return [
+            Result("w", "c", "numpy", OK, np_value, "ms"),
+            Result("w", "c", "autodiff", ad_status, ad_value, "ms", note="boom" * (ad_value is None)),
+        ]
+
+    merged = median_of_processes([run(1.0, 2.0), run(3.0, 1.5), run(2.0, 9.0)])
+    assert [(r.engine, r.value) for r in merged] == [("numpy", 2.0), ("autodiff", 2.0)]
+    assert merged[1].extra["per_process"] == [2.0, 1.5, 9.0]
+    # a process where an engine failed: the failure is what the table shows
+    merged = median_of_processes([run(1.0, 2.0), run(1.0, None, ERROR)])
+    assert merged[1].status == ERROR and merged[1].note == "boom"
+    assert merged[0].value == 1.0
