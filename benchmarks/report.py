@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import platform
+import statistics
 from collections.abc import Callable, Sequence
 from contextlib import redirect_stdout
 from dataclasses import dataclass
@@ -19,10 +20,17 @@ def _lookup(results: Sequence[Result]) -> dict[tuple[str, str, str], Result]:
 
 
 def ratio(results: Sequence[Result], r: Result, other: str) -> float | None:
-    """``r.value`` divided by engine ``other``'s value in the same case, if both ran."""
+    """``r.value`` divided by engine ``other``'s value in the same case, if both ran.
+
+    When the case ran in several processes, the ratio is taken within each process
+    and the median of those is returned (ratios compare within one run).
+    """
     o = _lookup(results).get((r.workload, r.case, other))
     if r.status != OK or o is None or o.status != OK or not o.value or r.value is None:
         return None
+    mine, theirs = r.extra.get("per_process"), o.extra.get("per_process")
+    if mine and theirs and len(mine) == len(theirs) and all(theirs):
+        return statistics.median(a / b for a, b in zip(mine, theirs))
     return r.value / o.value
 
 
@@ -125,7 +133,7 @@ def targets_table(results: Sequence[Result]) -> tuple[str, list[dict[str, Any]]]
         else:
             met = None if v is None else v <= t.limit
         verdict = "not measured" if met is None else ("met" if met else "**NOT MET**")
-        rows.append(f"| {t.name} | {_fmt(v, 3)}{t.unit if v is not None else ''} | {verdict} |")
+        rows.append(f"| {t.name} | {_fmt(v, 4)}{t.unit if v is not None else ''} | {verdict} |")
         data.append({"target": t.name, "measured": v, "met": met})
     return "\n".join(rows), data
 

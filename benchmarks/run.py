@@ -179,7 +179,8 @@ def results_markdown(results: list[Result], meta: dict, plots: list[Path]) -> st
     n_proc = meta.get("processes", 1)
     processes = (
         f"The in-process workloads ({', '.join(PER_PROCESS)})\nran in {n_proc} fresh "
-        "processes each: each of their figures is the median of the\nprocesses' medians."
+        "processes each: a figure is the median of the processes'\nmedians, a ratio the "
+        "median of the ratios within each process."
         if n_proc > 1
         else "Every workload ran in this one process."
     )

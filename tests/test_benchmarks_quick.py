@@ -135,3 +135,18 @@ def test_median_of_processes_keeps_failures_and_each_figure():
     merged = median_of_processes([run(1.0, 2.0), run(1.0, None, ERROR)])
     assert merged[1].status == ERROR and merged[1].note == "boom"
     assert merged[0].value == 1.0
+
+
+def test_ratios_of_a_case_run_in_several_processes_are_taken_within_each_process():
+    # autodiff/NumPy per process: 1.0, 1.1, 1.2 -> 1.1; the ratio of the medians of
+    # the figures (2.2 / 2.0) happens to agree here, so the figures differ below
+    from benchmarks.common import Result
+    from benchmarks.report import ratio
+
+    ad = Result("w", "c", "autodiff", OK, 2.2, extra={"per_process": [2.0, 2.2, 3.6]})
+    ref = Result("w", "c", "numpy", OK, 2.0, extra={"per_process": [2.0, 2.0, 3.0]})
+    assert ratio([ad, ref], ad, "numpy") == pytest.approx(1.1)
+    ad.value = 2.4  # (a different median figure does not change the ratio)
+    assert ratio([ad, ref], ad, "numpy") == pytest.approx(1.1)
+    single = Result("w", "c", "autodiff", OK, 3.0)
+    assert ratio([single, Result("w", "c", "numpy", OK, 2.0)], single, "numpy") == 1.5
