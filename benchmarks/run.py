@@ -144,7 +144,17 @@ PER_PROCESS = (
 
 
 def run_in_processes(name: str, args: argparse.Namespace) -> list[Result]:
-    """Run workload ``name`` in ``args.processes`` fresh processes; merge their figures."""
+    """Run workload ``name`` in ``args.processes`` fresh processes; merge their figures.
+
+    Each process runs ``python -m benchmarks.run --only NAME --processes 1`` with
+    this run's engines, threads and quick flag; see ``median_of_processes``.
+
+    Examples
+    --------
+    >>> args = parse_args(["--quick", "--processes", "2", "--engines", "numpy,autodiff"])
+    >>> [r.engine for r in run_in_processes("small_ops", args)]  # doctest: +SKIP
+    ['numpy', 'autodiff']
+    """
     runs = []
     for k in range(args.processes):
         with tempfile.TemporaryDirectory() as tmp:

@@ -140,7 +140,7 @@ R.register(
 _BLOCK_BYTES = 120 * 1024
 
 
-def scaled_inplace(ufunc, data, other, alpha) -> bool:
+def scaled_inplace(ufunc: np.ufunc, data: np.ndarray, other: np.ndarray, alpha: float) -> bool:
     """``ufunc(data, alpha * other, out=data)`` a block at a time, as a fused loop
     would; False (nothing done) unless both are big C-contiguous float arrays of
     one dtype and ``alpha`` is a Python number.
