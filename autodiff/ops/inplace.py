@@ -198,12 +198,12 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     o = other.data if isinstance(other, Tensor) else other
     data = t.data
     if alpha != 1:
-        if scaled_inplace(ufunc, data, o, alpha):
+        if data.nbytes > _BLOCK_BYTES and scaled_inplace(ufunc, data, o, alpha):
             mark_output_dirty(t)
             return t
         o = o * alpha
     try:
-        ufunc(data, o, out=data, casting="same_kind")
+        ufunc(data, o, out=data)  # (ufuncs cast "same_kind" by default)
     except ValueError:
         if not data.flags.writeable:
             raise RuntimeError(
