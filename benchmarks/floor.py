@@ -15,6 +15,8 @@ every peer here. Example::
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 
@@ -60,9 +62,15 @@ def _sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
     return g if g.shape == shape else g.sum(axis=0)
 
 
-def backward(root: Value) -> None:
-    """Depth-first topological order, then each op's VJP in reverse."""
-    order: list[Value] = []
+def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]]) -> list:
+    """Iterative depth-first post-order from ``root``: each item after its parents.
+
+    Examples
+    --------
+    >>> topological_order(3, lambda n: range(n))
+    [0, 1, 2, 3]
+    """
+    order: list = []
     seen: set[int] = set()
     stack = [(root, False)]
     while stack:
@@ -72,7 +80,13 @@ def backward(root: Value) -> None:
         elif id(v) not in seen:
             seen.add(id(v))
             stack.append((v, True))
-            stack.extend((u, False) for u in v.inputs if isinstance(u, Value))
+            stack.extend([(u, False) for u in parents(v)])
+    return order
+
+
+def backward(root: Value) -> None:
+    """Depth-first topological order, then each op's VJP in reverse."""
+    order = topological_order(root, lambda v: [u for u in v.inputs if isinstance(u, Value)])
     root.grad = np.ones(())
     for v in reversed(order):
         g, op, ins = v.grad, v.op, v.inputs

@@ -108,15 +108,31 @@ def test_floor_minimal_engine_matches_numpy() -> None:
     from benchmarks.floor import MinimalDemo
 
     _assert_matches(MinimalDemo(), micrograd_demo.NumpyDemo(), np.float64)
+    out = _run_yardstick("benchmarks.floor")
+    assert "minimal engine" in out and "autodiff" in out
+
+
+def _run_yardstick(module: str) -> str:
+    """Run ``python -m module`` with one short timing round; return its output."""
     out = subprocess.run(
-        [sys.executable, "-m", "benchmarks.floor", "--rounds", "1", "--round-seconds", "0.01"],
+        [sys.executable, "-m", module, "--rounds", "1", "--round-seconds", "0.01"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert "minimal engine" in out.stdout and "autodiff" in out.stdout
+    return out.stdout
+
+
+def test_replayed_step_matches_numpy_and_eager() -> None:
+    # the tape replays the recorded ops' own forward and VJP functions: two steps
+    # (the second after an SGD update, read live from the parameters) agree with NumPy
+    from benchmarks.replay import ReplayDemo
+
+    _assert_matches(ReplayDemo(), micrograd_demo.NumpyDemo(), np.float64)
+    out = _run_yardstick("benchmarks.replay")
+    assert "autodiff replay" in out and "minimal engine" in out
 
 
 def test_median_of_processes_keeps_failures_and_each_figure():
