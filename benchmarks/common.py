@@ -289,12 +289,18 @@ def median_of_processes(runs: list[list[Result]]) -> list[Result]:
     """
     merged: list[Result] = []
     lookups = [{(r.workload, r.case, r.engine): r for r in run} for run in runs]
-    for first in runs[0]:
-        key = (first.workload, first.case, first.engine)
+    keys = list(dict.fromkeys(k for lk in lookups for k in lk))  # every case, in order
+    for key in keys:
         group = [lk[key] for lk in lookups if key in lk]
+        first = group[0]
         bad = [r for r in group if r.status != OK or r.value is None]
-        if bad or len(group) < len(runs):
-            merged.append(bad[0] if bad else first)
+        if bad:
+            merged.append(bad[0])
+            continue
+        if len(group) < len(runs):  # a figure some processes lack cannot be compared
+            missing = [str(k + 1) for k, lk in enumerate(lookups) if key not in lk]
+            note = f"no figure from process {', '.join(missing)} of {len(runs)}"
+            merged.append(Result(*key, ERROR, None, first.unit, note))
             continue
         values = [r.value for r in group]
         extra = dict(first.extra, per_process=values)

@@ -7,8 +7,11 @@ order (a tape), then run later steps by calling the same ops' ``forward`` and
 ``vjp`` functions in that order on plain arrays. No Tensor or Node is created
 per step, and no graph is walked. The tape is valid while the step's structure
 (ops, shapes, dtypes, constants) stays the same, as a training loop's does; a
-real implementation would check that and fall back to recording. It is a
-yardstick, not a feature: autodiff itself stays eager. Example::
+real implementation would check that and fall back to recording. It takes only
+ops whose forward recomputes everything from its inputs (``REPLAYABLE``): an op
+that keeps something it computed from data at record time (max's argmax, a
+dropout mask) would replay that stale value. It is a yardstick, not a feature:
+autodiff itself stays eager. Example::
 
     python -m benchmarks.replay --rounds 7
 """
@@ -28,6 +31,12 @@ from .floor import MinimalDemo, topological_order
 from .workloads.micrograd_demo import LR, NumpyDemo, TensorDemo
 
 
+# ops whose forward recomputes everything from its inputs and constant attrs
+REPLAYABLE = frozenset(
+    "add sub rsub mul div rdiv neg matmul relu tanh exp sum mean cross_entropy log_softmax".split()
+)
+
+
 class Tape:
     """The nodes behind ``loss`` in topological order, with array slots for values.
 
@@ -39,6 +48,9 @@ class Tape:
         order = topological_order(
             loss.grad_fn, lambda n: [t.grad_fn for t in n.inputs if t.grad_fn is not None]
         )
+        stale = sorted({n.name for n in order} - REPLAYABLE)
+        if stale:
+            raise ValueError(f"cannot replay {', '.join(stale)}: not known to recompute its state")
         leaves: dict[int, int] = {}
         self.leaves: list[Tensor] = []
         slot_of = {id(node): None for node in order}

@@ -166,3 +166,24 @@ def test_ratios_of_a_case_run_in_several_processes_are_taken_within_each_process
     assert ratio([ad, ref], ad, "numpy") == pytest.approx(1.1)
     single = Result("w", "c", "autodiff", OK, 3.0)
     assert ratio([single, Result("w", "c", "numpy", OK, 2.0)], single, "numpy") == 1.5
+
+
+def test_replay_refuses_ops_that_keep_state_computed_from_data() -> None:
+    import autodiff
+    from benchmarks.replay import Tape
+
+    w = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="cannot replay max"):
+        Tape(w.max(dim=0)[0] * 1.0, [w])  # its argmax would be replayed stale
+
+
+def test_median_of_processes_marks_a_case_some_processes_lack():
+    from benchmarks.common import ERROR, Result, median_of_processes
+
+    p1 = [Result("w", "c", "numpy", OK, 1.0), Result("w", "c", "autodiff", OK, 5.0)]
+    p2 = [Result("w", "c", "numpy", OK, 2.0), Result("w", "d", "numpy", OK, 7.0)]
+    merged = {(r.case, r.engine): r for r in median_of_processes([p1, p2])}
+    assert merged[("c", "numpy")].value == 1.5
+    assert merged[("c", "autodiff")].status == ERROR
+    assert "no figure from process 2 of 2" in merged[("c", "autodiff")].note
+    assert merged[("d", "numpy")].status == ERROR  # only in the second process: kept, marked

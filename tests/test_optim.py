@@ -734,3 +734,13 @@ def test_blocked_update_with_overlapping_operands_is_exact():
     with autodiff.no_grad():  # the same array as both operands is fine block by block
         x.sub_(x, alpha=0.5)
     np.testing.assert_array_equal(x.data, want - 0.5 * want)
+
+
+def test_in_place_ops_take_lists_and_say_why_bool_subtraction_fails():
+    t = autodiff.tensor([1.0, 2.0])
+    with autodiff.no_grad():
+        t.add_([1.0, 2.0], alpha=2)  # a list is an array operand, not repeated
+    np.testing.assert_array_equal(t.data, [3.0, 6.0])
+    mask = autodiff.tensor([True, False])
+    with autodiff.no_grad(), pytest.raises(TypeError, match="subtracting bool tensors"):
+        mask.sub_(autodiff.tensor([True, True]))

@@ -195,7 +195,12 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
         return None
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
-    o = other.data if isinstance(other, Tensor) else other
+    if isinstance(other, Tensor):
+        o = other.data
+    elif isinstance(other, (list, tuple)):
+        o = np.asarray(other)  # (a list times alpha would repeat the list)
+    else:
+        o = other
     data = t.data
     if alpha != 1:
         if data.nbytes > _BLOCK_BYTES and scaled_inplace(ufunc, data, o, alpha):
@@ -220,6 +225,12 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
             # an array and retry (checked only here, off the fast path)
             t.data = np.array(data)
             return _direct(t, opname, ufunc, other, alpha)
+        if ufunc is np.subtract and data.dtype == np.bool_ and np.result_type(o) == np.bool_:
+            raise TypeError(
+                f"{opname}: subtracting bool tensors is not supported (as in PyTorch); to "
+                "invert a mask use ~mask, to take differences use "
+                ".to(int64) first"
+            ) from None
         raise TypeError(
             f"{opname}: the result of dtype {np.result_type(data, o)} cannot be stored in place "
             f"into a tensor of dtype {data.dtype}"
