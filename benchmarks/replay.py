@@ -30,7 +30,6 @@ from autodiff.ops.xp import NP
 from .floor import MinimalDemo, topological_order
 from .workloads.micrograd_demo import LR, NumpyDemo, TensorDemo
 
-
 # ops whose forward recomputes everything from its inputs and constant attrs
 REPLAYABLE = frozenset(
     "add sub rsub mul div rdiv neg matmul relu tanh exp sum mean cross_entropy log_softmax".split()
