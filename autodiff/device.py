@@ -58,6 +58,27 @@ def is_device_spec(obj) -> bool:
     return False
 
 
+def to_args(args: tuple, dtype=None, device_spec=None):
+    """Split ``to(...)``'s positional arguments into ``(dtype, device)``, PyTorch's
+    forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``; a given device is
+    validated (only the CPU exists).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_args(("cpu", np.float64))
+    (<class 'numpy.float64'>, 'cpu')
+    """
+    for a in args:
+        if is_device_spec(a):
+            device_spec = a
+        else:
+            dtype = a
+    if device_spec is not None:
+        device(device_spec)
+    return dtype, device_spec
+
+
 def _is_available() -> bool:
     """CUDA is never available here (NumPy on the CPU).
 

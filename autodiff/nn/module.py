@@ -427,16 +427,9 @@ class Module:
         >>> autodiff.nn.Linear(2, 2).to("cpu").weight.dtype
         dtype('float32')
         """
-        from ..device import device as _device
-        from ..device import is_device_spec
+        from ..device import to_args
 
-        for a in args:
-            if is_device_spec(a):
-                device = a
-            else:
-                dtype = a
-        if device is not None:
-            _device(device)  # validates: only the CPU exists
+        dtype, device = to_args(args, dtype, device)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)

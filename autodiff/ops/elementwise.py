@@ -1209,19 +1209,11 @@ def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
     >>> autodiff.tensor([1.0]).to("cpu").dtype
     dtype('float32')
     """
-    from ..device import device as _device
-    from ..device import is_device_spec
+    from ..device import to_args
 
     x = as_tensor_arg(x, "to")
-    for a in args:
-        if isinstance(a, Tensor):
-            dtype = a.data.dtype
-        elif is_device_spec(a):
-            device = a
-        else:
-            dtype = a
-    if device is not None:
-        _device(device)  # validates: only the CPU exists
+    args = tuple(a.data.dtype if isinstance(a, Tensor) else a for a in args)  # to(other)
+    dtype, device = to_args(args, dtype, device)
     out = x if dtype is None else cast(x, dtype)
     return out.clone() if copy and out is x else out
 
