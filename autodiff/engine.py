@@ -638,8 +638,10 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         node = pop()
         g = node._g
         node._g = None
-        if skip and node in skip:
-            # no requested tensor lies below: only release consumers' counts
+        if g is None or (skip and node in skip):
+            # no gradient reached this node (every consumer's VJP returned None, a
+            # zero gradient), or no requested tensor lies below: only release
+            # consumers' counts, so that nodes with other consumers still run
             for t in node.inputs:
                 fn = t.grad_fn
                 if fn is not None:
@@ -667,6 +669,10 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     node.inputs = (fn,)
                 node.out = _RELEASED
             if gi is None:
+                if fn is not None:  # still one consumer fewer to wait for
+                    fn._deps -= 1
+                    if fn._deps == 0:
+                        push(fn)
                 continue
             if anomaly:
                 _check_anomaly(node, (gi,))
@@ -704,6 +710,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             _check_anomaly(node, in_grads)
         for t, gi, need in zip(inputs, in_grads, node.needs):
             if gi is None or not need:
+                fn = t.grad_fn
+                if fn is not None:  # still one consumer fewer to wait for
+                    fn._deps -= 1
+                    if fn._deps == 0:
+                        push(fn)
                 continue
             if gi.shape != t.data.shape:
                 gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)

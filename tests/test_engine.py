@@ -320,6 +320,44 @@ def test_user_function():
     assert autodiff.gradgradcheck(lambda t: Cube.apply(t, 2.0), (leaf([0.5, -1.5]),))
 
 
+class Blocked(autodiff.Function):
+    """A backward that returns None: a zero gradient, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1.0
+
+    @staticmethod
+    def backward(ctx, g):
+        return None
+
+
+@pytest.mark.parametrize("shape", [(2,), (2, 3)])
+def test_none_gradient_still_releases_a_shared_input(shape):
+    # x feeds a backward that returns None and a product: the product's gradient
+    # must still reach w (once x's count of consumers was stuck at 1, and w got none)
+    w = leaf(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
+    x = w * 3.0
+    (Blocked.apply(x) + x * 2.0).sum().backward()
+    assert w.grad.tolist() == np.full(shape, 6.0).tolist()
+    # a two-input node whose VJP returns None for one input (matmul of a Function result)
+    v = leaf([[1.0, 2.0]])
+    y = v * 1.0
+    (Blocked.apply(y) @ leaf([[1.0], [1.0]]) + (y * 5.0).sum()).sum().backward()
+    assert v.grad.tolist() == [[5.0, 5.0]]
+    # and through autodiff.grad
+    w2 = leaf([1.0, 2.0])
+    x2 = w2 * 3.0
+    (gw,) = autodiff.grad((Blocked.apply(x2) + x2 * 2.0).sum(), (w2,))
+    assert gw.tolist() == [6.0, 6.0]
+
+
+def test_none_gradient_everywhere_leaves_grad_unset():
+    w = leaf([1.0, 2.0])
+    Blocked.apply(w * 3.0).sum().backward()
+    assert w.grad is None
+
+
 def test_gradcheck_catches_wrong_function():
     class WrongSquare(autodiff.Function):
         @staticmethod
