@@ -86,6 +86,7 @@ from .ops.elementwise import (
     sin,
     softplus,
     sqrt,
+    square,
     sub,
     tanh,
     where,

@@ -32,7 +32,8 @@ from .workloads.micrograd_demo import LR, NumpyDemo, TensorDemo
 
 # ops whose forward recomputes everything from its inputs and constant attrs
 REPLAYABLE = frozenset(
-    "add sub rsub mul div rdiv neg matmul relu tanh exp sum mean cross_entropy log_softmax".split()
+    "add sub rsub mul square div rdiv neg matmul relu tanh exp sum mean cross_entropy "
+    "log_softmax".split()
 )
 
 

@@ -134,9 +134,12 @@ def test_op_with_array_attrs_words_its_own_label():
 
 def test_repeated_input_draws_both_edges_and_multiple_roots():
     a = autodiff.tensor([1.0, 2.0], requires_grad=True)
-    sq = a * a
+    sq = a + a
     dot = viz.to_dot(sq, params={"a": a})
     assert len(nodes(dot)) == 2 and len(edges(dot)) == 2
+    # a * a is recorded as one square op with one input
+    dot = viz.to_dot(a * a, params={"a": a})
+    assert len(nodes(dot)) == 2 and len(edges(dot)) == 1 and "square" in dot
     y1, y2 = sq.sum(), sq.mean()
     dot = viz.to_dot(y1, y2)
     assert len(nodes(dot)) == 4 and dot.count("peripheries=2") == 2

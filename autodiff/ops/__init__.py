@@ -162,7 +162,7 @@ def _bind() -> None:
     T.__imul__ = I.mul_
     T.__itruediv__ = I.div_
     for name in (
-        "add sub mul div pow neg exp log sqrt abs sin cos tanh sigmoid relu sign erf clamp "
+        "add sub mul div pow neg exp log sqrt square abs sin cos tanh sigmoid relu sign erf clamp "
         "maximum minimum masked_fill to"
     ).split():
         setattr(T, name, getattr(E, name))

@@ -117,7 +117,7 @@ def to_dot(
     >>> a = autodiff.tensor([1.0, 2.0], requires_grad=True)
     >>> y = (a * a).sum()
     >>> dot = autodiff.viz.to_dot(y, params={"a": a})
-    >>> dot.startswith("digraph"), "mul" in dot, "<B>a</B>" in dot
+    >>> dot.startswith("digraph"), "square" in dot, "<B>a</B>" in dot
     (True, True, True)
     """
     o = check_options(
