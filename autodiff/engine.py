@@ -201,6 +201,9 @@ class Node:
         "_g",
         "shape",
         "dtype",
+        # set on view ops only (reshape, indexing, ...): the root Tensor whose memory
+        # the output shares; read with getattr(node, "view_root", None)
+        "view_root",
         "__weakref__",
     )
     name = "op"
@@ -589,6 +592,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node is None:
             _add_leaf(leaf_grads, t, s)
             continue
+        _check_view_current(node, None)
         if node._epoch is not epoch:
             node._epoch = epoch
             node._deps = 0
@@ -598,14 +602,22 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             node._g = node._g + s
     # count consumers, iteratively (graphs may be millions of nodes deep)
     order = list(stack)
+    clock_now = STATE.clock
     while stack:
         node = stack.pop()
         inputs = node.inputs
         if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
+        if node.clock < clock_now:
+            # an in-place op ran since this node was recorded: check before following
+            # its edges, since an input changed in place may have taken a new grad_fn
+            # (a consumer of x recorded before x.mul_(...) must not lead to the mul)
+            _check_versions(node)
         for t in inputs:
             fn = t.grad_fn
             if fn is not None:
+                if fn.clock < node.clock:
+                    _check_view_current(fn, node)
                 if fn._epoch is epoch:
                     fn._deps += 1
                 else:
@@ -630,7 +642,6 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         # autodiff.grad: run only the VJPs on paths to the requested tensors
         skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture})
     anomaly = STATE.anomaly
-    clock_now = STATE.clock
     pop = ready.pop
     push = ready.append
 
@@ -655,8 +666,6 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             for i in capture_nodes[node]:
                 found[i] = g
         inputs = node.inputs
-        if node.clock < clock_now:
-            _check_versions(node)
         if not create_graph and len(inputs) == 1:
             # the common case, kept lean: one input, first order
             t = inputs[0]
@@ -911,6 +920,21 @@ def _run_hooks(hooks, g, create_graph, escaped=None):
     if escaped is not None:
         _mark_escaped(escaped, as_tensor.data)  # a hook's result may be held elsewhere
     return as_tensor.data
+
+
+def _check_view_current(fn, consumer) -> None:
+    """Raise if ``fn`` made a view whose memory was changed in place after it was
+    recorded, and that view was then used (by ``consumer``, recorded later, or as a
+    backward root): its values no longer match the history that ``fn`` records."""
+    root = getattr(fn, "view_root", None)
+    if root is None or getattr(root, "_version", 0) <= fn.clock:
+        return
+    used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
+    raise RuntimeError(
+        f"a view made by '{fn.name}' was used {used_by} after the tensor it views was "
+        "changed in place, so its recorded history is stale; take the view after the "
+        "in-place op, or .clone() the tensor before changing it"
+    )
 
 
 def _check_versions(node) -> None:

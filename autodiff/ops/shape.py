@@ -16,7 +16,10 @@ from .xp import NP
 def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
     if out.data.base is not None or out.data is x.data:
-        out._base = _root(x)
+        out._base = root = _root(x)
+        if out.grad_fn is not None:
+            # lets backward detect an in-place change of root after this view
+            out.grad_fn.view_root = root
     return out
 
 
