@@ -166,11 +166,12 @@ class Function:
             out = Tensor(np.asarray(out))
         needs = tuple(t.requires_grad for t in inputs)
         if STATE.grad_enabled and True in needs:
-            node_cls = type(
-                f"{cls.__name__}Backward",
-                (FunctionBackward,),
-                {"name": cls.__name__, "__slots__": ()},
-            )
+            body = {"name": cls.__name__, "__slots__": ()}
+            if any(isinstance(t, Tensor) and t.data is out.data for t in ctx.saved_tensors):
+                # backward reads the output: an in-place change of it must fail backward
+                # (the engine marks such a node's saved output dirty), as in PyTorch
+                body.update(uses_out=True, out_is_const=True)
+            node_cls = type(f"{cls.__name__}Backward", (FunctionBackward,), body)
             return record(node_cls, inputs, needs, (cls, ctx, tensor_pos, len(args)), out.data)
         return _make(out.data, None)
 

@@ -73,3 +73,93 @@ def test_view_used_before_its_base_changed_keeps_its_gradient():
     x.mul_(2.0)
     s.backward()
     assert a.grad.tolist() == [1.0, 1.0, 0.0, 0.0]  # as PyTorch
+
+
+@pytest.mark.parametrize(
+    "op, change",
+    [
+        (lambda x, i, m: x[i], "index"),
+        (lambda x, i, m: x[None].gather(1, i[None]), "index"),
+        (lambda x, i, m: autodiff.nn.functional.cross_entropy(x[None], i[:1]), "index"),
+        (lambda x, i, m: x.masked_fill(m, 0.0), "mask"),
+        (lambda x, i, m: autodiff.where(m, x, x * 0.0), "mask"),
+    ],
+    ids=["getitem", "gather", "cross_entropy", "masked_fill", "where"],
+)
+def test_index_and_mask_changed_after_use_do_not_change_the_gradient(op, change):
+    # once: the node kept the caller's array, so backward used the changed values
+    # (PyTorch raises a version error; here the gradient is the one of the forward)
+    x = leaf([1.0, 2.0, 3.0])
+    index = autodiff.tensor([0, 1, 1])
+    mask = autodiff.tensor([True, False, False])
+    y = op(x, index, mask)
+    y.sum().backward()
+    expected = x.grad.numpy().copy()
+    x.grad = None
+    y = op(x, index, mask)
+    if change == "index":
+        index.add_(1)
+    else:
+        mask.fill_(False)
+    y.sum().backward()
+    assert np.array_equal(x.grad.numpy(), expected)
+
+
+def test_setitem_index_changed_after_use_does_not_change_the_gradient():
+    a = leaf([1.0, 2.0, 3.0])
+    index = np.array([0, 2])
+    x = a * 1.0
+    x[index] = 0.0
+    index[:] = 1
+    x.sum().backward()
+    assert a.grad.tolist() == [0.0, 1.0, 0.0]
+
+
+class SavesItsOutput(autodiff.Function):
+    @staticmethod
+    def forward(ctx, x):
+        out = x.exp()
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+def test_function_output_it_saved_then_changed_in_place_raises():
+    # once: backward used the doubled output, a gradient 2x too large (PyTorch raises)
+    a = leaf([0.0, 1.0])
+    y = SavesItsOutput.apply(a * 1.0)
+    y.mul_(2.0)
+    with pytest.raises(RuntimeError, match="output of 'SavesItsOutput'.*in-place"):
+        y.sum().backward()
+    b = leaf([0.0, 1.0])
+    SavesItsOutput.apply(b * 1.0).sum().backward()  # unchanged: the right gradient
+    assert np.allclose(b.grad.numpy(), np.exp([0.0, 1.0]))
+
+
+@pytest.mark.parametrize(
+    "same_shape",
+    [
+        lambda x: x.reshape(2),
+        lambda x: x.view(2),
+        lambda x: x.squeeze(),
+        lambda x: x.expand(2),
+        lambda x: autodiff.broadcast_to(x, (2,)),
+        lambda x: x.transpose(0, -1),
+        lambda x: x.flatten(),
+    ],
+    ids=["reshape", "view", "squeeze", "expand", "broadcast_to", "transpose_1d", "flatten"],
+)
+def test_shape_op_that_changes_nothing_returns_a_new_tensor(same_shape):
+    # once: x itself came back, so a hook on y also scaled x's own gradient (PyTorch: 11)
+    a = leaf([1.0, 2.0])
+    x = a * 1.0
+    y = same_shape(x)
+    assert y is not x and not y.is_leaf
+    y.register_hook(lambda g: g * 10)
+    (x + y).sum().backward()
+    assert a.grad.tolist() == [11.0, 11.0]
+    assert not same_shape(a).is_leaf

@@ -1181,6 +1181,8 @@ def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
             "broadcast together"
         ) from None
     del out_shape
+    if STATE.grad_enabled and (a.requires_grad or b.requires_grad):
+        cond = cond.copy()  # the node's own: a later in-place change cannot reach it
     return apply(WhereBackward, (a, b), cond)
 
 

@@ -15,7 +15,7 @@ from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg, operands
-from .shape import _convert_index
+from .shape import _convert_index, _own_index
 
 
 def _snapshot(t: Tensor) -> Tensor:
@@ -118,6 +118,8 @@ def setitem_outofplace(x, index, value) -> Tensor:
             f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape "
             f"{x.data[index].shape}"
         ) from None
+    if STATE.grad_enabled and (x.requires_grad or v.requires_grad):
+        index = _own_index(index)
     return apply2(SetItemBackward, x, v, index)
 
 

@@ -59,8 +59,8 @@ def reshape(x, *shape) -> Tensor:
             f"reshape: cannot reshape a tensor of shape {x.shape} ({x.data.size} elements) "
             f"into {shape}"
         ) from None
-    if shape == x.data.shape:
-        return x
+    # (the same shape too gives a new view, not x itself: hooks and retain_grad on
+    # the result must not land on x, as in PyTorch)
     return _view_of(apply1(ReshapeBackward, x, shape), x)
 
 
@@ -153,7 +153,7 @@ def transpose(x, dim0: int, dim1: int) -> Tensor:
     x = as_tensor_arg(x, "transpose")
     n = x.data.ndim
     if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return x
+        return _view_of(apply1(PermuteBackward, x, tuple(range(n))), x)  # a new view
     d0 = normalize_dim(dim0, n, "transpose")
     d1 = normalize_dim(dim1, n, "transpose")
     axes = list(range(n))
@@ -231,7 +231,8 @@ def expand(x, *sizes) -> Tensor:
             f"expand: cannot expand shape {x.shape} to {sizes}; only dimensions of size 1 can grow"
         ) from None
     if shape == x.data.shape:
-        return x
+        # a new (writable) view, not x itself, as in PyTorch
+        return _view_of(apply1(ReshapeBackward, x, shape), x)
     return _view_of(apply1(ExpandBackward, x, shape), x)
 
 
@@ -389,6 +390,14 @@ def _convert_index(index):
     return index
 
 
+def _own_index(index):
+    """``index`` with its arrays copied: a recorded op keeps its own, so that changing
+    the caller's index array (or Tensor) in place later cannot change the gradient."""
+    if isinstance(index, tuple):
+        return tuple(i.copy() if isinstance(i, np.ndarray) else i for i in index)
+    return index.copy() if isinstance(index, np.ndarray) else index
+
+
 def _is_basic(index) -> bool:
     items = index if isinstance(index, tuple) else (index,)
     return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
@@ -424,8 +433,11 @@ def getitem(x, index) -> Tensor:
         raise IndexError(
             f"index {index!r} is invalid for a tensor of shape {x.shape}: {err}"
         ) from None
+    basic = _is_basic(index)
+    if not basic and x.requires_grad and STATE.grad_enabled:
+        index = _own_index(index)
     out = apply1(GetItemBackward, x, index)
-    if _is_basic(index):
+    if basic:
         if type(out.data) is not np.ndarray:
             # an all-integer index: NumPy returns a scalar copy, PyTorch a 0-d view
             out.data = x.data[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
@@ -515,6 +527,8 @@ def gather(x, dim: int, index) -> Tensor:
             f"gather: index values must be in [0, {x.shape[axis]}) for dim {dim} of size "
             f"{x.shape[axis]}"
         )
+    if x.requires_grad and STATE.grad_enabled:
+        idx = idx.copy()  # the node's own (see _own_index)
     return apply1(GatherBackward, x, (axis, idx))
 
 
