@@ -163,3 +163,27 @@ def test_shape_op_that_changes_nothing_returns_a_new_tensor(same_shape):
     (x + y).sum().backward()
     assert a.grad.tolist() == [11.0, 11.0]
     assert not same_shape(a).is_leaf
+
+
+def test_fill_and_copy_on_a_non_leaf_keep_it_a_non_leaf():
+    # once: x became a leaf that requires grad, and x.add_(1) then raised (PyTorch:
+    # x keeps a history that passes a zero gradient to its old value)
+    a = leaf([1.0, 2.0])
+    x = a * 2.0
+    x.zero_()
+    assert not x.is_leaf and x.grad_fn is not None
+    x.add_(1.0)
+    (x * a).sum().backward()
+    assert a.grad.tolist() == [1.0, 1.0] and x.grad is None
+    a, b = leaf([1.0, 2.0]), leaf([5.0, 6.0])
+    x = a * 1.0
+    x.copy_(b)
+    (x * x).sum().backward()
+    assert a.grad.tolist() == [0.0, 0.0] and b.grad.tolist() == [10.0, 12.0]
+    a, v = leaf([1.0, np.inf]), leaf(3.0)
+    x = a * 1.0
+    x.fill_(v)  # (once x * 0 + v: inf * 0 filled a nan)
+    (x * x).sum().backward()
+    assert x.tolist() == [3.0, 3.0] and v.grad.item() == 12.0 and a.grad.tolist() == [0.0, 0.0]
+    with pytest.raises(RuntimeError, match="0-d tensor"):
+        (a * 1.0).fill_(autodiff.ones(2))

@@ -24,8 +24,13 @@ def _snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def inplace(t: Tensor, opname: str, out_of_place, other=None) -> Tensor:
-    """Apply ``out_of_place(t)`` and store the result into ``t`` itself."""
+def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = False) -> Tensor:
+    """Apply ``out_of_place(t)`` and store the result into ``t`` itself.
+
+    ``replaces``: the new value does not depend on the old one (fill_, copy_); while
+    recording, ``t`` still becomes a non-leaf whose history passes a zero gradient
+    to its old value, as in PyTorch.
+    """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
     other_rg = isinstance(other, Tensor) and other.requires_grad
@@ -51,7 +56,12 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None) -> Tensor:
             ".clone() it first"
         )
     if recording:
-        res = out_of_place(_snapshot(t))
+        old = _snapshot(t)
+        res = out_of_place(old)
+        if replaces:
+            from .elementwise import where
+
+            res = where(np.ones(t.data.shape, dtype=bool), res, old)
     else:
         with no_grad():
             res = out_of_place(t)
@@ -69,7 +79,7 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None) -> Tensor:
             f"of dtype {t.data.dtype}"
         )
     np.copyto(t.data, res.data, casting="same_kind")
-    if recording:
+    if recording and res.grad_fn is not None:
         t.grad_fn = res.grad_fn
         t.requires_grad = True
     return t
@@ -326,11 +336,15 @@ def fill_(t, value) -> Tensor:
     >>> autodiff.zeros(2).fill_(7.0)
     Tensor([7., 7.])
     """
-    from .elementwise import mul
-
     if isinstance(value, Tensor):
-        return inplace(t, "fill_", lambda x: mul(x, 0.0) + value, value)
-    return inplace(t, "fill_", lambda x: _make(np.full_like(x.data, value), None))
+        if value.data.ndim != 0:
+            raise RuntimeError(
+                f"fill_: the value must be a number or a 0-d tensor, got shape {value.shape}"
+            )
+        from .shape import expand
+
+        return inplace(t, "fill_", lambda x: expand(value, x.shape), value, replaces=True)
+    return inplace(t, "fill_", lambda x: _make(np.full_like(x.data, value), None), replaces=True)
 
 
 def copy_(t, src) -> Tensor:
@@ -349,7 +363,7 @@ def copy_(t, src) -> Tensor:
         s = expand(src, x.shape) if src.shape != x.shape else src
         return s if s.data.dtype == x.data.dtype else s.to(x.data.dtype)
 
-    return inplace(t, "copy_", replace, src)
+    return inplace(t, "copy_", replace, src, replaces=True)
 
 
 def clamp_(t, min=None, max=None) -> Tensor:  # noqa: A002
