@@ -187,3 +187,23 @@ def test_fill_and_copy_on_a_non_leaf_keep_it_a_non_leaf():
     assert x.tolist() == [3.0, 3.0] and v.grad.item() == 12.0 and a.grad.tolist() == [0.0, 0.0]
     with pytest.raises(RuntimeError, match="0-d tensor"):
         (a * 1.0).fill_(autodiff.ones(2))
+
+
+def test_integer_and_array_index_apart_use_pytorchs_layout():
+    # NumPy moves the dims of x[0, :, idx] to the front (an int counts as an array
+    # index there); PyTorch selects with the int first: x[0][:, idx]
+    values = np.arange(24.0).reshape(2, 3, 4)
+    x = leaf(values)
+    idx = [3, 0, 2]
+    y = x[0, :, idx]
+    assert np.array_equal(y.numpy(), values[0][:, idx]) and y.shape == (3, 3)
+    weights = np.arange(9.0).reshape(3, 3)
+    (y * autodiff.tensor(weights)).sum().backward()
+    expected = np.zeros_like(values)
+    expected[0][:, idx] = weights
+    assert np.array_equal(x.grad.numpy(), expected)
+    mask = np.array([True, False, True, False])
+    assert x[-1, ..., mask].shape == (3, 2)  # NumPy: (2, 3)
+    z = x * 1.0
+    z[0, :, [1, 2]] = autodiff.tensor(np.ones((3, 2)))
+    assert np.array_equal(z.numpy()[0][:, [1, 2]], np.ones((3, 2)))

@@ -15,7 +15,7 @@ from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg, operands
-from .shape import _convert_index, _own_index
+from .shape import _convert_index, _own_index, _torch_index, index_target, index_view
 
 
 def _snapshot(t: Tensor) -> Tensor:
@@ -94,7 +94,8 @@ class SetItemBackward(Node):
     @staticmethod
     def forward(x, v, index):
         out = x.copy()
-        out[index] = v
+        view, idx = index_target(out, index)
+        view[idx] = v
         return out
 
     def vjp(self, g, xs, out, xp):
@@ -103,7 +104,8 @@ class SetItemBackward(Node):
         gx = gv = None
         if self.needs[0]:
             mask = np.zeros(x.shape, dtype=bool)
-            mask[index] = True
+            view, idx = index_target(mask, index)
+            view[idx] = True
             gx = xp.where(mask, 0.0, g)
         if self.needs[1]:
             gv = xp.getitem(g, index)
@@ -120,13 +122,14 @@ def setitem_outofplace(x, index, value) -> Tensor:
     Tensor([0., 5., 0.])
     """
     x, v = operands(x, value, "setitem")
-    index = _convert_index(index)
+    index = _torch_index(_convert_index(index))
+    target_shape = index_view(x.data, index).shape
     try:
-        np.broadcast_to(v.data, x.data[index].shape)
+        np.broadcast_to(v.data, target_shape)
     except ValueError:
         raise ValueError(
             f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape "
-            f"{x.data[index].shape}"
+            f"{target_shape}"
         ) from None
     if STATE.grad_enabled and (x.requires_grad or v.requires_grad):
         index = _own_index(index)
@@ -143,6 +146,10 @@ R.register(
     lambda: [
         R.Sample((R.randn(4, 3), (slice(1, 3),), R.randn(3, seed=4))),
         R.Sample((R.randn(5), np.array([0, 3]), R.randn(2, seed=5))),
+        R.Sample(
+            (R.randn(2, 3, 4), (0, slice(None), np.array([2, 0])), R.randn(3, 2, seed=6)),
+            note="int and array apart (PyTorch's layout)",
+        ),
     ],
 )
 

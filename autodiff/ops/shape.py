@@ -381,6 +381,8 @@ def _tensor_list(tensors, opname):
 # ----------------------------------------------------------------- indexing
 def _convert_index(index):
     """Tensors and lists in an index become ndarrays (advanced indexing)."""
+    if type(index) is SplitIndex:
+        return index
     if isinstance(index, tuple):
         return tuple(_convert_index(i) for i in index)
     if isinstance(index, Tensor):
@@ -390,9 +392,61 @@ def _convert_index(index):
     return index
 
 
+class SplitIndex(tuple):
+    """``(selects, rest)``: an index mixing integers with advanced (array) indices,
+    applied as PyTorch does, integers first (``x[selects][rest]``).
+
+    NumPy counts such integers as advanced indices too, which moves the result's
+    dimensions to the front when a slice separates them: ``x[0, :, [2, 0, 1]]``
+    would come out transposed.
+    """
+
+
+def _torch_index(index):
+    """``index`` as given, or a ``SplitIndex`` where NumPy's order would differ."""
+    if not isinstance(index, tuple) or not any(isinstance(i, np.ndarray) for i in index):
+        return index
+    if not any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
+        return index
+    selects, rest = [], []
+    for i in index:
+        if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
+            selects.append(i)
+        elif i is None:
+            rest.append(None)
+        elif i is Ellipsis:
+            selects.append(Ellipsis)
+            rest.append(Ellipsis)
+        elif isinstance(i, np.ndarray):
+            # a boolean mask spans as many dimensions as it has
+            selects.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
+            rest.append(i)
+        else:
+            selects.append(slice(None))
+            rest.append(i)
+    return SplitIndex((tuple(selects), tuple(rest)))
+
+
+def index_target(arr: np.ndarray, index) -> tuple:
+    """``(view, idx)`` such that ``view[idx]`` is ``arr[index]`` with PyTorch's
+    layout, and assigning to it (or ``np.add.at``) writes into ``arr``."""
+    if type(index) is SplitIndex:
+        return arr[index[0]], index[1]
+    return arr, index
+
+
+def index_view(arr: np.ndarray, index) -> np.ndarray:
+    """``arr[index]`` with PyTorch's layout (see ``SplitIndex``)."""
+    if type(index) is SplitIndex:
+        return arr[index[0]][index[1]]
+    return arr[index]
+
+
 def _own_index(index):
     """``index`` with its arrays copied: a recorded op keeps its own, so that changing
     the caller's index array (or Tensor) in place later cannot change the gradient."""
+    if type(index) is SplitIndex:
+        return SplitIndex((index[0], _own_index(index[1])))
     if isinstance(index, tuple):
         return tuple(i.copy() if isinstance(i, np.ndarray) else i for i in index)
     return index.copy() if isinstance(index, np.ndarray) else index
@@ -409,7 +463,7 @@ class GetItemBackward(Node):
 
     @staticmethod
     def forward(x, index):
-        return x[index]
+        return index_view(x, index)
 
     def vjp(self, g, xs, out, xp):
         return (xp.index_add(g, self.attrs, xs[0].shape),)
@@ -426,9 +480,9 @@ def getitem(x, index) -> Tensor:
     >>> x.grad
     Tensor([2., 0., 1.])
     """
-    index = _convert_index(index)
+    index = _torch_index(_convert_index(index))
     try:
-        x.data[index]
+        index_view(x.data, index)
     except IndexError as err:
         raise IndexError(
             f"index {index!r} is invalid for a tensor of shape {x.shape}: {err}"
@@ -814,6 +868,14 @@ def _idx_samples():
         R.Sample((R.randn(4, 3), np.array([True, False, True, True])), note="bool mask"),
         R.Sample((R.randn(2, 3, 4), (Ellipsis, 1)), note="ellipsis"),
         R.Sample((R.randn(2, 3), (None, 1)), note="new axis"),
+        R.Sample(
+            (R.randn(2, 3, 4), (1, slice(None), np.array([3, 0, 3]))),
+            note="int and array apart (PyTorch's layout)",
+        ),
+        R.Sample(
+            (R.randn(4, 3, 5), (-2, Ellipsis, np.array([True, False, True, True, False]))),
+            note="int, ellipsis, mask",
+        ),
     ]
 
 

@@ -75,13 +75,17 @@ class NP:
 
     @staticmethod
     def getitem(x, index):
-        return x[index]
+        from .shape import index_view
+
+        return index_view(x, index)
 
     @staticmethod
     def index_add(g, index, shape):
         """zeros(shape) with g scatter-added at ``index`` (repeats add up)."""
+        from .shape import index_target
+
         out = np.zeros(shape, dtype=g.dtype)
-        np.add.at(out, index, g)
+        np.add.at(*index_target(out, index), g)
         return out
 
     @staticmethod
