@@ -47,6 +47,12 @@ def _call_backward(node, fn_cls, ctx, tensor_pos, n_args, out_grads, g_ref):
             f"{fn_cls.__name__}.backward returned {len(grads)} gradients but forward took "
             f"{n_args} inputs; return one per input (None for non-tensor inputs)"
         )
+    for pos, gk in enumerate(grads):
+        if gk is not None and pos not in tensor_pos:
+            raise RuntimeError(
+                f"{fn_cls.__name__}.backward returned a gradient for input {pos}, which is "
+                "not a Tensor; return None in that position"
+            )
     result = []
     for k, pos in enumerate(tensor_pos):
         gk = grads[pos]
@@ -165,7 +171,8 @@ class Function:
         if not isinstance(out, Tensor):
             out = Tensor(np.asarray(out))
         needs = tuple(t.requires_grad for t in inputs)
-        if STATE.grad_enabled and True in needs:
+        # an integer or bool result is not differentiable (as in PyTorch)
+        if STATE.grad_enabled and True in needs and out.data.dtype.kind in "fc":
             body = {"name": cls.__name__, "__slots__": ()}
             if any(isinstance(t, Tensor) and t.data is out.data for t in ctx.saved_tensors):
                 # backward reads the output: an in-place change of it must fail backward

@@ -673,3 +673,30 @@ def test_gradients_of_scalar_roots_are_writable_arrays():
     y.register_hook(lambda g: g.mul_(3.0))
     y.backward()
     assert x.grad.item() == 3.0
+
+
+def test_function_integer_output_does_not_require_grad():
+    class ArgMax(autodiff.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.argmax()
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    assert not ArgMax.apply(leaf([1.0, 3.0])).requires_grad  # as PyTorch
+
+
+def test_function_gradient_for_a_non_tensor_input_raises():
+    class Scale(autodiff.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2.0, g  # the second is for k, a number
+
+    with pytest.raises(RuntimeError, match="gradient for input 1, which is not a Tensor"):
+        Scale.apply(leaf([1.0]), 2.0).sum().backward()

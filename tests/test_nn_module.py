@@ -272,3 +272,18 @@ def test_same_module_twice_in_containers_is_applied_twice():
     tl = torch.nn.Linear(2, 2)
     assert list(seq.state_dict()) == list(torch.nn.Sequential(tl, tl).state_dict())
     seq.load_state_dict(seq.state_dict())
+
+
+def test_non_persistent_buffer_is_left_out_of_state_dict():
+    # once: persistent=False was ignored, and strict loading demanded the buffer
+    m = nn.Module()
+    m.register_buffer("steps", autodiff.zeros(1))
+    m.register_buffer("cache", autodiff.ones(3), persistent=False)
+    assert list(m.state_dict()) == ["steps"]
+    assert [n for n, _ in m.named_buffers()] == ["steps", "cache"]
+    fresh = nn.Module()
+    fresh.register_buffer("steps", autodiff.zeros(1))
+    fresh.register_buffer("cache", autodiff.zeros(3), persistent=False)
+    fresh.load_state_dict(m.state_dict())  # strict: no missing key
+    m.register_buffer("cache", autodiff.ones(3))  # registered again as persistent
+    assert list(m.state_dict()) == ["steps", "cache"]

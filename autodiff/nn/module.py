@@ -92,6 +92,7 @@ class Module:
     def __init__(self) -> None:
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_buffer_names", [])
+        object.__setattr__(self, "_non_persistent", set())  # buffers left out of state_dict
 
     # ------------------------------------------------------------- calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -140,11 +141,15 @@ class Module:
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add a tensor that is part of the state (saved in ``state_dict``) but not trained.
 
+        With ``persistent=False`` it moves with the module (``to``, ``buffers()``)
+        but is left out of ``state_dict`` and not expected by ``load_state_dict``.
+
         Examples
         --------
         >>> import autodiff
         >>> m = autodiff.nn.Module()
         >>> m.register_buffer("steps", autodiff.zeros(1))
+        >>> m.register_buffer("cache", autodiff.zeros(3), persistent=False)
         >>> list(m.state_dict())
         ['steps']
         """
@@ -158,6 +163,11 @@ class Module:
             )
         if name not in self._buffer_names:
             self._buffer_names.append(name)
+        non_persistent = self.__dict__.setdefault("_non_persistent", set())
+        if persistent:
+            non_persistent.discard(name)
+        else:
+            non_persistent.add(name)
         object.__setattr__(self, name, tensor)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -496,7 +506,10 @@ class Module:
     def _collect_state(self, out: OrderedDict, mname: str, keep_vars: bool, path: tuple) -> None:
         # As PyTorch: a submodule held under two names is saved under both.
         pre = f"{mname}." if mname else ""
+        skip = self.__dict__.get("_non_persistent", ())
         for name, t in (*self._own_parameters(), *self._own_buffers()):
+            if name in skip:
+                continue
             key = pre + name
             if key not in out:
                 out[key] = t if keep_vars else t.detach()
