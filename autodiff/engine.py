@@ -172,16 +172,20 @@ class Node:
     VJP reads the forward result), ``reads_inputs`` (it reads input values,
     not only their shapes), ``out_is_const`` (it uses the result only through
     non-differentiable functions such as ``out > 0``, so a second-order pass
-    can take the saved array). Subclasses define ``forward(*arrays, attrs)``
+    can take the saved array; otherwise that pass gets the result as a Tensor
+    whose history is the node itself, or, for an op that also reads its
+    inputs, recomputes it from them). Subclasses define ``forward(*arrays, attrs)``
     (static, on ndarrays) and ``vjp(self, g, xs, out, xp)``, which returns one
     gradient per input (or None where ``self.needs`` is False).
 
     What a node keeps is what its VJP needs, as PyTorch's saved tensors: an op
-    that reads no input values (add, sum, reshape, relu, ...) keeps, in place
+    that reads no input values (add, sum, reshape, relu, sigmoid, exp, ...) keeps, in place
     of each non-leaf input Tensor, that tensor's producing node (which then
     records the output's ``shape`` and ``dtype``). The input's array can be
     freed as soon as the user drops it, and the edge is fixed when the op is
-    recorded, so a later in-place op on the input cannot re-route gradients.
+    recorded, so a later in-place op on the input cannot re-route gradients
+    (an op that reads input values keeps the Tensors; backward checks their
+    versions before following their edges).
     Such a node stands in for its output: ``.data`` and ``.grad_fn`` are the
     node itself, ``.shape``, ``.ndim`` and ``.dtype`` describe the output, so
     the backward loop and shape-only VJPs treat it like the tensor.
@@ -217,7 +221,9 @@ class Node:
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        cls.keeps_nodes = not cls.reads_inputs and (not cls.uses_out or cls.out_is_const)
+        # (an op that uses its result but no input values needs no inputs even for a
+        # second-order pass: there its result is a Tensor whose history is the node)
+        cls.keeps_nodes = not cls.reads_inputs
 
     # a node standing in for its output tensor (see the class docstring)
     @property
@@ -707,7 +713,14 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if create_graph:
             out = None
             if node.uses_out:
-                out = node.out if node.out_is_const else _recompute(node)
+                if node.out_is_const:
+                    out = node.out
+                elif node.reads_inputs:
+                    out = _recompute(node)
+                else:
+                    # the saved result, differentiable through this very node (as
+                    # PyTorch's saved outputs): no input values are needed
+                    out = _make(node.out, node)
             in_grads = node.vjp(g, inputs, out, xp)
             out = None
         elif len(inputs) == 2:

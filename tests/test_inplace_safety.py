@@ -16,22 +16,59 @@ def leaf(values):
 
 @pytest.mark.parametrize(
     "change",
-    [
-        lambda x: x.mul_(x.sigmoid()),
-        lambda x: x.add_(x.exp()),
-        lambda x: x.mul_(x),
-        lambda x: x.div_(x.norm()),
-    ],
-    ids=["mul_sigmoid", "add_exp", "mul_self", "div_norm"],
+    [lambda x: x.mul_(x), lambda x: x.div_(x.norm()), lambda x: x.mul_(x.abs())],
+    ids=["mul_self", "div_norm", "mul_abs"],
 )
 def test_inplace_with_an_operand_computed_from_the_same_tensor_raises(change):
     # once: the earlier consumer of x followed x's new grad_fn, making a cycle whose
-    # nodes never ran, and a.grad stayed None (PyTorch: a gradient or this error)
+    # nodes never ran, and a.grad stayed None; these ops read x's old values, so
+    # backward must raise (as PyTorch does)
     a = leaf([1.0, 2.0])
     x = a * 2.0
     change(x)
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         x.sum().backward()
+
+
+def _silu_grad(x):
+    s = 1.0 / (1.0 + np.exp(-x))
+    return s + x * s * (1.0 - s)
+
+
+@pytest.mark.parametrize(
+    "change, dfdx",
+    [
+        (lambda x: x.mul_(x.sigmoid()), _silu_grad),
+        (lambda x: x.add_(x.exp()), lambda x: 1.0 + np.exp(x)),
+        (lambda x: x.mul_(x.tanh()), lambda x: np.tanh(x) + x * (1.0 - np.tanh(x) ** 2)),
+    ],
+    ids=["mul_sigmoid", "add_exp", "mul_tanh"],
+)
+def test_inplace_with_an_op_that_keeps_only_its_result_is_differentiated(change, dfdx):
+    # sigmoid, exp and tanh keep their result, not x: changing x later is fine, and
+    # the gradient is PyTorch's (once: a cycle and a.grad None, then a version error)
+    a = leaf([1.0, 2.0])
+    x = a * 2.0
+    change(x)
+    x.sum().backward()
+    assert np.allclose(a.grad.numpy(), 2.0 * dfdx(np.array([2.0, 4.0])))
+
+
+@pytest.mark.parametrize("op", ["sigmoid", "tanh", "exp", "sqrt"])
+def test_input_changed_after_an_op_that_keeps_its_result(op):
+    # PyTorch saves these ops' results, not their inputs: no version error
+    a = leaf([1.0, 2.0])
+    x = a * 1.0
+    y = getattr(x, op)()
+    x.add_(1.0)
+    y.sum().backward()
+    expected = {
+        "sigmoid": lambda v: (1 / (1 + np.exp(-v))) * (1 - 1 / (1 + np.exp(-v))),
+        "tanh": lambda v: 1 - np.tanh(v) ** 2,
+        "exp": np.exp,
+        "sqrt": lambda v: 0.5 / np.sqrt(v),
+    }[op]
+    assert np.allclose(a.grad.numpy(), expected(np.array([1.0, 2.0])))
 
 
 def test_inplace_after_a_value_free_use_still_routes_through_the_old_history():

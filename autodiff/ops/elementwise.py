@@ -247,6 +247,7 @@ class PowScalarBackward(Node):
 class RPowScalarBackward(Node):
     name = "rpow"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, s):
@@ -554,6 +555,7 @@ class NegBackward(Node):
 class ExpBackward(Node):
     name = "exp"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
@@ -577,6 +579,7 @@ class LogBackward(Node):
 class SqrtBackward(Node):
     name = "sqrt"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
@@ -623,6 +626,7 @@ class CosBackward(Node):
 class TanhBackward(Node):
     name = "tanh"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
@@ -642,6 +646,7 @@ def _sigmoid_np(x):
 class SigmoidBackward(Node):
     name = "sigmoid"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):

@@ -340,6 +340,7 @@ def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
 class SoftmaxBackward(Node):
     name = "softmax"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, axis):
@@ -355,6 +356,7 @@ class SoftmaxBackward(Node):
 class LogSoftmaxBackward(Node):
     name = "log_softmax"
     uses_out = True
+    reads_inputs = False
 
     @staticmethod
     def forward(x, axis):
