@@ -614,11 +614,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         inputs = node.inputs
         if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
-        if node.clock < clock_now:
-            # an in-place op ran since this node was recorded: check before following
-            # its edges, since an input changed in place may have taken a new grad_fn
-            # (a consumer of x recorded before x.mul_(...) must not lead to the mul)
-            _check_versions(node)
+        if node.clock < clock_now and node.reads_inputs:
+            # an in-place op ran since this node was recorded: an input it gave a new
+            # grad_fn must not be followed (a consumer of x recorded before
+            # x.mul_(...) would lead to the mul, a cycle); such a node cannot run anyway
+            _check_rebased_inputs(node)
         for t in inputs:
             fn = t.grad_fn
             if fn is not None:
@@ -648,6 +648,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         # autodiff.grad: run only the VJPs on paths to the requested tensors
         skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture})
     anomaly = STATE.anomaly
+    clock_now = STATE.clock
     pop = ready.pop
     push = ready.append
 
@@ -672,6 +673,8 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             for i in capture_nodes[node]:
                 found[i] = g
         inputs = node.inputs
+        if node.clock < clock_now:
+            _check_versions(node)
         if not create_graph and len(inputs) == 1:
             # the common case, kept lean: one input, first order
             t = inputs[0]
@@ -936,18 +939,34 @@ def _run_hooks(hooks, g, create_graph, escaped=None):
 
 
 def _check_view_current(fn, consumer) -> None:
-    """Raise if ``fn`` made a view whose memory was changed in place after it was
-    recorded, and that view was then used (by ``consumer``, recorded later, or as a
-    backward root): its values no longer match the history that ``fn`` records."""
-    root = getattr(fn, "view_root", None)
-    if root is None or getattr(root, "_version", 0) <= fn.clock:
+    """Raise if ``fn`` made a view of a tensor that a recorded in-place op then gave
+    a new history, and the view was used after that (by ``consumer``, or as a
+    backward root): the view's values come from the new history, its recorded
+    one is stale. (A change under no_grad keeps the history: nothing to do.)"""
+    ref = getattr(fn, "view_root", None)
+    root = None if ref is None else ref()
+    if root is None:
         return
-    used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
-    raise RuntimeError(
-        f"a view made by '{fn.name}' was used {used_by} after the tensor it views was "
-        "changed in place, so its recorded history is stale; take the view after the "
-        "in-place op, or .clone() the tensor before changing it"
-    )
+    used_at = STATE.clock if consumer is None else consumer.clock
+    for clock in getattr(root, "_rebases", ()):
+        if fn.clock < clock <= used_at:
+            used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
+            raise RuntimeError(
+                f"a view made by '{fn.name}' was used {used_by} after the tensor it views "
+                "was changed in place, so its recorded history is stale; take the view "
+                "after the in-place op, or .clone() the tensor before changing it"
+            )
+
+
+def _check_rebased_inputs(node) -> None:
+    """Raise if an input Tensor of ``node`` took a new grad_fn (a recorded in-place
+    op) after ``node`` was recorded: its edge would lead to the wrong history, and
+    the values ``node`` reads are gone."""
+    for t in node.inputs:
+        for clock in getattr(t, "_rebases", ()):
+            if clock > node.clock:
+                _check_versions(node)  # raises, naming the input
+                return
 
 
 def _check_versions(node) -> None:

@@ -24,7 +24,10 @@ def _to_array(data: Any, dtype=None) -> np.ndarray:
         arr = data.data
         return arr if dtype is None else arr.astype(dtype, copy=False)
     if isinstance(data, np.ndarray):
-        return data if dtype is None else data.astype(dtype, copy=False)
+        # a copy, as torch.tensor: a Tensor that shared the caller's array would let
+        # an optimizer step change it, and a change to it corrupt saved values
+        # (autodiff.from_numpy is the sharing constructor)
+        return np.array(data, dtype=dtype)
     if isinstance(data, np.generic):
         arr = np.asarray(data)
         return arr if dtype is None else arr.astype(dtype)
@@ -81,13 +84,15 @@ class Tensor:
         "_grad",
         "_base",
         "_version",
+        "_rebases",
         "_hooks",
         "_name",
         "__weakref__",
     )
     # _base (the tensor whose memory a view shares), _version (last in-place
-    # change), _hooks and _name stay unset until needed: every op result skips
-    # those stores. Read them with getattr(t, "_base", None) and the like.
+    # change), _rebases (clocks of in-place ops that gave it a new grad_fn), _hooks
+    # and _name stay unset until needed: every op result skips those stores. Read
+    # them with getattr(t, "_base", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:

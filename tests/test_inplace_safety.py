@@ -244,3 +244,72 @@ def test_integer_and_array_index_apart_use_pytorchs_layout():
     z = x * 1.0
     z[0, :, [1, 2]] = autodiff.tensor(np.ones((3, 2)))
     assert np.array_equal(z.numpy()[0][:, [1, 2]], np.ones((3, 2)))
+
+
+def test_views_survive_changes_that_keep_the_history():
+    # a change under no_grad (an optimizer step) keeps the base's history: a view
+    # kept across steps, or used after such a change, is fine (as PyTorch)
+    flat = leaf([1.0, 2.0, 3.0, 4.0])
+    w = flat.reshape(2, 2)
+    opt = autodiff.optim.SGD([flat], lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        (w * w).sum().backward(retain_graph=True)
+        opt.step()
+    assert np.allclose(flat.numpy(), np.array([1.0, 2.0, 3.0, 4.0]) * 0.8**2)
+    a = leaf([[1.0, 2.0], [3.0, 4.0]])
+    x = a * 1.0
+    v = x.transpose(0, 1)
+    with autodiff.no_grad():
+        x.mul_(1.0)
+    (v + 1.0).sum().backward()
+    assert a.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+def test_view_used_before_a_recorded_change_with_unrelated_changes_between():
+    # an unrelated in-place op (a counter) between the view and its use must not make
+    # a use from before the base's change look stale (an RNN writing into a buffer)
+    a = leaf([1.0, 2.0, 3.0, 4.0])
+    counter = autodiff.zeros(1)
+    x = a * 1.0
+    v = x[0:2]
+    with autodiff.no_grad():
+        counter.add_(1.0)
+    c = v.sum()
+    x.mul_(2.0)
+    c.backward()
+    assert a.grad.tolist() == [1.0, 1.0, 0.0, 0.0]
+    w = leaf([0.5, -0.3, 0.8])
+    inputs = autodiff.tensor(np.arange(12.0).reshape(4, 3) / 10)
+    out = autodiff.zeros(4, 3)
+    for t in range(4):
+        prev = out[t - 1] if t else autodiff.zeros(3)
+        with autodiff.no_grad():
+            counter.add_(1.0)
+        out[t] = prev + inputs[t] * w
+    out.sum().backward()
+    # out[t] = sum_{s <= t} inputs[s] * w, so d/dw sum_t out[t] = sum_s (4 - s) inputs[s]
+    expected = ((4 - np.arange(4))[:, None] * inputs.numpy()).sum(axis=0)
+    assert np.allclose(w.grad.numpy(), expected)
+
+
+def test_a_view_does_not_keep_its_base_alive():
+    import weakref
+
+    x = leaf(np.ones((10, 10)))
+    a = x @ autodiff.tensor(np.ones((10, 1000)))
+    alive = weakref.ref(a.data)
+    c = a.reshape(100, 100).sum()  # reshape and sum read no values
+    del a
+    assert alive() is None
+    c.backward()
+    assert x.grad.shape == (10, 10)
+
+
+def test_integer_like_indices_select_first():
+    values = np.arange(60.0).reshape(3, 4, 5)
+    x = autodiff.tensor(values)
+    # a 0-d integer Tensor counts as an integer (PyTorch: (4, 2), NumPy: (2, 4))
+    assert np.array_equal(x[autodiff.tensor(1), :, [0, 2]].numpy(), values[1][:, [0, 2]])
+    # a bool scalar adds a dimension and uses none of x's
+    assert x[0, True, :, [0, 1]].shape == (2, 4)

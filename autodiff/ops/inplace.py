@@ -82,6 +82,8 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
     if recording and res.grad_fn is not None:
         t.grad_fn = res.grad_fn
         t.requires_grad = True
+        # when: backward tells nodes and views recorded before this from those after
+        t._rebases = (*getattr(t, "_rebases", ()), STATE.clock)
     return t
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
@@ -18,8 +19,9 @@ def _view_of(out: Tensor, x: Tensor) -> Tensor:
     if out.data.base is not None or out.data is x.data:
         out._base = root = _root(x)
         if out.grad_fn is not None:
-            # lets backward detect an in-place change of root after this view
-            out.grad_fn.view_root = root
+            # lets backward detect a recorded in-place change of root after this view
+            # (weak: the node must not keep root's memory alive)
+            out.grad_fn.view_root = weakref.ref(root)
     return out
 
 
@@ -402,18 +404,25 @@ class SplitIndex(tuple):
     """
 
 
+def _is_int_index(i) -> bool:
+    """An integer index (a 0-d integer array or Tensor counts, as in PyTorch)."""
+    if isinstance(i, np.ndarray):
+        return i.ndim == 0 and i.dtype.kind in "iu"
+    return isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+
+
 def _torch_index(index):
     """``index`` as given, or a ``SplitIndex`` where NumPy's order would differ."""
     if not isinstance(index, tuple) or not any(isinstance(i, np.ndarray) for i in index):
         return index
-    if not any(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in index):
+    if not any(_is_int_index(i) for i in index):
         return index
     selects, rest = [], []
     for i in index:
-        if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
-            selects.append(i)
-        elif i is None:
-            rest.append(None)
+        if _is_int_index(i):
+            selects.append(int(i))
+        elif i is None or isinstance(i, (bool, np.bool_)):
+            rest.append(i)  # uses no dimension of x
         elif i is Ellipsis:
             selects.append(Ellipsis)
             rest.append(Ellipsis)
@@ -524,7 +533,7 @@ def index_add(g, index, shape) -> Tensor:
     Tensor([2., 0., 1.])
     """
     g = as_tensor_arg(g, "index_add")
-    return apply1(IndexAddBackward, g, (_convert_index(index), tuple(shape)))
+    return apply1(IndexAddBackward, g, (_torch_index(_convert_index(index)), tuple(shape)))
 
 
 class GatherBackward(Node):
