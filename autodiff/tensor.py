@@ -37,6 +37,11 @@ def _to_array(data: Any, dtype=None) -> np.ndarray:
     if arr.dtype.kind == "f":
         arr = arr.astype(_dtypes.default_float(), copy=False)
     elif arr.dtype.kind in "iu":
+        if arr.dtype == np.uint64 and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+            raise OverflowError(
+                f"cannot make a Tensor from {type(data).__name__}: {int(arr.max())} does not "
+                "fit int64 (as PyTorch, no wrap-around)"
+            )
         arr = arr.astype(np.int64, copy=False)
     elif arr.dtype.kind not in "b":
         raise TypeError(

@@ -464,6 +464,18 @@ def cross_entropy(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
     if x.ndim == 1:  # one sample: (C,) with a 0-d index or (C,) probabilities
+        if reduction == "none":  # a 0-d loss, as PyTorch (not shape (1,))
+            batch = cross_entropy(
+                reshape(x, (1,) + x.shape),
+                reshape(target, (1,) + tuple(target.shape))
+                if isinstance(target, Tensor)
+                else t.reshape((1,) + t.shape),
+                weight,
+                ignore_index,
+                reduction,
+                label_smoothing,
+            )
+            return reshape(batch, ())
         x = reshape(x, (1,) + x.shape)
         if t.ndim == 0:
             t = t.reshape(1)
@@ -528,7 +540,9 @@ def cross_entropy(
         prod = prod * _make(w.reshape(wshape), None)
     loss = -prod.sum(dim=1)
     if reduction == "mean":
-        return loss.sum() / float(max(loss.data.size, 1))
+        if not loss.data.size:  # an empty batch: NaN (as PyTorch), zero gradients
+            return loss.sum() * 0.0 + float("nan")
+        return loss.sum() / float(loss.data.size)
     return _reduce(loss, reduction)
 
 
@@ -549,6 +563,9 @@ def nll_loss(
     x = _float(input, "nll_loss: input")
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if x.ndim == 1 and t.ndim == 0:
+        if reduction == "none":  # a 0-d loss, as PyTorch (not shape (1,))
+            batch = nll_loss(reshape(x, (1,) + x.shape), t.reshape(1), weight, ignore_index, "none")
+            return reshape(batch, ())
         x, t = reshape(x, (1,) + x.shape), t.reshape(1)
     index_shape = (x.shape[0],) + x.shape[2:] if x.ndim >= 2 else None
     if x.ndim < 2 or t.dtype.kind not in "iu" or t.shape != index_shape:
@@ -565,7 +582,9 @@ def _elementwise_weight(loss: Tensor, weight, name: str) -> Tensor:
         return loss
     w = weight if isinstance(weight, Tensor) else Tensor(np.asarray(weight))
     try:
-        np.broadcast_shapes(w.shape, loss.shape)
+        # to the input's shape: a larger weight would silently enlarge the loss
+        if np.broadcast_shapes(w.shape, loss.shape) != loss.shape:
+            raise ValueError
     except ValueError:
         raise ValueError(
             f"{name}: weight of shape {w.shape} does not broadcast to the input's {loss.shape}"
@@ -620,7 +639,8 @@ def binary_cross_entropy_with_logits(
         if pw.data.dtype != x.data.dtype:
             pw = pw.to(x.data.dtype)
         try:
-            np.broadcast_shapes(pw.shape, x.shape)
+            if np.broadcast_shapes(pw.shape, x.shape) != x.shape:
+                raise ValueError
         except ValueError:
             raise ValueError(
                 f"binary_cross_entropy_with_logits: pos_weight of shape {pw.shape} does not "

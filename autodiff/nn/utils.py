@@ -56,7 +56,7 @@ def clip_grad_norm_(
             f"{total}, so they cannot be clipped; pass error_if_nonfinite=False to skip this check"
         )
     coef = float(max_norm) / (total + 1e-6)
-    if coef < 1.0:
+    if not coef >= 1.0:  # (a NaN norm makes every gradient NaN, as in PyTorch)
         for p in params:
             p.grad.data *= np.asarray(coef, dtype=p.grad.data.dtype)
     return _make(np.asarray(total, dtype=dtype), None)

@@ -139,8 +139,8 @@ def normalize_dim(dim: int, ndim: int, opname: str) -> int:
 
 def normalize_dims(dim, ndim: int, opname: str):
     """None, an int or a tuple of ints -> None or a sorted tuple of non-negative axes."""
-    if dim is None:
-        return None
+    if dim is None or (isinstance(dim, (list, tuple)) and not dim):
+        return None  # dim=() reduces everything too, as in PyTorch
     if ndim == 0:  # a 0-d tensor accepts dim 0 / -1 (as PyTorch): reduce "everything"
         for d in dim if isinstance(dim, (list, tuple)) else (dim,):
             normalize_dim(int(d), 0, opname)

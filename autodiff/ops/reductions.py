@@ -112,7 +112,10 @@ class MaxAllBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         x = xs[0]
-        mask = xp.data(x) == xp.data(out)
+        xv, top = xp.data(x), xp.data(out)
+        mask = xv == top
+        if top != top:  # a NaN maximum: the gradient goes to the NaNs (as PyTorch)
+            mask = np.isnan(xv)
         count = float(mask.sum())
         return (xp.where(mask, xp.broadcast_to(g * (1.0 / count), x.shape), 0.0),)
 
@@ -233,8 +236,10 @@ class VarBackward(Node):
         axes, keepdim, correction = self.attrs
         x = xs[0]
         n = _count(x.shape, axes)
-        centred = x - xp.sum(x, axes, True) * (1.0 / n)
         g = _expand_back(g, axes, keepdim, x.shape, xp)
+        if n == 0:  # an empty reduction: x has no elements, nor has its gradient
+            return (g * 0.0,)
+        centred = x - xp.sum(x, axes, True) * (1.0 / n)
         return (g * centred * (2.0 / _dof(n, correction)),)
 
 
@@ -250,8 +255,10 @@ class StdBackward(Node):
         axes, keepdim, correction = self.attrs
         x = xs[0]
         n = _count(x.shape, axes)
-        centred = x - xp.sum(x, axes, True) * (1.0 / n)
         g = _expand_back(g, axes, keepdim, x.shape, xp)
+        if n == 0:  # an empty reduction: x has no elements, nor has its gradient
+            return (g * 0.0,)
+        centred = x - xp.sum(x, axes, True) * (1.0 / n)
         std = _expand_back(out, axes, keepdim, x.shape, xp)
         # d std = (x - mean) / (std (N - c)); 0 where std is 0 (as PyTorch), not 0/0
         safe = xp.where(std == 0, 1.0, std)
@@ -440,6 +447,42 @@ class NormBackward(Node):
         return (xp.where(norm == 0, 0.0, g * x / safe),)
 
 
+class PNormBackward(Node):
+    """The p-norm (p other than 1, 2, inf) over ``axes``; its gradient at a zero
+    vector is 0 (as PyTorch), not the 0 * inf of differentiating pow(sum, 1/p)."""
+
+    name = "norm"
+    uses_out = True
+
+    @staticmethod
+    def forward(x, attrs):
+        axes, keepdim, p = attrs
+        return np.add.reduce(np.abs(x) ** p, axis=axes, keepdims=keepdim) ** (1.0 / p)
+
+    def vjp(self, g, xs, out, xp):
+        axes, keepdim, p = self.attrs
+        x = xs[0]
+        g = _expand_back(g, axes, keepdim, x.shape, xp)
+        norm = _expand_back(out, axes, keepdim, x.shape, xp)
+        safe = xp.where(norm == 0, 1.0, norm)
+        # d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1)
+        grad = g * xp.sign(x) * xp.abs(x) ** (p - 1.0) / safe ** (p - 1.0)
+        return (xp.where(norm == 0, 0.0, grad),)
+
+
+def _amax_abs(x: Tensor, dim, keepdim: bool) -> Tensor:
+    """max |x| over ``dim`` (an int or a tuple), ties sharing the gradient evenly as
+    PyTorch's inf-norm does: sum(|x| * w) with the constant weights w = tie / count."""
+    from .elementwise import abs as _abs
+
+    a = _abs(x)
+    axes = normalize_dims(dim, x.data.ndim, "norm")
+    top = np.max(a.data, axis=axes, keepdims=True)
+    ties = (a.data == top) | (np.isnan(a.data) & np.isnan(top))
+    weights = ties / np.add.reduce(ties, axis=axes, keepdims=True)
+    return sum(a * Tensor(weights.astype(a.data.dtype)), dim, keepdim)
+
+
 def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
 
@@ -452,7 +495,6 @@ def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     Tensor([7.])
     """
     from .elementwise import abs as _abs
-    from .elementwise import pow as _pow
 
     x = as_tensor_arg(x, "norm")
     if x.data.dtype.kind != "f":
@@ -463,10 +505,9 @@ def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     if p in (1, 1.0):
         return sum(_abs(x), dim, keepdim)
     if p in (float("inf"), "inf"):
-        a = _abs(x)
-        return max(a, dim, keepdim)[0] if dim is not None else max(a)
+        return _amax_abs(x, dim, keepdim) if dim is not None else max(_abs(x))
     if isinstance(p, (int, float)) and p > 0:
-        return _pow(sum(_pow(_abs(x), float(p)), dim, keepdim), 1.0 / p)
+        return apply1(PNormBackward, x, (axes, keepdim, float(p)))
     raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")
 
 
@@ -617,6 +658,10 @@ R.register(
         R.Sample((R.randn(3, 4, seed=3),), {"dim": 1, "keepdim": True}),
         R.Sample((R.away_from_zero(3, 4),), {"p": 1, "dim": 0}),
         R.Sample((R.randn(3, 4, low=0.5, high=2.0),), {"p": 3}),
+        R.Sample((R.randn(3, 4, seed=5),), {"p": 3, "dim": 1}),
+        R.Sample((R.randn(2, 3, 4, seed=6),), {"p": 1.5, "dim": (0, 2), "keepdim": True}),
+        R.Sample((R.distinct(3, 4),), {"p": float("inf"), "dim": 1}),
+        R.Sample((R.distinct(2, 3, 4),), {"p": float("inf"), "dim": (0, 2)}),
     ],
 )
 R.register("softmax", softmax, _softmax_samples)
