@@ -141,6 +141,11 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     """
     if end is None:
         start, end = 0, start
+    if step == 0 or (end - start) * step < 0:
+        raise ValueError(
+            f"arange: step {step} cannot go from {start} to {end}; use a step of the sign "
+            "of end - start (as PyTorch, not an empty tensor)"
+        )
     if dtype is None:
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if is_int else _dtypes.default_float()
@@ -266,6 +271,11 @@ def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     """
     arr = np.asarray(t)
     dt = np.dtype(dtype or arr.dtype)
+    if dt.kind != "f":
+        raise TypeError(
+            f"randn_like: random floats cannot have dtype {dt}; pass dtype=autodiff.float32 "
+            "(or another float dtype)"
+        )
     return _finish(_rng[0].standard_normal(arr.shape).astype(dt), requires_grad)
 
 
@@ -280,4 +290,9 @@ def rand_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     """
     arr = np.asarray(t)
     dt = np.dtype(dtype or arr.dtype)
+    if dt.kind != "f":
+        raise TypeError(
+            f"rand_like: random floats cannot have dtype {dt}; pass dtype=autodiff.float32 "
+            "(or another float dtype)"
+        )
     return _finish(_rng[0].random(arr.shape).astype(dt), requires_grad)

@@ -104,3 +104,18 @@ def test_var_and_std_over_an_empty_dim_have_empty_gradients():
 def test_reducing_over_dim_empty_tuple_reduces_everything(op, expected):
     x = autodiff.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert np.isclose(getattr(x, op)(dim=()).item(), expected)
+
+
+def test_small_api_edges():
+    assert (autodiff.tensor([1.0, 2.0]) == None) is False  # noqa: E711 - the point
+    assert (autodiff.tensor([1.0]) != None) is True  # noqa: E711
+    with pytest.raises(ValueError, match="arange: step -1 cannot go from 0 to 10"):
+        autodiff.arange(0, 10, -1)
+    assert autodiff.arange(5, 0, -2).tolist() == [5, 3, 1]
+    with pytest.raises(TypeError, match="randn_like: random floats cannot have dtype int64"):
+        autodiff.randn_like(autodiff.tensor([1, 2]))
+    a = autodiff.tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    loss = F.mse_loss(a, autodiff.tensor([1.5, 2.0], dtype=np.float64))
+    assert loss.dtype == np.float64  # promoted, as PyTorch
+    loss.backward()
+    assert a.grad.dtype == np.float32 and a.grad.tolist() == [-0.5, 0.0]

@@ -318,6 +318,9 @@ def _pair_args(input, target, name: str) -> tuple[Tensor, Tensor]:
     if target.data.dtype != x.data.dtype:
         if target.data.dtype.kind not in "fiub":
             raise TypeError(f"{name}: target has unsupported dtype {target.data.dtype}")
+        if target.data.dtype.kind == "f":  # float32 with float64: float64, as PyTorch
+            common = np.promote_types(x.data.dtype, target.data.dtype)
+            x = x if x.data.dtype == common else x.to(common)
         target = target.to(x.data.dtype)
     return x, target
 

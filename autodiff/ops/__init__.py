@@ -49,6 +49,9 @@ register("clone", clone, lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))])
 # -------------------------------------------------------------- comparisons
 def _compare(ufunc, name):
     def cmp(a, b):
+        if a is None or b is None:  # t == None is False (t != None True), as PyTorch
+            if name in ("eq", "ne"):
+                return name == "ne"
         ad = a.data if isinstance(a, Tensor) else a
         bd = b.data if isinstance(b, Tensor) else b
         try:
