@@ -119,3 +119,13 @@ def test_small_api_edges():
     assert loss.dtype == np.float64  # promoted, as PyTorch
     loss.backward()
     assert a.grad.dtype == np.float32 and a.grad.tolist() == [-0.5, 0.0]
+
+
+def test_max_pool_with_a_nan_sends_the_gradient_to_it():
+    values = np.arange(16.0).reshape(1, 1, 4, 4)
+    values[0, 0, 1, 1] = np.nan
+    x = leaf(values)
+    F.max_pool2d(x, 2).sum().backward()  # once: the NaN window's gradient was lost
+    expected = np.zeros((4, 4))
+    expected[1, 1] = expected[1, 3] = expected[3, 1] = expected[3, 3] = 1.0
+    assert np.array_equal(x.grad.numpy()[0, 0], expected)

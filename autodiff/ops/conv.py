@@ -337,9 +337,14 @@ def _argmax_masks(x: np.ndarray, out: np.ndarray, geom: _Geom):
     """
     oh, ow = out.shape[2:]
     xp_ = _pad(x, geom.p, -np.inf)
+    # a window whose maximum is NaN sends its gradient to the (first) NaN, as PyTorch
+    nan_out = np.isnan(out)
+    has_nan = bool(nan_out.any())
     taken = None
     for k, (si, sj) in geom.offsets(oh, ow):
         m = xp_[:, :, si, sj] == out
+        if has_nan:
+            m |= nan_out & np.isnan(xp_[:, :, si, sj])
         if taken is None:
             taken = m.copy()
         else:
