@@ -666,6 +666,12 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     fn._deps -= 1
                     if fn._deps == 0:
                         push(fn)
+            if g is None and not retain_graph:
+                # free what it saved, as a node that ran would
+                if not node.keeps_nodes:
+                    inputs = node.inputs
+                    node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
+                node.out = _RELEASED
             continue
         if node.hooks:
             g = _run_hooks(node.hooks, g, create_graph, escaped)
