@@ -205,9 +205,10 @@ class Node:
         "_g",
         "shape",
         "dtype",
-        # set on view ops only (reshape, indexing, ...): the root Tensor whose memory
-        # the output shares; read with getattr(node, "view_root", None)
-        "view_root",
+        # set on view ops only (reshape, indexing, ...): the ``_rebases`` list of the
+        # tensor whose memory the output shares (not the tensor: its memory must be
+        # free to go); read with getattr(node, "view_rebases", ())
+        "view_rebases",
         "__weakref__",
     )
     name = "op"
@@ -216,6 +217,9 @@ class Node:
     # change of an input after the op then does not invalidate its backward
     reads_inputs = True
     out_is_const = False
+    # True where the VJP reads an input's value only for the other inputs' gradients
+    # (a * b, a @ b): changing an input in place then matters only if another needs one
+    cross_reads = False
     # keep producing nodes, not input Tensors (set per class from the flags above)
     keeps_nodes = False
 
@@ -619,8 +623,10 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # grad_fn must not be followed (a consumer of x recorded before
             # x.mul_(...) would lead to the mul, a cycle); such a node cannot run anyway
             _check_rebased_inputs(node)
-        for t in inputs:
-            fn = t.grad_fn
+        for t, need in zip(inputs, node.needs):
+            # (an input that needed no gradient had no grad_fn when recorded: one it
+            # took since, by an in-place op, is not this node's edge)
+            fn = t.grad_fn if need else None
             if fn is not None:
                 if fn.clock < node.clock:
                     _check_view_current(fn, node)
@@ -660,8 +666,8 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # no gradient reached this node (every consumer's VJP returned None, a
             # zero gradient), or no requested tensor lies below: only release
             # consumers' counts, so that nodes with other consumers still run
-            for t in node.inputs:
-                fn = t.grad_fn
+            for t, need in zip(node.inputs, node.needs):
+                fn = t.grad_fn if need else None
                 if fn is not None:
                     fn._deps -= 1
                     if fn._deps == 0:
@@ -740,7 +746,9 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if anomaly:
             _check_anomaly(node, in_grads)
         for t, gi, need in zip(inputs, in_grads, node.needs):
-            if gi is None or not need:
+            if not need:
+                continue
+            if gi is None:
                 fn = t.grad_fn
                 if fn is not None:  # still one consumer fewer to wait for
                     fn._deps -= 1
@@ -823,8 +831,8 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
             node, expanded = stack.pop()
             if expanded:
                 hit = node in capture_nodes
-                for t in node.inputs:
-                    fn = t.grad_fn
+                for t, need in zip(node.inputs, node.needs):
+                    fn = t.grad_fn if need else None
                     if (fn is None and id(t) in capture_ids) or (fn is not None and needed[fn]):
                         hit = True
                         break
@@ -833,8 +841,8 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
             if node in needed:
                 continue
             stack.append((node, True))
-            for t in node.inputs:
-                fn = t.grad_fn
+            for t, need in zip(node.inputs, node.needs):
+                fn = t.grad_fn if need else None
                 if fn is not None and fn not in needed:
                     stack.append((fn, False))
     return {node for node, hit in needed.items() if not hit}
@@ -949,12 +957,8 @@ def _check_view_current(fn, consumer) -> None:
     a new history, and the view was used after that (by ``consumer``, or as a
     backward root): the view's values come from the new history, its recorded
     one is stale. (A change under no_grad keeps the history: nothing to do.)"""
-    ref = getattr(fn, "view_root", None)
-    root = None if ref is None else ref()
-    if root is None:
-        return
     used_at = STATE.clock if consumer is None else consumer.clock
-    for clock in getattr(root, "_rebases", ()):
+    for clock in getattr(fn, "view_rebases", ()):
         if fn.clock < clock <= used_at:
             used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
             raise RuntimeError(
@@ -965,18 +969,23 @@ def _check_view_current(fn, consumer) -> None:
 
 
 def _check_rebased_inputs(node) -> None:
-    """Raise if an input Tensor of ``node`` took a new grad_fn (a recorded in-place
-    op) after ``node`` was recorded: its edge would lead to the wrong history, and
-    the values ``node`` reads are gone."""
-    for t in node.inputs:
-        for clock in getattr(t, "_rebases", ()):
-            if clock > node.clock:
-                _check_versions(node)  # raises, naming the input
-                return
+    """Raise if an input Tensor of ``node`` that needs a gradient took a new grad_fn
+    (a recorded in-place op) after ``node`` was recorded: its edge would now lead to
+    the wrong history."""
+    for t, need in zip(node.inputs, node.needs):
+        if need and any(clock > node.clock for clock in getattr(t, "_rebases", ())):
+            raise RuntimeError(
+                f"a tensor of shape {t.shape} needed by the backward of '{node.name}' was "
+                "modified by an in-place operation after it was used; use the out-of-place "
+                "form (e.g. x = x + 1 instead of x += 1, or .clone() first)"
+            )
 
 
 def _check_versions(node) -> None:
-    for t in node.inputs if node.reads_inputs else ():
+    needs = node.needs
+    for i, t in enumerate(node.inputs if node.reads_inputs else ()):
+        if node.cross_reads and not any(n for k, n in enumerate(needs) if k != i):
+            continue  # its value serves only the other inputs' gradients: none needed
         root = _root(t)
         if getattr(root, "_version", 0) > node.clock:
             raise RuntimeError(

@@ -38,9 +38,9 @@ def _sizes(size) -> tuple:
 
 
 def _finish(arr: np.ndarray, requires_grad: bool) -> Tensor:
-    if requires_grad:
-        return Tensor(arr, requires_grad=True)
-    return _make(arr, None)
+    """A leaf holding ``arr`` itself (no copy)."""
+    t = _make(arr, None)
+    return t.requires_grad_() if requires_grad else t
 
 
 def _float(dtype):
@@ -74,9 +74,7 @@ def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Te
         raise TypeError(f"from_numpy needs a numpy.ndarray, got {type(array).__name__}")
     if dtype is not None and np.dtype(dtype) != array.dtype:
         array = array.astype(dtype)
-    if requires_grad:
-        return Tensor(array, requires_grad=True)
-    return _make(array, None)
+    return _finish(array, requires_grad)  # sharing, requires_grad or not
 
 
 def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:

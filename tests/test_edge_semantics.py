@@ -129,3 +129,18 @@ def test_max_pool_with_a_nan_sends_the_gradient_to_it():
     expected = np.zeros((4, 4))
     expected[1, 1] = expected[1, 3] = expected[3, 1] = expected[3, 3] = 1.0
     assert np.array_equal(x.grad.numpy()[0, 0], expected)
+
+
+def test_from_numpy_shares_memory_when_it_requires_grad():
+    array = np.array([1.0, 2.0])
+    t = autodiff.from_numpy(array, requires_grad=True)
+    array[0] = 5.0
+    assert t.tolist() == [5.0, 2.0] and t.requires_grad
+
+
+def test_p_norm_below_one_has_zero_gradient_at_zero_elements():
+    x = leaf([[0.0, 0.0, 0.0], [1.0, -2.0, 0.0]])
+    x.norm(p=0.5, dim=1).sum().backward()
+    norm = (1.0 + 2.0**0.5) ** 2
+    expected = [[0.0, 0.0, 0.0], [norm**0.5, -((norm / 2.0) ** 0.5), 0.0]]
+    assert np.allclose(x.grad.numpy(), expected)  # once: NaN in the last place

@@ -313,3 +313,48 @@ def test_integer_like_indices_select_first():
     assert np.array_equal(x[autodiff.tensor(1), :, [0, 2]].numpy(), values[1][:, [0, 2]])
     # a bool scalar adds a dimension and uses none of x's
     assert x[0, True, :, [0, 1]].shape == (2, 4)
+
+
+def test_stale_view_raises_even_after_its_base_is_gone():
+    # the view node keeps the base's record of history changes, not the base: once
+    # it held the base weakly, and a dead base hid the staleness ([1, 1, 0], not
+    # PyTorch's [2, 2, 0])
+    def head_of_doubled(a):
+        buf = a * 1.0
+        head = buf[:2]
+        buf.mul_(2.0)
+        return head.sum()  # buf and head die here
+
+    a = leaf([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match="view made by 'getitem'"):
+        head_of_doubled(a).backward()
+
+
+def test_input_that_needed_no_gradient_and_later_took_a_history_is_not_followed():
+    # x needed no gradient when y = x + w was recorded; x.add_(y) then gave x a
+    # history that includes y: following it made a cycle, and w.grad stayed None
+    x = autodiff.zeros(3, dtype=np.float64)
+    w = leaf([1.0, 1.0, 1.0])
+    y = x + w
+    x.add_(y)
+    y.sum().backward()
+    assert w.grad.tolist() == [1.0, 1.0, 1.0]  # as PyTorch
+
+
+def test_changing_an_operand_whose_value_no_needed_gradient_reads():
+    # x * c reads x only for c's gradient: with c constant, x may change (PyTorch)
+    a = leaf([1.0, 2.0])
+    x = a * 1.0
+    y = x * autodiff.tensor([3.0, 4.0], dtype=np.float64)
+    with autodiff.no_grad():
+        x.mul_(2.0)
+    y.sum().backward()
+    assert a.grad.tolist() == [3.0, 4.0]
+    # ... but x @ W with W needing a gradient reads x: that still raises
+    w = leaf(np.eye(2))
+    inputs = autodiff.tensor([[1.0, 2.0]], dtype=np.float64)
+    out = inputs @ w
+    with autodiff.no_grad():
+        inputs.mul_(3.0)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        out.sum().backward()

@@ -23,7 +23,8 @@ class Parameter(Tensor):
     Parameters
     ----------
     data : Tensor, ndarray or nested list
-        The initial value (a Tensor's or an ndarray's memory is shared, as PyTorch).
+        The initial value (a Tensor's memory is shared, as PyTorch; an ndarray or
+        list is copied, as by ``autodiff.tensor``).
     requires_grad : bool
         Default True.
 

@@ -53,6 +53,7 @@ class SubBackward(Node):
 
 class MulBackward(Node):
     name = "mul"
+    cross_reads = True
 
     @staticmethod
     def forward(a, b, attrs):

@@ -83,7 +83,10 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
         t.grad_fn = res.grad_fn
         t.requires_grad = True
         # when: backward tells nodes and views recorded before this from those after
-        t._rebases = (*getattr(t, "_rebases", ()), STATE.clock)
+        rebases = getattr(t, "_rebases", None)
+        if rebases is None:
+            rebases = t._rebases = []
+        rebases.append(STATE.clock)  # (a list its views' nodes share)
     return t
 
 

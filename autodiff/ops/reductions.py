@@ -465,9 +465,10 @@ class PNormBackward(Node):
         g = _expand_back(g, axes, keepdim, x.shape, xp)
         norm = _expand_back(out, axes, keepdim, x.shape, xp)
         safe = xp.where(norm == 0, 1.0, norm)
-        # d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1)
+        # d||x||_p / dx = sign(x) |x|^(p-1) / ||x||^(p-1); 0 at x = 0 (for p < 1 too,
+        # where |x|^(p-1) is inf there), as PyTorch
         grad = g * xp.sign(x) * xp.abs(x) ** (p - 1.0) / safe ** (p - 1.0)
-        return (xp.where(norm == 0, 0.0, grad),)
+        return (xp.where((norm == 0) | (x == 0), 0.0, grad),)
 
 
 def _amax_abs(x: Tensor, dim, keepdim: bool) -> Tensor:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 
 import numpy as np
 
@@ -19,9 +18,13 @@ def _view_of(out: Tensor, x: Tensor) -> Tensor:
     if out.data.base is not None or out.data is x.data:
         out._base = root = _root(x)
         if out.grad_fn is not None:
-            # lets backward detect a recorded in-place change of root after this view
-            # (weak: the node must not keep root's memory alive)
-            out.grad_fn.view_root = weakref.ref(root)
+            # lets backward detect a recorded in-place change of root after this view:
+            # the node shares root's list of such changes (not root: its memory must be
+            # free to go, and it may be gone by backward)
+            rebases = getattr(root, "_rebases", None)
+            if rebases is None:
+                rebases = root._rebases = []
+            out.grad_fn.view_rebases = rebases
     return out
 
 
@@ -642,6 +645,7 @@ class TakeAlongBackward(Node):
 # ------------------------------------------------------------------- matmul
 class MatmulBackward(Node):
     name = "matmul"
+    cross_reads = True
 
     @staticmethod
     def forward(a, b, attrs):
