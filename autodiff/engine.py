@@ -618,15 +618,18 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         inputs = node.inputs
         if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
-        if node.clock < clock_now and node.reads_inputs:
+        if node.clock < clock_now:
             # an in-place op ran since this node was recorded: an input it gave a new
             # grad_fn must not be followed (a consumer of x recorded before
-            # x.mul_(...) would lead to the mul, a cycle); such a node cannot run anyway
-            _check_rebased_inputs(node)
-        for t, need in zip(inputs, node.needs):
-            # (an input that needed no gradient had no grad_fn when recorded: one it
-            # took since, by an in-place op, is not this node's edge)
-            fn = t.grad_fn if need else None
+            # x.mul_(...) would lead to the mul, a cycle); such a node cannot run
+            # anyway. An input that needed no gradient had no grad_fn when recorded:
+            # one it took since is not this node's edge. (Without an in-place op in
+            # between, nothing can have changed: the common case skips this.)
+            if node.reads_inputs:
+                _check_rebased_inputs(node)
+            inputs = [t for t, need in zip(inputs, node.needs) if need]
+        for t in inputs:
+            fn = t.grad_fn
             if fn is not None:
                 if fn.clock < node.clock:
                     _check_view_current(fn, node)

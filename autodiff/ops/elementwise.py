@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..engine import STATE, Node, _new, apply, apply1, apply2, node_edge, record
+from ..engine import KEEP_FOR_PICTURES, STATE, Node, _new, apply, apply1, apply2, node_edge, record
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
@@ -885,7 +885,14 @@ def _fast_unary(cls, float_only: bool, public):
                 if x.requires_grad and STATE.grad_enabled and not STATE.anomaly:
                     node = _new(cls)  # engine.record, inlined (hot path)
                     fn = x.grad_fn
-                    node.inputs = (x,) if fn is None or not keeps_nodes else (node_edge(x, fn),)
+                    if fn is None or not keeps_nodes:
+                        node.inputs = (x,)
+                    else:  # engine.node_edge, inlined
+                        fn.shape = data.shape
+                        fn.dtype = data.dtype
+                        if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+                            fn.out = data
+                        node.inputs = (fn,)
                     node.needs = _TRUE1
                     node.attrs = None
                     node.out = out if uses_out else None
