@@ -48,7 +48,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         metavar="N",
         help="run each in-process timing workload in N fresh processes, one after another, "
-        "and report the median of their figures (default: 3 for a full run, 1 with --quick): "
+        "and report the median of their figures (default: 5 for a full run, 1 with --quick): "
         "where a process's memory lands shifts a ratio by a few percent, which more rounds "
         "inside one process do not average out",
     )
@@ -65,7 +65,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     args = p.parse_args(argv)
     if args.processes is None:
-        args.processes = 1 if args.quick else 3
+        args.processes = 1 if args.quick else 5
     if args.processes < 1:
         p.error("--processes: must be at least 1")
     for opt, known in (("only", WORKLOADS), ("engines", ENGINES)):
