@@ -48,7 +48,8 @@ def _float(dtype):
 
 
 def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
-    """Make a Tensor (always a new one, copying Tensor data).
+    """Make a Tensor (always a new one, copying Tensor and NumPy data, as torch.tensor;
+    ``from_numpy`` shares an array's memory).
 
     Examples
     --------

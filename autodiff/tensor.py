@@ -67,7 +67,8 @@ class Tensor:
     ----------
     data : scalar, nested list, numpy.ndarray or Tensor
         Python floats become the default dtype (float32), Python ints int64;
-        NumPy arrays keep their dtype.
+        NumPy arrays keep their dtype and are copied (``autodiff.from_numpy``
+        shares one); a Tensor's memory is shared.
     requires_grad : bool
         Record operations on this tensor so that ``backward`` reaches it.
     dtype : numpy dtype, optional
