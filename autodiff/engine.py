@@ -628,6 +628,9 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if node.reads_inputs:
                 _check_rebased_inputs(node)
             inputs = [t for t, need in zip(inputs, node.needs) if need]
+        elif False in node.needs:
+            # (an input whose requires_grad was switched off after it had a grad_fn)
+            inputs = [t for t, need in zip(inputs, node.needs) if need]
         for t in inputs:
             fn = t.grad_fn
             if fn is not None:
@@ -978,9 +981,10 @@ def _check_rebased_inputs(node) -> None:
     for t, need in zip(node.inputs, node.needs):
         if need and any(clock > node.clock for clock in getattr(t, "_rebases", ())):
             raise RuntimeError(
-                f"a tensor of shape {t.shape} needed by the backward of '{node.name}' was "
-                "modified by an in-place operation after it was used; use the out-of-place "
-                "form (e.g. x = x + 1 instead of x += 1, or .clone() first)"
+                f"a tensor of shape {t.shape} used by '{node.name}' was then modified by "
+                "an in-place operation, which gave it a new history, so backward cannot "
+                f"reach the one '{node.name}' used; use the out-of-place form (e.g. "
+                "x = x * 3 instead of x *= 3) or .clone() the tensor before changing it"
             )
 
 

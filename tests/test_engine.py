@@ -700,3 +700,15 @@ def test_function_gradient_for_a_non_tensor_input_raises():
 
     with pytest.raises(RuntimeError, match="gradient for input 1, which is not a Tensor"):
         Scale.apply(leaf([1.0]), 2.0).sum().backward()
+
+
+def test_requires_grad_switched_off_on_a_non_leaf_does_not_strand_its_node():
+    # y.requires_grad = False after y had a grad_fn: a later op records y as needing
+    # no gradient; the consumer count must agree with backward and skip that edge
+    x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    y = x * 2.0
+    u = y * 5.0
+    y.requires_grad = False
+    z = y * w
+    (z.sum() + u.sum()).backward()
+    assert x.grad.tolist() == [10.0, 10.0]

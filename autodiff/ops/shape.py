@@ -441,14 +441,34 @@ def _torch_index(index):
 
 def index_target(arr: np.ndarray, index) -> tuple:
     """``(view, idx)`` such that ``view[idx]`` is ``arr[index]`` with PyTorch's
-    layout, and assigning to it (or ``np.add.at``) writes into ``arr``."""
+    layout, and assigning to it (or ``np.add.at``) writes into ``arr``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> arr = np.zeros((2, 3, 4))
+    >>> view, idx = index_target(arr, _torch_index((0, slice(None), np.array([1, 3]))))
+    >>> view[idx] = 1.0
+    >>> arr[0].sum(), view[idx].shape
+    (np.float64(6.0), (3, 2))
+    """
     if type(index) is SplitIndex:
         return arr[index[0]], index[1]
     return arr, index
 
 
 def index_view(arr: np.ndarray, index) -> np.ndarray:
-    """``arr[index]`` with PyTorch's layout (see ``SplitIndex``)."""
+    """``arr[index]`` with PyTorch's layout (see ``SplitIndex``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> arr = np.arange(24).reshape(2, 3, 4)
+    >>> index_view(arr, _torch_index((0, slice(None), np.array([1, 3])))).shape
+    (3, 2)
+    >>> arr[0, :, np.array([1, 3])].shape  # NumPy's own rule
+    (2, 3)
+    """
     if type(index) is SplitIndex:
         return arr[index[0]][index[1]]
     return arr[index]
