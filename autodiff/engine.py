@@ -618,18 +618,16 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         inputs = node.inputs
         if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
-        if node.clock < clock_now:
+        changed = node.clock < clock_now
+        if changed and node.reads_inputs:
             # an in-place op ran since this node was recorded: an input it gave a new
             # grad_fn must not be followed (a consumer of x recorded before
-            # x.mul_(...) would lead to the mul, a cycle); such a node cannot run
-            # anyway. An input that needed no gradient had no grad_fn when recorded:
-            # one it took since is not this node's edge. (Without an in-place op in
-            # between, nothing can have changed: the common case skips this.)
-            if node.reads_inputs:
-                _check_rebased_inputs(node)
-            inputs = [t for t, need in zip(inputs, node.needs) if need]
-        elif False in node.needs:
-            # (an input whose requires_grad was switched off after it had a grad_fn)
+            # x.mul_(...) would lead to the mul, a cycle); such a node cannot run anyway
+            _check_rebased_inputs(node)
+        if changed or False in node.needs:
+            # an input that needed no gradient had no grad_fn when recorded: one it
+            # took since (an in-place op, or requires_grad switched off after it had
+            # one) is not this node's edge
             inputs = [t for t, need in zip(inputs, node.needs) if need]
         for t in inputs:
             fn = t.grad_fn
@@ -673,17 +671,10 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # zero gradient), or no requested tensor lies below: only release
             # consumers' counts, so that nodes with other consumers still run
             for t, need in zip(node.inputs, node.needs):
-                fn = t.grad_fn if need else None
-                if fn is not None:
-                    fn._deps -= 1
-                    if fn._deps == 0:
-                        push(fn)
+                if need:
+                    _consumer_done(t.grad_fn, push)
             if g is None and not retain_graph:
-                # free what it saved, as a node that ran would
-                if not node.keeps_nodes:
-                    inputs = node.inputs
-                    node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
-                node.out = _RELEASED
+                _release_saved(node)  # as a node that ran would
             continue
         if node.hooks:
             g = _run_hooks(node.hooks, g, create_graph, escaped)
@@ -705,10 +696,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     node.inputs = (fn,)
                 node.out = _RELEASED
             if gi is None:
-                if fn is not None:  # still one consumer fewer to wait for
-                    fn._deps -= 1
-                    if fn._deps == 0:
-                        push(fn)
+                _consumer_done(fn, push)
                 continue
             if anomaly:
                 _check_anomaly(node, (gi,))
@@ -755,11 +743,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if not need:
                 continue
             if gi is None:
-                fn = t.grad_fn
-                if fn is not None:  # still one consumer fewer to wait for
-                    fn._deps -= 1
-                    if fn._deps == 0:
-                        push(fn)
+                _consumer_done(t.grad_fn, push)
                 continue
             if gi.shape != t.data.shape:
                 gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)
@@ -787,7 +771,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 node.inputs = (a if fa is None else fa, b if fb is None else fb)
                 a = b = fa = fb = None
             else:
-                node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
+                _release_saved(node)
             node.out = _RELEASED
         in_grads = gi = t = None  # nothing of this node outlives it (peak memory)
 
@@ -819,6 +803,21 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             continue
         _accumulate_leaf(t, g, create_graph, escaped)
     return None
+
+
+def _consumer_done(fn, push) -> None:
+    """One consumer of ``fn`` has run without passing it a gradient (a VJP's None)."""
+    if fn is not None:
+        fn._deps -= 1
+        if fn._deps == 0:
+            push(fn)
+
+
+def _release_saved(node) -> None:
+    """Free what backward saved; keep the structure (leaves and upstream nodes)."""
+    if not node.keeps_nodes:  # (its inputs are already leaves and nodes)
+        node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in node.inputs])
+    node.out = _RELEASED
 
 
 def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:

@@ -518,6 +518,15 @@ def is_tensor(obj: Any) -> bool:
 Number = numbers.Number
 
 
+def _rebase_log(t: Tensor) -> list:
+    """``t``'s list of clocks at which a recorded in-place op gave it a new grad_fn,
+    made on first use (view nodes of ``t`` share it; see engine._check_view_current)."""
+    log = getattr(t, "_rebases", None)
+    if log is None:
+        log = t._rebases = []
+    return log
+
+
 def _root(t: Tensor) -> Tensor:
     """The tensor owning the memory ``t`` views (``t`` itself if not a view)."""
     base = getattr(t, "_base", None)

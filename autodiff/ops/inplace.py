@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad
-from ..tensor import Tensor, _make
+from ..tensor import Tensor, _make, _rebase_log
 from . import registry as R
 from ._base import as_tensor_arg, operands
 from .shape import _convert_index, _own_index, _torch_index, index_target, index_view
@@ -83,10 +83,7 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
         t.grad_fn = res.grad_fn
         t.requires_grad = True
         # when: backward tells nodes and views recorded before this from those after
-        rebases = getattr(t, "_rebases", None)
-        if rebases is None:
-            rebases = t._rebases = []
-        rebases.append(STATE.clock)  # (a list its views' nodes share)
+        _rebase_log(t).append(STATE.clock)  # (a list its views' nodes share)
     return t
 
 

@@ -471,13 +471,12 @@ class PNormBackward(Node):
         return (xp.where((norm == 0) | (x == 0), 0.0, grad),)
 
 
-def _amax_abs(x: Tensor, dim, keepdim: bool) -> Tensor:
+def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     """max |x| over ``dim`` (an int or a tuple), ties sharing the gradient evenly as
     PyTorch's inf-norm does: sum(|x| * w) with the constant weights w = tie / count."""
     from .elementwise import abs as _abs
 
     a = _abs(x)
-    axes = normalize_dims(dim, x.data.ndim, "norm")
     top = np.max(a.data, axis=axes, keepdims=True)
     ties = (a.data == top) | (np.isnan(a.data) & np.isnan(top))
     weights = ties / np.add.reduce(ties, axis=axes, keepdims=True)
@@ -506,7 +505,7 @@ def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     if p in (1, 1.0):
         return sum(_abs(x), dim, keepdim)
     if p in (float("inf"), "inf"):
-        return _amax_abs(x, dim, keepdim) if dim is not None else max(_abs(x))
+        return _amax_abs(x, dim, axes, keepdim) if dim is not None else max(_abs(x))
     if isinstance(p, (int, float)) and p > 0:
         return apply1(PNormBackward, x, (axes, keepdim, float(p)))
     raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")

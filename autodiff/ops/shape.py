@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..engine import STATE, Node, apply, apply1, apply2, record
-from ..tensor import Tensor, _make, _root
+from ..tensor import Tensor, _make, _rebase_log, _root
 from . import registry as R
 from ._base import as_tensor_arg, normalize_dim, operands
 from .xp import NP
@@ -21,10 +21,7 @@ def _view_of(out: Tensor, x: Tensor) -> Tensor:
             # lets backward detect a recorded in-place change of root after this view:
             # the node shares root's list of such changes (not root: its memory must be
             # free to go, and it may be gone by backward)
-            rebases = getattr(root, "_rebases", None)
-            if rebases is None:
-                rebases = root._rebases = []
-            out.grad_fn.view_rebases = rebases
+            out.grad_fn.view_rebases = _rebase_log(root)
     return out
 
 
