@@ -91,12 +91,17 @@ class Tensor:
         "_base",
         "_version",
         "_rebases",
+        "_untracked",
+        "_views",
         "_hooks",
         "_name",
         "__weakref__",
     )
     # _base (the tensor whose memory a view shares), _version (last in-place
-    # change), _rebases (clocks of in-place ops that gave it a new grad_fn), _hooks
+    # change), _rebases (clocks of in-place ops that gave it a new grad_fn),
+    # _untracked ("detach" for a detach(), "view" for a view made under no_grad or
+    # of a detach()), _views (weak references
+    # to a non-leaf's views, regenerated when an in-place op rebases it), _hooks
     # and _name stay unset until needed: every op result skips those stores. Read
     # them with getattr(t, "_base", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op

@@ -712,3 +712,29 @@ def test_requires_grad_switched_off_on_a_non_leaf_does_not_strand_its_node():
     z = y * w
     (z.sum() + u.sum()).backward()
     assert x.grad.tolist() == [10.0, 10.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int64])
+@pytest.mark.parametrize("rows", [0, 1, 128])
+def test_bias_gradient_row_sum_matches_numpy(dtype, rows):
+    # a bias gradient sums the batch with BLAS (ones @ g) for float32/64: same
+    # values as NumPy's sum, within the dtype's rounding; other dtypes use the sum
+    from autodiff.engine import sum_rows
+
+    g = np.random.default_rng(rows).standard_normal((rows, 7)).astype(dtype)
+    want = g.astype(np.float64).sum(axis=0)
+    got = sum_rows(g)
+    assert got.dtype == g.dtype and got.shape == (7,)
+    tol = {np.float16: 5e-2, np.float32: 1e-5}.get(dtype, 1e-12)
+    np.testing.assert_allclose(got.astype(np.float64), want, rtol=tol, atol=tol * max(rows, 1))
+    if dtype in (np.float32, np.float64):
+        with pytest.raises(ValueError):  # the cached ones vector is never writable
+            autodiff.engine._ONES[(rows, np.dtype(dtype))][...] = 2.0
+
+
+def test_bias_gradient_through_backward_is_the_batch_sum():
+    x = autodiff.tensor(np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32))
+    b = autodiff.zeros(3, requires_grad=True)
+    w = autodiff.tensor(np.arange(15.0, dtype=np.float32).reshape(5, 3))
+    ((x + b) * w).sum().backward()
+    np.testing.assert_allclose(b.grad.numpy(), w.numpy().sum(axis=0), rtol=1e-6)

@@ -81,21 +81,37 @@ def test_inplace_after_a_value_free_use_still_routes_through_the_old_history():
 
 
 @pytest.mark.parametrize(
-    "make_view",
+    "make_view, want",
     [
-        lambda x: x[0:2],
-        lambda x: x.reshape(2, 2),
-        lambda x: x.reshape(2, 2).T,
-        lambda x: x[None].expand(3, 4),
+        (lambda x: x[0:2], [2.0, 2.0, 0.0, 0.0]),
+        (lambda x: x.reshape(2, 2), [2.0, 2.0, 2.0, 2.0]),
+        (lambda x: x.reshape(2, 2).T, [2.0, 2.0, 2.0, 2.0]),
     ],
-    ids=["slice", "reshape", "transpose", "expand"],
+    ids=["slice", "reshape", "transpose"],
 )
-def test_view_used_after_its_base_changed_in_place_raises(make_view):
-    # once: the view kept its old history, so a.grad missed the * 2 (PyTorch
-    # regenerates the view's grad_fn and gives the doubled gradient)
+def test_view_used_after_its_base_changed_in_place_gets_the_new_history(make_view, want):
+    # once: the view kept its old history, so a.grad missed the * 2; it then raised;
+    # now the view is regenerated from its base's new history, as PyTorch does
     a = leaf([1.0, 2.0, 3.0, 4.0])
     x = a * 1.0
     v = make_view(x)
+    x.mul_(2.0)
+    v.sum().backward()
+    assert a.grad.tolist() == want
+    a.grad = None
+    x = a * 1.0
+    v = make_view(x)
+    x.mul_(2.0)
+    v.backward(autodiff.ones(*v.shape))  # as the backward root
+    assert a.grad.tolist() == want
+
+
+def test_expanded_view_used_after_its_base_changed_in_place_raises():
+    # an expanded view repeats elements: it is not regenerated, and backward says so
+    # (PyTorch regenerates it; the gap is a clear error, not a wrong gradient)
+    a = leaf([1.0, 2.0, 3.0, 4.0])
+    x = a * 1.0
+    v = x[None].expand(3, 4)
     x.mul_(2.0)
     with pytest.raises(RuntimeError, match="view made by .* after the tensor it views was changed"):
         v.sum().backward()
@@ -315,10 +331,9 @@ def test_integer_like_indices_select_first():
     assert x[0, True, :, [0, 1]].shape == (2, 4)
 
 
-def test_stale_view_raises_even_after_its_base_is_gone():
-    # the view node keeps the base's record of history changes, not the base: once
-    # it held the base weakly, and a dead base hid the staleness ([1, 1, 0], not
-    # PyTorch's [2, 2, 0])
+def test_view_regenerated_before_its_base_is_gone():
+    # the view gets its new history when the base changes, so the base may die
+    # before backward (once this gave [1, 1, 0], then raised; PyTorch: [2, 2, 0])
     def head_of_doubled(a):
         buf = a * 1.0
         head = buf[:2]
@@ -326,8 +341,22 @@ def test_stale_view_raises_even_after_its_base_is_gone():
         return head.sum()  # buf and head die here
 
     a = leaf([1.0, 2.0, 3.0])
-    with pytest.raises(RuntimeError, match="view made by 'getitem'"):
-        head_of_doubled(a).backward()
+    head_of_doubled(a).backward()
+    assert a.grad.tolist() == [2.0, 2.0, 0.0]
+
+
+def test_stale_view_raises_even_after_its_base_is_gone():
+    # a view that is not regenerated (an expansion) keeps its base's record of
+    # history changes, not the base: a dead base must not hide the staleness
+    def spread_of_doubled(a):
+        buf = a * 1.0
+        spread = buf[None].expand(2, 3)
+        buf.mul_(2.0)
+        return spread.sum()  # buf and spread die here
+
+    a = leaf([1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match="view made by 'expand'"):
+        spread_of_doubled(a).backward()
 
 
 def test_input_that_needed_no_gradient_and_later_took_a_history_is_not_followed():

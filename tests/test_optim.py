@@ -687,10 +687,11 @@ def test_reduce_lr_on_plateau_matches_pytorch():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("n", [10, 30_000, 100_003])  # below, above and not a multiple of a block
+# below the scratch path, one scratch block, and several blocks of the 4 MiB scratch
+@pytest.mark.parametrize("n", [10, 30_000, 100_003, 1_100_003])
 def test_blocked_update_is_bit_identical_to_p_minus_lr_g(dtype, n):
-    # sub_/add_ with alpha and SGD work a block at a time on big arrays (no full-size
-    # temporary): the result must be exactly NumPy's p - lr * g
+    # sub_/add_ with alpha and SGD go through a reused scratch buffer on big arrays
+    # (no full-size temporary): the result must be exactly NumPy's p - lr * g
     from autodiff.ops.inplace import scaled_inplace
 
     rng = np.random.default_rng(n)

@@ -178,7 +178,8 @@ def _bind() -> None:
     for name in "add_ sub_ mul_ div_ zero_ fill_ copy_ clamp_".split():
         setattr(T, name, getattr(I, name))
     T.clone = clone
-    T.contiguous = lambda self: self
+    # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)
+    T.contiguous = lambda self: self if self.data.flags.c_contiguous else clone(self)
     T.expand_as = lambda self, other: S.expand(self, other.shape)
     T.reshape_as = lambda self, other: S.reshape(self, other.shape)
     T.view_as = T.reshape_as
@@ -205,6 +206,9 @@ def _bind() -> None:
     def detach(self):
         out = _make(self.data, None)
         out._base = _root(self)
+        # shares memory, not history: an in-place op while recording gives it a history
+        # of its own and leaves the base's alone, as PyTorch
+        out._untracked = "detach"
         return out
 
     detach.__doc__ = Tensor.detach.__doc__

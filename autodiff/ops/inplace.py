@@ -9,13 +9,22 @@ of computing a wrong gradient.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
-from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad
+from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad, record
 from ..tensor import Tensor, _make, _rebase_log
 from . import registry as R
 from ._base import as_tensor_arg, operands
-from .shape import _convert_index, _own_index, _torch_index, index_target, index_view
+from .shape import (
+    GetItemBackward,
+    _convert_index,
+    _own_index,
+    _torch_index,
+    index_target,
+    index_view,
+)
 
 
 def _snapshot(t: Tensor) -> Tensor:
@@ -41,12 +50,12 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
             "`with autodiff.no_grad():` or use the out-of-place form"
         )
     recording = STATE.grad_enabled and (t.requires_grad or other_rg)
-    if recording and getattr(t, "_base", None) is not None:
-        raise RuntimeError(
-            f"{opname}: changing a view (made by reshape, transpose, indexing, expand or detach) "
-            "in place while recording gradients is not supported; use the out-of-place form, "
-            "or .clone() the view first"
-        )
+    if (
+        recording
+        and getattr(t, "_base", None) is not None
+        and getattr(t, "_untracked", None) != "detach"  # (a detach() has its own history)
+    ):
+        return _inplace_on_view(t, opname, out_of_place, replaces)
     if type(t.data) is not np.ndarray:
         # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it an array
         t.data = np.array(t.data)
@@ -84,7 +93,149 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
         t.requires_grad = True
         # when: backward tells nodes and views recorded before this from those after
         _rebase_log(t).append(STATE.clock)  # (a list its views' nodes share)
+        regenerate_views(t)
     return t
+
+
+def view_positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
+    """Where each element of ``view`` (a NumPy view into ``base``'s memory) sits in
+    ``base``, as flat C-order indices shaped like ``view``; None when that cannot be
+    told (another dtype, memory outside ``base``, overlapping elements).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> b = np.zeros((2, 3))
+    >>> view_positions(b[:, 1], b), view_positions(b.T[::2], b)
+    (array([1, 4]), array([[0, 3],
+           [2, 5]]))
+    """
+    item = base.itemsize
+    if view.dtype != base.dtype or not (base.flags.c_contiguous or base.flags.f_contiguous):
+        return None
+    offset = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    if offset % item or any(s % item for s in view.strides):
+        return None
+    mem = np.full(view.shape, offset // item, np.intp)
+    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
+        shape = [1] * view.ndim
+        shape[axis] = n
+        mem += (np.arange(n, dtype=np.intp) * (stride // item)).reshape(shape)
+    if mem.size and (mem.min() < 0 or mem.max() >= base.size):
+        return None
+    if not base.flags.c_contiguous:  # memory order is F order: to C-order indices
+        mem = np.ravel_multi_index(np.unravel_index(mem, base.shape, order="F"), base.shape)
+    if np.unique(mem).size != mem.size:
+        return None  # overlapping elements (a stride of 0): no single place to write
+    return mem
+
+
+def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Tensor:
+    """An in-place op on a view while recording, as PyTorch's CopySlices does it.
+
+    The base gets a new history, ``setitem(base, positions, new values)``, and the
+    view a new one, ``base[positions]``: gradients reach the base's old history
+    everywhere but the view's elements, and the values the op depended on.
+    """
+    base = t._base
+    if getattr(t, "_untracked", None):
+        raise RuntimeError(
+            f"{opname}: this view was made under no_grad (or of a detach()), so it does not "
+            "share its base's history; changing it in place while gradients are recorded "
+            "would make the base's gradient wrong. .clone() it first, or make the change "
+            "under `with autodiff.no_grad():`"
+        )
+    if base.requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            f"{opname}: this is a view of a leaf tensor that requires grad; changing it in "
+            "place while gradients are recorded would invalidate the leaf's gradient. Wrap "
+            "the change in `with autodiff.no_grad():`, or change a .clone()"
+        )
+    if not t.data.flags.writeable:
+        raise RuntimeError(
+            f"{opname}: this tensor's memory is read-only (it was made by expand/broadcast); "
+            ".clone() it first"
+        )
+    positions = view_positions(t.data, base.data)
+    if positions is None:
+        raise RuntimeError(
+            f"{opname}: cannot tell which elements of its base this view covers (its base "
+            f"of shape {base.shape} is not contiguous, or the view overlaps itself); "
+            "use the out-of-place form, or .clone() the view first"
+        )
+    index = np.unravel_index(positions, base.shape) if base.data.ndim else ()
+    # the view's current value, with the base's current history (the view's own
+    # recorded history may be stale: its base may have changed in place since)
+    if base.requires_grad:
+        old = record(GetItemBackward, (base,), (True,), index, t.data.copy())
+    else:
+        old = _make(t.data.copy(), None)
+    res = out_of_place(old)
+    if replaces:
+        from .elementwise import where
+
+        res = where(np.ones(t.data.shape, dtype=bool), res, old)
+    if res.shape != t.shape:
+        raise RuntimeError(
+            f"{opname}: the result has shape {res.shape} but an in-place op must keep the "
+            f"tensor's shape {t.shape}"
+        )
+    if res.data.dtype != t.data.dtype and not np.can_cast(
+        res.data.dtype, t.data.dtype, "same_kind"
+    ):
+        raise TypeError(
+            f"{opname}: result dtype {res.data.dtype} cannot be stored in place into a tensor "
+            f"of dtype {t.data.dtype}"
+        )
+    mark_output_dirty(t)
+    np.copyto(t.data, res.data, casting="same_kind")
+    if res.grad_fn is None and not base.requires_grad:
+        return t  # nothing to record: the new values need no gradient
+    needs = (base.requires_grad, res.grad_fn is not None)
+    # a base without history enters as a shape-only constant, not itself (whose
+    # grad_fn is about to be this very node: a reference cycle)
+    old_base = base
+    if not base.requires_grad:
+        old_base = _make(np.broadcast_to(np.zeros((), base.data.dtype), base.shape), None)
+    base.grad_fn = record(SetItemBackward, (old_base, res), needs, index, base.data).grad_fn
+    base.requires_grad = True
+    _rebase_log(base).append(STATE.clock)
+    _view_history(t, base, index)
+    regenerate_views(base, t)
+    return t
+
+
+def _view_history(view: Tensor, base: Tensor, index: tuple) -> None:
+    """Give ``view`` the history ``base[index]`` from ``base``'s current one."""
+    node = record(GetItemBackward, (base,), (True,), index, view.data).grad_fn
+    node.view_rebases = _rebase_log(base)
+    view.grad_fn = node
+    view.requires_grad = True
+    # nodes recorded before now that hold ``view`` must not follow its new history
+    _rebase_log(view).append(STATE.clock)
+
+
+def regenerate_views(base: Tensor, changed: Tensor | None = None) -> None:
+    """After a recorded in-place op gave ``base`` a new history, give each live view
+    of it (but ``changed``, done already) a history from the new one, as PyTorch
+    regenerates a view on use. Views whose place in ``base`` cannot be told keep
+    their old history; backward raises if one is used after the change."""
+    views = getattr(base, "_views", None)
+    if not views:
+        return
+    live = []
+    for ref in views:
+        view = ref()
+        if view is None:
+            continue
+        live.append(ref)
+        if view is changed or view.grad_fn is None:
+            continue
+        positions = view_positions(view.data, base.data)
+        if positions is not None:
+            index = np.unravel_index(positions, base.shape) if base.data.ndim else ()
+            _view_history(view, base, index)
+    base._views = live
 
 
 class SetItemBackward(Node):
@@ -156,20 +307,35 @@ R.register(
 )
 
 
-# a block of this many bytes stays below glibc's mmap threshold (128 KiB): it comes
-# from the heap, not from freshly mapped (page-faulted) memory
+# parameters at least this big are updated through a scratch buffer (below it the
+# temporary ``alpha * other`` is a small heap block anyway)
 _BLOCK_BYTES = 120 * 1024
+# the scratch buffer grows to the largest update seen, up to this size; bigger
+# arrays go through it a block at a time
+_SCRATCH_CAP = 4 * 1024 * 1024
+_scratch = threading.local()
+
+
+def _scratch_block(nbytes: int, dtype: np.dtype) -> np.ndarray:
+    """This thread's reusable scratch memory, ``nbytes`` of it (at most the cap) as ``dtype``."""
+    nbytes = min(nbytes, _SCRATCH_CAP)
+    buf = getattr(_scratch, "buf", None)
+    if buf is None or buf.nbytes < nbytes:
+        buf = _scratch.buf = np.empty(nbytes, np.uint8)
+    return buf[: nbytes - nbytes % dtype.itemsize].view(dtype)
 
 
 def scaled_inplace(ufunc: np.ufunc, data: np.ndarray, other: np.ndarray, alpha: float) -> bool:
-    """``ufunc(data, alpha * other, out=data)`` a block at a time, as a fused loop
-    would; False (nothing done) unless both are big C-contiguous float arrays of
-    one dtype and ``alpha`` is a Python number.
+    """``ufunc(data, alpha * other, out=data)`` through a reused scratch buffer, as a
+    fused loop would; False (nothing done) unless both are big C-contiguous float
+    arrays of one dtype and ``alpha`` is a Python number.
 
     An optimizer step's ``p -= lr * g`` makes a full-size temporary, which for a
-    big parameter is fresh memory that page-faults in on every step (~150 us per
-    step in ``mlp_step``); a block is reused from the heap. A Python ``alpha``
-    keeps the array's dtype, so the rounding is that of ``p - lr * g``.
+    big parameter can be fresh memory that page-faults in on every step (~150 us
+    per step in ``mlp_step`` when glibc maps it); the scratch buffer is allocated
+    once per thread (at most 4 MiB; bigger arrays go through it a block at a
+    time). A Python ``alpha`` keeps the array's dtype, so the rounding is that
+    of ``p - lr * g``.
 
     Examples
     --------
@@ -194,12 +360,15 @@ def scaled_inplace(ufunc: np.ufunc, data: np.ndarray, other: np.ndarray, alpha: 
     if other is not data and np.may_share_memory(data, other):
         return False  # a later block would read values an earlier one overwrote
     flat, oflat = data.reshape(-1), other.reshape(-1)
-    n = flat.size
-    step = _BLOCK_BYTES // flat.itemsize
-    scratch = np.empty(step, flat.dtype)
+    scratch = _scratch_block(data.nbytes, data.dtype)
+    n, step = flat.size, scratch.size
+    if step >= n:  # the common case: one block
+        np.multiply(oflat, alpha, out=scratch[:n])
+        ufunc(flat, scratch[:n], out=flat)
+        return True
     for start in range(0, n, step):
         stop = min(start + step, n)
-        s = scratch if stop - start == step else scratch[: stop - start]
+        s = scratch[: stop - start]
         np.multiply(oflat[start:stop], alpha, out=s)
         ufunc(flat[start:stop], s, out=flat[start:stop])
     return True

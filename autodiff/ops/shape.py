@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
@@ -17,11 +18,23 @@ def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
     if out.data.base is not None or out.data is x.data:
         out._base = root = _root(x)
-        if out.grad_fn is not None:
+        if out.grad_fn is None:
+            if getattr(x, "_untracked", None) or (x.requires_grad and not STATE.grad_enabled):
+                # a view made under no_grad or of a detach(): no history to share, and
+                # changing it in place while recording is an error
+                out._untracked = "view"
+        else:
             # lets backward detect a recorded in-place change of root after this view:
             # the node shares root's list of such changes (not root: its memory must be
             # free to go, and it may be gone by backward)
             out.grad_fn.view_rebases = _rebase_log(root)
+            if root.grad_fn is not None:
+                # an in-place op may rebase a non-leaf root: its live views then get
+                # a history from the new one (inplace.regenerate_views)
+                views = getattr(root, "_views", None)
+                if views is None:
+                    views = root._views = []
+                views.append(weakref.ref(out))
     return out
 
 
