@@ -639,6 +639,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             node._g = node._g + s
     # count consumers, iteratively (graphs may be millions of nodes deep)
     order = list(stack)
+    poisoned = None  # node -> ids of inputs it must not follow (see _rebased_inputs)
     clock_now = STATE.clock
     while stack:
         node = stack.pop()
@@ -646,16 +647,25 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
         changed = node.clock < clock_now
-        if changed and node.reads_inputs:
-            # an in-place op ran since this node was recorded: an input it gave a new
-            # grad_fn must not be followed (a consumer of x recorded before
-            # x.mul_(...) would lead to the mul, a cycle); such a node cannot run anyway
-            _check_rebased_inputs(node)
         if changed or False in node.needs:
             # an input that needed no gradient had no grad_fn when recorded: one it
             # took since (an in-place op, or requires_grad switched off after it had
-            # one) is not this node's edge
-            inputs = [t for t, need in zip(inputs, node.needs) if need]
+            # one) is not this node's edge. Nor is the new grad_fn of an input this
+            # node read, given by an in-place op since (a consumer of x recorded before
+            # x.mul_(...) would lead to the mul, a cycle): such a node cannot run, and
+            # raises if it has to (autodiff.grad may not need it)
+            rebased = _rebased_inputs(node) if changed and node.reads_inputs else None
+            if rebased:
+                if capture is None:
+                    raise _rebased_error(node)
+                if poisoned is None:
+                    poisoned = {}
+                poisoned[node] = rebased
+            inputs = [
+                t
+                for t, need in zip(inputs, node.needs)
+                if need and not (rebased and id(t) in rebased)
+            ]
         for t in inputs:
             fn = t.grad_fn
             if fn is not None:
@@ -683,7 +693,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if t.grad_fn is not None:
                 capture_nodes.setdefault(t.grad_fn, []).append(i)
         # autodiff.grad: run only the VJPs on paths to the requested tensors
-        skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture})
+        skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture}, poisoned)
     anomaly = STATE.anomaly
     clock_now = STATE.clock
     pop = ready.pop
@@ -697,8 +707,9 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # no gradient reached this node (every consumer's VJP returned None, a
             # zero gradient), or no requested tensor lies below: only release
             # consumers' counts, so that nodes with other consumers still run
+            rebased = poisoned.get(node) if poisoned else None
             for t, need in zip(node.inputs, node.needs):
-                if need:
+                if need and not (rebased and id(t) in rebased):
                     _consumer_done(t.grad_fn, push)
             if g is None and not retain_graph:
                 _release_saved(node)  # as a node that ran would
@@ -710,6 +721,8 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 found[i] = g
         inputs = node.inputs
         if node.clock < clock_now:
+            if poisoned and node in poisoned:
+                raise _rebased_error(node)
             _check_versions(node)
         if not create_graph and len(inputs) == 1:
             # the common case, kept lean: one input, first order
@@ -847,11 +860,12 @@ def _release_saved(node) -> None:
     node.out = _RELEASED
 
 
-def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
+def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set, poisoned=None) -> set:
     """Nodes from which no requested tensor (a captured node or leaf) is reachable.
 
     Iterative post-order over the graph: a node is needed if it is captured, feeds
-    a captured leaf, or feeds a needed node.
+    a captured leaf, or feeds a needed node. ``poisoned`` maps nodes to the ids of
+    inputs whose edges must not be followed (see _rebased_inputs).
     """
     needed: dict = {}
     for root in roots:
@@ -861,10 +875,11 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
         stack = [(start, False)]
         while stack:
             node, expanded = stack.pop()
+            rebased = poisoned.get(node) if poisoned else None
             if expanded:
                 hit = node in capture_nodes
                 for t, need in zip(node.inputs, node.needs):
-                    fn = t.grad_fn if need else None
+                    fn = t.grad_fn if need and not (rebased and id(t) in rebased) else None
                     if (fn is None and id(t) in capture_ids) or (fn is not None and needed[fn]):
                         hit = True
                         break
@@ -874,7 +889,7 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
                 continue
             stack.append((node, True))
             for t, need in zip(node.inputs, node.needs):
-                fn = t.grad_fn if need else None
+                fn = t.grad_fn if need and not (rebased and id(t) in rebased) else None
                 if fn is not None and fn not in needed:
                     stack.append((fn, False))
     return {node for node, hit in needed.items() if not hit}
@@ -1000,18 +1015,25 @@ def _check_view_current(fn, consumer) -> None:
             )
 
 
-def _check_rebased_inputs(node) -> None:
-    """Raise if an input Tensor of ``node`` that needs a gradient took a new grad_fn
-    (a recorded in-place op) after ``node`` was recorded: its edge would now lead to
-    the wrong history."""
-    for t, need in zip(node.inputs, node.needs):
-        if need and any(clock > node.clock for clock in getattr(t, "_rebases", ())):
-            raise RuntimeError(
-                f"a tensor of shape {t.shape} used by '{node.name}' was then modified by "
-                "an in-place operation, which gave it a new history, so backward cannot "
-                f"reach the one '{node.name}' used; use the out-of-place form (e.g. "
-                "x = x * 3 instead of x *= 3) or .clone() the tensor before changing it"
-            )
+def _rebased_inputs(node) -> set:
+    """ids of the input Tensors of ``node`` that need a gradient and took a new
+    grad_fn (a recorded in-place op) after ``node`` was recorded: their edges would
+    now lead to the wrong history, so backward must not follow them."""
+    return {
+        id(t)
+        for t, need in zip(node.inputs, node.needs)
+        if need and any(clock > node.clock for clock in getattr(t, "_rebases", ()))
+    }
+
+
+def _rebased_error(node) -> RuntimeError:
+    t = next(t for t in node.inputs if id(t) in _rebased_inputs(node))
+    return RuntimeError(
+        f"a tensor of shape {t.shape} used by '{node.name}' was then modified by "
+        "an in-place operation, which gave it a new history, so backward cannot "
+        f"reach the one '{node.name}' used; use the out-of-place form (e.g. "
+        "x = x * 3 instead of x *= 3) or .clone() the tensor before changing it"
+    )
 
 
 def _check_versions(node) -> None:

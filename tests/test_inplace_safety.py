@@ -387,3 +387,22 @@ def test_changing_an_operand_whose_value_no_needed_gradient_reads():
         inputs.mul_(3.0)
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         out.sum().backward()
+
+
+def test_grad_skips_a_stale_node_it_does_not_need():
+    # y's mul read x, which x.mul_ then changed and rebased: autodiff.grad for w
+    # never runs y's backward, so (as PyTorch) it must not raise; asking for u does
+    w, u, v = leaf([1.0, 2.0, 3.0]), leaf([0.5, -1.0, 2.0]), leaf([1.0, 1.0, 2.0])
+
+    def loss():
+        x = v * 1.0
+        y = x * u
+        x.mul_(2.0)
+        return (y * w).sum()
+
+    (gw,) = autodiff.grad(loss(), [w])
+    assert gw.tolist() == [0.5, -1.0, 4.0]  # y = v * u, as PyTorch
+    with pytest.raises(RuntimeError, match="used by 'mul' was then modified by an in-place"):
+        autodiff.grad(loss(), [u])
+    with pytest.raises(RuntimeError, match="used by 'mul' was then modified by an in-place"):
+        loss().backward()
