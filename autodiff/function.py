@@ -203,12 +203,21 @@ class Function:
         )
         attrs = (cls, ctx, tensor_pos, n_args, tuple(layout), len(outs))
         hub = record(node_cls, inputs, needs, attrs, packed)
+        body = {"name": cls.__name__, "__slots__": ()}
         select_cls = type(  # so every output shows grad_fn=<NameBackward>, as PyTorch
+            f"{cls.__name__}OutputBackward", (SelectOutputBackward,), body
+        )
+        # an output that backward reads (saved): an in-place change of it must fail
+        # backward, so its node keeps it and the engine marks it dirty (as one output)
+        saved_cls = type(
             f"{cls.__name__}OutputBackward",
             (SelectOutputBackward,),
-            {"name": cls.__name__, "__slots__": ()},
+            dict(body, uses_out=True, out_is_const=True),
         )
+        saved = [t.data for t in ctx.saved_tensors if isinstance(t, Tensor)]
         result = [_make(o.data, None) for o in outs]  # integer outputs carry no gradient
         for i, lo, hi, shape, dtype in layout:
-            result[i] = record(select_cls, (hub,), (True,), (lo, hi, shape, dtype), outs[i].data)
+            data = outs[i].data
+            node_cls = saved_cls if any(s is data for s in saved) else select_cls
+            result[i] = record(node_cls, (hub,), (True,), (lo, hi, shape, dtype), data)
         return tuple(result)

@@ -406,3 +406,30 @@ def test_grad_skips_a_stale_node_it_does_not_need():
         autodiff.grad(loss(), [u])
     with pytest.raises(RuntimeError, match="used by 'mul' was then modified by an in-place"):
         loss().backward()
+
+
+def test_multi_output_function_saved_output_changed_in_place_raises():
+    # backward read the changed output: once a silently wrong [4, 5.72] (PyTorch
+    # raises); an output that was not saved may change
+    class ExpAndDouble(autodiff.Function):
+        @staticmethod
+        def forward(ctx, x):
+            a, b = x.exp(), x * 2
+            ctx.save_for_backward(a)
+            return a, b
+
+        @staticmethod
+        def backward(ctx, ga, gb):
+            (a,) = ctx.saved_tensors
+            return ga * a + gb * 2
+
+    x = leaf([0.0, 1.0])
+    a, b = ExpAndDouble.apply(x)
+    kept = a * 1.0
+    a.add_(1.0)
+    with pytest.raises(RuntimeError, match="output of 'ExpAndDouble'.*modified by an in-place"):
+        (kept.sum() + b.sum()).backward()
+    a, b = ExpAndDouble.apply(x)
+    b.add_(1.0)
+    (a.sum() + b.sum()).backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([0.0, 1.0]) + 2.0)
