@@ -695,7 +695,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         # autodiff.grad: run only the VJPs on paths to the requested tensors
         skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture}, poisoned)
     anomaly = STATE.anomaly
-    clock_now = STATE.clock
+    state = STATE  # (its clock is read per node: a hook may change a saved value)
     pop = ready.pop
     push = ready.append
 
@@ -720,7 +720,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             for i in capture_nodes[node]:
                 found[i] = g
         inputs = node.inputs
-        if node.clock < clock_now:
+        if node.clock < state.clock:
             if poisoned and node in poisoned:
                 raise _rebased_error(node)
             _check_versions(node)

@@ -433,3 +433,19 @@ def test_multi_output_function_saved_output_changed_in_place_raises():
     b.add_(1.0)
     (a.sum() + b.sum()).backward()
     np.testing.assert_allclose(x.grad.numpy(), np.exp([0.0, 1.0]) + 2.0)
+
+
+def test_hook_that_changes_a_saved_value_during_backward_raises():
+    # the hook runs before y * y's backward, which reads y: once undetected (the
+    # gradient used the doubled y); PyTorch raises
+    x = leaf([1.0, 2.0])
+    y = x * 1.0
+    z = y * y
+
+    def double_y(g):
+        with autodiff.no_grad():
+            y.mul_(2.0)
+
+    z.register_hook(double_y)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        z.sum().backward()
