@@ -209,6 +209,8 @@ class Node:
         # tensor whose memory the output shares (not the tensor: its memory must be
         # free to go); read with getattr(node, "view_rebases", ())
         "view_rebases",
+        # the clock of a rebase of that tensor known not to touch this view's memory
+        "view_current",
         "__weakref__",
     )
     name = "op"
@@ -420,10 +422,12 @@ _ONES: dict = {}  # (rows, dtype) -> read-only vector of ones, for sum_rows
 
 
 def sum_rows(g: np.ndarray) -> np.ndarray:
-    """``g.sum(axis=0)``; for a float32/float64 matrix as ``ones @ g`` (BLAS).
+    """``g.sum(axis=0)``; for a float32/float64 batch of up to 4096 rows as
+    ``ones @ g`` (BLAS).
 
     A bias gradient: BLAS sums a (128, 256) batch 2-3x faster than
-    ``np.add.reduce``, and its blocked partial sums round no worse.
+    ``np.add.reduce``, and as accurately there; over many more rows NumPy's
+    pairwise sum rounds better (BLAS adds in long runs), so it sums those.
 
     Examples
     --------
@@ -431,7 +435,7 @@ def sum_rows(g: np.ndarray) -> np.ndarray:
     >>> sum_rows(np.arange(6.0).reshape(3, 2))
     array([6., 9.])
     """
-    if g.ndim == 2 and (g.dtype == np.float32 or g.dtype == np.float64):
+    if g.ndim == 2 and g.shape[0] <= 4096 and (g.dtype == np.float32 or g.dtype == np.float64):
         key = (g.shape[0], g.dtype)
         ones = _ONES.get(key)
         if ones is None:
@@ -639,7 +643,6 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             node._g = node._g + s
     # count consumers, iteratively (graphs may be millions of nodes deep)
     order = list(stack)
-    poisoned = None  # node -> ids of inputs it must not follow (see _rebased_inputs)
     clock_now = STATE.clock
     while stack:
         node = stack.pop()
@@ -647,25 +650,18 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node.out is _RELEASED:
             raise RuntimeError(_FREED + f" (op '{node.name}')")
         changed = node.clock < clock_now
+        if changed and node.reads_inputs:
+            # an in-place op ran since this node was recorded: an input it gave a new
+            # history (x.mul_(...), or a view regenerated from its base's new one)
+            # must lead back to the history this node used, as PyTorch's edges do
+            # (its new one may even lead to this node: a cycle). Whether the node may
+            # still read that input's value is the version check's business.
+            inputs = node.inputs = _inputs_as_recorded(node)
         if changed or False in node.needs:
             # an input that needed no gradient had no grad_fn when recorded: one it
             # took since (an in-place op, or requires_grad switched off after it had
-            # one) is not this node's edge. Nor is the new grad_fn of an input this
-            # node read, given by an in-place op since (a consumer of x recorded before
-            # x.mul_(...) would lead to the mul, a cycle): such a node cannot run, and
-            # raises if it has to (autodiff.grad may not need it)
-            rebased = _rebased_inputs(node) if changed and node.reads_inputs else None
-            if rebased:
-                if capture is None:
-                    raise _rebased_error(node)
-                if poisoned is None:
-                    poisoned = {}
-                poisoned[node] = rebased
-            inputs = [
-                t
-                for t, need in zip(inputs, node.needs)
-                if need and not (rebased and id(t) in rebased)
-            ]
+            # one) is not this node's edge
+            inputs = [t for t, need in zip(inputs, node.needs) if need]
         for t in inputs:
             fn = t.grad_fn
             if fn is not None:
@@ -693,7 +689,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if t.grad_fn is not None:
                 capture_nodes.setdefault(t.grad_fn, []).append(i)
         # autodiff.grad: run only the VJPs on paths to the requested tensors
-        skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture}, poisoned)
+        skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture})
     anomaly = STATE.anomaly
     state = STATE  # (its clock is read per node: a hook may change a saved value)
     pop = ready.pop
@@ -707,9 +703,8 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # no gradient reached this node (every consumer's VJP returned None, a
             # zero gradient), or no requested tensor lies below: only release
             # consumers' counts, so that nodes with other consumers still run
-            rebased = poisoned.get(node) if poisoned else None
             for t, need in zip(node.inputs, node.needs):
-                if need and not (rebased and id(t) in rebased):
+                if need:
                     _consumer_done(t.grad_fn, push)
             if g is None and not retain_graph:
                 _release_saved(node)  # as a node that ran would
@@ -721,8 +716,6 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 found[i] = g
         inputs = node.inputs
         if node.clock < state.clock:
-            if poisoned and node in poisoned:
-                raise _rebased_error(node)
             _check_versions(node)
         if not create_graph and len(inputs) == 1:
             # the common case, kept lean: one input, first order
@@ -860,12 +853,11 @@ def _release_saved(node) -> None:
     node.out = _RELEASED
 
 
-def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set, poisoned=None) -> set:
+def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
     """Nodes from which no requested tensor (a captured node or leaf) is reachable.
 
     Iterative post-order over the graph: a node is needed if it is captured, feeds
-    a captured leaf, or feeds a needed node. ``poisoned`` maps nodes to the ids of
-    inputs whose edges must not be followed (see _rebased_inputs).
+    a captured leaf, or feeds a needed node.
     """
     needed: dict = {}
     for root in roots:
@@ -875,11 +867,10 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set, poisoned=None)
         stack = [(start, False)]
         while stack:
             node, expanded = stack.pop()
-            rebased = poisoned.get(node) if poisoned else None
             if expanded:
                 hit = node in capture_nodes
                 for t, need in zip(node.inputs, node.needs):
-                    fn = t.grad_fn if need and not (rebased and id(t) in rebased) else None
+                    fn = t.grad_fn if need else None
                     if (fn is None and id(t) in capture_ids) or (fn is not None and needed[fn]):
                         hit = True
                         break
@@ -889,7 +880,7 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set, poisoned=None)
                 continue
             stack.append((node, True))
             for t, need in zip(node.inputs, node.needs):
-                fn = t.grad_fn if need and not (rebased and id(t) in rebased) else None
+                fn = t.grad_fn if need else None
                 if fn is not None and fn not in needed:
                     stack.append((fn, False))
     return {node for node, hit in needed.items() if not hit}
@@ -1005,8 +996,9 @@ def _check_view_current(fn, consumer) -> None:
     backward root): the view's values come from the new history, its recorded
     one is stale. (A change under no_grad keeps the history: nothing to do.)"""
     used_at = STATE.clock if consumer is None else consumer.clock
+    current = getattr(fn, "view_current", fn.clock)
     for clock in getattr(fn, "view_rebases", ()):
-        if fn.clock < clock <= used_at:
+        if current < clock <= used_at:
             used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
             raise RuntimeError(
                 f"a view made by '{fn.name}' was used {used_by} after the tensor it views "
@@ -1015,25 +1007,20 @@ def _check_view_current(fn, consumer) -> None:
             )
 
 
-def _rebased_inputs(node) -> set:
-    """ids of the input Tensors of ``node`` that need a gradient and took a new
-    grad_fn (a recorded in-place op) after ``node`` was recorded: their edges would
-    now lead to the wrong history, so backward must not follow them."""
-    return {
-        id(t)
-        for t, need in zip(node.inputs, node.needs)
-        if need and any(clock > node.clock for clock in getattr(t, "_rebases", ()))
-    }
-
-
-def _rebased_error(node) -> RuntimeError:
-    t = next(t for t in node.inputs if id(t) in _rebased_inputs(node))
-    return RuntimeError(
-        f"a tensor of shape {t.shape} used by '{node.name}' was then modified by "
-        "an in-place operation, which gave it a new history, so backward cannot "
-        f"reach the one '{node.name}' used; use the out-of-place form (e.g. "
-        "x = x * 3 instead of x *= 3) or .clone() the tensor before changing it"
-    )
+def _inputs_as_recorded(node) -> tuple:
+    """``node.inputs`` with each Tensor that took a new history after ``node`` was
+    recorded replaced by a stand-in: same values and version counter (a view of
+    the same memory owner), and the grad_fn it had when ``node`` used it."""
+    inputs = list(node.inputs)
+    for i, t in enumerate(inputs):
+        prior = getattr(t, "_prior_fns", None)
+        if prior and prior[-1][0] > node.clock:
+            old_fn = next(fn for clock, fn in prior if clock > node.clock)
+            stand_in = _make(t.data, old_fn)
+            stand_in.requires_grad = t.requires_grad or old_fn is not None
+            stand_in._base = _root(t)
+            inputs[i] = stand_in
+    return tuple(inputs)
 
 
 def _check_versions(node) -> None:

@@ -93,17 +93,19 @@ class Tensor:
         "_rebases",
         "_untracked",
         "_views",
+        "_prior_fns",
         "_hooks",
         "_name",
         "__weakref__",
     )
     # _base (the tensor whose memory a view shares), _version (last in-place
     # change), _rebases (clocks of in-place ops that gave it a new grad_fn),
-    # _untracked ("detach" for a detach(), "view" for a view made under no_grad or
-    # of a detach()), _views (weak references
-    # to a non-leaf's views, regenerated when an in-place op rebases it), _hooks
-    # and _name stay unset until needed: every op result skips those stores. Read
-    # them with getattr(t, "_base", None) and the like.
+    # _untracked ("detach" for a detach(), "detach_view" for a view of one,
+    # "no_grad_view" for a view made under no_grad of one that requires grad),
+    # _views (weak references to its views, regenerated when an in-place op
+    # rebases it), _prior_fns ((clock, grad_fn) before each such rebase, for nodes
+    # recorded earlier), _hooks and _name stay unset until needed: every op result
+    # skips those stores. Read them with getattr(t, "_base", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:

@@ -86,8 +86,9 @@ def test_inplace_after_a_value_free_use_still_routes_through_the_old_history():
         (lambda x: x[0:2], [2.0, 2.0, 0.0, 0.0]),
         (lambda x: x.reshape(2, 2), [2.0, 2.0, 2.0, 2.0]),
         (lambda x: x.reshape(2, 2).T, [2.0, 2.0, 2.0, 2.0]),
+        (lambda x: x[None].expand(3, 4), [6.0, 6.0, 6.0, 6.0]),
     ],
-    ids=["slice", "reshape", "transpose"],
+    ids=["slice", "reshape", "transpose", "expand"],
 )
 def test_view_used_after_its_base_changed_in_place_gets_the_new_history(make_view, want):
     # once: the view kept its old history, so a.grad missed the * 2; it then raised;
@@ -104,19 +105,6 @@ def test_view_used_after_its_base_changed_in_place_gets_the_new_history(make_vie
     x.mul_(2.0)
     v.backward(autodiff.ones(*v.shape))  # as the backward root
     assert a.grad.tolist() == want
-
-
-def test_expanded_view_used_after_its_base_changed_in_place_raises():
-    # an expanded view repeats elements: it is not regenerated, and backward says so
-    # (PyTorch regenerates it; the gap is a clear error, not a wrong gradient)
-    a = leaf([1.0, 2.0, 3.0, 4.0])
-    x = a * 1.0
-    v = x[None].expand(3, 4)
-    x.mul_(2.0)
-    with pytest.raises(RuntimeError, match="view made by .* after the tensor it views was changed"):
-        v.sum().backward()
-    with pytest.raises(RuntimeError, match="as the backward root"):
-        v.backward(autodiff.ones(*v.shape))
 
 
 def test_view_used_before_its_base_changed_keeps_its_gradient():
@@ -346,17 +334,20 @@ def test_view_regenerated_before_its_base_is_gone():
 
 
 def test_stale_view_raises_even_after_its_base_is_gone():
-    # a view that is not regenerated (an expansion) keeps its base's record of
-    # history changes, not the base: a dead base must not hide the staleness
-    def spread_of_doubled(a):
+    # a view that is not regenerated (one no autodiff view op makes: here its data
+    # was swapped for a copy, so its place in the base cannot be told) keeps its
+    # base's record of history changes, not the base: a dead base must not hide
+    # that it is stale
+    def head_of_doubled(a):
         buf = a * 1.0
-        spread = buf[None].expand(2, 3)
+        head = buf[:2]
+        head.data = head.data.copy()
         buf.mul_(2.0)
-        return spread.sum()  # buf and spread die here
+        return head.sum()  # buf and head die here
 
     a = leaf([1.0, 2.0, 3.0])
-    with pytest.raises(RuntimeError, match="view made by 'expand'"):
-        spread_of_doubled(a).backward()
+    with pytest.raises(RuntimeError, match="view made by 'getitem'"):
+        head_of_doubled(a).backward()
 
 
 def test_input_that_needed_no_gradient_and_later_took_a_history_is_not_followed():
@@ -402,9 +393,9 @@ def test_grad_skips_a_stale_node_it_does_not_need():
 
     (gw,) = autodiff.grad(loss(), [w])
     assert gw.tolist() == [0.5, -1.0, 4.0]  # y = v * u, as PyTorch
-    with pytest.raises(RuntimeError, match="used by 'mul' was then modified by an in-place"):
+    with pytest.raises(RuntimeError, match="needed by the backward of 'mul' was modified by an in-place"):
         autodiff.grad(loss(), [u])
-    with pytest.raises(RuntimeError, match="used by 'mul' was then modified by an in-place"):
+    with pytest.raises(RuntimeError, match="needed by the backward of 'mul' was modified by an in-place"):
         loss().backward()
 
 

@@ -10,16 +10,18 @@ of computing a wrong gradient.
 from __future__ import annotations
 
 import threading
+import weakref
 
 import numpy as np
 
 from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad, record
-from ..tensor import Tensor, _make, _rebase_log
+from ..tensor import Tensor, _make, _rebase_log, _RetainGrad, _root
 from . import registry as R
 from ._base import as_tensor_arg, operands
 from .shape import (
     GetItemBackward,
     _convert_index,
+    _is_basic,
     _own_index,
     _torch_index,
     index_target,
@@ -33,12 +35,15 @@ def _snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = False) -> Tensor:
+def inplace(
+    t: Tensor, opname: str, out_of_place, other=None, replaces: bool = False, region=None
+) -> Tensor:
     """Apply ``out_of_place(t)`` and store the result into ``t`` itself.
 
     ``replaces``: the new value does not depend on the old one (fill_, copy_); while
     recording, ``t`` still becomes a non-leaf whose history passes a zero gradient
-    to its old value, as in PyTorch.
+    to its old value, as in PyTorch. ``region``: a view of the part of ``t.data``
+    that changes (setitem), when not all of it does.
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
@@ -50,11 +55,9 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
             "`with autodiff.no_grad():` or use the out-of-place form"
         )
     recording = STATE.grad_enabled and (t.requires_grad or other_rg)
-    if (
-        recording
-        and getattr(t, "_base", None) is not None
-        and getattr(t, "_untracked", None) != "detach"  # (a detach() has its own history)
-    ):
+    if STATE.grad_enabled and getattr(t, "_untracked", None):
+        _refuse_untracked(t, opname, recording)
+    if recording and getattr(t, "_base", None) is not None:
         return _inplace_on_view(t, opname, out_of_place, replaces)
     if type(t.data) is not np.ndarray:
         # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it an array
@@ -89,18 +92,57 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
         )
     np.copyto(t.data, res.data, casting="same_kind")
     if recording and res.grad_fn is not None:
-        t.grad_fn = res.grad_fn
-        t.requires_grad = True
-        # when: backward tells nodes and views recorded before this from those after
-        _rebase_log(t).append(STATE.clock)  # (a list its views' nodes share)
-        regenerate_views(t)
+        _rebase(t, res.grad_fn)
+        regenerate_views(t, region, None)
     return t
 
 
-def view_positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
+def _refuse_untracked(t: Tensor, opname: str, recording: bool) -> None:
+    """Raise for an in-place change, in grad mode, of a tensor that shares memory but
+    not history with one that requires grad: a view made under no_grad (PyTorch
+    refuses any change of it), or a detach() or a view of one changed with a value
+    that requires grad (PyTorch records that on the detached tensor alone; autodiff
+    refuses it)."""
+    kind = t._untracked
+    no_grad_view = kind == "no_grad_view"
+    if (no_grad_view and _root(t).requires_grad) or (not no_grad_view and recording):
+        made = "is a view made under no_grad" if no_grad_view else "was made by detach()"
+        raise RuntimeError(
+            f"{opname}: this tensor shares memory, not history, with one that requires "
+            f"grad (it {made}); changing it in place while gradients are recorded would "
+            "make that tensor's gradient wrong. .clone() it first, or make the change "
+            "under `with autodiff.no_grad():`"
+        )
+
+
+def _rebase(t: Tensor, node: Node) -> None:
+    """Give ``t`` the history ``node`` (a recorded in-place change of it, or of the
+    memory it views). Nodes recorded before keep the history they used (backward
+    reads ``_prior_fns``); a retain_grad() moves to the new history, as PyTorch's."""
+    old = t.grad_fn
+    prior = getattr(t, "_prior_fns", None)
+    if prior is None:
+        prior = t._prior_fns = []
+    prior.append((STATE.clock, old))
+    if old is not None and old.hooks:
+        moved = [h for h in old.hooks if isinstance(h, _RetainGrad) and h.ref() is t]
+        if moved:
+            old.hooks[:] = [h for h in old.hooks if h not in moved]
+            node.hook_list().extend(moved)
+    t.grad_fn = node
+    t.requires_grad = True
+    if getattr(t, "_base", None) is None:
+        # when: backward tells view nodes made before this from those made after
+        _rebase_log(t).append(STATE.clock)  # (a list its views' nodes share)
+
+
+def view_positions(
+    view: np.ndarray, base: np.ndarray, overlapping: bool = False
+) -> np.ndarray | None:
     """Where each element of ``view`` (a NumPy view into ``base``'s memory) sits in
     ``base``, as flat C-order indices shaped like ``view``; None when that cannot be
-    told (another dtype, memory outside ``base``, overlapping elements).
+    told (another dtype, memory outside ``base``), or when elements overlap (an
+    expansion) unless ``overlapping``.
 
     Examples
     --------
@@ -125,9 +167,15 @@ def view_positions(view: np.ndarray, base: np.ndarray) -> np.ndarray | None:
         return None
     if not base.flags.c_contiguous:  # memory order is F order: to C-order indices
         mem = np.ravel_multi_index(np.unravel_index(mem, base.shape, order="F"), base.shape)
-    if np.unique(mem).size != mem.size:
+    if not overlapping and np.unique(mem).size != mem.size:
         return None  # overlapping elements (a stride of 0): no single place to write
     return mem
+
+
+def _base_index(positions: np.ndarray, base: Tensor) -> tuple | None:
+    """An index that picks ``positions`` (flat C-order, shaped like the view) from
+    ``base``: one int array per axis; None for a 0-d base (it has no axis)."""
+    return np.unravel_index(positions, base.shape) if base.data.ndim else None
 
 
 def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Tensor:
@@ -138,13 +186,6 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
     everywhere but the view's elements, and the values the op depended on.
     """
     base = t._base
-    if getattr(t, "_untracked", None):
-        raise RuntimeError(
-            f"{opname}: this view was made under no_grad (or of a detach()), so it does not "
-            "share its base's history; changing it in place while gradients are recorded "
-            "would make the base's gradient wrong. .clone() it first, or make the change "
-            "under `with autodiff.no_grad():`"
-        )
     if base.requires_grad and base.grad_fn is None:
         raise RuntimeError(
             f"{opname}: this is a view of a leaf tensor that requires grad; changing it in "
@@ -157,24 +198,26 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
             ".clone() it first"
         )
     positions = view_positions(t.data, base.data)
+    if base.data.ndim == 0:
+        raise RuntimeError(
+            f"{opname}: changing a view of a 0-d tensor in place while recording "
+            "gradients is not supported; change the 0-d tensor itself"
+        )
     if positions is None:
         raise RuntimeError(
             f"{opname}: cannot tell which elements of its base this view covers (its base "
             f"of shape {base.shape} is not contiguous, or the view overlaps itself); "
             "use the out-of-place form, or .clone() the view first"
         )
-    index = np.unravel_index(positions, base.shape) if base.data.ndim else ()
+    index = _base_index(positions, base)
     # the view's current value, with the base's current history (the view's own
     # recorded history may be stale: its base may have changed in place since)
     if base.requires_grad:
         old = record(GetItemBackward, (base,), (True,), index, t.data.copy())
     else:
         old = _make(t.data.copy(), None)
+    # (fill_/copy_: the setitem below already passes the old values a zero gradient)
     res = out_of_place(old)
-    if replaces:
-        from .elementwise import where
-
-        res = where(np.ones(t.data.shape, dtype=bool), res, old)
     if res.shape != t.shape:
         raise RuntimeError(
             f"{opname}: the result has shape {res.shape} but an in-place op must keep the "
@@ -197,11 +240,9 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
     old_base = base
     if not base.requires_grad:
         old_base = _make(np.broadcast_to(np.zeros((), base.data.dtype), base.shape), None)
-    base.grad_fn = record(SetItemBackward, (old_base, res), needs, index, base.data).grad_fn
-    base.requires_grad = True
-    _rebase_log(base).append(STATE.clock)
+    _rebase(base, record(SetItemBackward, (old_base, res), needs, index, base.data).grad_fn)
     _view_history(t, base, index)
-    regenerate_views(base, t)
+    regenerate_views(base, t.data, t)
     return t
 
 
@@ -209,17 +250,16 @@ def _view_history(view: Tensor, base: Tensor, index: tuple) -> None:
     """Give ``view`` the history ``base[index]`` from ``base``'s current one."""
     node = record(GetItemBackward, (base,), (True,), index, view.data).grad_fn
     node.view_rebases = _rebase_log(base)
-    view.grad_fn = node
-    view.requires_grad = True
-    # nodes recorded before now that hold ``view`` must not follow its new history
-    _rebase_log(view).append(STATE.clock)
+    _rebase(view, node)
 
 
-def regenerate_views(base: Tensor, changed: Tensor | None = None) -> None:
+def regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | None) -> None:
     """After a recorded in-place op gave ``base`` a new history, give each live view
-    of it (but ``changed``, done already) a history from the new one, as PyTorch
-    regenerates a view on use. Views whose place in ``base`` cannot be told keep
-    their old history; backward raises if one is used after the change."""
+    of it that shares memory with what changed (the array ``changed``, or all of
+    ``base``) a history from the new one, as PyTorch regenerates a view on use
+    (``done``, the view changed, has one already). Other views' histories still
+    hold: they are marked current. A view whose place in ``base`` cannot be told
+    keeps its history, and backward raises if it is used after the change."""
     views = getattr(base, "_views", None)
     if not views:
         return
@@ -229,13 +269,33 @@ def regenerate_views(base: Tensor, changed: Tensor | None = None) -> None:
         if view is None:
             continue
         live.append(ref)
-        if view is changed or view.grad_fn is None:
+        if view is done or getattr(view, "_untracked", None):
             continue
-        positions = view_positions(view.data, base.data)
+        if changed is not None and not np.may_share_memory(view.data, changed):
+            if view.grad_fn is not None:
+                view.grad_fn.view_current = STATE.clock  # (see engine._check_view_current)
+            continue
+        # (an expansion reads elements more than once: its gradient adds them up)
+        positions = view_positions(view.data, base.data, overlapping=True)
         if positions is not None:
-            index = np.unravel_index(positions, base.shape) if base.data.ndim else ()
-            _view_history(view, base, index)
+            index = _base_index(positions, base)
+            if index is not None:
+                _view_history(view, base, index)
     base._views = live
+
+
+def register_view(root: Tensor, view: Tensor) -> None:
+    """Remember ``view`` (weakly) so that an in-place change of ``root`` while
+    recording can regenerate its history; dead references are dropped each time
+    the list doubles, so a long-lived tensor viewed every step keeps a short list."""
+    views = getattr(root, "_views", None)
+    if views is None:
+        root._views = [weakref.ref(view)]
+        return
+    views.append(weakref.ref(view))
+    n = len(views)
+    if n >= 64 and not n & (n - 1):
+        root._views = [ref for ref in views if ref() is not None]
 
 
 class SetItemBackward(Node):
@@ -290,7 +350,13 @@ def setitem_outofplace(x, index, value) -> Tensor:
 
 
 def setitem(t: Tensor, index, value) -> None:
-    inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)
+    region = None
+    if isinstance(t, Tensor) and _is_basic(index):  # (NumPy gives a view: what changes)
+        try:
+            region = index_view(t.data, _torch_index(_convert_index(index)))
+        except (IndexError, TypeError, ValueError):
+            region = None  # (setitem_outofplace raises the clear error)
+    inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value, region=region)
 
 
 R.register(
@@ -385,6 +451,8 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
         return None
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
+    if STATE.grad_enabled and getattr(t, "_untracked", None):
+        _refuse_untracked(t, opname, False)
     if isinstance(other, Tensor):
         o = other.data
     elif isinstance(other, (list, tuple)):

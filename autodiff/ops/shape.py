@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 
 import numpy as np
 
@@ -16,25 +15,31 @@ from .xp import NP
 
 def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
-    if out.data.base is not None or out.data is x.data:
-        out._base = root = _root(x)
-        if out.grad_fn is None:
-            if getattr(x, "_untracked", None) or (x.requires_grad and not STATE.grad_enabled):
-                # a view made under no_grad or of a detach(): no history to share, and
-                # changing it in place while recording is an error
-                out._untracked = "view"
-        else:
-            # lets backward detect a recorded in-place change of root after this view:
-            # the node shares root's list of such changes (not root: its memory must be
-            # free to go, and it may be gone by backward)
-            out.grad_fn.view_rebases = _rebase_log(root)
-            if root.grad_fn is not None:
-                # an in-place op may rebase a non-leaf root: its live views then get
-                # a history from the new one (inplace.regenerate_views)
-                views = getattr(root, "_views", None)
-                if views is None:
-                    views = root._views = []
-                views.append(weakref.ref(out))
+    if type(x.data) is not np.ndarray:
+        # a 0-d op result is a NumPy scalar, which nothing can view: give x an array
+        # and out a view of it (all of x, reshaped or broadcast), as PyTorch's
+        x.data = np.array(x.data)
+        shape = out.data.shape
+        out.data = x.data.reshape(shape) if out.data.size == 1 else np.broadcast_to(x.data, shape)
+    elif not np.may_share_memory(out.data, x.data):  # (a reshape may have copied)
+        return out
+    out._base = root = _root(x)
+    kind = getattr(x, "_untracked", None)
+    if kind or (x.requires_grad and out.grad_fn is None):
+        # a view of a detach(), or one made under no_grad: memory, not history, is
+        # shared (changing it in place in grad mode may be an error: see inplace.py)
+        out._untracked = "no_grad_view" if kind in (None, "no_grad_view") else "detach_view"
+        return out
+    if out.grad_fn is not None:
+        # lets backward detect a recorded in-place change of root after this view:
+        # the node shares root's list of such changes (not root: its memory must be
+        # free to go, and it may be gone by backward)
+        out.grad_fn.view_rebases = _rebase_log(root)
+    if root.grad_fn is not None or not root.requires_grad:
+        # (a leaf that requires grad is never changed while recording)
+        from .inplace import register_view
+
+        register_view(root, out)
     return out
 
 
@@ -897,7 +902,12 @@ def einsum(equation: str, *operands) -> Tensor:
         raise ValueError(
             f"einsum: {equation!r} does not fit shapes {[t.shape for t in ts]}: {err}"
         ) from None
-    return apply(EinsumBackward, tuple(ts), (tuple(ins), out))
+    result = apply(EinsumBackward, tuple(ts), (tuple(ins), out))
+    if len(ts) == 1:
+        # a permutation ('ij->ji') is a view in NumPy, as in PyTorch: mark it one, so
+        # that an in-place change of it reaches the operand's history too
+        _view_of(result, ts[0])
+    return result
 
 
 # ---------------------------------------------------------------- registry
