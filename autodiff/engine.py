@@ -211,6 +211,9 @@ class Node:
         "view_rebases",
         # the clock of a rebase of that tensor known not to touch this view's memory
         "view_current",
+        # set when an in-place change of this node's tensor left views of it on the
+        # older history (see inplace.regenerate_views): hooks here would miss them
+        "bypassed",
         "__weakref__",
     )
     name = "op"
@@ -473,6 +476,14 @@ _FREED = (
 )
 
 
+_BYPASSED = (
+    "a tensor made by '{}' has a hook (or retain_grad, or autodiff.grad asks for it), "
+    "but it was changed in place in part while more than 16 views of it were alive; "
+    "their gradients reach the older history directly and would miss the hook. Take "
+    "the views after the change, or hook a .clone()"
+)
+
+
 _SCALAR_ONE: dict = {}  # dtype -> 0-d array of 1, only ever copied
 
 
@@ -709,6 +720,9 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if g is None and not retain_graph:
                 _release_saved(node)  # as a node that ran would
             continue
+        if node.hooks or (capture_nodes is not None and node in capture_nodes):
+            if getattr(node, "bypassed", False):
+                raise RuntimeError(_BYPASSED.format(node.name))
         if node.hooks:
             g = _run_hooks(node.hooks, g, create_graph, escaped)
         if capture_nodes is not None and node in capture_nodes:

@@ -1155,6 +1155,7 @@ R.register(
 
 class WhereBackward(Node):
     name = "where"
+    reads_inputs = False  # (only the condition, its own copy)
 
     @staticmethod
     def forward(a, b, cond):

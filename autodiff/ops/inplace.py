@@ -105,13 +105,19 @@ def _refuse_untracked(t: Tensor, opname: str, recording: bool) -> None:
     refuses it)."""
     kind = t._untracked
     no_grad_view = kind == "no_grad_view"
-    if (no_grad_view and _root(t).requires_grad) or (not no_grad_view and recording):
-        made = "is a view made under no_grad" if no_grad_view else "was made by detach()"
+    if no_grad_view and _root(t).requires_grad:
         raise RuntimeError(
-            f"{opname}: this tensor shares memory, not history, with one that requires "
-            f"grad (it {made}); changing it in place while gradients are recorded would "
-            "make that tensor's gradient wrong. .clone() it first, or make the change "
-            "under `with autodiff.no_grad():`"
+            f"{opname}: this view was made under no_grad of a tensor that requires grad, "
+            "so it shares memory, not history, with it; changing it in place in grad "
+            "mode would make that tensor's gradient wrong. .clone() it first, or make "
+            "the change under `with autodiff.no_grad():`"
+        )
+    if not no_grad_view and recording:
+        raise RuntimeError(
+            f"{opname}: this tensor was made by detach() (or is a view of one): it shares "
+            "memory, not history, with the tensor it was detached from, and changing it "
+            "in place with a value that requires grad is not supported. .clone() it "
+            "first"
         )
 
 
@@ -141,8 +147,8 @@ def view_positions(
 ) -> np.ndarray | None:
     """Where each element of ``view`` (a NumPy view into ``base``'s memory) sits in
     ``base``, as flat C-order indices shaped like ``view``; None when that cannot be
-    told (another dtype, memory outside ``base``), or when elements overlap (an
-    expansion) unless ``overlapping``.
+    told (another dtype, memory ``base`` does not hold), or when elements overlap
+    (an expansion) unless ``overlapping``.
 
     Examples
     --------
@@ -153,22 +159,37 @@ def view_positions(
            [2, 5]]))
     """
     item = base.itemsize
-    if view.dtype != base.dtype or not (base.flags.c_contiguous or base.flags.f_contiguous):
+    if view.dtype != base.dtype or base.size == 0:
+        return None if view.size else np.zeros(view.shape, np.intp)
+    start = base.__array_interface__["data"][0]
+    offset = view.__array_interface__["data"][0] - start
+    if offset % item or any(s % item for s in view.strides + base.strides):
         return None
-    offset = view.__array_interface__["data"][0] - base.__array_interface__["data"][0]
-    if offset % item or any(s % item for s in view.strides):
+    mem = _element_offsets(view, offset // item)
+    if base.flags.c_contiguous:  # memory order is C order (the common case)
+        flat = mem
+        valid = mem.size == 0 or (mem.min() >= 0 and mem.max() < base.size)
+    else:  # any other layout: look each offset up among the base's own
+        base_mem = _element_offsets(base, 0).reshape(-1)
+        order = np.argsort(base_mem, kind="stable")
+        sorted_mem = base_mem[order]
+        at = np.clip(np.searchsorted(sorted_mem, mem), 0, base.size - 1)
+        valid = bool(np.all(sorted_mem[at] == mem))
+        flat = order[at]
+    if not valid:
         return None
-    mem = np.full(view.shape, offset // item, np.intp)
-    for axis, (n, stride) in enumerate(zip(view.shape, view.strides)):
-        shape = [1] * view.ndim
-        shape[axis] = n
-        mem += (np.arange(n, dtype=np.intp) * (stride // item)).reshape(shape)
-    if mem.size and (mem.min() < 0 or mem.max() >= base.size):
-        return None
-    if not base.flags.c_contiguous:  # memory order is F order: to C-order indices
-        mem = np.ravel_multi_index(np.unravel_index(mem, base.shape, order="F"), base.shape)
-    if not overlapping and np.unique(mem).size != mem.size:
+    if not overlapping and np.unique(flat).size != flat.size:
         return None  # overlapping elements (a stride of 0): no single place to write
+    return flat
+
+
+def _element_offsets(a: np.ndarray, start: int) -> np.ndarray:
+    """Each element's memory offset, in elements, from ``start``, shaped like ``a``."""
+    mem = np.full(a.shape, start, np.intp)
+    for axis, (n, stride) in enumerate(zip(a.shape, a.strides)):
+        shape = [1] * a.ndim
+        shape[axis] = n
+        mem += (np.arange(n, dtype=np.intp) * (stride // a.itemsize)).reshape(shape)
     return mem
 
 
@@ -205,8 +226,8 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
         )
     if positions is None:
         raise RuntimeError(
-            f"{opname}: cannot tell which elements of its base this view covers (its base "
-            f"of shape {base.shape} is not contiguous, or the view overlaps itself); "
+            f"{opname}: cannot tell which elements of its base (of shape {base.shape}) this "
+            "view covers (it overlaps itself); "
             "use the out-of-place form, or .clone() the view first"
         )
     index = _base_index(positions, base)
@@ -230,17 +251,22 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
             f"{opname}: result dtype {res.data.dtype} cannot be stored in place into a tensor "
             f"of dtype {t.data.dtype}"
         )
+    node = None
+    if res.requires_grad or base.requires_grad:
+        needs = (base.requires_grad, res.requires_grad)
+        # a base without history enters as a shape-only constant, not itself (whose
+        # grad_fn is about to be this very node: a reference cycle)
+        old_base = base
+        if not base.requires_grad:
+            old_base = _make(np.broadcast_to(np.zeros((), base.data.dtype), base.shape), None)
+        # (recorded before the change, as the ops of the new values are: it reads
+        # its inputs as they were)
+        node = record(SetItemBackward, (old_base, res), needs, index, base.data).grad_fn
     mark_output_dirty(t)
     np.copyto(t.data, res.data, casting="same_kind")
-    if res.grad_fn is None and not base.requires_grad:
+    if node is None:
         return t  # nothing to record: the new values need no gradient
-    needs = (base.requires_grad, res.grad_fn is not None)
-    # a base without history enters as a shape-only constant, not itself (whose
-    # grad_fn is about to be this very node: a reference cycle)
-    old_base = base
-    if not base.requires_grad:
-        old_base = _make(np.broadcast_to(np.zeros((), base.data.dtype), base.shape), None)
-    _rebase(base, record(SetItemBackward, (old_base, res), needs, index, base.data).grad_fn)
+    _rebase(base, node)
     _view_history(t, base, index)
     regenerate_views(base, t.data, t)
     return t
@@ -263,17 +289,20 @@ def regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | No
     views = getattr(base, "_views", None)
     if not views:
         return
-    live = []
-    for ref in views:
+    live = [ref for ref in views if ref() is not None]
+    base._views = live
+    # views apart from the change keep a history that still gives every leaf its
+    # gradient; with many (a buffer filled row by row) they are not regenerated,
+    # and the base's new node is marked: its hooks or autodiff.grad would miss them
+    few = len(live) <= _FEW_VIEWS
+    for ref in live:
         view = ref()
-        if view is None:
+        if view is None or view is done or getattr(view, "_untracked", None):
             continue
-        live.append(ref)
-        if view is done or getattr(view, "_untracked", None):
-            continue
-        if changed is not None and not np.may_share_memory(view.data, changed):
+        if not few and changed is not None and not np.may_share_memory(view.data, changed):
             if view.grad_fn is not None:
-                view.grad_fn.view_current = STATE.clock  # (see engine._check_view_current)
+                base.grad_fn.bypassed = True
+            _still_current(view.grad_fn)
             continue
         # (an expansion reads elements more than once: its gradient adds them up)
         positions = view_positions(view.data, base.data, overlapping=True)
@@ -281,7 +310,22 @@ def regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | No
             index = _base_index(positions, base)
             if index is not None:
                 _view_history(view, base, index)
-    base._views = live
+
+
+# a base with at most this many live views regenerates them all on a change
+_FEW_VIEWS = 16
+
+
+def _still_current(node: Node | None) -> None:
+    """The latest rebase of a view's base left the view's memory alone: its history
+    holds, if it held until then (engine._check_view_current reads the mark)."""
+    if node is None:
+        return
+    current = getattr(node, "view_current", node.clock)
+    rebases = getattr(node, "view_rebases", ())
+    # (rebases[-1] is this one; every earlier one regenerated or marked the view)
+    if len(rebases) < 2 or current >= rebases[-2]:
+        node.view_current = STATE.clock
 
 
 def register_view(root: Tensor, view: Tensor) -> None:
@@ -352,10 +396,14 @@ def setitem_outofplace(x, index, value) -> Tensor:
 def setitem(t: Tensor, index, value) -> None:
     region = None
     if isinstance(t, Tensor) and _is_basic(index):  # (NumPy gives a view: what changes)
+        items = index if isinstance(index, tuple) else (index,)
         try:
-            region = index_view(t.data, _torch_index(_convert_index(index)))
+            # (a trailing Ellipsis: an all-integer index gives a 0-d view, not a copy)
+            region = t.data[items if Ellipsis in items else (*items, Ellipsis)]
         except (IndexError, TypeError, ValueError):
             region = None  # (setitem_outofplace raises the clear error)
+        if region is not None and not np.may_share_memory(region, t.data):
+            region = None  # (not a view after all: treat all of t as changed)
     inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value, region=region)
 
 
