@@ -212,7 +212,7 @@ class Node:
         # the clock of a rebase of that tensor known not to touch this view's memory
         "view_current",
         # set when an in-place change of this node's tensor left views of it on the
-        # older history (see inplace.regenerate_views): hooks here would miss them
+        # older history (see inplace._regenerate_views): hooks here would miss them
         "bypassed",
         "__weakref__",
     )

@@ -10,7 +10,6 @@ of computing a wrong gradient.
 from __future__ import annotations
 
 import threading
-import weakref
 
 import numpy as np
 
@@ -93,7 +92,7 @@ def inplace(
     np.copyto(t.data, res.data, casting="same_kind")
     if recording and res.grad_fn is not None:
         _rebase(t, res.grad_fn)
-        regenerate_views(t, region, None)
+        _regenerate_views(t, region, None)
     return t
 
 
@@ -268,7 +267,7 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
         return t  # nothing to record: the new values need no gradient
     _rebase(base, node)
     _view_history(t, base, index)
-    regenerate_views(base, t.data, t)
+    _regenerate_views(base, t.data, t)
     return t
 
 
@@ -279,7 +278,7 @@ def _view_history(view: Tensor, base: Tensor, index: tuple) -> None:
     _rebase(view, node)
 
 
-def regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | None) -> None:
+def _regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | None) -> None:
     """After a recorded in-place op gave ``base`` a new history, give each live view
     of it that shares memory with what changed (the array ``changed``, or all of
     ``base``) a history from the new one, as PyTorch regenerates a view on use
@@ -326,20 +325,6 @@ def _still_current(node: Node | None) -> None:
     # (rebases[-1] is this one; every earlier one regenerated or marked the view)
     if len(rebases) < 2 or current >= rebases[-2]:
         node.view_current = STATE.clock
-
-
-def register_view(root: Tensor, view: Tensor) -> None:
-    """Remember ``view`` (weakly) so that an in-place change of ``root`` while
-    recording can regenerate its history; dead references are dropped each time
-    the list doubles, so a long-lived tensor viewed every step keeps a short list."""
-    views = getattr(root, "_views", None)
-    if views is None:
-        root._views = [weakref.ref(view)]
-        return
-    views.append(weakref.ref(view))
-    n = len(views)
-    if n >= 64 and not n & (n - 1):
-        root._views = [ref for ref in views if ref() is not None]
 
 
 class SetItemBackward(Node):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
@@ -37,10 +38,22 @@ def _view_of(out: Tensor, x: Tensor) -> Tensor:
         out.grad_fn.view_rebases = _rebase_log(root)
     if root.grad_fn is not None or not root.requires_grad:
         # (a leaf that requires grad is never changed while recording)
-        from .inplace import register_view
-
-        register_view(root, out)
+        _register_view(root, out)
     return out
+
+
+def _register_view(root: Tensor, view: Tensor) -> None:
+    """Remember ``view`` (weakly) so that an in-place change of ``root`` while
+    recording can regenerate its history; dead references are dropped each time
+    the list doubles, so a long-lived tensor viewed every step keeps a short list."""
+    views = getattr(root, "_views", None)
+    if views is None:
+        root._views = [weakref.ref(view)]
+        return
+    views.append(weakref.ref(view))
+    n = len(views)
+    if n >= 64 and not n & (n - 1):
+        root._views = [ref for ref in views if ref() is not None]
 
 
 def _shape_arg(shape) -> tuple:
