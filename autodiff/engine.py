@@ -714,6 +714,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # no gradient reached this node (every consumer's VJP returned None, a
             # zero gradient), or no requested tensor lies below: only release
             # consumers' counts, so that nodes with other consumers still run
+            if g is not None and capture_nodes is not None and node in capture_nodes:
+                if node.hooks:
+                    g = _run_hooks(node.hooks, g, create_graph, escaped)
+                for i in capture_nodes[node]:
+                    found[i] = g
             for t, need in zip(node.inputs, node.needs):
                 if need:
                     _consumer_done(t.grad_fn, push)
@@ -868,12 +873,15 @@ def _release_saved(node) -> None:
 
 
 def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
-    """Nodes from which no requested tensor (a captured node or leaf) is reachable.
+    """Nodes whose VJP autodiff.grad need not run: no requested tensor (a captured
+    node or leaf) lies below them. A captured node still gets its gradient; its own
+    VJP runs only if another requested tensor lies below it (as PyTorch).
 
-    Iterative post-order over the graph: a node is needed if it is captured, feeds
-    a captured leaf, or feeds a needed node.
+    Iterative post-order over the graph: a node leads to a request if it is
+    captured, feeds a captured leaf, or feeds a node that leads to one.
     """
-    needed: dict = {}
+    needed: dict = {}  # node -> whether it leads to a requested tensor
+    below: set = set()  # nodes with a requested tensor strictly below them
     for root in roots:
         start = root.grad_fn
         if start is None or start in needed:
@@ -882,13 +890,12 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
         while stack:
             node, expanded = stack.pop()
             if expanded:
-                hit = node in capture_nodes
                 for t, need in zip(node.inputs, node.needs):
                     fn = t.grad_fn if need else None
                     if (fn is None and id(t) in capture_ids) or (fn is not None and needed[fn]):
-                        hit = True
+                        below.add(node)
                         break
-                needed[node] = hit
+                needed[node] = node in below or node in capture_nodes
                 continue
             if node in needed:
                 continue
@@ -897,7 +904,7 @@ def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
                 fn = t.grad_fn if need else None
                 if fn is not None and fn not in needed:
                     stack.append((fn, False))
-    return {node for node, hit in needed.items() if not hit}
+    return {node for node in needed if node not in below}
 
 
 def _mark_escaped(escaped: set, arr) -> None:

@@ -440,3 +440,21 @@ def test_hook_that_changes_a_saved_value_during_backward_raises():
     z.register_hook(double_y)
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         z.sum().backward()
+
+
+def test_grad_of_a_captured_tensor_does_not_run_its_own_backward():
+    # autodiff.grad for t4 = t3 @ t3.T needs the gradient reaching t4, not t4's
+    # backward (which would read t3, changed since): as PyTorch, no error
+    w = leaf([[1.0, 2.0], [3.0, 4.0]])
+
+    def product():
+        t3 = w * 1.0
+        t4 = t3 @ t3.T
+        t3.mul_(2.0)
+        return t4
+
+    t4 = product()
+    (g4,) = autodiff.grad((t4 * 3.0).sum(), [t4])
+    assert g4.tolist() == [[3.0, 3.0], [3.0, 3.0]]
+    with pytest.raises(RuntimeError, match="needed by the backward of 'matmul'"):
+        autodiff.grad((product() * 3.0).sum(), [w])
