@@ -715,7 +715,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             # zero gradient), or no requested tensor lies below: only release
             # consumers' counts, so that nodes with other consumers still run
             if g is not None and capture_nodes is not None and node in capture_nodes:
-                if node.hooks:
+                if node.hooks:  # (its VJP does not run: PyTorch returns the hooked value)
                     g = _run_hooks(node.hooks, g, create_graph, escaped)
                 for i in capture_nodes[node]:
                     found[i] = g
@@ -728,11 +728,14 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node.hooks or (capture_nodes is not None and node in capture_nodes):
             if getattr(node, "bypassed", False):
                 raise RuntimeError(_BYPASSED.format(node.name))
-        if node.hooks:
-            g = _run_hooks(node.hooks, g, create_graph, escaped)
         if capture_nodes is not None and node in capture_nodes:
+            # autodiff.grad returns a non-leaf's gradient as it arrived when its VJP
+            # runs (something requested lies below); its hooks change what flows on.
+            # As PyTorch, whose leaves and skipped nodes return the hooked value.
             for i in capture_nodes[node]:
                 found[i] = g
+        if node.hooks:
+            g = _run_hooks(node.hooks, g, create_graph, escaped)
         inputs = node.inputs
         if node.clock < state.clock:
             _check_versions(node)

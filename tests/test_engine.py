@@ -738,3 +738,21 @@ def test_bias_gradient_through_backward_is_the_batch_sum():
     w = autodiff.tensor(np.arange(15.0, dtype=np.float32).reshape(5, 3))
     ((x + b) * w).sum().backward()
     np.testing.assert_allclose(b.grad.numpy(), w.numpy().sum(axis=0), rtol=1e-6)
+
+
+def test_grad_of_a_hooked_non_leaf_is_the_gradient_as_it_arrived():
+    # as PyTorch: when x below is requested too, the hook changes what flows on to
+    # x, not what grad returns for t; asked alone (t's backward does not run), and
+    # for a leaf, the hook applies to the returned gradient
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    t = x * 2
+    t.register_hook(lambda g: g * 10)
+    gt, gx = autodiff.grad((t * 3).sum(), [t, x])
+    assert gt.tolist() == [3.0, 3.0] and gx.tolist() == [60.0, 60.0]
+    t = x * 2
+    t.register_hook(lambda g: g * 10)
+    (gt,) = autodiff.grad((t * 3).sum(), [t])
+    assert gt.tolist() == [30.0, 30.0]
+    x.register_hook(lambda g: g * 10)
+    (gx,) = autodiff.grad((x * 3).sum(), [x])
+    assert gx.tolist() == [30.0, 30.0]
