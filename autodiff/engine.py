@@ -725,17 +725,19 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if g is None and not retain_graph:
                 _release_saved(node)  # as a node that ran would
             continue
-        if node.hooks or (capture_nodes is not None and node in capture_nodes):
+        captured = capture_nodes is not None and node in capture_nodes
+        if captured or node.hooks:
             if getattr(node, "bypassed", False):
                 raise RuntimeError(_BYPASSED.format(node.name))
-        if capture_nodes is not None and node in capture_nodes:
-            # autodiff.grad returns a non-leaf's gradient as it arrived when its VJP
-            # runs (something requested lies below); its hooks change what flows on.
-            # As PyTorch, whose leaves and skipped nodes return the hooked value.
-            for i in capture_nodes[node]:
-                found[i] = g
-        if node.hooks:
-            g = _run_hooks(node.hooks, g, create_graph, escaped)
+            if captured:
+                # autodiff.grad returns a non-leaf's gradient as it arrived when its
+                # VJP runs (something requested lies below); its hooks change what
+                # flows on. As PyTorch, whose leaves and skipped nodes return the
+                # hooked value.
+                for i in capture_nodes[node]:
+                    found[i] = g
+            if node.hooks:
+                g = _run_hooks(node.hooks, g, create_graph, escaped)
         inputs = node.inputs
         if node.clock < state.clock:
             _check_versions(node)

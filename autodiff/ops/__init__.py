@@ -206,8 +206,7 @@ def _bind() -> None:
     def detach(self):
         out = _make(self.data, None)
         out._base = _root(self)
-        # shares memory, not history: an in-place op while recording gives it a history
-        # of its own and leaves the base's alone, as PyTorch
+        # shares memory, not history (inplace._refuse_untracked says what may change it)
         out._untracked = "detach"
         return out
 

@@ -57,7 +57,7 @@ def inplace(
     if STATE.grad_enabled and getattr(t, "_untracked", None):
         _refuse_untracked(t, opname, recording)
     if recording and getattr(t, "_base", None) is not None:
-        return _inplace_on_view(t, opname, out_of_place, replaces)
+        return _inplace_on_view(t, opname, out_of_place)
     if type(t.data) is not np.ndarray:
         # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it an array
         t.data = np.array(t.data)
@@ -198,7 +198,7 @@ def _base_index(positions: np.ndarray, base: Tensor) -> tuple | None:
     return np.unravel_index(positions, base.shape) if base.data.ndim else None
 
 
-def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Tensor:
+def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
     """An in-place op on a view while recording, as PyTorch's CopySlices does it.
 
     The base gets a new history, ``setitem(base, positions, new values)``, and the
@@ -217,12 +217,12 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place, replaces: bool) -> Te
             f"{opname}: this tensor's memory is read-only (it was made by expand/broadcast); "
             ".clone() it first"
         )
-    positions = view_positions(t.data, base.data)
     if base.data.ndim == 0:
         raise RuntimeError(
             f"{opname}: changing a view of a 0-d tensor in place while recording "
             "gradients is not supported; change the 0-d tensor itself"
         )
+    positions = view_positions(t.data, base.data)
     if positions is None:
         raise RuntimeError(
             f"{opname}: cannot tell which elements of its base (of shape {base.shape}) this "
@@ -288,15 +288,14 @@ def _regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | N
     views = getattr(base, "_views", None)
     if not views:
         return
-    live = [ref for ref in views if ref() is not None]
-    base._views = live
+    live = [(ref, view) for ref, view in ((ref, ref()) for ref in views) if view is not None]
+    base._views = [ref for ref, _ in live]
     # views apart from the change keep a history that still gives every leaf its
     # gradient; with many (a buffer filled row by row) they are not regenerated,
     # and the base's new node is marked: its hooks or autodiff.grad would miss them
     few = len(live) <= _FEW_VIEWS
-    for ref in live:
-        view = ref()
-        if view is None or view is done or getattr(view, "_untracked", None):
+    for _, view in live:
+        if view is done or getattr(view, "_untracked", None):
             continue
         if not few and changed is not None and not np.may_share_memory(view.data, changed):
             if view.grad_fn is not None:
@@ -461,11 +460,7 @@ def scaled_inplace(ufunc: np.ufunc, data: np.ndarray, other: np.ndarray, alpha: 
     flat, oflat = data.reshape(-1), other.reshape(-1)
     scratch = _scratch_block(data.nbytes, data.dtype)
     n, step = flat.size, scratch.size
-    if step >= n:  # the common case: one block
-        np.multiply(oflat, alpha, out=scratch[:n])
-        ufunc(flat, scratch[:n], out=flat)
-        return True
-    for start in range(0, n, step):
+    for start in range(0, n, step):  # (one block unless bigger than the scratch)
         stop = min(start + step, n)
         s = scratch[: stop - start]
         np.multiply(oflat[start:stop], alpha, out=s)
