@@ -1,15 +1,17 @@
-"""How fast can a pure-Python tensor engine run ``micrograd_demo`` at best?
+"""How fast can a pure-Python tensor engine run ``micrograd_demo`` and ``mlp_step`` at best?
 
-``python -m benchmarks.floor`` times one training step of the workload with a
-deliberately minimal reverse-mode engine (60 lines below: one tiny class, a
+``python -m benchmarks.floor`` times one training step of a workload with a
+deliberately minimal reverse-mode engine (about 100 lines below: one small class, a
 depth-first topological sort, an if-chain of VJPs, no dtype rules, no checks,
 no hooks, no error messages) next to hand-written NumPy, autodiff and PyTorch.
 It is a yardstick, not a library: it shows how much of a step is inherent to
 recording ops as Python objects and walking them back, which is the floor for
 the per-op design autodiff shares with micrograd, PyTorch's eager mode and
-every peer here. Example::
+every peer here. Both engines do the NumPy work of the hand-written step (no
+gradient for the data, one fused cross-entropy op). Example::
 
     python -m benchmarks.floor --rounds 7
+    python -m benchmarks.floor --workload mlp_step
 """
 
 from __future__ import annotations
@@ -21,41 +23,66 @@ from typing import Any
 import numpy as np
 
 from .workloads.micrograd_demo import ALPHA, LR, NumpyDemo, TensorDemo, make_data
+from .workloads.mlp_impl import AutodiffMLP, MLPData, NumpyMLP, TorchMLP, make_mlp_data
 
-MATMUL, ADD, MUL, RELU, SUM, MEAN, RSUB, SCALE = range(8)
+MATMUL, ADD, MUL, RELU, SUM, MEAN, RSUB, SCALE, XENT = range(9)
 
 
 class Value:
-    """A recorded array: data, gradient, the op that made it and its inputs."""
+    """A recorded array: data, gradient, the op that made it and its inputs.
 
-    __slots__ = ("data", "grad", "op", "inputs")
+    ``needs_grad`` is False for data (inputs, labels) and for what is computed from
+    data alone: backward computes no gradient for those, as hand-written code does
+    not (``x`` in ``x @ W1`` gets none).
+    """
 
-    def __init__(self, data: np.ndarray, op: int | None = None, inputs: tuple = ()) -> None:
+    __slots__ = ("data", "grad", "op", "inputs", "needs_grad")
+
+    def __init__(
+        self, data: np.ndarray, op: int | None = None, inputs: tuple = (), needs_grad: bool = True
+    ) -> None:
         self.data, self.grad, self.op, self.inputs = data, None, op, inputs
+        self.needs_grad = needs_grad
 
     def __matmul__(self, other: Value) -> Value:
-        return Value(self.data @ other.data, MATMUL, (self, other))
+        return Value(
+            self.data @ other.data, MATMUL, (self, other), self.needs_grad or other.needs_grad
+        )
 
     def __add__(self, other: Value) -> Value:
-        return Value(self.data + other.data, ADD, (self, other))
+        return Value(
+            self.data + other.data, ADD, (self, other), self.needs_grad or other.needs_grad
+        )
 
     def __mul__(self, other: Value) -> Value:
-        return Value(self.data * other.data, MUL, (self, other))
+        return Value(
+            self.data * other.data, MUL, (self, other), self.needs_grad or other.needs_grad
+        )
 
     def scale(self, c: float) -> Value:
-        return Value(self.data * c, SCALE, (self, c))
+        return Value(self.data * c, SCALE, (self, c), self.needs_grad)
 
     def rsub(self, c: float) -> Value:
-        return Value(c - self.data, RSUB, (self,))
+        return Value(c - self.data, RSUB, (self,), self.needs_grad)
 
     def relu(self) -> Value:
-        return Value(np.maximum(self.data, 0.0), RELU, (self,))
+        return Value(np.maximum(self.data, 0.0), RELU, (self,), self.needs_grad)
 
     def sum(self) -> Value:
-        return Value(self.data.sum(), SUM, (self,))
+        return Value(self.data.sum(), SUM, (self,), self.needs_grad)
 
     def mean(self) -> Value:
-        return Value(self.data.mean(), MEAN, (self,))
+        return Value(self.data.mean(), MEAN, (self,), self.needs_grad)
+
+    def cross_entropy(self, targets: np.ndarray) -> Value:
+        """Mean softmax cross-entropy of (N, C) logits, one op (as autodiff's and
+        PyTorch's); keeps the row maxima and log-sums for its VJP."""
+        x = self.data
+        m = x.max(axis=1, keepdims=True)
+        log_sum = np.log(np.exp(x - m).sum(axis=1, keepdims=True))
+        rows = np.arange(len(targets))
+        loss = np.mean(m[:, 0] + log_sum[:, 0] - x[rows, targets])
+        return Value(loss, XENT, (self, (m, log_sum, rows, targets)), self.needs_grad)
 
 
 def _sum_to(g: np.ndarray, shape: tuple) -> np.ndarray:
@@ -84,32 +111,44 @@ def topological_order(root: Any, parents: Callable[[Any], Iterable[Any]]) -> lis
     return order
 
 
+def _vjp(v: Value, g: np.ndarray) -> tuple:
+    """Gradients for ``v``'s inputs (None where an input needs none)."""
+    op, ins = v.op, v.inputs
+    if op == MATMUL:
+        a, b = ins
+        return (g @ b.data.T if a.needs_grad else None, a.data.T @ g if b.needs_grad else None)
+    if op == ADD:
+        return (_sum_to(g, ins[0].data.shape), _sum_to(g, ins[1].data.shape))
+    if op == MUL:
+        return (g * ins[1].data, g * ins[0].data)
+    if op == SCALE:
+        return (g * ins[1],)
+    if op == RSUB:
+        return (-g,)
+    if op == RELU:
+        return (g * (v.data > 0),)
+    if op == SUM:
+        return (np.broadcast_to(g, ins[0].data.shape),)
+    if op == MEAN:
+        return (np.broadcast_to(g / ins[0].data.size, ins[0].data.shape),)
+    m, log_sum, rows, targets = ins[1]  # XENT: softmax - onehot, over the batch
+    grad = np.exp(ins[0].data - m - log_sum)
+    grad[rows, targets] -= 1.0
+    grad *= g / len(targets)
+    return (grad,)
+
+
 def backward(root: Value) -> None:
     """Depth-first topological order, then each op's VJP in reverse."""
-    order = topological_order(root, lambda v: [u for u in v.inputs if isinstance(u, Value)])
-    root.grad = np.ones(())
+    order = topological_order(
+        root, lambda v: [u for u in v.inputs if isinstance(u, Value) and u.needs_grad]
+    )
+    root.grad = np.ones((), root.data.dtype)
     for v in reversed(order):
-        g, op, ins = v.grad, v.op, v.inputs
-        if op is None:
+        if v.op is None:
             continue
-        if op == MATMUL:
-            grads = (g @ ins[1].data.T, ins[0].data.T @ g)
-        elif op == ADD:
-            grads = (_sum_to(g, ins[0].data.shape), _sum_to(g, ins[1].data.shape))
-        elif op == MUL:
-            grads = (g * ins[1].data, g * ins[0].data)
-        elif op == SCALE:
-            grads = (g * ins[1],)
-        elif op == RSUB:
-            grads = (-g,)
-        elif op == RELU:
-            grads = (g * (v.data > 0),)
-        elif op == SUM:
-            grads = (np.broadcast_to(g, ins[0].data.shape),)
-        else:  # MEAN
-            grads = (np.broadcast_to(g / ins[0].data.size, ins[0].data.shape),)
-        for u, gu in zip(ins, grads):
-            if isinstance(u, Value):
+        for u, gu in zip(v.inputs, _vjp(v, v.grad)):
+            if isinstance(u, Value) and u.needs_grad:
                 u.grad = gu if u.grad is None else u.grad + gu
         v.grad = None
 
@@ -119,7 +158,7 @@ class MinimalDemo:
 
     def __init__(self) -> None:
         x, y, params = make_data()
-        self.x, self.y = Value(x), Value(y)
+        self.x, self.y = Value(x, needs_grad=False), Value(y, needs_grad=False)
         self.params = [Value(p.copy()) for p in params]
 
     def _loss(self) -> Value:
@@ -151,33 +190,96 @@ class MinimalDemo:
         self._update()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Time the minimal engine next to NumPy, autodiff and (if installed) PyTorch."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.floor", description=__doc__)
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved timing rounds")
-    parser.add_argument("--round-seconds", type=float, default=0.2, help="length of a round")
-    args = parser.parse_args(argv)
-    from .common import check_against, interleaved_medians
+class MinimalMLP:
+    """The mlp_step step (784-256-256-10, batch 128, float32) on the minimal engine."""
 
-    runners = {"numpy": NumpyDemo(), "minimal engine": MinimalDemo(), "autodiff": None}
-    runners["autodiff"] = TensorDemo("autodiff")
+    def __init__(self, d: MLPData) -> None:
+        self.d = d
+        self.x = Value(d.x, needs_grad=False)
+        self.params = [Value(p.copy()) for p in d.params]
+
+    def check(self) -> tuple[float, list[np.ndarray]]:
+        loss = self._loss()
+        backward(loss)
+        grads = [p.grad.copy() for p in self.params]
+        self._update()
+        return float(loss.data), grads
+
+    def _loss(self) -> Value:
+        ps, h = self.params, self.x
+        n_layers = len(ps) // 2
+        for i in range(n_layers):
+            h = h @ ps[2 * i] + ps[2 * i + 1]
+            if i < n_layers - 1:
+                h = h.relu()
+        return h.cross_entropy(self.d.y)
+
+    def _update(self) -> None:
+        lr = np.float32(self.d.lr)
+        for p in self.params:
+            p.data -= lr * p.grad
+            p.grad = None
+
+    def step(self) -> None:
+        backward(self._loss())
+        self._update()
+
+
+def yardstick_runners(workload: str) -> tuple[dict[str, Any], np.dtype | type]:
+    """NumPy first (the reference), the minimal engine, autodiff, PyTorch if installed."""
+    if workload == "micrograd_demo":
+        runners: dict[str, Any] = {
+            "numpy": NumpyDemo(),
+            "minimal engine": MinimalDemo(),
+            "autodiff": TensorDemo("autodiff"),
+        }
+        try:
+            runners["torch"] = TensorDemo("torch")
+        except ImportError:
+            pass
+        return runners, np.float64
+    d = make_mlp_data([784, 256, 256, 10], 128)
+    runners = {"numpy": NumpyMLP(d), "minimal engine": MinimalMLP(d), "autodiff": AutodiffMLP(d)}
     try:
-        runners["torch"] = TensorDemo("torch")
+        runners["torch"] = TorchMLP(d)
     except ImportError:
         pass
+    return runners, np.float32
+
+
+def check_and_time(title: str, runners: dict[str, Any], dtype, args: argparse.Namespace) -> None:
+    """Check every runner's first step against ``runners["numpy"]``, then time them in
+    interleaved rounds and print each median with its ratios to NumPy and PyTorch."""
+    from .common import check_against, interleaved_medians
+
     ref = runners["numpy"].check()
     for name, runner in runners.items():
         if name != "numpy":
-            problem = check_against(runner.check(), ref, np.float64)
+            problem = check_against(runner.check(), ref, dtype)
             if problem:
                 raise SystemExit(f"{name}: {problem}")
-    t = interleaved_medians(
-        {k: r.step for k, r in runners.items()}, 200, args.rounds, args.round_seconds
-    )
+    steps = {k: r.step for k, r in runners.items()}
+    t = interleaved_medians(steps, 20, args.rounds, args.round_seconds)
     base = t["numpy"]["median"]
-    print(f"micrograd_demo step, median of {args.rounds} interleaved rounds")
+    torch = t.get("torch", {}).get("median")
+    print(f"{title} step, median of {args.rounds} interleaved rounds")
     for name, v in t.items():
-        print(f"  {name:15s} {v['median'] * 1e6:7.1f} us  ({v['median'] / base:.2f}x NumPy)")
+        vs_torch = f", {v['median'] / torch:.2f}x PyTorch" if torch else ""
+        ratio = v["median"] / base
+        print(f"  {name:16s} {v['median'] * 1e6:7.1f} us  ({ratio:.3f}x NumPy{vs_torch})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time the minimal engine next to NumPy, autodiff and (if installed) PyTorch."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.floor", description=__doc__)
+    parser.add_argument(
+        "--workload", choices=("micrograd_demo", "mlp_step"), default="micrograd_demo"
+    )
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved timing rounds")
+    parser.add_argument("--round-seconds", type=float, default=0.2, help="length of a round")
+    args = parser.parse_args(argv)
+    runners, dtype = yardstick_runners(args.workload)
+    check_and_time(args.workload, runners, dtype, args)
     return 0
 
 

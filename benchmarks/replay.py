@@ -19,7 +19,6 @@ autodiff itself stays eager. Example::
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 import numpy as np
 
@@ -27,8 +26,8 @@ from autodiff import Tensor
 from autodiff.engine import sum_to_shape
 from autodiff.ops.xp import NP
 
-from .floor import MinimalDemo, topological_order
-from .workloads.micrograd_demo import LR, NumpyDemo, TensorDemo
+from .floor import check_and_time, topological_order, yardstick_runners
+from .workloads.micrograd_demo import LR, TensorDemo
 
 # ops whose forward recomputes everything from its inputs and constant attrs
 REPLAYABLE = frozenset(
@@ -133,33 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="interleaved timing rounds")
     parser.add_argument("--round-seconds", type=float, default=0.2, help="length of a round")
     args = parser.parse_args(argv)
-    from .common import check_against, interleaved_medians
-
-    runners: dict[str, object] = {
-        "numpy": NumpyDemo(),
-        "autodiff replay": ReplayDemo(),
-        "minimal engine": MinimalDemo(),
-        "autodiff": TensorDemo("autodiff"),
-    }
-    try:
-        runners["torch"] = TensorDemo("torch")
-    except ImportError:
-        pass
-    ref = runners["numpy"].check()  # type: ignore[attr-defined]
-    for name, runner in runners.items():
-        if name != "numpy":
-            problem = check_against(runner.check(), ref, np.float64)  # type: ignore[attr-defined]
-            if problem:
-                raise SystemExit(f"{name}: {problem}")
-    steps: dict[str, Callable[[], None]] = {k: r.step for k, r in runners.items()}  # type: ignore
-    t = interleaved_medians(steps, 200, args.rounds, args.round_seconds)
-    base = t["numpy"]["median"]
-    torch = t.get("torch", {}).get("median")
-    print(f"micrograd_demo step, median of {args.rounds} interleaved rounds")
-    for name, v in t.items():
-        vs_torch = f", {v['median'] / torch:.2f}x PyTorch" if torch else ""
-        ratio = v["median"] / base
-        print(f"  {name:16s} {v['median'] * 1e6:7.1f} us  ({ratio:.2f}x NumPy{vs_torch})")
+    eager, dtype = yardstick_runners("micrograd_demo")
+    runners = {"numpy": eager.pop("numpy"), "autodiff replay": ReplayDemo(), **eager}
+    check_and_time("micrograd_demo", runners, dtype, args)
     return 0
 
 

@@ -105,17 +105,22 @@ def test_quick_run_exits_0_and_reports_every_workload(tmp_path) -> None:
 
 
 def test_floor_minimal_engine_matches_numpy() -> None:
-    from benchmarks.floor import MinimalDemo
+    from benchmarks.floor import MinimalDemo, MinimalMLP
+    from benchmarks.workloads.mlp_impl import NumpyMLP, make_mlp_data
 
     _assert_matches(MinimalDemo(), micrograd_demo.NumpyDemo(), np.float64)
+    d = make_mlp_data([12, 8, 8, 5], 6)
+    _assert_matches(MinimalMLP(d), NumpyMLP(d), np.float32)
     out = _run_yardstick("benchmarks.floor")
     assert "minimal engine" in out and "autodiff" in out
+    out = _run_yardstick("benchmarks.floor", "--workload", "mlp_step")
+    assert "mlp_step step" in out and "minimal engine" in out
 
 
-def _run_yardstick(module: str) -> str:
+def _run_yardstick(module: str, *args: str) -> str:
     """Run ``python -m module`` with one short timing round; return its output."""
     out = subprocess.run(
-        [sys.executable, "-m", module, "--rounds", "1", "--round-seconds", "0.01"],
+        [sys.executable, "-m", module, "--rounds", "1", "--round-seconds", "0.01", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
