@@ -153,13 +153,40 @@ def backward(root: Value) -> None:
         v.grad = None
 
 
-class MinimalDemo:
+class _MinimalStep:
+    """A training step on the minimal engine: ``_loss``, backward, ``p -= lr * grad``."""
+
+    params: list[Value]
+    lr: float | np.floating
+
+    def _loss(self) -> Value:
+        raise NotImplementedError
+
+    def check(self) -> tuple[float, list[np.ndarray]]:
+        loss = self._loss()
+        backward(loss)
+        grads = [np.array(p.grad, copy=True) for p in self.params]
+        self._update()
+        return float(loss.data), grads
+
+    def _update(self) -> None:
+        for p in self.params:
+            p.data -= self.lr * p.grad
+            p.grad = None
+
+    def step(self) -> None:
+        backward(self._loss())
+        self._update()
+
+
+class MinimalDemo(_MinimalStep):
     """The micrograd_demo step on the minimal engine above."""
 
     def __init__(self) -> None:
         x, y, params = make_data()
         self.x, self.y = Value(x, needs_grad=False), Value(y, needs_grad=False)
         self.params = [Value(p.copy()) for p in params]
+        self.lr = LR
 
     def _loss(self) -> Value:
         ps, h = self.params, self.x
@@ -173,37 +200,15 @@ class MinimalDemo:
             reg = reg + (p * p).sum()
         return data_loss + reg.scale(ALPHA)
 
-    def check(self) -> tuple[float, list[np.ndarray]]:
-        loss = self._loss()
-        backward(loss)
-        grads = [np.array(p.grad) for p in self.params]
-        self._update()
-        return float(loss.data), grads
 
-    def _update(self) -> None:
-        for p in self.params:
-            p.data -= LR * p.grad
-            p.grad = None
-
-    def step(self) -> None:
-        backward(self._loss())
-        self._update()
-
-
-class MinimalMLP:
+class MinimalMLP(_MinimalStep):
     """The mlp_step step (784-256-256-10, batch 128, float32) on the minimal engine."""
 
     def __init__(self, d: MLPData) -> None:
         self.d = d
         self.x = Value(d.x, needs_grad=False)
         self.params = [Value(p.copy()) for p in d.params]
-
-    def check(self) -> tuple[float, list[np.ndarray]]:
-        loss = self._loss()
-        backward(loss)
-        grads = [p.grad.copy() for p in self.params]
-        self._update()
-        return float(loss.data), grads
+        self.lr = np.float32(d.lr)  # (a float32 step, as the hand-written one)
 
     def _loss(self) -> Value:
         ps, h = self.params, self.x
@@ -213,16 +218,6 @@ class MinimalMLP:
             if i < n_layers - 1:
                 h = h.relu()
         return h.cross_entropy(self.d.y)
-
-    def _update(self) -> None:
-        lr = np.float32(self.d.lr)
-        for p in self.params:
-            p.data -= lr * p.grad
-            p.grad = None
-
-    def step(self) -> None:
-        backward(self._loss())
-        self._update()
 
 
 def yardstick_runners(workload: str) -> tuple[dict[str, Any], np.dtype | type]:
