@@ -644,7 +644,8 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node is None:
             _add_leaf(leaf_grads, t, s)
             continue
-        _check_view_current(node, None)
+        if node.clock < STATE.clock:  # (only an in-place op since can make a view stale)
+            _check_view_current(node, None)
         if node._epoch is not epoch:
             node._epoch = epoch
             node._deps = 0

@@ -120,6 +120,7 @@ class Tensor:
         self.grad_fn = None
         self._grad = None
         self._hooks = None  # leaves made here are the ones backward accumulates into
+        self._base = None  # (set: optimizer updates read it; an unset slot reads slowly)
 
     # ------------------------------------------------------------------ basics
     @property

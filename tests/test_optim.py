@@ -710,10 +710,15 @@ def test_blocked_update_is_bit_identical_to_p_minus_lr_g(dtype, n):
     autodiff.optim.SGD([q], lr=0.013).step()
     np.testing.assert_array_equal(q.data, want_sub)
     # declined (left to the ordinary path): a NumPy scalar alpha (it may promote),
-    # a strided operand, a small array
+    # a strided operand bigger than one scratch block, a small array
     t = p0.copy()
     assert not scaled_inplace(np.subtract, t, g, np.float64(0.5))
-    assert not scaled_inplace(np.subtract, t[::2], g[::2], 0.5)
+    strided_ok = scaled_inplace(np.subtract, t[::2], g[::2], 0.5)
+    assert strided_ok == (120 * 1024 < t[::2].nbytes <= 4 * 1024 * 1024)
+    if strided_ok:  # a strided one-block update is exact too
+        np.testing.assert_array_equal(t[::2], p0[::2] - 0.5 * g[::2])
+        np.testing.assert_array_equal(t[1::2], p0[1::2])
+    t = p0.copy()
     assert scaled_inplace(np.subtract, t, g, 0.5) == (t.nbytes > 120 * 1024)
 
 
