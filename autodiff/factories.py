@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _dtypes
+from . import _dtypes, _storage
 from .tensor import Tensor, _make, _to_array
 
 _rng = [np.random.default_rng()]
@@ -87,7 +87,7 @@ def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.zeros(2, 3).shape
     (2, 3)
     """
-    return _finish(np.zeros(_sizes(size), dtype=_float(dtype)), requires_grad)
+    return _finish(_storage.zeros(_sizes(size), _float(dtype)), requires_grad)
 
 
 def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -99,7 +99,7 @@ def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.ones(2)
     Tensor([1., 1.])
     """
-    return _finish(np.ones(_sizes(size), dtype=_float(dtype)), requires_grad)
+    return _finish(_storage.full(_sizes(size), 1, _float(dtype)), requires_grad)
 
 
 def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -114,7 +114,7 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     size = (size,) if isinstance(size, int) else tuple(size)
     if dtype is None:
         dtype = _to_array(fill_value).dtype
-    return _finish(np.full(_sizes(size), fill_value, dtype=np.dtype(dtype)), requires_grad)
+    return _finish(_storage.full(_sizes(size), fill_value, np.dtype(dtype)), requires_grad)
 
 
 def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -186,7 +186,7 @@ def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     (2, 2)
     """
     dt = _float(dtype)
-    return _finish(_rng[0].random(_sizes(size)).astype(dt), requires_grad)
+    return _finish(_storage.copy(_rng[0].random(_sizes(size)), dt), requires_grad)
 
 
 def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -199,7 +199,7 @@ def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     dtype('float32')
     """
     dt = _float(dtype)
-    return _finish(_rng[0].standard_normal(_sizes(size)).astype(dt), requires_grad)
+    return _finish(_storage.copy(_rng[0].standard_normal(_sizes(size)), dt), requires_grad)
 
 
 def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
@@ -230,7 +230,7 @@ def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     Tensor([0., 0.])
     """
     arr = np.asarray(t)
-    return _finish(np.zeros(arr.shape, dtype=dtype or arr.dtype), requires_grad)
+    return _finish(_storage.zeros(arr.shape, dtype or arr.dtype), requires_grad)
 
 
 def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -243,7 +243,7 @@ def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     Tensor([1., 1.])
     """
     arr = np.asarray(t)
-    return _finish(np.ones(arr.shape, dtype=dtype or arr.dtype), requires_grad)
+    return _finish(_storage.full(arr.shape, 1, dtype or arr.dtype), requires_grad)
 
 
 def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -256,7 +256,7 @@ def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     Tensor([3., 3.])
     """
     arr = np.asarray(t)
-    return _finish(np.full(arr.shape, fill_value, dtype=dtype or arr.dtype), requires_grad)
+    return _finish(_storage.full(arr.shape, fill_value, dtype or arr.dtype), requires_grad)
 
 
 def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -275,7 +275,7 @@ def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
             f"randn_like: random floats cannot have dtype {dt}; pass dtype=autodiff.float32 "
             "(or another float dtype)"
         )
-    return _finish(_rng[0].standard_normal(arr.shape).astype(dt), requires_grad)
+    return _finish(_storage.copy(_rng[0].standard_normal(arr.shape), dt), requires_grad)
 
 
 def rand_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -294,4 +294,4 @@ def rand_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
             f"rand_like: random floats cannot have dtype {dt}; pass dtype=autodiff.float32 "
             "(or another float dtype)"
         )
-    return _finish(_rng[0].random(arr.shape).astype(dt), requires_grad)
+    return _finish(_storage.copy(_rng[0].random(arr.shape), dt), requires_grad)

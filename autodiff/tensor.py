@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dtypes
+from . import _dtypes, _storage
 
 # autodiff.engine.backward, set by the engine when it loads (the engine imports this
 # module, so this module cannot import it at the top; a per-call import costs ~0.5 us)
@@ -26,13 +26,14 @@ def _to_array(data: Any, dtype=None) -> np.ndarray:
     if isinstance(data, np.ndarray):
         # a copy, as torch.tensor: a Tensor that shared the caller's array would let
         # an optimizer step change it, and a change to it corrupt saved values
-        # (autodiff.from_numpy is the sharing constructor)
-        return np.array(data, dtype=dtype)
+        # (autodiff.from_numpy is the sharing constructor); big float arrays go to
+        # 64-byte-aligned memory (see _storage)
+        return _storage.copy(data, dtype)
     if isinstance(data, np.generic):
         arr = np.asarray(data)
         return arr if dtype is None else arr.astype(dtype)
     if dtype is not None:
-        return np.array(_unwrap_nested(data), dtype=dtype)
+        return _storage.aligned(np.array(_unwrap_nested(data), dtype=dtype))
     arr = np.array(_unwrap_nested(data))
     if arr.dtype.kind == "f":
         arr = arr.astype(_dtypes.default_float(), copy=False)
@@ -48,7 +49,7 @@ def _to_array(data: Any, dtype=None) -> np.ndarray:
             f"cannot make a Tensor from {type(data).__name__} (NumPy dtype {arr.dtype}); "
             "pass numbers, nested lists of numbers, or a numeric NumPy array"
         )
-    return arr
+    return _storage.aligned(arr)
 
 
 def _unwrap_nested(data: Any) -> Any:

@@ -287,3 +287,18 @@ def test_non_persistent_buffer_is_left_out_of_state_dict():
     fresh.load_state_dict(m.state_dict())  # strict: no missing key
     m.register_buffer("cache", autodiff.ones(3))  # registered again as persistent
     assert list(m.state_dict()) == ["steps", "cache"]
+
+
+def test_parameter_shares_a_tensors_memory_and_copies_an_array():
+    # as torch.nn.Parameter(t): the parameter and t are one memory
+    w = autodiff.zeros(3)
+    p = nn.Parameter(w)
+    w.add_(1.0)
+    np.testing.assert_array_equal(p.data, [1.0, 1.0, 1.0])
+    assert p.requires_grad and p.is_leaf and not w.requires_grad
+    arr = np.zeros(3, np.float32)
+    q = nn.Parameter(arr)
+    arr += 1.0
+    np.testing.assert_array_equal(q.data, [0.0, 0.0, 0.0])
+    with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
+        nn.Parameter(autodiff.tensor([1, 2]))

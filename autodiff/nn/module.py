@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _storage
 from ..engine import no_grad, record_module_call
 from ..tensor import Tensor
 
@@ -41,7 +42,12 @@ class Parameter(Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.zeros((0,), dtype=np.float32)
-        super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad)
+        if isinstance(data, Tensor):
+            # share the Tensor's memory, as PyTorch (and detach()) do
+            super().__init__(np.zeros((0,), data.data.dtype), requires_grad)
+            self.data = data.data
+        else:
+            super().__init__(data, requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -448,7 +454,7 @@ class Module:
             raise TypeError(f"Module.to: dtype must be a floating dtype, got {dtype}")
         for t in (*self.parameters(), *self.buffers()):
             if t.data.dtype.kind == "f" and t.data.dtype != dtype:
-                t.data = t.data.astype(dtype)
+                t.data = _storage.copy(t.data, dtype)
                 if t.grad is not None:
                     t.grad = Tensor(t.grad.data.astype(dtype))
         return self

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _storage
 from ..tensor import Tensor
 from .optimizer import Optimizer, _lerp_
 
@@ -79,11 +80,11 @@ class Adam(Optimizer):
     def _init_state(self, p: Tensor, group: dict) -> dict[str, Any]:
         state: dict[str, Any] = {
             "step": 0,
-            "exp_avg": np.zeros_like(p.data),
-            "exp_avg_sq": np.zeros_like(p.data),
+            "exp_avg": _storage.zeros(p.data.shape, p.data.dtype),
+            "exp_avg_sq": _storage.zeros(p.data.shape, p.data.dtype),
         }
         if group["amsgrad"]:
-            state["max_exp_avg_sq"] = np.zeros_like(p.data)
+            state["max_exp_avg_sq"] = _storage.zeros(p.data.shape, p.data.dtype)
         return state
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict) -> None:
@@ -108,7 +109,7 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             max_sq = state.get("max_exp_avg_sq")
             if max_sq is None:  # amsgrad switched on after some steps
-                max_sq = state["max_exp_avg_sq"] = np.zeros_like(p)
+                max_sq = state["max_exp_avg_sq"] = _storage.zeros(p.shape, p.dtype)
             np.maximum(max_sq, exp_avg_sq, out=max_sq)
             denom = np.sqrt(max_sq)
         else:

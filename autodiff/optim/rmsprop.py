@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _storage
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_nonneg, _lerp_
 
@@ -76,11 +77,12 @@ class RMSprop(Optimizer):
         _check_nonneg("alpha", group["alpha"], index)
 
     def _init_state(self, p: Tensor, group: dict) -> dict[str, Any]:
-        state: dict[str, Any] = {"step": 0, "square_avg": np.zeros_like(p.data)}
+        square_avg = _storage.zeros(p.data.shape, p.data.dtype)
+        state: dict[str, Any] = {"step": 0, "square_avg": square_avg}
         if group["momentum"] > 0:
-            state["momentum_buffer"] = np.zeros_like(p.data)
+            state["momentum_buffer"] = _storage.zeros(p.data.shape, p.data.dtype)
         if group["centered"]:
-            state["grad_avg"] = np.zeros_like(p.data)
+            state["grad_avg"] = _storage.zeros(p.data.shape, p.data.dtype)
         return state
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict) -> None:
@@ -92,14 +94,14 @@ class RMSprop(Optimizer):
         square_avg *= alpha
         square_avg += (1.0 - alpha) * (g * g)
         if group["centered"]:
-            grad_avg = state.setdefault("grad_avg", np.zeros_like(p))
+            grad_avg = state.setdefault("grad_avg", _storage.zeros(p.shape, p.dtype))
             _lerp_(grad_avg, g, 1.0 - alpha)
             avg = np.sqrt(square_avg - grad_avg * grad_avg)
         else:
             avg = np.sqrt(square_avg)
         avg += group["eps"]
         if group["momentum"] > 0:
-            buf = state.setdefault("momentum_buffer", np.zeros_like(p))
+            buf = state.setdefault("momentum_buffer", _storage.zeros(p.shape, p.dtype))
             buf *= group["momentum"]
             buf += g / avg
             p -= group["lr"] * buf

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _storage
 from ..ops.inplace import scaled_inplace
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_nonneg, required
@@ -85,7 +86,7 @@ class SGD(Optimizer):
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = g.copy()
+                buf = state["momentum_buffer"] = _storage.copy(g)
             else:
                 buf *= momentum
                 buf += (1.0 - group["dampening"]) * g
