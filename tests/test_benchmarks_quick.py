@@ -114,7 +114,7 @@ def test_floor_minimal_engine_matches_numpy() -> None:
     out = _run_yardstick("benchmarks.floor")
     assert "minimal engine" in out and "autodiff" in out
     out = _run_yardstick("benchmarks.floor", "--workload", "mlp_step")
-    assert "mlp_step step" in out and "minimal engine" in out
+    assert "mlp_step step" in out and "minimal engine" in out and "numpy, aligned" in out
 
 
 def _run_yardstick(module: str, *args: str) -> str:
