@@ -302,3 +302,15 @@ def test_parameter_shares_a_tensors_memory_and_copies_an_array():
     np.testing.assert_array_equal(q.data, [0.0, 0.0, 0.0])
     with pytest.raises(TypeError, match="only floating-point tensors can require gradients"):
         nn.Parameter(autodiff.tensor([1, 2]))
+    # one memory, one version counter: changing the source after the parameter was
+    # used is caught at backward, never a silently wrong gradient
+    w = autodiff.ones(3)
+    p = nn.Parameter(w)
+    loss = (p * p).sum()
+    w.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        loss.backward()
+    # and an optimizer step on the parameter is seen by the source
+    p.grad = autodiff.ones(3)
+    autodiff.optim.SGD([p], lr=0.5).step()
+    np.testing.assert_array_equal(w.data, [1.5, 1.5, 1.5])

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _storage
 from ..engine import no_grad, record_module_call
-from ..tensor import Tensor
+from ..tensor import Tensor, _root
 
 
 class Parameter(Tensor):
@@ -46,6 +46,7 @@ class Parameter(Tensor):
             # share the Tensor's memory, as PyTorch (and detach()) do
             super().__init__(np.zeros((0,), data.data.dtype), requires_grad)
             self.data = data.data
+            self._base = _root(data)  # one version counter for the shared memory
         else:
             super().__init__(data, requires_grad)
 
