@@ -24,7 +24,7 @@ def _wants_alignment(nbytes: int, dtype: np.dtype) -> bool:
     return nbytes >= MIN_BYTES and dtype.kind in "fc"
 
 
-def empty(shape: tuple, dtype) -> np.ndarray:
+def empty(shape: tuple, dtype, _allocate=np.empty) -> np.ndarray:
     """An uninitialised C-ordered array; a big float one starts on a 64-byte boundary.
 
     Examples
@@ -39,23 +39,22 @@ def empty(shape: tuple, dtype) -> np.ndarray:
     for n in shape:
         nbytes *= n
     if not _wants_alignment(nbytes, dtype):
-        return np.empty(shape, dtype)
-    raw = np.empty(nbytes + ALIGNMENT, np.uint8)
+        return _allocate(shape, dtype)
+    raw = _allocate(nbytes + ALIGNMENT, np.uint8)
     start = -raw.__array_interface__["data"][0] % ALIGNMENT
     return raw[start : start + nbytes].view(dtype).reshape(shape)
 
 
 def zeros(shape: tuple, dtype) -> np.ndarray:
-    """``np.zeros`` in aligned memory (see ``empty``).
+    """``np.zeros`` in aligned memory (see ``empty``). Like ``np.zeros`` it asks for
+    zeroed memory (calloc), so a big array's pages are only touched when used.
 
     Examples
     --------
     >>> zeros((2,), np.float64)
     array([0., 0.])
     """
-    out = empty(shape, dtype)
-    out.fill(0)
-    return out
+    return empty(shape, dtype, np.zeros)
 
 
 def full(shape: tuple, value, dtype) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _storage
 from ..engine import no_grad, record_module_call
-from ..tensor import Tensor, _root
+from ..tensor import Tensor
 
 
 class Parameter(Tensor):
@@ -24,8 +24,9 @@ class Parameter(Tensor):
     Parameters
     ----------
     data : Tensor, ndarray or nested list
-        The initial value (a Tensor's memory is shared, as PyTorch; an ndarray or
-        list is copied, as by ``autodiff.tensor``).
+        The initial value, copied as by ``autodiff.tensor`` (PyTorch's Parameter
+        shares a Tensor's memory; here the parameter owns its memory, so a later
+        change to ``data`` never reaches it).
     requires_grad : bool
         Default True.
 
@@ -42,13 +43,9 @@ class Parameter(Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.zeros((0,), dtype=np.float32)
-        if isinstance(data, Tensor):
-            # share the Tensor's memory, as PyTorch (and detach()) do
-            super().__init__(np.zeros((0,), data.data.dtype), requires_grad)
-            self.data = data.data
-            self._base = _root(data)  # one version counter for the shared memory
-        else:
-            super().__init__(data, requires_grad)
+        # (a copy, even of a Tensor: a parameter that shared a tensor's memory would also
+        # need its version counter and view relations without becoming its view)
+        super().__init__(data.data if isinstance(data, Tensor) else data, requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
