@@ -24,6 +24,21 @@ def _wants_alignment(nbytes: int, dtype: np.dtype) -> bool:
     return nbytes >= MIN_BYTES and dtype.kind in "fc"
 
 
+def aligned_bytes(nbytes: int, allocate=np.empty) -> np.ndarray:
+    """``nbytes`` of uint8 memory from ``allocate`` (``np.empty`` or ``np.zeros``)
+    starting on a 64-byte boundary, whatever its size.
+
+    Examples
+    --------
+    >>> b = aligned_bytes(100)
+    >>> b.nbytes, b.__array_interface__["data"][0] % 64
+    (100, 0)
+    """
+    raw = allocate(nbytes + ALIGNMENT, np.uint8)
+    start = -raw.__array_interface__["data"][0] % ALIGNMENT
+    return raw[start : start + nbytes]
+
+
 def empty(shape: tuple, dtype, _allocate=np.empty) -> np.ndarray:
     """An uninitialised C-ordered array; a big float one starts on a 64-byte boundary.
 
@@ -40,9 +55,7 @@ def empty(shape: tuple, dtype, _allocate=np.empty) -> np.ndarray:
         nbytes *= n
     if not _wants_alignment(nbytes, dtype):
         return _allocate(shape, dtype)
-    raw = _allocate(nbytes + ALIGNMENT, np.uint8)
-    start = -raw.__array_interface__["data"][0] % ALIGNMENT
-    return raw[start : start + nbytes].view(dtype).reshape(shape)
+    return aligned_bytes(nbytes, _allocate).view(dtype).reshape(shape)
 
 
 def zeros(shape: tuple, dtype) -> np.ndarray:

@@ -106,7 +106,8 @@ class Tensor:
     # _views (weak references to its views, regenerated when an in-place op
     # rebases it), _prior_fns ((clock, grad_fn) before each such rebase, for nodes
     # recorded earlier), _hooks and _name stay unset until needed: every op result
-    # skips those stores. Read them with getattr(t, "_base", None) and the like.
+    # skips those stores (leaves made by __init__ set _base and _hooks to None). Read
+    # them with getattr(t, "_base", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:

@@ -13,6 +13,7 @@ import threading
 
 import numpy as np
 
+from .. import _storage
 from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad, record
 from ..tensor import Tensor, _make, _rebase_log, _RetainGrad, _root
 from . import registry as R
@@ -430,9 +431,7 @@ def _scratch_for(data: np.ndarray) -> np.ndarray:
     nbytes = min(data.nbytes, _SCRATCH_CAP)
     buf = getattr(_scratch, "buf", None)
     if buf is None or buf.nbytes < nbytes:
-        raw = np.empty(nbytes + 64, np.uint8)
-        start = -raw.ctypes.data % 64
-        buf = _scratch.buf = raw[start : start + nbytes]
+        buf = _scratch.buf = _storage.aligned_bytes(nbytes)
         views = _scratch.views = {}  # (views of the old buffer would keep it alive)
     itemsize = data.dtype.itemsize
     flat = buf[: nbytes - nbytes % itemsize].view(data.dtype)
