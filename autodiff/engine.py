@@ -19,39 +19,102 @@ import contextlib
 import functools
 import gc
 import os
+import threading
 import traceback
 
 import numpy as np
 
 from . import tensor as _tensor_module
-from .tensor import Tensor, _make, _root
+from .tensor import Tensor, _make, _root, as_ndarray
 
 
-class _State:
-    __slots__ = ("grad_enabled", "anomaly", "clock")
+class _Mode(threading.local):
+    """Grad mode and anomaly mode, per thread (as PyTorch's): a thread evaluating under
+    ``no_grad``, or running a backward, never turns recording off in another."""
 
     def __init__(self) -> None:
         self.grad_enabled = True
         self.anomaly = False
-        # advanced by every in-place op; nodes remember it to detect later changes
+
+    def set(self, grad_enabled: bool, anomaly: bool) -> None:
+        if grad_enabled is not self.grad_enabled or anomaly is not self.anomaly:
+            ALL_THREADS.change(self, grad_enabled, anomaly)
+
+
+class _AllThreads:
+    """What the threads' modes add up to. A thread-local read costs ~35 ns more than
+    a slot, so the hot paths test ``all_recording`` (no thread has grad mode off) and
+    read their own thread's mode only when it is False; ``record`` reads a thread's
+    anomaly flag only while some thread has one."""
+
+    __slots__ = ("all_recording", "any_anomaly", "off", "anomalous", "lock")
+
+    def __init__(self) -> None:
+        self.all_recording = True
+        self.any_anomaly = False
+        self.off = 0  # threads with grad mode off
+        self.anomalous = 0  # threads in anomaly mode
+        self.lock = threading.Lock()
+
+    def change(self, mode: _Mode, grad_enabled: bool, anomaly: bool) -> None:
+        with self.lock:
+            self.off += (mode.grad_enabled is True) - (grad_enabled is True)
+            self.anomalous += (anomaly is True) - (mode.anomaly is True)
+            mode.grad_enabled = grad_enabled
+            mode.anomaly = anomaly
+            self.all_recording = self.off == 0
+            self.any_anomaly = self.anomalous > 0
+
+
+ALL_THREADS = _AllThreads()
+STATE = _Mode()
+
+
+def recording() -> bool:
+    """Whether this thread records ops (its grad mode), cheaply.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.engine import recording
+    >>> with autodiff.no_grad():
+    ...     recording()
+    False
+    """
+    return ALL_THREADS.all_recording or STATE.grad_enabled
+
+
+class _Clock:
+    """The version clock, shared by all threads: advanced by every in-place op;
+    nodes remember it to detect later changes of what they saved."""
+
+    __slots__ = ("clock", "lock")
+
+    def __init__(self) -> None:
         self.clock = 0
+        self.lock = threading.Lock()
+
+    def tick(self) -> int:
+        with self.lock:  # (two threads' in-place ops must not share a tick)
+            self.clock += 1
+            return self.clock
 
 
-STATE = _State()
+CLOCK = _Clock()
 
 
 # ------------------------------------------------------------------ grad mode
 class _GradMode(contextlib.ContextDecorator):
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+        self.enabled = bool(enabled)
 
     def __enter__(self):
         self.prev = STATE.grad_enabled
-        STATE.grad_enabled = self.enabled
+        STATE.set(self.enabled, STATE.anomaly)
         return self
 
     def __exit__(self, *exc):
-        STATE.grad_enabled = self.prev
+        STATE.set(self.prev, STATE.anomaly)
         return False
 
     def __call__(self, fn):
@@ -112,13 +175,13 @@ class set_grad_enabled(_GradMode):
         # like PyTorch, calling it as a plain function takes effect immediately
         super().__init__(bool(mode))
         self.prev = STATE.grad_enabled
-        STATE.grad_enabled = self.enabled
+        STATE.set(self.enabled, STATE.anomaly)
 
     def __enter__(self):
         return self
 
     def __call__(self, fn):
-        STATE.grad_enabled = self.prev  # as a decorator it only applies inside fn
+        STATE.set(self.prev, STATE.anomaly)  # as a decorator it only applies inside fn
         return super().__call__(fn)
 
 
@@ -156,11 +219,11 @@ class detect_anomaly(contextlib.ContextDecorator):
 
     def __enter__(self):
         self.prev = STATE.anomaly
-        STATE.anomaly = self.check_nan
+        STATE.set(STATE.grad_enabled, bool(self.check_nan))
         return self
 
     def __exit__(self, *exc):
-        STATE.anomaly = self.prev
+        STATE.set(STATE.grad_enabled, self.prev)
         return False
 
 
@@ -200,9 +263,6 @@ class Node:
         "hooks",
         "tb",
         "calls",
-        "_epoch",
-        "_deps",
-        "_g",
         "shape",
         "dtype",
         # set on view ops only (reshape, indexing, ...): the ``_rebases`` list of the
@@ -329,18 +389,32 @@ def node_edges(inputs: tuple) -> tuple:
 
 
 def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
-    """Create the output tensor of ``cls`` and, when needed, its node."""
+    """Create the output tensor of ``cls`` and its node: the one place op results
+    with a history are made (``tensor._make`` makes those without)."""
+    if type(out) is not np.ndarray:
+        out = as_ndarray(out)
     node = _new(cls)
     if cls.keeps_nodes:
-        inputs = node_edges(inputs)
+        if len(inputs) == 1:
+            # node_edges, inlined for the commonest case (every unary op, x * 2.0)
+            x = inputs[0]
+            fn = x.grad_fn
+            if fn is not None:
+                data = x.data
+                fn.shape = data.shape
+                fn.dtype = data.dtype
+                if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+                    fn.out = data
+                inputs = (fn,)
+        else:
+            inputs = node_edges(inputs)
     node.inputs = inputs
     node.needs = needs
     node.attrs = attrs
     node.out = out if cls.uses_out else None
-    node.clock = STATE.clock
+    node.clock = CLOCK.clock
     node.hooks = None
-    node._epoch = None
-    if STATE.anomaly:
+    if ALL_THREADS.any_anomaly and STATE.anomaly:
         node.tb = _user_stack()
     t = _new(Tensor)
     t.data = out
@@ -356,7 +430,7 @@ _new = object.__new__
 def apply(cls, inputs: tuple, attrs=None) -> Tensor:
     """Run ``cls.forward`` on the inputs' arrays and record a node if needed."""
     out = cls.forward(*[t.data for t in inputs], attrs)
-    if STATE.grad_enabled:
+    if ALL_THREADS.all_recording or STATE.grad_enabled:
         needs = tuple([t.requires_grad for t in inputs])
         if True in needs:
             return record(cls, inputs, needs, attrs, out)
@@ -366,7 +440,7 @@ def apply(cls, inputs: tuple, attrs=None) -> Tensor:
 def apply1(cls, x: Tensor, attrs=None) -> Tensor:
     """``apply`` for one input, without the generic bookkeeping."""
     out = cls.forward(x.data, attrs)
-    if x.requires_grad and STATE.grad_enabled:
+    if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
         return record(cls, (x,), (True,), attrs, out)
     return _make(out, None)
 
@@ -376,7 +450,7 @@ def apply2(cls, a: Tensor, b: Tensor, attrs=None) -> Tensor:
     out = cls.forward(a.data, b.data, attrs)
     ra = a.requires_grad
     rb = b.requires_grad
-    if (ra or rb) and STATE.grad_enabled:
+    if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
         return record(cls, (a, b), (ra, rb), attrs, out)
     return _make(out, None)
 
@@ -600,7 +674,7 @@ def grad(
         else:
             if not isinstance(g, Tensor):
                 # (a 0-d ufunc result is a NumPy scalar: return an array, as everywhere)
-                g = _make(g if type(g) is np.ndarray else np.array(g), None)
+                g = _make(g, None)
             result.append(g)
     return tuple(result)
 
@@ -610,7 +684,7 @@ def run_backward(roots, seeds, retain_graph, create_graph, capture):
     returned for those tensors instead of accumulated into leaves."""
     xp = TS if create_graph else NP
     prev_mode = STATE.grad_enabled
-    STATE.grad_enabled = bool(create_graph)
+    STATE.set(bool(create_graph), STATE.anomaly)
     # backward makes no reference cycles: pausing the cyclic GC spares it from
     # rescanning the (possibly huge) live graph while gradients are allocated
     gc_was_on = gc.isenabled()
@@ -619,16 +693,17 @@ def run_backward(roots, seeds, retain_graph, create_graph, capture):
         with np.errstate(all="ignore"):
             return _run(roots, seeds, retain_graph, create_graph, capture, xp)
     finally:
-        STATE.grad_enabled = prev_mode
+        STATE.set(prev_mode, STATE.anomaly)
         if gc_was_on:
             gc.enable()
 
 
 def _run(roots, seeds, retain_graph, create_graph, capture, xp):
-    # Per-node bookkeeping lives in node slots (cheaper than dicts keyed by node):
-    # _epoch marks nodes seen by this pass, _deps counts consumers still to run,
-    # _g holds the gradient accumulated so far.
-    epoch = object()
+    # This pass's bookkeeping, never stored on nodes (a hook may run another pass
+    # over shared nodes, another thread a pass of its own): for each node reached,
+    # [consumers still to run, the gradient accumulated so far] (one entry, not two
+    # dicts: one lookup per edge)
+    pending: dict = {}
     leaf_grads: dict = {}  # id(leaf) -> [leaf, gradient] (int keys hash fastest)
     # ids of arrays that escape backward (seeds, arrays user hooks saw or returned):
     # a leaf's .grad must never share memory with them (see _accumulate_leaf)
@@ -644,23 +719,23 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if node is None:
             _add_leaf(leaf_grads, t, s)
             continue
-        if node.clock < STATE.clock:  # (only an in-place op since can make a view stale)
+        if node.clock < CLOCK.clock:  # (only an in-place op since can make a view stale)
             _check_view_current(node, None)
-        if node._epoch is not epoch:
-            node._epoch = epoch
-            node._deps = 0
-            node._g = s
+        entry = pending.get(node)
+        if entry is None:
+            pending[node] = [0, s]
             stack.append(node)
         else:
-            node._g = node._g + s
+            entry[1] = entry[1] + s
     # count consumers, iteratively (graphs may be millions of nodes deep)
     order = list(stack)
-    clock_now = STATE.clock
+    clock_now = CLOCK.clock
+    released = []  # nodes whose saved values are gone: an error if their VJP must run
     while stack:
         node = stack.pop()
         inputs = node.inputs
         if node.out is _RELEASED:
-            raise RuntimeError(_FREED + f" (op '{node.name}')")
+            released.append(node)
         changed = node.clock < clock_now
         if changed and node.reads_inputs:
             # an in-place op ran since this node was recorded: an input it gave a new
@@ -679,15 +754,14 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if fn is not None:
                 if fn.clock < node.clock:
                     _check_view_current(fn, node)
-                if fn._epoch is epoch:
-                    fn._deps += 1
-                else:
-                    fn._epoch = epoch
-                    fn._deps = 1
-                    fn._g = None
+                entry = pending.get(fn)
+                if entry is None:
+                    pending[fn] = [1, None]
                     stack.append(fn)
+                else:
+                    entry[0] += 1
     for node in order:
-        if node._deps == 0:
+        if pending[node][0] == 0:
             ready.append(node)
     del order
 
@@ -702,15 +776,18 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 capture_nodes.setdefault(t.grad_fn, []).append(i)
         # autodiff.grad: run only the VJPs on paths to the requested tensors
         skip = _unneeded_nodes(roots, capture_nodes, {id(t) for t in capture})
+    for node in released:
+        if not skip or node not in skip:
+            raise RuntimeError(_FREED + f" (op '{node.name}')")
+    released = None
     anomaly = STATE.anomaly
-    state = STATE  # (its clock is read per node: a hook may change a saved value)
+    clock = CLOCK  # (read per node: a hook may change a saved value)
     pop = ready.pop
     push = ready.append
 
     while ready:
         node = pop()
-        g = node._g
-        node._g = None
+        g = pending.pop(node)[1]
         if g is None or (skip and node in skip):
             # no gradient reached this node (every consumer's VJP returned None, a
             # zero gradient), or no requested tensor lies below: only release
@@ -722,7 +799,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     found[i] = g
             for t, need in zip(node.inputs, node.needs):
                 if need:
-                    _consumer_done(t.grad_fn, push)
+                    _consumer_done(t.grad_fn, pending, push)
             if g is None and not retain_graph:
                 _release_saved(node)  # as a node that ran would
             continue
@@ -740,7 +817,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if node.hooks:
                 g = _run_hooks(node.hooks, g, create_graph, escaped)
         inputs = node.inputs
-        if node.clock < state.clock:
+        if node.clock < clock.clock:
             _check_versions(node)
         if not create_graph and len(inputs) == 1:
             # the common case, kept lean: one input, first order
@@ -754,7 +831,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     node.inputs = (fn,)
                 node.out = _RELEASED
             if gi is None:
-                _consumer_done(fn, push)
+                _consumer_done(fn, pending, push)
                 continue
             if anomaly:
                 _check_anomaly(node, (gi,))
@@ -767,10 +844,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 else:
                     entry[1] = entry[1] + gi
                 continue
-            prev = fn._g
-            fn._g = gi if prev is None else prev + gi
-            n = fn._deps - 1
-            fn._deps = n
+            entry = pending[fn]
+            prev = entry[1]
+            entry[1] = gi if prev is None else prev + gi
+            n = entry[0] - 1
+            entry[0] = n
             if n == 0:
                 push(fn)
             continue
@@ -801,7 +879,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if not need:
                 continue
             if gi is None:
-                _consumer_done(t.grad_fn, push)
+                _consumer_done(t.grad_fn, pending, push)
                 continue
             if gi.shape != t.data.shape:
                 gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)
@@ -813,10 +891,11 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                 else:
                     entry[1] = entry[1] + gi
                 continue
-            prev = fn._g
-            fn._g = gi if prev is None else prev + gi
-            n = fn._deps - 1
-            fn._deps = n
+            entry = pending[fn]
+            prev = entry[1]
+            entry[1] = gi if prev is None else prev + gi
+            n = entry[0] - 1
+            entry[0] = n
             if n == 0:
                 push(fn)
         if not retain_graph:
@@ -863,11 +942,12 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
     return None
 
 
-def _consumer_done(fn, push) -> None:
+def _consumer_done(fn, pending: dict, push) -> None:
     """One consumer of ``fn`` has run without passing it a gradient (a VJP's None)."""
     if fn is not None:
-        fn._deps -= 1
-        if fn._deps == 0:
+        entry = pending[fn]
+        entry[0] -= 1
+        if entry[0] == 0:
             push(fn)
 
 
@@ -956,8 +1036,6 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
             # a recorded copy, as PyTorch: the same gradient Tensor may reach several
             # leaves (add), or be the seed or a hook's result
             g = g.to(t.data.dtype) if g.data.dtype != t.data.dtype else g.clone()
-            if type(g.data) is not np.ndarray:  # 0-d ufunc results are NumPy scalars
-                g.data = np.array(g.data)
             t.grad = g
         else:
             t.grad = t.grad + g
@@ -988,8 +1066,7 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
             seen_arrays.add(id(base))
         t.grad = _make(g, None)
     else:
-        acc = t.grad.data + g
-        t.grad.data = acc if type(acc) is np.ndarray else np.array(acc)
+        t.grad.data = as_ndarray(t.grad.data + g)
 
 
 def _run_hooks(hooks, g, create_graph, escaped=None):
@@ -1022,7 +1099,7 @@ def _check_view_current(fn, consumer) -> None:
     a new history, and the view was used after that (by ``consumer``, or as a
     backward root): the view's values come from the new history, its recorded
     one is stale. (A change under no_grad keeps the history: nothing to do.)"""
-    used_at = STATE.clock if consumer is None else consumer.clock
+    used_at = CLOCK.clock if consumer is None else consumer.clock
     current = getattr(fn, "view_current", fn.clock)
     for clock in getattr(fn, "view_rebases", ()):
         if current < clock <= used_at:
@@ -1099,9 +1176,9 @@ def _check_anomaly(node, in_grads) -> None:
 
 def mark_output_dirty(t: Tensor) -> None:
     """Called by in-place ops before they change ``t``: VJPs that saved it must fail."""
-    STATE.clock += 1
+    clock = CLOCK.tick()
     root = _root(t)
-    root._version = STATE.clock
+    root._version = clock
     fn = root.grad_fn
     if fn is not None and fn.uses_out:
         fn.out = _DIRTY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import STATE, Node, _GradMode, record
+from .engine import Node, _GradMode, record, recording
 from .tensor import Tensor, _make
 
 
@@ -172,7 +172,7 @@ class Function:
             out = Tensor(np.asarray(out))
         needs = tuple(t.requires_grad for t in inputs)
         # an integer or bool result is not differentiable (as in PyTorch)
-        if STATE.grad_enabled and True in needs and out.data.dtype.kind in "fc":
+        if recording() and True in needs and out.data.dtype.kind in "fc":
             body = {"name": cls.__name__, "__slots__": ()}
             if any(isinstance(t, Tensor) and t.data is out.data for t in ctx.saved_tensors):
                 # backward reads the output: an in-place change of it must fail backward
@@ -187,7 +187,7 @@ class Function:
         outs = tuple(o if isinstance(o, Tensor) else Tensor(np.asarray(o)) for o in outs)
         needs = tuple(t.requires_grad for t in inputs)
         floats = [i for i, o in enumerate(outs) if o.data.dtype.kind == "f"]
-        if not (STATE.grad_enabled and True in needs and floats):
+        if not (recording() and True in needs and floats):
             return tuple(_make(o.data, None) for o in outs)
         common = np.result_type(*[outs[i].data.dtype for i in floats])
         layout, start = [], 0

@@ -496,15 +496,26 @@ class _RetainGrad:
                 # a copy (np.array: also turns a 0-d NumPy scalar into an array)
                 t.grad = _make(np.array(g.data), None)
             else:
-                t.grad = _make(np.asarray(t.grad.data + g.data), None)
+                t.grad = _make(t.grad.data + g.data, None)
         return None
 
 
 _new = object.__new__
 
 
+def as_ndarray(value) -> np.ndarray:
+    """``value`` (an op's raw result) as an ndarray: a ufunc or reduction on 0-d
+    input gives a NumPy scalar, and every Tensor's data is an ndarray."""
+    if isinstance(value, Tensor):
+        raise TypeError("internal error: an op produced a Tensor where an array belongs")
+    return np.asarray(value)
+
+
 def _make(data: np.ndarray, grad_fn) -> Tensor:
-    """Fast internal constructor: ``data`` must already be an ndarray."""
+    """Fast internal constructor for op results (``engine.record`` makes those with a
+    node): ``data`` becomes an ndarray if it is not one."""
+    if type(data) is not np.ndarray:
+        data = as_ndarray(data)
     t = _new(Tensor)
     t.data = data
     t.requires_grad = grad_fn is not None

@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from .. import _dtypes
-from ..engine import STATE, Node, apply1, apply2, record
+from ..engine import ALL_THREADS, STATE, Node, apply1, apply2, record
 from ..tensor import Tensor, _make
 
 
@@ -100,7 +100,7 @@ def float_unary(cls, x, opname: str) -> Tensor:
         x = cast(x, _dtypes.default_float())
         data = x.data
     out = cls.forward(data, None)
-    if x.requires_grad and STATE.grad_enabled:
+    if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
         return record(cls, (x,), _TRUE1, None, out)
     return _make(out, None)
 
@@ -114,7 +114,7 @@ def binary(cls, a, b, opname: str) -> Tensor:
 
 
 def grad_enabled() -> bool:
-    return STATE.grad_enabled
+    return ALL_THREADS.all_recording or STATE.grad_enabled
 
 
 def check_broadcast(opname: str, *shapes) -> None:

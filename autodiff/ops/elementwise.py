@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from ..engine import KEEP_FOR_PICTURES, STATE, Node, _new, apply, apply1, apply2, node_edge, record
+from ..engine import ALL_THREADS, STATE, Node, apply, apply1, apply2, record, recording
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
@@ -89,7 +89,8 @@ class DivBackward(Node):
     def vjp(self, g, xs, out, xp):
         a, b = xs
         ga = g / b if self.needs[0] else None
-        gb = -g * a / (b * b) if self.needs[1] else None
+        # -g * ((a / b) / b), as PyTorch: b * b under/overflows for tiny/huge b
+        gb = -g * (a / b / b) if self.needs[1] else None
         return ga, gb
 
 
@@ -104,12 +105,14 @@ class PowBackward(Node):
         a, b = xs
         ga = gb = None
         if self.needs[0]:
-            # b * a^(b-1), taken as 0 where b == 0 (no 0 * inf at a == 0, as PyTorch)
-            ga = g * b * a ** xp.where(b == 0, 1.0, b - 1)
+            # b * a^(b-1), exactly 0 where b == 0 (even at a = 0, +-inf or NaN: as PyTorch)
+            ga = xp.where(b == 0, 0.0, g * b * a ** xp.where(b == 0, 1.0, b - 1))
         if self.needs[1]:
-            # d(a^b)/db = a^b log a; defined as 0 where a == 0 (as PyTorch)
-            safe = xp.where(a == 0, 1.0, a)
-            gb = xp.where(a == 0, 0.0, g * a**b * xp.log(safe))
+            # d(a^b)/db = a^b log a; 0 where a == 0 and b >= 0, as PyTorch (a == 0 and
+            # b < 0 gives inf * log 0 = -inf there, as it does in PyTorch)
+            zero = xp.logical_and(a == 0, b >= 0)
+            safe = xp.where(zero, 1.0, a)
+            gb = xp.where(zero, 0.0, g * (safe**b * xp.log(safe)))
         return ga, gb
 
 
@@ -290,25 +293,7 @@ def _arith(
                     if c is None:
                         c = scalar_array(value, dtype)
                     out = ufunc(data, c)
-                    if a.requires_grad and STATE.grad_enabled and not STATE.anomaly:
-                        # engine.record, inlined: this is the hottest path of small graphs
-                        node = _new(scalar_cls)
-                        # a scalar op's VJP reads no values: keep a's producer, not a
-                        fn = a.grad_fn
-                        node.inputs = (a,) if fn is None else (node_edge(a, fn),)
-                        node.needs = _TRUE1
-                        node.attrs = c
-                        node.out = None
-                        node.clock = STATE.clock
-                        node.hooks = None
-                        node._epoch = None
-                        t = _new(Tensor)
-                        t.data = out
-                        t.requires_grad = True
-                        t.grad_fn = node
-                        t._grad = None
-                        return t
-                    if a.requires_grad and STATE.grad_enabled:
+                    if a.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
                         return record(scalar_cls, (a,), _TRUE1, c, out)
                     return _make(out, None)
         elif type(a) in _PYNUM:
@@ -320,13 +305,13 @@ def _arith(
                     if c is None:
                         c = scalar_array(a, dtype)
                     out = rufunc(c, data)
-                    if b.requires_grad and STATE.grad_enabled:
+                    if b.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
                         return record(rscalar_cls, (b,), _TRUE1, c, out)
                     return _make(out, None)
         elif isinstance(a, Tensor) and isinstance(b, Tensor):
             da = a.data
             db = b.data
-            if a is b and name == "mul" and a.requires_grad and STATE.grad_enabled:
+            if a is b and name == "mul" and a.requires_grad and recording():
                 return record(SquareBackward, (a,), _TRUE1, None, da * da)
             if da.dtype == db.dtype and (da.dtype.kind == "f" or name != "div"):
                 try:
@@ -336,7 +321,7 @@ def _arith(
                     raise
                 ra = a.requires_grad
                 rb = b.requires_grad
-                if (ra or rb) and STATE.grad_enabled:
+                if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
                     return record(tensor_cls, (a, b), (ra, rb), None, out)
                 return _make(out, None)
         if name == "div":
@@ -598,8 +583,9 @@ class AbsBackward(Node):
         return np.abs(x)
 
     def vjp(self, g, xs, out, xp):
-        # sign(0) = 0, so abs'(0) = 0 as in PyTorch
-        return (g * xp.sign(xs[0]),)
+        # sign(0) = 0, so abs'(0) = 0 as in PyTorch; and abs'(NaN) = 0 there too
+        x = xs[0]
+        return (xp.where(x != x, 0.0, g * xp.sign(x)),)
 
 
 class SinBackward(Node):
@@ -670,8 +656,9 @@ class ReluBackward(Node):
         return np.maximum(x, 0)
 
     def vjp(self, g, xs, out, xp):
-        # relu'(0) = 0 (as PyTorch); out > 0 exactly where x > 0
-        return (g * (out > 0),)
+        # relu'(0) = 0 and relu'(NaN) = 1, as PyTorch (which passes the gradient unless
+        # out <= 0); out = max(x, 0) is >= 0 or NaN, so that is exactly out != 0
+        return (g * (out != 0),)
 
 
 class SignBackward(Node):
@@ -685,18 +672,92 @@ class SignBackward(Node):
         return (g * 0.0,)
 
 
-# Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): NumPy has no erf
-_ERF_P = 0.3275911
-_ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+# W. J. Cody, "Rational Chebyshev approximations for the error function", Math. Comp. 23
+# (1969) 631-638 (Netlib's CALERF): rational approximations on three intervals, accurate
+# to double precision. NumPy has no erf (and math.erf, element by element, is slow).
+_ERF_A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
+          3.20937758913846947e03, 1.85777706184603153e-1)  # fmt: skip
+_ERF_B = (2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03,
+          2.84423683343917062e03)  # fmt: skip
+_ERF_C = (5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01,
+          2.98635138197400131e02, 8.81952221241769090e02, 1.71204761263407058e03,
+          2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8)  # fmt: skip
+_ERF_D = (1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02,
+          1.62138957456669019e03, 3.29079923573345963e03, 4.36261909014324716e03,
+          3.43936767414372164e03, 1.23033935480374942e03)  # fmt: skip
+_ERF_P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1,
+          1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2)  # fmt: skip
+_ERF_Q = (2.56852019228982242e00, 1.87295284992346725e00, 5.27905102951428412e-1,
+          6.05183413124413191e-2, 2.33520497626869185e-3)  # fmt: skip
+_ONE_OVER_SQRT_PI = 5.6418958354775628695e-1
+
+
+def _rational(z: np.ndarray, num: tuple, den: tuple) -> np.ndarray:
+    """Cody's ratio: (((num[-1] z + num[0]) z + num[1]) z ... + num[k]) over
+    (((z + den[0]) z + den[1]) z ... + den[k]), k = len(den) - 1, in place."""
+    n = z * num[-1]
+    d = z + den[0]
+    for i in range(len(den) - 1):
+        n += num[i]
+        n *= z
+        d *= z
+        d += den[i + 1]
+    n += num[len(den) - 1]
+    n /= d
+    return n
+
+
+def _erfc_over_half(y: np.ndarray) -> np.ndarray:
+    """erfc(y) for float64 y > 0.46875: Cody's second (y <= 4) and third intervals."""
+    mid = y <= 4.0
+    if mid.all():
+        out = _rational(y, _ERF_C, _ERF_D)
+    else:
+        out = np.zeros_like(y)
+        out[mid] = _rational(y[mid], _ERF_C, _ERF_D)
+        tail = ~mid & (y < 27.0)  # erfc(27) < 1e-318: 0 beyond (and at inf)
+        yt = y[tail]
+        z = 1.0 / (yt * yt)
+        out[tail] = (_ONE_OVER_SQRT_PI - z * _rational(z, _ERF_P, _ERF_Q)) / yt
+    # times exp(-y^2), as exp(-s^2) exp(-(y - s)(y + s)) with s = y rounded down to a
+    # multiple of 1/16: s^2 is exact, so y^2's rounding error is not magnified
+    s = y * 16.0
+    np.trunc(s, out=s)
+    s *= 0.0625
+    with np.errstate(under="ignore", invalid="ignore"):  # (inf - inf at y = inf)
+        d = y - s
+        d *= y + s
+        s *= s
+        np.negative(s, out=s)
+        np.negative(d, out=d)
+        np.exp(s, out=s)
+        np.exp(d, out=d)
+        out *= s
+        out *= d
+    out[y == np.inf] = 0.0
+    return out
 
 
 def erf_np(x: np.ndarray) -> np.ndarray:
-    ax = np.abs(x)
-    t = 1.0 / (1.0 + _ERF_P * ax)
-    a1, a2, a3, a4, a5 = _ERF_A
-    poly = ((((a5 * t + a4) * t + a3) * t + a2) * t + a1) * t
-    y = 1.0 - poly * np.exp(-ax * ax)
-    return (np.sign(x) * y).astype(x.dtype, copy=False)
+    """The error function of a float array, to double precision (Cody's algorithm);
+    float32 input is computed in float64 and rounded."""
+    dtype = x.dtype
+    xd = x.astype(np.float64, copy=False)
+    y = np.abs(xd)
+    small = y <= 0.46875
+    if small.all():
+        out = xd * _rational(y * y, _ERF_A, _ERF_B)
+    else:
+        out = np.empty_like(xd)
+        xs = xd[small]
+        out[small] = xs * _rational(xs * xs, _ERF_A, _ERF_B)
+        rest = ~small  # (NaN too: it stays NaN)
+        xr = xd[rest]
+        r = _erfc_over_half(np.abs(xr))
+        np.subtract(0.5, r, out=r)
+        r += 0.5
+        out[rest] = np.copysign(r, xr)
+    return out.astype(dtype, copy=False)
 
 
 class ErfBackward(Node):
@@ -859,7 +920,7 @@ def sign(x) -> Tensor:
 
 
 def erf(x) -> Tensor:
-    """Elementwise error function (rational approximation, |error| < 1.5e-7).
+    """Elementwise error function (W. J. Cody's rational approximations: double precision).
 
     Examples
     --------
@@ -873,8 +934,6 @@ def erf(x) -> Tensor:
 def _fast_unary(cls, float_only: bool, public):
     """Replace a documented unary op by an equivalent with the hot path inlined."""
     forward = cls.forward
-    uses_out = cls.uses_out
-    keeps_nodes = cls.keeps_nodes
     name = public.__name__
 
     def op(x):
@@ -882,30 +941,7 @@ def _fast_unary(cls, float_only: bool, public):
             data = x.data
             if data.dtype.kind == "f":
                 out = forward(data, None)
-                if x.requires_grad and STATE.grad_enabled and not STATE.anomaly:
-                    node = _new(cls)  # engine.record, inlined (hot path)
-                    fn = x.grad_fn
-                    if fn is None or not keeps_nodes:
-                        node.inputs = (x,)
-                    else:  # engine.node_edge, inlined
-                        fn.shape = data.shape
-                        fn.dtype = data.dtype
-                        if fn.out is None and data.size <= KEEP_FOR_PICTURES:
-                            fn.out = data
-                        node.inputs = (fn,)
-                    node.needs = _TRUE1
-                    node.attrs = None
-                    node.out = out if uses_out else None
-                    node.clock = STATE.clock
-                    node.hooks = None
-                    node._epoch = None
-                    t = _new(Tensor)
-                    t.data = out
-                    t.requires_grad = True
-                    t.grad_fn = node
-                    t._grad = None
-                    return t
-                if x.requires_grad and STATE.grad_enabled:
+                if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
                     return record(cls, (x,), _TRUE1, None, out)
                 return _make(out, None)
         return (float_unary if float_only else unary)(cls, x, name)
@@ -1034,7 +1070,9 @@ class EluBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         x = xs[0]
-        return (xp.where(x > 0, g, g * self.attrs * xp.exp(xp.where(x > 0, 0.0, x))),)
+        # as PyTorch, the negative branch is the one taken where x <= 0 (NaN takes g)
+        neg = x <= 0
+        return (xp.where(neg, g * self.attrs * xp.exp(xp.where(neg, x, 0.0)), g),)
 
 
 def elu(x, alpha: float = 1.0) -> Tensor:
@@ -1195,7 +1233,7 @@ def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
             "broadcast together"
         ) from None
     del out_shape
-    if STATE.grad_enabled and (a.requires_grad or b.requires_grad):
+    if recording() and (a.requires_grad or b.requires_grad):
         cond = cond.copy()  # the node's own: a later in-place change cannot reach it
     return apply(WhereBackward, (a, b), cond)
 

@@ -14,7 +14,7 @@ import threading
 import numpy as np
 
 from .. import _storage
-from ..engine import STATE, Node, apply2, mark_output_dirty, no_grad, record
+from ..engine import CLOCK, Node, apply2, mark_output_dirty, no_grad, record, recording
 from ..tensor import Tensor, _make, _rebase_log, _RetainGrad, _root
 from . import registry as R
 from ._base import as_tensor_arg, operands
@@ -48,26 +48,24 @@ def inplace(
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
     other_rg = isinstance(other, Tensor) and other.requires_grad
-    if STATE.grad_enabled and t.requires_grad and t.grad_fn is None:
+    grad_mode = recording()
+    if grad_mode and t.requires_grad and t.grad_fn is None:
         raise RuntimeError(
             f"{opname}: a leaf tensor that requires grad cannot be changed in place while "
             "gradients are recorded (it would invalidate its gradient); wrap the update in "
             "`with autodiff.no_grad():` or use the out-of-place form"
         )
-    recording = STATE.grad_enabled and (t.requires_grad or other_rg)
-    if STATE.grad_enabled and getattr(t, "_untracked", None):
-        _refuse_untracked(t, opname, recording)
-    if recording and getattr(t, "_base", None) is not None:
+    records = grad_mode and (t.requires_grad or other_rg)
+    if grad_mode and getattr(t, "_untracked", None):
+        _refuse_untracked(t, opname, records)
+    if records and getattr(t, "_base", None) is not None:
         return _inplace_on_view(t, opname, out_of_place)
-    if type(t.data) is not np.ndarray:
-        # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it an array
-        t.data = np.array(t.data)
     if not t.data.flags.writeable:
         raise RuntimeError(
             f"{opname}: this tensor's memory is read-only (it was made by expand/broadcast); "
             ".clone() it first"
         )
-    if recording:
+    if records:
         old = _snapshot(t)
         res = out_of_place(old)
         if replaces:
@@ -91,7 +89,7 @@ def inplace(
             f"of dtype {t.data.dtype}"
         )
     np.copyto(t.data, res.data, casting="same_kind")
-    if recording and res.grad_fn is not None:
+    if records and res.grad_fn is not None:
         _rebase(t, res.grad_fn)
         _regenerate_views(t, region, None)
     return t
@@ -129,7 +127,7 @@ def _rebase(t: Tensor, node: Node) -> None:
     prior = getattr(t, "_prior_fns", None)
     if prior is None:
         prior = t._prior_fns = []
-    prior.append((STATE.clock, old))
+    prior.append((CLOCK.clock, old))
     if old is not None and old.hooks:
         moved = [h for h in old.hooks if isinstance(h, _RetainGrad) and h.ref() is t]
         if moved:
@@ -139,7 +137,7 @@ def _rebase(t: Tensor, node: Node) -> None:
     t.requires_grad = True
     if getattr(t, "_base", None) is None:
         # when: backward tells view nodes made before this from those made after
-        _rebase_log(t).append(STATE.clock)  # (a list its views' nodes share)
+        _rebase_log(t).append(CLOCK.clock)  # (a list its views' nodes share)
 
 
 def view_positions(
@@ -324,7 +322,7 @@ def _still_current(node: Node | None) -> None:
     rebases = getattr(node, "view_rebases", ())
     # (rebases[-1] is this one; every earlier one regenerated or marked the view)
     if len(rebases) < 2 or current >= rebases[-2]:
-        node.view_current = STATE.clock
+        node.view_current = CLOCK.clock
 
 
 class SetItemBackward(Node):
@@ -373,7 +371,7 @@ def setitem_outofplace(x, index, value) -> Tensor:
             f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape "
             f"{target_shape}"
         ) from None
-    if STATE.grad_enabled and (x.requires_grad or v.requires_grad):
+    if recording() and (x.requires_grad or v.requires_grad):
         index = _own_index(index)
     return apply2(SetItemBackward, x, v, index)
 
@@ -501,7 +499,7 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
-    if STATE.grad_enabled:
+    if recording():
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
         if getattr(t, "_untracked", None):
@@ -531,11 +529,6 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
             f"shape {t.shape}; an in-place op must keep the tensor's shape"
         ) from None
     except TypeError:
-        if type(data) is not np.ndarray:
-            # a 0-d op result is a NumPy scalar (immutable, shared with no one): make it
-            # an array and retry (checked only here, off the fast path)
-            t.data = np.array(data)
-            return _direct(t, opname, ufunc, other, alpha)
         if ufunc is np.subtract and data.dtype == np.bool_ and np.result_type(o) == np.bool_:
             raise TypeError(
                 f"{opname}: subtracting bool tensors is not supported (as in PyTorch); to "

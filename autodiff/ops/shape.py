@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 
-from ..engine import STATE, Node, apply, apply1, apply2, record
+from ..engine import Node, apply, apply1, apply2, record, recording
 from ..tensor import Tensor, _make, _rebase_log, _root
 from . import registry as R
 from ._base import as_tensor_arg, normalize_dim, operands
@@ -16,13 +16,7 @@ from .xp import NP
 
 def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
-    if type(x.data) is not np.ndarray:
-        # a 0-d op result is a NumPy scalar, which nothing can view: give x an array
-        # and out a view of it (all of x, reshaped or broadcast), as PyTorch's
-        x.data = np.array(x.data)
-        shape = out.data.shape
-        out.data = x.data.reshape(shape) if out.data.size == 1 else np.broadcast_to(x.data, shape)
-    elif not np.may_share_memory(out.data, x.data):  # (a reshape may have copied)
+    if not np.may_share_memory(out.data, x.data):  # (a reshape may have copied)
         return out
     out._base = root = _root(x)
     kind = getattr(x, "_untracked", None)
@@ -548,13 +542,16 @@ def getitem(x, index) -> Tensor:
             f"index {index!r} is invalid for a tensor of shape {x.shape}: {err}"
         ) from None
     basic = _is_basic(index)
-    if not basic and x.requires_grad and STATE.grad_enabled:
+    if basic:
+        # an all-integer index gives a NumPy scalar copy, and PyTorch a 0-d view: with a
+        # trailing ``...`` NumPy gives the view
+        parts = index if type(index) is tuple else (index,)
+        if not any(p is Ellipsis for p in parts):
+            index = (*parts, Ellipsis)
+    elif x.requires_grad and recording():
         index = _own_index(index)
     out = apply1(GetItemBackward, x, index)
     if basic:
-        if type(out.data) is not np.ndarray:
-            # an all-integer index: NumPy returns a scalar copy, PyTorch a 0-d view
-            out.data = x.data[(*index, Ellipsis) if type(index) is tuple else (index, Ellipsis)]
         _view_of(out, x)
     return out
 
@@ -636,12 +633,15 @@ def gather(x, dim: int, index) -> Tensor:
                 f"gather: index shape {idx.shape} is larger than input shape {x.shape} in "
                 f"dimension {d}"
             )
-    if idx.size and (idx.min() < -x.shape[axis] or idx.max() >= x.shape[axis]):
-        raise IndexError(
-            f"gather: index values must be in [0, {x.shape[axis]}) for dim {dim} of size "
-            f"{x.shape[axis]}"
-        )
-    if x.requires_grad and STATE.grad_enabled:
+    if idx.size:
+        # negative indices are out of range too (as PyTorch: no wrap-around)
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < 0 or hi >= x.shape[axis]:
+            raise IndexError(
+                f"gather: index {lo if lo < 0 else hi} is out of bounds for dim {dim} of size "
+                f"{x.shape[axis]} (index values must be in [0, {x.shape[axis]}))"
+            )
+    if x.requires_grad and recording():
         idx = idx.copy()  # the node's own (see _own_index)
     return apply1(GatherBackward, x, (axis, idx))
 
@@ -748,7 +748,7 @@ def matmul(a, b) -> Tensor:
             out = da @ db
             ra = a.requires_grad
             rb = b.requires_grad
-            if (ra or rb) and STATE.grad_enabled:
+            if (ra or rb) and recording():
                 return record(MatmulBackward, (a, b), (ra, rb), None, out)
             return _make(out, None)
     a, b = operands(a, b, "matmul")
