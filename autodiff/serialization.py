@@ -18,16 +18,27 @@ Loading never unpickles and never runs code from the file: it parses JSON and
 raw ``.npy`` headers (numeric and bool dtypes only), and checks everything
 (member names, array references, declared sizes against actual bytes). Any
 problem raises ``CheckpointError``, a ``ValueError``, saying what is wrong.
+
+Loading a hostile file costs memory in proportion to the file's size, never to
+what the file declares: only regular files are opened (a FIFO or ``/dev/zero``
+is refused before it is read), members must be stored uncompressed, lie inside
+the file and not overlap (so all members together hold at most the file's
+bytes), and declared counts and shapes are compared with the bytes present
+before anything is allocated for them.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import math
 import os
-import tempfile
+import re
+import stat
+import struct
 import zipfile
+import zlib
 from collections import OrderedDict
 from typing import IO, Any
 
@@ -134,8 +145,13 @@ def _write_zip(fileobj: IO[bytes], header: bytes, arrays: list[np.ndarray]) -> N
 def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
     """Save a state dict (or any nest of dicts/lists of numbers, strings and arrays).
 
-    The file is written to a temporary name and renamed into place, so an
-    interrupted save never leaves a half-written checkpoint under ``f``.
+    The file is written to a temporary name in the same directory, flushed to
+    disk (``fsync``) and renamed into place, and the directory is synced, so an
+    interrupted save or a crash never leaves a half-written checkpoint under
+    ``f``: the old file or the new one is there, whole. A new file gets the
+    permissions ``open(f, "wb")`` would give it (``0o666`` less the umask); an
+    existing file keeps its permissions. If ``f`` is a symlink, the file it
+    points to is replaced and the symlink stays a symlink.
 
     Parameters
     ----------
@@ -144,6 +160,14 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
         dict holding several of them.
     f : path or binary file object
         Where to write (the name is used as given, whatever its suffix).
+
+    Raises
+    ------
+    TypeError
+        If ``obj`` holds something a checkpoint cannot store (nothing is written).
+    OSError
+        If the file cannot be written; the error names ``f``, not the
+        temporary file, and ``f`` is left as it was.
 
     Examples
     --------
@@ -163,26 +187,79 @@ def save(obj: Any, f: str | os.PathLike | IO[bytes]) -> None:
         _write_zip(f, header, enc.arrays)  # type: ignore[arg-type]
         return
     path = os.fspath(f)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".ckpt", dir=directory)
+    try:
+        _save_atomically(os.path.realpath(path), header, enc.arrays)
+    except OSError as e:
+        if e.errno is None:
+            raise
+        # name the user's path, not the temporary file (or the symlink's target)
+        raise type(e)(e.errno, e.strerror, path) from None
+
+
+def _save_atomically(target: str, header: bytes, arrays: list[np.ndarray]) -> None:
+    directory = os.path.dirname(target) or os.curdir
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)  # overwriting keeps the file's mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None  # a new file: 0o666 less the umask, applied by os.open below
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{os.path.basename(target)}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:  # pragma: no cover - 100 collisions of 48 random bits
+        raise FileExistsError(errno.EEXIST, "no free temporary file name", target)
     try:
         with os.fdopen(fd, "wb") as fh:
-            _write_zip(fh, header, enc.arrays)
-        os.replace(tmp, path)
+            if mode is not None and hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)
+            _write_zip(fh, header, arrays)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if mode is not None and not hasattr(os, "fchmod"):  # pragma: no cover - Windows
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
-        if os.path.exists(tmp):
+        try:
             os.unlink(tmp)
+        except OSError:
+            pass
         raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename durable; not every platform can open a directory."""
+    try:
+        dfd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
 
 
 # ----------------------------------------------------------------------- load
+_LOCAL_HEADER = struct.Struct(zipfile.structFileHeader)  # a member's local header, 30 bytes
+_ARRAY_MEMBER = re.compile(r"arrays/(0|[1-9][0-9]{0,18})\.npy")
+_NPY_HEADER_LIMIT = 12 + 10_000  # magic, version, length, and NumPy's own header-size limit
+_REFUSED_FLAGS = {0x01: "encrypted", 0x20: "patch data", 0x40: "strongly encrypted"}
+
+
 def _fail(what: str, msg: str) -> CheckpointError:
     return CheckpointError(f"{what} is not a valid autodiff checkpoint: {msg}")
 
 
-def _read_npy(raw: bytes, member: str, what: str) -> np.ndarray:
+def _read_npy(raw: memoryview, member: str, what: str) -> np.ndarray:
     """Parse one .npy member without pickle and without trusting its header."""
-    bio = io.BytesIO(raw)
+    bio = io.BytesIO(bytes(raw[:_NPY_HEADER_LIMIT]))
     try:
         version = np.lib.format.read_magic(bio)
         if version == (1, 0):
@@ -191,7 +268,7 @@ def _read_npy(raw: bytes, member: str, what: str) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(bio)
         else:
             raise ValueError(f"unsupported .npy format version {version}")
-    except (ValueError, SyntaxError, TypeError, EOFError) as e:
+    except (ValueError, SyntaxError, TypeError, EOFError, RecursionError) as e:
         raise _fail(what, f"member {member} has a malformed .npy header ({e})") from None
     if dtype.hasobject or dtype.kind not in _ALLOWED_KINDS or dtype.fields is not None:
         raise _fail(
@@ -201,6 +278,7 @@ def _read_npy(raw: bytes, member: str, what: str) -> np.ndarray:
         )
     count = math.prod(shape)
     offset = bio.tell()
+    # compare the declared size with the bytes present before allocating anything
     if len(raw) - offset != count * dtype.itemsize:
         raise _fail(
             what,
@@ -212,9 +290,99 @@ def _read_npy(raw: bytes, member: str, what: str) -> np.ndarray:
     return arr.reshape(shape, order="F" if fortran else "C").copy(order="K")
 
 
+class _Archive:
+    """The stored members of a zip held in memory, each checked before any is read.
+
+    Every member must be stored (not compressed), lie wholly inside the data
+    area before the central directory, and not overlap any other member, so
+    reading every member reads at most the file's size: the "overlapping
+    members" zip bomb, where many directory entries share the same bytes, is
+    refused. Members are read as views of the file's bytes, CRC-checked.
+    """
+
+    def __init__(self, zf: zipfile.ZipFile, data: bytes, what: str) -> None:
+        self.data = memoryview(data)
+        self.what = what
+        self.extents: dict[str, tuple[zipfile.ZipInfo, int, int]] = {}
+        end = zf.start_dir  # where the central directory starts: members lie before it
+        if not 0 <= end <= len(data):
+            raise _fail(what, "the central directory lies outside the file (corrupted)")
+        spans = []
+        for info in zf.infolist():
+            name = info.filename
+            # stored members cannot expand beyond the file's size
+            if info.compress_type != zipfile.ZIP_STORED:
+                raise _fail(
+                    what,
+                    f"member {name} is compressed; autodiff checkpoints store their "
+                    "members uncompressed (a compressed member could be a zip bomb)",
+                )
+            for bit, kind in _REFUSED_FLAGS.items():
+                if info.flag_bits & bit:
+                    raise _fail(what, f"member {name} is {kind} (truncated or corrupted)")
+            if info.file_size != info.compress_size:
+                raise _fail(what, f"member {name} declares inconsistent sizes (corrupted)")
+            off = info.header_offset
+            if not 0 <= off <= end - _LOCAL_HEADER.size:
+                raise _fail(
+                    what,
+                    f"member {name}'s local header (at offset {off}) lies outside the "
+                    f"archive's data ({end} bytes before the central directory); "
+                    "truncated or corrupted",
+                )
+            fields = _LOCAL_HEADER.unpack_from(data, off)
+            if fields[0] != zipfile.stringFileHeader:
+                raise _fail(
+                    what,
+                    f"member {name}'s local header (at offset {off}) has a bad signature "
+                    "(truncated or corrupted)",
+                )
+            start = off + _LOCAL_HEADER.size + fields[10] + fields[11]  # name, extra field
+            stop = start + info.compress_size
+            if stop > end:
+                raise _fail(
+                    what,
+                    f"member {name} ({info.compress_size} bytes at offset {off}) extends "
+                    f"beyond the archive's data ({end} bytes before the central directory); "
+                    "truncated or corrupted",
+                )
+            spans.append((off, stop, name))
+            self.extents[name] = (info, start, stop)
+        spans.sort()
+        for (a0, a1, a), (b0, b1, b) in zip(spans, spans[1:]):
+            if b0 < a1:
+                raise _fail(
+                    what,
+                    f"members {a} (bytes {a0}-{a1}) and {b} (bytes {b0}-{b1}) overlap; "
+                    "a checkpoint's members are disjoint (overlapping members are a zip bomb)",
+                )
+        for name, (info, _, _) in self.extents.items():
+            at = info.header_offset + _LOCAL_HEADER.size
+            local = bytes(self.data[at : at + _LOCAL_HEADER.unpack_from(data, at - 30)[10]])
+            encoding = "utf-8" if info.flag_bits & 0x800 else "cp437"
+            if local.decode(encoding, "replace") != info.orig_filename:
+                raise _fail(
+                    what, f"member {name} is named {local!r} in its local header (corrupted)"
+                )
+
+    def read(self, name: str) -> memoryview | None:
+        """The bytes of member ``name`` (CRC-checked), or None if there is no such member."""
+        if name not in self.extents:
+            return None
+        info, start, stop = self.extents[name]
+        raw = self.data[start:stop]
+        if zlib.crc32(raw) != info.CRC:
+            raise _fail(
+                self.what,
+                f"a member could not be read: truncated or corrupted (Bad CRC-32 "
+                f"for file {name!r})",
+            )
+        return raw
+
+
 class _Decoder:
-    def __init__(self, zf: zipfile.ZipFile, n_arrays: int, what: str) -> None:
-        self.zf = zf
+    def __init__(self, archive: _Archive, n_arrays: int, what: str) -> None:
+        self.archive = archive
         self.n = n_arrays
         self.what = what
         self.arrays: dict[int, np.ndarray] = {}
@@ -225,13 +393,12 @@ class _Decoder:
             raise _fail(self.what, f"the structure refers to array {i!r}, which is not in the file")
         if i not in self.arrays:
             member = f"arrays/{i}.npy"
-            try:
-                raw = self.zf.read(member)
-            except KeyError:
+            raw = self.archive.read(member)
+            if raw is None:
                 raise _fail(
                     self.what,
                     f"the structure refers to array {i} ({member}), which is not in the file",
-                ) from None
+                )
             self.arrays[i] = _read_npy(raw, member, self.what)
         return self.arrays[i]
 
@@ -286,15 +453,46 @@ class _Decoder:
         raise _fail(self.what, f"unknown structure node {text}")
 
 
+def _kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def _require_regular_file(st: os.stat_result, what: str) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise _fail(
+            what,
+            f"it is {_kind(st.st_mode)}, not a regular file; autodiff.load reads checkpoint "
+            "files only (pass an open binary file object to read from a stream)",
+        )
+
+
 def _read_all(f: Any, what: str) -> bytes:
     if hasattr(f, "read"):
         data = f.read()
-    else:
-        with open(os.fspath(f), "rb") as fh:
-            data = fh.read()
-    if not isinstance(data, bytes):
-        raise TypeError(f"{what} must be opened in binary mode")
-    return data
+        if not isinstance(data, bytes):
+            raise TypeError(f"{what} must be opened in binary mode")
+        return data
+    path = os.fspath(f)
+    # refuse FIFOs, devices and directories before opening them (opening a FIFO
+    # blocks; /dev/zero never ends), and again after, in case the path changed
+    _require_regular_file(os.stat(path), what)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        _require_regular_file(st, what)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fh.fileno(), True)
+        return fh.read()
 
 
 def load(f: str | os.PathLike | IO[bytes], map_location=None, weights_only: bool = True) -> Any:
@@ -321,8 +519,11 @@ def load(f: str | os.PathLike | IO[bytes], map_location=None, weights_only: bool
     ------
     CheckpointError
         If the file is truncated, corrupted, not a checkpoint (e.g. a pickle
-        or a ``torch.save`` file), or holds anything but numeric/bool arrays
-        and JSON structure. No code from the file is ever run.
+        or a ``torch.save`` file), not a regular file (a directory, FIFO or
+        device), or holds anything but numeric/bool arrays and JSON
+        structure. No code from the file is ever run.
+    OSError
+        If the path cannot be opened (e.g. ``FileNotFoundError``).
 
     Examples
     --------
@@ -351,23 +552,24 @@ def load(f: str | os.PathLike | IO[bytes], map_location=None, weights_only: bool
         raise _fail(what, "it is not a zip/.npz archive (wrong magic bytes)")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+    except MemoryError:
+        raise
+    except Exception as e:  # BadZipFile, NotImplementedError (zip version), struct.error...
         raise _fail(what, f"the zip archive is truncated or corrupted ({e})") from None
     try:
         with zf:
-            return _load_zip(zf, what)
+            return _load_zip(zf, data, what)
     except CheckpointError:
         raise
     except RecursionError:
         raise _fail(what, "the structure is nested too deeply") from None
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as e:
-        # bad CRC, truncated member, encrypted or unsupported compression
-        raise _fail(what, f"a member could not be read: truncated or corrupted ({e})") from None
-    except Exception as e:  # zlib.error and anything else a malformed archive may raise
-        raise _fail(what, f"{type(e).__name__}: {e}") from None
+    except MemoryError:
+        raise
+    except Exception as e:  # anything else a malformed archive may raise
+        raise _fail(what, f"truncated or corrupted ({type(e).__name__}: {e})") from None
 
 
-def _load_zip(zf: zipfile.ZipFile, what: str) -> Any:
+def _load_zip(zf: zipfile.ZipFile, data: bytes, what: str) -> Any:
     infos = zf.infolist()
     names = [i.filename for i in infos]
     if len(set(names)) != len(names):
@@ -382,22 +584,15 @@ def _load_zip(zf: zipfile.ZipFile, what: str) -> Any:
     if STRUCTURE not in names:
         shown = names[:5] + (["..."] if len(names) > 5 else [])
         raise _fail(what, f"the archive has no '{STRUCTURE}' member (members: {shown})")
-    for info in infos:
-        # members are stored uncompressed, so nothing can expand beyond the file's size
-        if info.compress_type != zipfile.ZIP_STORED:
-            raise _fail(
-                what,
-                f"member {info.filename} is compressed; autodiff checkpoints store their "
-                "members uncompressed (a compressed member could be a zip bomb)",
-            )
-        if info.file_size != info.compress_size:
-            raise _fail(what, f"member {info.filename} declares inconsistent sizes (corrupted)")
+    archive = _Archive(zf, data, what)  # members stored, inside the file, disjoint
     info = zf.getinfo(STRUCTURE)
     if info.file_size > _MAX_JSON_BYTES:
         raise _fail(what, f"the structure member is too large ({info.file_size} bytes)")
+    raw = archive.read(STRUCTURE)
+    assert raw is not None
     try:
-        header = json.loads(zf.read(STRUCTURE).decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        header = json.loads(bytes(raw).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:  # ValueError: e.g. an int of 5000 digits
         raise _fail(what, f"the structure member is not valid JSON ({e})") from None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise _fail(what, f"the structure member does not declare format '{FORMAT}'")
@@ -410,13 +605,30 @@ def _load_zip(zf: zipfile.ZipFile, what: str) -> Any:
     n = header["arrays"]
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise _fail(what, f"the array count must be a non-negative int, got {n!r}")
-    expected = {STRUCTURE} | {f"arrays/{i}.npy" for i in range(n)}
-    unexpected = [name for name in names if name not in expected]
+    # n is untrusted: nothing below allocates or loops in proportion to it, only to
+    # the members the file actually holds
+    unexpected = []
+    for name in names:
+        match = _ARRAY_MEMBER.fullmatch(name)
+        if name != STRUCTURE and (match is None or int(match.group(1)) >= n):
+            unexpected.append(name)
     if unexpected:
         raise _fail(what, f"unexpected member(s) in the archive: {unexpected[:5]}")
-    decoder = _Decoder(zf, n, what)
+    held = len(names) - 1  # the array members, each arrays/<i>.npy with i < n, no repeats
+    decoder = _Decoder(archive, n, what)
     obj = decoder.decode(header["root"])
-    unused = sorted(set(range(n)) - set(decoder.arrays))
-    if unused:
-        raise _fail(what, f"array(s) {unused[:5]} are declared but never referenced")
+    if len(decoder.arrays) != n:
+        if n > held:
+            raise _fail(
+                what,
+                f"the structure declares {n} arrays but the archive holds only {held} "
+                "array member(s) (truncated or corrupted)",
+            )
+        unused: list[int] = []
+        i = 0
+        while len(unused) < 5 and i < n:  # at most len(decoder.arrays) + 5 steps
+            if i not in decoder.arrays:
+                unused.append(i)
+            i += 1
+        raise _fail(what, f"array(s) {unused} are declared but never referenced")
     return obj
