@@ -299,6 +299,8 @@ class Node:
     def data(self) -> Node:
         return self
 
+    _data = data  # (the name the engine reads on tensors)
+
     @property
     def grad_fn(self) -> Node:
         return self
@@ -361,7 +363,7 @@ def node_edge(t: Tensor, fn: Node) -> Node:
     VJP reads no values: it learns ``t``'s shape and dtype, and keeps a small value
     (up to 16 elements, what a graph picture prints) as ``out`` so pictures of small
     expressions show every value."""
-    data = t.data
+    data = t._data
     fn.shape = data.shape
     fn.dtype = data.dtype
     if fn.out is None and data.size <= KEEP_FOR_PICTURES:
@@ -400,7 +402,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
             x = inputs[0]
             fn = x.grad_fn
             if fn is not None:
-                data = x.data
+                data = x._data
                 fn.shape = data.shape
                 fn.dtype = data.dtype
                 if fn.out is None and data.size <= KEEP_FOR_PICTURES:
@@ -417,7 +419,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     if ALL_THREADS.any_anomaly and STATE.anomaly:
         node.tb = _user_stack()
     t = _new(Tensor)
-    t.data = out
+    t._data = out
     t.requires_grad = True
     t.grad_fn = node
     t._grad = None
@@ -429,7 +431,7 @@ _new = object.__new__
 
 def apply(cls, inputs: tuple, attrs=None) -> Tensor:
     """Run ``cls.forward`` on the inputs' arrays and record a node if needed."""
-    out = cls.forward(*[t.data for t in inputs], attrs)
+    out = cls.forward(*[t._data for t in inputs], attrs)
     if ALL_THREADS.all_recording or STATE.grad_enabled:
         needs = tuple([t.requires_grad for t in inputs])
         if True in needs:
@@ -439,7 +441,7 @@ def apply(cls, inputs: tuple, attrs=None) -> Tensor:
 
 def apply1(cls, x: Tensor, attrs=None) -> Tensor:
     """``apply`` for one input, without the generic bookkeeping."""
-    out = cls.forward(x.data, attrs)
+    out = cls.forward(x._data, attrs)
     if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
         return record(cls, (x,), (True,), attrs, out)
     return _make(out, None)
@@ -447,7 +449,7 @@ def apply1(cls, x: Tensor, attrs=None) -> Tensor:
 
 def apply2(cls, a: Tensor, b: Tensor, attrs=None) -> Tensor:
     """``apply`` for two inputs."""
-    out = cls.forward(a.data, b.data, attrs)
+    out = cls.forward(a._data, b._data, attrs)
     ra = a.requires_grad
     rb = b.requires_grad
     if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
@@ -563,13 +565,13 @@ _SCALAR_ONE: dict = {}  # dtype -> 0-d array of 1, only ever copied
 
 def _seed(t: Tensor, grad, create_graph: bool, what: str = "backward()"):
     if grad is None:
-        if t.data.size != 1:
+        if t._data.size != 1:
             raise RuntimeError(
                 f"{what} needs grad= for a tensor with more than one element (shape "
                 f"{t.shape}): pass grad= of that shape (the weights of the outputs) or "
                 "reduce it first, e.g. y.sum().backward()"
             )
-        data = t.data
+        data = t._data
         if data.ndim == 0:
             # a fresh copy of a cached 0-d one: ~0.1 us, np.ones costs ~0.6 us
             one = _SCALAR_ONE.get(data.dtype)
@@ -580,18 +582,18 @@ def _seed(t: Tensor, grad, create_graph: bool, what: str = "backward()"):
             ones = np.ones(data.shape, data.dtype)
         return _make(ones, None) if create_graph else ones
     if isinstance(grad, Tensor):
-        garr = grad.data
+        garr = grad._data
     else:
-        garr = np.asarray(grad, dtype=t.data.dtype)
+        garr = np.asarray(grad, dtype=t._data.dtype)
     if garr.shape != t.shape:
         raise RuntimeError(
             f"{what}: grad has shape {garr.shape} but the tensor has shape {t.shape}; "
             "they must match exactly"
         )
-    if garr.dtype != t.data.dtype:
-        garr = garr.astype(t.data.dtype)
+    if garr.dtype != t._data.dtype:
+        garr = garr.astype(t._data.dtype)
     if create_graph:
-        if isinstance(grad, Tensor) and garr is grad.data:
+        if isinstance(grad, Tensor) and garr is grad._data:
             return grad
         return _make(garr, None)
     return garr
@@ -822,7 +824,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
         if not create_graph and len(inputs) == 1:
             # the common case, kept lean: one input, first order
             t = inputs[0]
-            data = t.data
+            data = t._data
             gi = node.vjp(g, (data,), node.out, xp)[0]
             fn = t.grad_fn
             if not retain_graph:
@@ -869,10 +871,10 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             in_grads = node.vjp(g, inputs, out, xp)
             out = None
         elif len(inputs) == 2:
-            in_grads = node.vjp(g, (inputs[0].data, inputs[1].data), node.out, xp)
+            in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, xp)
         else:
             # (not a list comprehension in the hot path: in Python 3.11 each costs a frame)
-            in_grads = node.vjp(g, [t.data for t in inputs], node.out, xp)
+            in_grads = node.vjp(g, [t._data for t in inputs], node.out, xp)
         if anomaly:
             _check_anomaly(node, in_grads)
         for t, gi, need in zip(inputs, in_grads, node.needs):
@@ -881,8 +883,8 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             if gi is None:
                 _consumer_done(t.grad_fn, pending, push)
                 continue
-            if gi.shape != t.data.shape:
-                gi = _unbroadcast(gi, t.data.shape, node, t, create_graph)
+            if gi.shape != t._data.shape:
+                gi = _unbroadcast(gi, t._data.shape, node, t, create_graph)
             fn = t.grad_fn
             if fn is None:
                 entry = leaf_grads.get(id(t))
@@ -931,7 +933,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             and t._grad is None
             and type(g) is np.ndarray
             and g.base is None
-            and g.dtype == t.data.dtype
+            and g.dtype == t._data.dtype
             and id(g) not in escaped
         ):
             # _accumulate_leaf's common case, inlined: a fresh array becomes .grad
@@ -1035,13 +1037,13 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
         if t.grad is None:
             # a recorded copy, as PyTorch: the same gradient Tensor may reach several
             # leaves (add), or be the seed or a hook's result
-            g = g.to(t.data.dtype) if g.data.dtype != t.data.dtype else g.clone()
+            g = g.to(t._data.dtype) if g._data.dtype != t._data.dtype else g.clone()
             t.grad = g
         else:
             t.grad = t.grad + g
         return
-    if g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
+    if g.dtype != t._data.dtype:
+        g = g.astype(t._data.dtype)
     if t.grad is None:
         # never let .grad share memory with anything else that escapes backward (a
         # seed, another leaf's grad, a read-only broadcast view, an array a hook saw);
@@ -1066,7 +1068,7 @@ def _accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
             seen_arrays.add(id(base))
         t.grad = _make(g, None)
     else:
-        t.grad.data = as_ndarray(t.grad.data + g)
+        t.grad._data = as_ndarray(t.grad._data + g)
 
 
 def _run_hooks(hooks, g, create_graph, escaped=None):
@@ -1090,8 +1092,8 @@ def _run_hooks(hooks, g, create_graph, escaped=None):
     if create_graph:
         return as_tensor
     if escaped is not None:
-        _mark_escaped(escaped, as_tensor.data)  # a hook's result may be held elsewhere
-    return as_tensor.data
+        _mark_escaped(escaped, as_tensor._data)  # a hook's result may be held elsewhere
+    return as_tensor._data
 
 
 def _check_view_current(fn, consumer) -> None:
@@ -1120,7 +1122,7 @@ def _inputs_as_recorded(node) -> tuple:
         prior = getattr(t, "_prior_fns", None)
         if prior and prior[-1][0] > node.clock:
             old_fn = next(fn for clock, fn in prior if clock > node.clock)
-            stand_in = _make(t.data, old_fn)
+            stand_in = _make(t._data, old_fn)
             stand_in.requires_grad = t.requires_grad or old_fn is not None
             stand_in._base = _root(t)
             inputs[i] = stand_in
@@ -1156,7 +1158,7 @@ def _check_anomaly(node, in_grads) -> None:
     for i, gi in enumerate(in_grads):
         if gi is None:
             continue
-        arr = gi.data if isinstance(gi, Tensor) else gi
+        arr = gi._data if isinstance(gi, Tensor) else gi
         if arr.dtype.kind == "f" and not np.isfinite(arr).all():
             kind = "NaN" if np.isnan(arr).any() else "Inf"
             where = ""

@@ -21,7 +21,7 @@ _engine_backward: Any = None
 def _to_array(data: Any, dtype=None) -> np.ndarray:
     """Convert user data to an ndarray with autodiff's default dtypes."""
     if isinstance(data, Tensor):
-        arr = data.data
+        arr = data._data
         return arr if dtype is None else arr.astype(dtype, copy=False)
     if isinstance(data, np.ndarray):
         # a copy, as torch.tensor: a Tensor that shared the caller's array would let
@@ -52,12 +52,34 @@ def _to_array(data: Any, dtype=None) -> np.ndarray:
     return _storage.aligned(arr)
 
 
+# ufuncs behind Python's operators -> (the Tensor's operator, its reflected form)
+_OPERATOR_UFUNCS = {
+    np.add: ("__add__", "__radd__"),
+    np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"),
+    np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.floor_divide: ("__floordiv__", "__rfloordiv__"),
+    np.remainder: ("__mod__", "__rmod__"),
+    np.power: ("__pow__", "__rpow__"),
+    np.matmul: ("__matmul__", "__rmatmul__"),
+    np.bitwise_and: ("__and__", "__rand__"),
+    np.bitwise_or: ("__or__", "__ror__"),
+    np.bitwise_xor: ("__xor__", "__rxor__"),
+    np.less: ("__lt__", "__gt__"),
+    np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"),
+    np.greater_equal: ("__ge__", "__le__"),
+    np.equal: ("__eq__", "__eq__"),
+    np.not_equal: ("__ne__", "__ne__"),
+}
+
+
 def _unwrap_nested(data: Any) -> Any:
     # nested lists may hold 0-d Tensors (e.g. [t.sum(), t.mean()])
     if isinstance(data, (list, tuple)):
         return [_unwrap_nested(d) for d in data]
     if isinstance(data, Tensor):
-        return data.data
+        return data._data
     return data
 
 
@@ -85,7 +107,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "requires_grad",
         "grad_fn",
         "_grad",
@@ -117,7 +139,7 @@ class Tensor:
                 f"only floating-point tensors can require gradients, got dtype {arr.dtype}; "
                 "create it with dtype=autodiff.float32 (or float64)"
             )
-        self.data = arr
+        self._data = arr
         self.requires_grad = bool(requires_grad)
         self.grad_fn = None
         self._grad = None
@@ -125,6 +147,67 @@ class Tensor:
         self._base = None  # (set: optimizer updates read it; an unset slot reads slowly)
 
     # ------------------------------------------------------------------ basics
+    @property
+    def data(self) -> np.ndarray:
+        """The values, a ``numpy.ndarray`` (0-d for a scalar tensor), shared, not copied.
+
+        Assigning replaces them, as PyTorch's ``p.data = ...``: a Tensor (its memory
+        is shared) or an ndarray; the shape may change, the dtype is the one given.
+        Nothing is recorded. ``p.data += -lr * p.grad`` updates the array in place.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> p = autodiff.tensor([1.0, 2.0], requires_grad=True)
+        >>> (p * p).sum().backward()
+        >>> p.data += -0.25 * p.grad
+        >>> p
+        Tensor([0.5, 1. ], requires_grad=True)
+        """
+        return self._data
+
+    @data.setter
+    def data(self, value) -> None:
+        if isinstance(value, Tensor):
+            arr = value._data
+        elif isinstance(value, np.ndarray):
+            arr = value if type(value) is np.ndarray else np.asarray(value)
+        else:
+            raise TypeError(
+                f"Tensor.data must be set to a Tensor or a numpy.ndarray, got "
+                f"{type(value).__name__}; wrap it first, e.g. t.data = autodiff.tensor(value)"
+            )
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"Tensor.data must be numeric (bool, integer or floating), got dtype {arr.dtype}"
+            )
+        if self.requires_grad and arr.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor.data of a tensor that requires grad must be floating-point, got dtype "
+                f"{arr.dtype}; convert it first, e.g. value.to(autodiff.float32)"
+            )
+        self._data = arr
+
+    def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+        # ndarray OP Tensor: the Tensor's reflected operator, as Python's own dispatch
+        # (NumPy sends it here because Tensor defines this method)
+        if out is None and method == "__call__" and not kwargs and len(inputs) == 2:
+            names = _OPERATOR_UFUNCS.get(ufunc)
+            if names is not None:
+                a, b = inputs
+                if isinstance(a, Tensor):
+                    op, other = getattr(a, names[0], None), b
+                else:
+                    op, other = getattr(b, names[1], None), a
+                if op is not None:
+                    return op(other)
+        # NumPy's own functions (np.exp(t)) and in-place updates of an array
+        # (p.data += -lr * p.grad): computed on the arrays, as for any array-like
+        arrays = tuple(x._data if isinstance(x, Tensor) else x for x in inputs)
+        if out is not None:
+            kwargs["out"] = tuple(o._data if isinstance(o, Tensor) else o for o in out)
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
     @property
     def grad(self) -> Tensor | None:
         """The accumulated gradient (a Tensor of this shape), or None."""
@@ -137,12 +220,12 @@ class Tensor:
                 raise TypeError(
                     f"assigned grad must be a Tensor or None, got {type(value).__name__}"
                 )
-            if value.data.shape != self.data.shape:
+            if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"assigned grad has shape {value.shape}, but the tensor has shape "
                     f"{self.shape}; they must match"
                 )
-            if value.data.dtype != self.data.dtype:
+            if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
                     f"assigned grad has dtype {value.dtype}, but the tensor has dtype "
                     f"{self.dtype}; convert it with .to({self.dtype})"
@@ -151,8 +234,8 @@ class Tensor:
 
     def __format__(self, spec: str) -> str:
         # f"{loss:.4f}" works on 0-d tensors, as in PyTorch
-        if self.data.ndim == 0:
-            return format(self.data.item(), spec)
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
         return format(str(self), spec)
 
     @property
@@ -166,19 +249,19 @@ class Tensor:
 
     @property
     def shape(self) -> tuple:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size_(self) -> int:
-        return self.data.size
+        return self._data.size
 
     def size(self, dim: int | None = None):
         """Shape as a tuple, or the length of one dimension.
@@ -189,7 +272,7 @@ class Tensor:
         >>> autodiff.zeros(2, 3).size(1)
         3
         """
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._data.shape if dim is None else self._data.shape[dim]
 
     def numel(self) -> int:
         """Number of elements.
@@ -200,11 +283,11 @@ class Tensor:
         >>> autodiff.zeros(2, 3).numel()
         6
         """
-        return self.data.size
+        return self._data.size
 
     def dim(self) -> int:
         """Number of dimensions (same as ``ndim``)."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
@@ -219,7 +302,7 @@ class Tensor:
         >>> autodiff.tensor([1.0, 2.0]).numpy()
         array([1., 2.], dtype=float32)
         """
-        return self.data
+        return self._data
 
     def item(self):
         """The value of a one-element tensor as a Python number.
@@ -230,11 +313,11 @@ class Tensor:
         >>> autodiff.tensor([3.5]).item()
         3.5
         """
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
                 f"item() needs a tensor with exactly one element, this one has shape {self.shape}"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self):
         """The values as (nested) Python lists.
@@ -245,25 +328,25 @@ class Tensor:
         >>> autodiff.tensor([[1, 2]]).tolist()
         [[1, 2]]
         """
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __array__(self, dtype=None, copy=None):
         if dtype is None:
-            return self.data
-        return self.data.astype(dtype)
+            return self._data
+        return self._data.astype(dtype)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"the truth value of a tensor with {self.data.size} elements is ambiguous; "
+                f"the truth value of a tensor with {self._data.size} elements is ambiguous; "
                 "use .any() or .all()"
             )
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -272,23 +355,23 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of one element can be used as an index")
-        return int(self.data)
+        return int(self._data)
 
     __hash__ = object.__hash__
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._data.shape[0]))
 
     def __repr__(self) -> str:
         # four significant decimals, as PyTorch prints
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(", precision=4)
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(", precision=4)
         extra = ""
-        if self.data.dtype not in (_dtypes.default_float(), np.dtype(np.int64), np.dtype(bool)):
-            extra += f", dtype={self.data.dtype}"
+        if self._data.dtype not in (_dtypes.default_float(), np.dtype(np.int64), np.dtype(bool)):
+            extra += f", dtype={self._data.dtype}"
         if self.grad_fn is not None:
             extra += f", grad_fn={self.grad_fn!r}"
         elif self.requires_grad:
@@ -310,9 +393,9 @@ class Tensor:
                 "requires_grad_(False) on a non-leaf tensor; use .detach() to get a tensor "
                 "outside the graph"
             )
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(
-                f"only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+                f"only floating-point tensors can require gradients, got dtype {self._data.dtype}"
             )
         self.requires_grad = bool(requires_grad)
         return self
@@ -327,7 +410,7 @@ class Tensor:
         >>> (x * 2).detach().requires_grad
         False
         """
-        return _make(self.data, None)
+        return _make(self._data, None)
 
     def detach_(self) -> Tensor:
         """Make this leaf stop requiring grad, in place; returns self.
@@ -494,9 +577,9 @@ class _RetainGrad:
                 t.grad = g.clone() if t.grad is None else t.grad + g
             elif t.grad is None:
                 # a copy (np.array: also turns a 0-d NumPy scalar into an array)
-                t.grad = _make(np.array(g.data), None)
+                t.grad = _make(np.array(g._data), None)
             else:
-                t.grad = _make(t.grad.data + g.data, None)
+                t.grad = _make(t.grad._data + g._data, None)
         return None
 
 
@@ -517,7 +600,7 @@ def _make(data: np.ndarray, grad_fn) -> Tensor:
     if type(data) is not np.ndarray:
         data = as_ndarray(data)
     t = _new(Tensor)
-    t.data = data
+    t._data = data
     t.requires_grad = grad_fn is not None
     t.grad_fn = grad_fn
     t._grad = None

@@ -43,21 +43,21 @@ def operands(a, b, opname: str):
     ta = isinstance(a, Tensor)
     tb = isinstance(b, Tensor)
     if ta and tb:
-        da = a.data.dtype
-        db = b.data.dtype
+        da = a._data.dtype
+        db = b._data.dtype
         if da == db:
             return a, b
-        target = _dtypes.result_type((da, 2 if a.data.ndim else 1), (db, 2 if b.data.ndim else 1))
+        target = _dtypes.result_type((da, 2 if a._data.ndim else 1), (db, 2 if b._data.ndim else 1))
         return cast(a, target), cast(b, target)
     if ta:
         if isinstance(b, np.ndarray):
             return operands(a, Tensor(b), opname)
-        dt = scalar_dtype(b, a.data.dtype)
+        dt = scalar_dtype(b, a._data.dtype)
         return cast(a, dt), _const(b, dt)
     if tb:
         if isinstance(a, np.ndarray):
             return operands(Tensor(a), b, opname)
-        dt = scalar_dtype(a, b.data.dtype)
+        dt = scalar_dtype(a, b._data.dtype)
         return _const(a, dt), cast(b, dt)
     raise TypeError(f"{opname}: expected at least one Tensor operand")
 
@@ -77,10 +77,10 @@ class ToBackward(Node):
 def cast(x: Tensor, dtype) -> Tensor:
     """``x`` converted to ``dtype`` (differentiable between float dtypes)."""
     dtype = np.dtype(dtype)
-    if x.data.dtype == dtype:
+    if x._data.dtype == dtype:
         return x
     if x.requires_grad and dtype.kind != "f":
-        out = _make(x.data.astype(dtype), None)
+        out = _make(x._data.astype(dtype), None)
         return out
     return apply1(ToBackward, x, dtype)
 
@@ -95,10 +95,10 @@ def float_unary(cls, x, opname: str) -> Tensor:
     """Unary op whose result is floating: integers are promoted to the default float."""
     if not isinstance(x, Tensor):
         x = as_tensor_arg(x, opname)
-    data = x.data
+    data = x._data
     if data.dtype.kind != "f":
         x = cast(x, _dtypes.default_float())
-        data = x.data
+        data = x._data
     out = cls.forward(data, None)
     if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
         return record(cls, (x,), _TRUE1, None, out)
@@ -127,7 +127,17 @@ def check_broadcast(opname: str, *shapes) -> None:
         ) from None
 
 
+def _check_dim_type(dim, opname: str) -> None:
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"{opname}: dim must be an int (or a tuple of ints), got {dim!r} of type "
+            f"{type(dim).__name__}"
+        )
+
+
 def normalize_dim(dim: int, ndim: int, opname: str) -> int:
+    if type(dim) is not int:
+        _check_dim_type(dim, opname)
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(
@@ -143,11 +153,11 @@ def normalize_dims(dim, ndim: int, opname: str):
         return None  # dim=() reduces everything too, as in PyTorch
     if ndim == 0:  # a 0-d tensor accepts dim 0 / -1 (as PyTorch): reduce "everything"
         for d in dim if isinstance(dim, (list, tuple)) else (dim,):
-            normalize_dim(int(d), 0, opname)
+            normalize_dim(d, 0, opname)
         return None
     if isinstance(dim, (list, tuple)):
         axes = tuple(sorted(normalize_dim(d, ndim, opname) for d in dim))
         if len(set(axes)) != len(axes):
             raise ValueError(f"{opname}: dim {tuple(dim)} repeats a dimension")
         return axes
-    return (normalize_dim(int(dim), ndim, opname),)
+    return (normalize_dim(dim, ndim, opname),)

@@ -285,7 +285,7 @@ def _arith(
     def op(a, b):
         if type(b) in _PYNUM:
             if isinstance(a, Tensor):
-                data = a.data
+                data = a._data
                 dtype = data.dtype
                 if dtype.kind == "f":
                     value = -b if negate else b
@@ -298,7 +298,7 @@ def _arith(
                     return _make(out, None)
         elif type(a) in _PYNUM:
             if isinstance(b, Tensor):
-                data = b.data
+                data = b._data
                 dtype = data.dtype
                 if dtype.kind == "f":
                     c = _CONSTS.get((a, dtype))
@@ -309,8 +309,8 @@ def _arith(
                         return record(rscalar_cls, (b,), _TRUE1, c, out)
                     return _make(out, None)
         elif isinstance(a, Tensor) and isinstance(b, Tensor):
-            da = a.data
-            db = b.data
+            da = a._data
+            db = b._data
             if a is b and name == "mul" and a.requires_grad and recording():
                 return record(SquareBackward, (a,), _TRUE1, None, da * da)
             if da.dtype == db.dtype and (da.dtype.kind == "f" or name != "div"):
@@ -938,7 +938,7 @@ def _fast_unary(cls, float_only: bool, public):
 
     def op(x):
         if isinstance(x, Tensor):
-            data = x.data
+            data = x._data
             if data.dtype.kind == "f":
                 out = forward(data, None)
                 if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
@@ -1038,6 +1038,18 @@ def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     return apply1(ClampBackward, x, (min, max))
 
 
+def float_arg(x, opname: str) -> Tensor:
+    """``x`` as a Tensor, which must be floating: PyTorch has no integer kernel for
+    these activations (it raises rather than promoting, unlike exp or sigmoid)."""
+    x = as_tensor_arg(x, opname)
+    if x.data.dtype.kind != "f":
+        raise TypeError(
+            f"{opname}: needs a floating-point tensor, got dtype {x.data.dtype} (as PyTorch, "
+            f"which does not promote integers here); convert it first, e.g. x.float()"
+        )
+    return x
+
+
 class LeakyReluBackward(Node):
     name = "leaky_relu"
 
@@ -1058,7 +1070,7 @@ def leaky_relu(x, negative_slope: float = 0.01) -> Tensor:
     >>> autodiff.leaky_relu(autodiff.tensor([-1.0, 2.0]), 0.1)
     Tensor([-0.1,  2. ])
     """
-    return apply1(LeakyReluBackward, as_tensor_arg(x, "leaky_relu"), float(negative_slope))
+    return apply1(LeakyReluBackward, float_arg(x, "leaky_relu"), float(negative_slope))
 
 
 class EluBackward(Node):
@@ -1084,7 +1096,7 @@ def elu(x, alpha: float = 1.0) -> Tensor:
     >>> autodiff.elu(autodiff.tensor([0.0, 2.0]))
     Tensor([0., 2.])
     """
-    return apply1(EluBackward, as_tensor_arg(x, "elu"), float(alpha))
+    return apply1(EluBackward, float_arg(x, "elu"), float(alpha))
 
 
 class SoftplusBackward(Node):
@@ -1114,7 +1126,7 @@ def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     >>> round(autodiff.softplus(autodiff.tensor([0.0])).item(), 4)
     0.6931
     """
-    return apply1(SoftplusBackward, as_tensor_arg(x, "softplus"), (float(beta), float(threshold)))
+    return apply1(SoftplusBackward, float_arg(x, "softplus"), (float(beta), float(threshold)))
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -1154,7 +1166,7 @@ def gelu(x, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return apply1(GeluBackward, as_tensor_arg(x, "gelu"), approximate)
+    return apply1(GeluBackward, float_arg(x, "gelu"), approximate)
 
 
 R.register(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
 import numpy as np
 
@@ -48,9 +49,10 @@ class MeanBackward(Node):
     def forward(x, attrs):
         axes, keepdim = attrs
         n = _count(x.shape, axes)
-        return (
-            np.add.reduce(x, axis=axes, keepdims=keepdim) / n
-        )  # an empty mean is NaN, as in PyTorch
+        if n == 0:  # an empty mean is NaN, as in PyTorch (0 / 0, without NumPy's warning)
+            with np.errstate(invalid="ignore"):
+                return np.add.reduce(x, axis=axes, keepdims=keepdim) / n
+        return np.add.reduce(x, axis=axes, keepdims=keepdim) / n
 
     def vjp(self, g, xs, out, xp):
         axes, keepdim = self.attrs
@@ -155,10 +157,17 @@ class MinDimBackward(MaxDimBackward):
 def _max_min(x, dim, keepdim, is_min: bool):
     opname = "min" if is_min else "max"
     x = as_tensor_arg(x, opname)
-    if x.data.size == 0 and (dim is None or x.shape[normalize_dim(dim, x.data.ndim, opname)] == 0):
-        raise RuntimeError(
-            f"{opname}: cannot reduce over an empty dimension (tensor of shape {x.shape})"
-        )
+    if x.data.size == 0:
+        if dim is None:
+            raise RuntimeError(
+                f"{opname}: cannot reduce an empty tensor (shape {x.shape}) without dim=, as "
+                "PyTorch; pass the dim to reduce"
+            )
+        if x.shape[normalize_dim(dim, x.data.ndim, opname)] == 0:
+            raise IndexError(  # (PyTorch's error type here)
+                f"{opname}: cannot reduce over dim {dim}, of size 0 (tensor of shape "
+                f"{x.shape})"
+            )
     if dim is None:
         return apply1(MinAllBackward if is_min else MaxAllBackward, x, is_min)
     axis = normalize_dim(dim, x.data.ndim, opname)
@@ -216,10 +225,36 @@ def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     return _max_min(x, dim, keepdim, True)
 
 
-def _dof(n: int, correction: int) -> float:
-    """N - correction as a float; NaN when it is not positive (PyTorch gives NaN)."""
-    d = n - correction
-    return float(d) if d > 0 else float("nan")
+def _dof(n: int, correction) -> float:
+    """max(N - correction, 0), as PyTorch: 0 makes the variance inf (NaN for 0 / 0)."""
+    return float(builtins.max(n - correction, 0))
+
+
+def _warn_dof(shape, axes, correction, opname: str) -> None:
+    n = _count(shape, axes)
+    if n - correction <= 0:  # (PyTorch warns too; the result is inf or NaN)
+        warnings.warn(
+            f"{opname}: degrees of freedom N - correction = {n} - {correction} <= 0; the "
+            "result is inf (NaN for an empty or constant reduction)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+
+
+def _var_np(x, axes, keepdim, correction, root=False):
+    """The corrected variance (its square root when ``root``) in ``x``'s dtype. Narrower
+    floats are computed in float64, so float32 values near 1e20 (whose squares overflow
+    float32) or 1e-25 (whose squares underflow) give PyTorch's result."""
+    n = _count(x.shape, axes)
+    dof = _dof(n, correction)
+    xd = x if x.dtype == np.float64 else x.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = np.asarray(np.var(xd, axis=axes, keepdims=keepdim, ddof=0)) * n
+        v = v / dof if dof else v / np.float64(0.0)  # (an ndarray / 0.0: inf or NaN)
+        if root:
+            v = np.sqrt(v)
+    with np.errstate(over="ignore"):  # (a float32 variance past 3.4e38 is inf)
+        return v.astype(x.dtype, copy=False)
 
 
 class VarBackward(Node):
@@ -228,9 +263,9 @@ class VarBackward(Node):
     @staticmethod
     def forward(x, attrs):
         axes, keepdim, correction = attrs
-        n = _count(x.shape, axes)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.var(x, axis=axes, keepdims=keepdim, ddof=0) * (n / _dof(n, correction))
+        if x.size == 0:
+            return _empty_var(x, axes, keepdim)
+        return _var_np(x, axes, keepdim, correction)
 
     def vjp(self, g, xs, out, xp):
         axes, keepdim, correction = self.attrs
@@ -240,7 +275,11 @@ class VarBackward(Node):
         if n == 0:  # an empty reduction: x has no elements, nor has its gradient
             return (g * 0.0,)
         centred = x - xp.sum(x, axes, True) * (1.0 / n)
-        return (g * centred * (2.0 / _dof(n, correction)),)
+        dof = _dof(n, correction)
+        if dof == 0 and (axes is None or len(x.shape) == 0):
+            # as PyTorch's full reduction: inf, NaN where x equals the mean
+            return (g * xp.where(xp.data(centred) == 0, np.nan, np.inf),)
+        return (g * centred * (2.0 / dof if dof else np.inf),)
 
 
 class StdBackward(Node):
@@ -249,7 +288,10 @@ class StdBackward(Node):
 
     @staticmethod
     def forward(x, attrs):
-        return np.sqrt(VarBackward.forward(x, attrs))
+        axes, keepdim, correction = attrs
+        if x.size == 0:
+            return np.sqrt(_empty_var(x, axes, keepdim))
+        return _var_np(x, axes, keepdim, correction, root=True)
 
     def vjp(self, g, xs, out, xp):
         axes, keepdim, correction = self.attrs
@@ -260,9 +302,22 @@ class StdBackward(Node):
             return (g * 0.0,)
         centred = x - xp.sum(x, axes, True) * (1.0 / n)
         std = _expand_back(out, axes, keepdim, x.shape, xp)
-        # d std = (x - mean) / (std (N - c)); 0 where std is 0 (as PyTorch), not 0/0
+        # PyTorch's order: g / (2 std) (0 where std is 0, not 0/0), then var's backward;
+        # so a subnormal float32 std overflows to inf there as in PyTorch, and N - c = 0
+        # (an inf std) gives NaN
         safe = xp.where(std == 0, 1.0, std)
-        return (xp.where(std == 0, 0.0, g * centred / (safe * _dof(n, correction))),)
+        dof = _dof(n, correction)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            gv = xp.where(std == 0, 0.0, g / (safe * 2.0))
+            if dof == 0 and (axes is None or len(x.shape) == 0):
+                return (gv * xp.where(xp.data(centred) == 0, np.nan, np.inf),)
+            return (gv * (2.0 / dof if dof else np.inf) * centred,)
+
+
+def _empty_var(x, axes, keepdim):
+    """The variance over an empty reduction: NaN, as PyTorch (no NumPy warning)."""
+    out = np.add.reduce(x, axis=axes, keepdims=keepdim)
+    return np.full(np.shape(out), np.nan, dtype=x.dtype)
 
 
 def _count(shape, axes):
@@ -289,7 +344,9 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     if x.data.dtype.kind != "f":
         raise TypeError(f"var: needs a floating-point tensor, got dtype {x.data.dtype}")
     axes = normalize_dims(dim, x.data.ndim, "var")
-    return apply1(VarBackward, x, (axes, keepdim, _correction(unbiased, correction)))
+    corr = _correction(unbiased, correction)
+    _warn_dof(x.shape, axes, corr, "var")
+    return apply1(VarBackward, x, (axes, keepdim, corr))
 
 
 def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
@@ -305,7 +362,9 @@ def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     if x.data.dtype.kind != "f":
         raise TypeError(f"std: needs a floating-point tensor, got dtype {x.data.dtype}")
     axes = normalize_dims(dim, x.data.ndim, "std")
-    return apply1(StdBackward, x, (axes, keepdim, _correction(unbiased, correction)))
+    corr = _correction(unbiased, correction)
+    _warn_dof(x.shape, axes, corr, "std")
+    return apply1(StdBackward, x, (axes, keepdim, corr))
 
 
 class LogsumexpBackward(Node):
@@ -315,6 +374,9 @@ class LogsumexpBackward(Node):
     @staticmethod
     def forward(x, attrs):
         axes, keepdim = attrs
+        if x.size == 0:  # log(0) = -inf over an empty dim, as PyTorch
+            with np.errstate(divide="ignore"):
+                return np.log(np.add.reduce(np.exp(x), axis=axes, keepdims=keepdim))
         m = np.max(x, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
         s = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
@@ -351,6 +413,8 @@ class SoftmaxBackward(Node):
 
     @staticmethod
     def forward(x, axis):
+        if x.size == 0:  # nothing to normalise (PyTorch: an empty result too)
+            return x.copy()
         e = np.exp(x - np.max(x, axis=axis, keepdims=True))
         e /= np.sum(e, axis=axis, keepdims=True)
         return e
@@ -367,6 +431,8 @@ class LogSoftmaxBackward(Node):
 
     @staticmethod
     def forward(x, axis):
+        if x.size == 0:  # nothing to normalise (PyTorch: an empty result too)
+            return x.copy()
         # (ufunc reductions skip np.max/np.sum's Python-level dispatch)
         shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
         lse = np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
@@ -377,7 +443,7 @@ class LogSoftmaxBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         axis = self.attrs
-        if xp is NP:
+        if xp is NP and out.ndim:  # (0-d: np.exp gives a scalar, no buffer to reuse)
             # the same formula with one temporary instead of three
             e = np.exp(out)
             e *= np.add.reduce(g, axis=axis, keepdims=True)
@@ -400,9 +466,9 @@ def softmax(x, dim=None) -> Tensor:
     >>> autodiff.softmax(autodiff.tensor([0.0, 0.0]), dim=0)
     Tensor([0.5, 0.5])
     """
-    x = as_tensor_arg(x, "softmax")
-    if x.data.dtype.kind != "f":
-        x = cast(x, _dtypes.default_float())
+    from .elementwise import float_arg
+
+    x = float_arg(x, "softmax")  # (PyTorch has no integer softmax either)
     axis = _softmax_dim(x, dim, "softmax")
     if x.data.ndim == 0:
         return apply1(SoftmaxBackward, x, None)
@@ -418,9 +484,9 @@ def log_softmax(x, dim=None) -> Tensor:
     >>> autodiff.log_softmax(autodiff.tensor([1000.0, 0.0]), dim=0)
     Tensor([    0., -1000.])
     """
-    x = as_tensor_arg(x, "log_softmax")
-    if x.data.dtype.kind != "f":
-        x = cast(x, _dtypes.default_float())
+    from .elementwise import float_arg
+
+    x = float_arg(x, "log_softmax")  # (PyTorch has no integer log_softmax either)
     axis = _softmax_dim(x, dim, "log_softmax")
     if x.data.ndim == 0:
         return apply1(LogSoftmaxBackward, x, None)
@@ -578,11 +644,24 @@ def argmin(x, dim=None, keepdim: bool = False) -> Tensor:
 def _arg(x, dim, keepdim, fn, opname):
     x = as_tensor_arg(x, opname)
     if dim is None:
+        if x.data.size == 0:
+            raise IndexError(
+                f"{opname}: cannot reduce an empty tensor (shape {x.shape}) without dim=, as "
+                "PyTorch; pass the dim to reduce"
+            )
         out = np.asarray(fn(x.data))
         if keepdim:
             out = out.reshape((1,) * x.data.ndim)
     else:
         axis = normalize_dim(dim, x.data.ndim, opname)
+        if x.data.size == 0:
+            if x.data.ndim and x.shape[axis] == 0:
+                raise IndexError(
+                    f"{opname}: cannot reduce over dim {dim}, of size 0 (tensor of shape "
+                    f"{x.shape})"
+                )
+            shape = x.shape[:axis] + ((1,) if keepdim else ()) + x.shape[axis + 1 :]
+            return _make(np.zeros(shape, np.int64), None)
         out = fn(x.data, axis=axis)
         if keepdim:
             out = np.expand_dims(out, axis)
