@@ -93,6 +93,13 @@ def copy(arr: np.ndarray, dtype=None) -> np.ndarray:
     array([0., 1., 2.], dtype=float32)
     """
     dtype = arr.dtype if dtype is None else np.dtype(dtype)
+    if arr.dtype.kind == "c" or dtype.kind == "c":
+        # (a cast to a real dtype would silently drop the imaginary part)
+        raise TypeError(
+            f"autodiff has no complex tensors: got a NumPy array of dtype {arr.dtype}"
+            + ("" if dtype == arr.dtype else f" for dtype {dtype}")
+            + "; pass its .real and .imag parts separately"
+        )
     if not _wants_alignment(arr.size * dtype.itemsize, dtype):
         return np.array(arr, dtype=dtype)
     out = empty(arr.shape, dtype)

@@ -59,6 +59,13 @@ def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
     """
     if isinstance(data, Tensor):
         data = data.data.copy()
+    elif isinstance(data, (complex, np.complexfloating)) or (
+        dtype is not None and np.dtype(dtype).kind == "c"
+    ):
+        raise TypeError(
+            f"autodiff has no complex tensors: got {data!r}"
+            + ("" if dtype is None else f" for dtype {np.dtype(dtype)}")
+        )
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
@@ -73,6 +80,8 @@ def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Te
     """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"from_numpy needs a numpy.ndarray, got {type(array).__name__}")
+    if array.dtype.kind == "c":
+        raise TypeError(f"from_numpy: autodiff has no complex tensors, got dtype {array.dtype}")
     if dtype is not None and np.dtype(dtype) != array.dtype:
         array = array.astype(dtype)
     return _finish(array, requires_grad)  # sharing, requires_grad or not
@@ -160,7 +169,16 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     >>> autodiff.linspace(0, 1, 3)
     Tensor([0. , 0.5, 1. ])
     """
-    return _finish(np.linspace(start, end, steps, dtype=_float(dtype)), requires_grad)
+    dtype = _float(dtype)
+    if dtype.kind in "iu" and steps >= 1:
+        # as PyTorch: the bounds truncated to integers, a float64 step, the second half
+        # counted back from ``end``, and each value truncated toward zero (not floored)
+        lo, hi = float(int(start)), float(int(end))
+        step = (hi - lo) / (steps - 1) if steps > 1 else 0.0
+        k = np.arange(steps, dtype=np.float64)
+        vals = np.where(k < max(steps // 2, 1), lo + step * k, hi - step * (steps - 1 - k))
+        return _finish(np.trunc(vals).astype(dtype), requires_grad)
+    return _finish(np.linspace(start, end, steps, dtype=dtype), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -114,7 +114,7 @@ class SoftmaxCrossEntropyBackward(Node):
 
     @staticmethod
     def forward(x, attrs):
-        picks, targets, row_weight, scale, reduction, saved = attrs
+        picks, targets, row_weight, scale, reduction, keep, saved = attrs
         m = np.maximum.reduce(x, axis=1, keepdims=True)
         log_sum = np.log(np.add.reduce(np.exp(x - m), axis=1, keepdims=True))
         # the VJP's softmax is exp((x - m) - log_sum): it keeps the logits (released
@@ -124,6 +124,8 @@ class SoftmaxCrossEntropyBackward(Node):
         picked = x.reshape(-1)[picks]  # x[rows, targets], 1-D indexing is faster
         picked -= m[:, 0]
         picked -= log_sum[:, 0]
+        if keep is not None:  # ignored rows add nothing, even with -inf or NaN logits
+            picked[~keep] = 0.0
         if reduction == "none":
             picked *= -scale if row_weight is None else row_weight * -scale
             return picked
@@ -132,13 +134,23 @@ class SoftmaxCrossEntropyBackward(Node):
 
     def describe_attrs(self) -> str:
         """For graph pictures: "16 targets, mean" (the attrs hold arrays)."""
-        _, targets, row_weight, scale, reduction, _ = self.attrs
+        _, targets, row_weight, scale, reduction, _, _ = self.attrs
         weighted = ", weighted" if row_weight is not None else ""
         return f"{len(targets)} targets{weighted}, {reduction}"
 
     def vjp(self, g, xs, out, xp):
-        picks, targets, row_weight, scale, reduction, saved = self.attrs
-        w = scale if row_weight is None else row_weight * scale
+        picks, targets, row_weight, scale, reduction, keep, saved = self.attrs
+        if row_weight is None:
+            w = scale
+        elif keep is None and scale != np.inf:
+            w = row_weight * scale
+        else:
+            # zero total weight (scale inf): 0 * inf = NaN, as PyTorch's 0 / 0, except at
+            # ignored rows, whose gradient stays 0
+            with np.errstate(invalid="ignore"):
+                w = row_weight * scale
+            if keep is not None:
+                w = np.where(keep, w, 0.0)
         if xp is not NP:
             # second order: softmax as a recorded function of the logits
             from ..ops.reductions import softmax
@@ -161,12 +173,18 @@ class SoftmaxCrossEntropyBackward(Node):
 
 
 def softmax_cross_entropy(
-    x: Tensor, targets: np.ndarray, row_weight: np.ndarray | None, scale: float, reduction: str
+    x: Tensor,
+    targets: np.ndarray,
+    row_weight: np.ndarray | None,
+    scale: float,
+    reduction: str,
+    keep: np.ndarray | None = None,
 ) -> Tensor:
     """Weighted softmax cross-entropy of (N, C) logits at int targets, one node.
 
     Row ``i``'s loss is ``-scale * row_weight[i] * log_softmax(x)[i, targets[i]]``
-    (``row_weight`` None: all ones; 0 for an ignored row); ``reduction`` is
+    (``row_weight`` None: all ones; 0 for an ignored row; ``keep``, when given, is
+    False at the ignored rows, whose logits then do not reach the loss); ``reduction`` is
     "none" (the (N,) losses), "sum" (their sum) or "mean" (also their sum: the
     caller passes ``scale`` = 1 / total weight).
 
@@ -181,7 +199,7 @@ def softmax_cross_entropy(
     """
     # the flat positions of x[i, targets[i]] in a C-ordered (N, C) array
     picks = np.arange(0, len(targets) * x.shape[1], x.shape[1]) + targets
-    attrs = (picks, targets, row_weight, scale, reduction, [None])
+    attrs = (picks, targets, row_weight, scale, reduction, keep, [None])
     return apply1(SoftmaxCrossEntropyBackward, x, attrs)
 
 

@@ -256,6 +256,16 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None) -> Tensor:
             f"embedding: index {int(bad)} is out of range for {num} embeddings (valid: 0 to "
             f"{num - 1})"
         )
+    if padding_idx is not None:
+        if not isinstance(padding_idx, (int, np.integer)) or isinstance(padding_idx, bool):
+            raise TypeError(
+                f"embedding: padding_idx must be an int, got {type(padding_idx).__name__}"
+            )
+        if not -num <= padding_idx < num:  # (PyTorch asserts this)
+            raise ValueError(
+                f"embedding: padding_idx {padding_idx} is out of range for {num} embeddings "
+                f"(valid: {-num} to {num - 1})"
+            )
     out = w[idx]
     if padding_idx is not None and out.requires_grad:
         pad = padding_idx % num
@@ -414,14 +424,20 @@ def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: st
     if wt is None:
         wt = np.ones(safe.shape, logp.data.dtype)
     picked = reshape(gather(logp, 1, np.expand_dims(safe, 1)), safe.shape)
+    keep = tgt != ignore_index
+    if not keep.all():  # ignored rows add nothing, even with -inf or NaN log-probabilities
+        picked = where(_make(keep, None), picked, 0.0)
     loss = picked * _make(-wt, None)
     if reduction == "none":
         return loss, wt
     if reduction == "sum":
         return loss.sum(), wt
     total = float(wt.sum())
-    if total == 0.0:  # every target ignored: NaN loss (as PyTorch) but zero gradients
-        return loss.sum() * 0.0 + float("nan"), wt
+    if total == 0.0:
+        # zero total weight (every target ignored, or zero class weights): 0 / 0 = NaN,
+        # as PyTorch, whose gradient is NaN too at the rows not ignored
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return loss.sum() / 0.0, wt
     return loss.sum() / total, wt
 
 
@@ -506,11 +522,20 @@ def cross_entropy(
     if t.dtype.kind in "iu" and x.ndim == 2 and label_smoothing == 0.0:
         # the common case, one node (PyTorch fuses it too): see _fused.softmax_cross_entropy
         safe, wt = _target_weights(t, c, weight, ignore_index, x.data.dtype, "cross_entropy")
+        keep = None
+        if wt is not None:  # (None: no target can be ignored)
+            keep = t != ignore_index
+            if keep.all():
+                keep = None
         if reduction != "mean":
-            return _fused.softmax_cross_entropy(x, safe, wt, 1.0, reduction)
+            return _fused.softmax_cross_entropy(x, safe, wt, 1.0, reduction, keep)
         total = n if wt is None else float(np.add.reduce(wt))
-        if total:  # (every target ignored: NaN, from the general path below)
-            return _fused.softmax_cross_entropy(x, safe, wt, 1.0 / total, "mean")
+        if total:
+            return _fused.softmax_cross_entropy(x, safe, wt, 1.0 / total, "mean", keep)
+        # zero total weight (every target ignored, or zero class weights, or no rows):
+        # NaN, as PyTorch's 0 / 0, and so are the gradients of the rows not ignored
+        with np.errstate(invalid="ignore"):
+            return _fused.softmax_cross_entropy(x, safe, wt, np.inf, "mean", keep)
     logp = _log_softmax(x, 1)
     wshape = (1, c) + (1,) * (x.ndim - 2)
     w = _class_weight(weight, c, x.data.dtype, "cross_entropy")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import engine
+from .. import _dtypes, engine
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make, _root
 from . import conv  # noqa: F401 - registers conv/pool ops
@@ -47,13 +47,54 @@ register("clone", clone, lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))])
 
 
 # -------------------------------------------------------------- comparisons
-def _compare(ufunc, name):
+def _compare_dtype(a, b):
+    """The dtype PyTorch compares ``a`` and ``b`` in (None: NumPy's own choice agrees)."""
+    # NumPy scalars (np.float64(0.1)) count as Python numbers, as in PyTorch
+    ka = a.dtype if isinstance(a, np.ndarray) else None
+    kb = b.dtype if isinstance(b, np.ndarray) else None
+    if ka is None and kb is None:
+        return None
+    if ka is not None and kb is not None:
+        if ka == kb:
+            return None
+        # a 0-d tensor does not promote a tensor with dimensions of its own kind
+        return _dtypes.result_type((ka, 2 if np.ndim(a) else 1), (kb, 2 if np.ndim(b) else 1))
+    arr, num = (a, b) if ka is not None else (b, a)
+    if isinstance(num, (float, np.floating)) or (
+        isinstance(num, (int, np.integer)) and arr.dtype.kind == "f"
+    ):
+        # a float tensor keeps its dtype; an int tensor against a float: the default
+        return arr.dtype if arr.dtype.kind == "f" else _dtypes.default_float()
+    return None
+
+
+def _compare(ufunc, name, promote=True):
     def cmp(a, b):
         if a is None or b is None:  # t == None is False (t != None True), as PyTorch
             if name in ("eq", "ne"):
                 return name == "ne"
         ad = a.data if isinstance(a, Tensor) else a
         bd = b.data if isinstance(b, Tensor) else b
+        tb = type(bd)
+        if tb is int and promote and type(ad) is np.ndarray and ad.dtype.kind == "f":
+            # PyTorch converts the int to the tensor's float dtype (a weak Python float
+            # does that in NumPy; a Python int is compared exactly)
+            bd = float(bd)
+            tb = float
+        if promote and not (
+            type(ad) is np.ndarray  # the common cases, where NumPy's dtype agrees
+            and (
+                tb is int
+                or (tb is float and ad.dtype.kind == "f")
+                or (tb is np.ndarray and ad.dtype == bd.dtype)
+            )
+        ):
+            dt = _compare_dtype(ad, bd)
+            if dt is not None:
+                if getattr(ad, "dtype", dt) != dt:
+                    ad = np.asarray(ad).astype(dt)
+                if getattr(bd, "dtype", dt) != dt:
+                    bd = np.asarray(bd).astype(dt)
         try:
             return _make(np.asarray(ufunc(ad, bd)), None)
         except ValueError:
@@ -71,8 +112,8 @@ gt = _compare(np.greater, "gt")
 ge = _compare(np.greater_equal, "ge")
 eq = _compare(np.equal, "eq")
 ne = _compare(np.not_equal, "ne")
-logical_and = _compare(np.logical_and, "logical_and")
-logical_or = _compare(np.logical_or, "logical_or")
+logical_and = _compare(np.logical_and, "logical_and", promote=False)
+logical_or = _compare(np.logical_or, "logical_or", promote=False)
 
 
 def _bool_only(op):
@@ -81,7 +122,7 @@ def _bool_only(op):
             if isinstance(t, Tensor) and t.data.dtype.kind not in "biu":
                 raise TypeError(f"{op}: needs bool or integer tensors, got dtype {t.data.dtype}")
         return _compare(
-            {"and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor}[op], op
+            {"and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor}[op], op, False
         )(a, b)
 
     return f

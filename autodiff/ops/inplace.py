@@ -648,6 +648,9 @@ def copy_(t, src) -> Tensor:
     >>> autodiff.zeros(2).copy_(autodiff.tensor([1.0, 2.0]))
     Tensor([1., 2.])
     """
+    if isinstance(src, (int, float, np.number)) and not isinstance(src, np.complexfloating):
+        # a number is converted to t's dtype directly (no rounding through float32)
+        src = _make(np.asarray(src, dtype=t.data.dtype), None)
     src = as_tensor_arg(src, "copy_")
     from .shape import expand
 
