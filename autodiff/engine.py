@@ -429,6 +429,38 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
 _new = object.__new__
 
 
+def record_unary(cls, x: Tensor, attrs, out) -> Tensor:
+    """``record`` for one input, lean: the hot path of small graphs (x * 2.0, x.tanh()).
+    Takes only ndarray results outside anomaly mode; everything else goes to ``record``."""
+    if type(out) is not np.ndarray or ALL_THREADS.any_anomaly:
+        return record(cls, (x,), _TRUE1, attrs, out)
+    node = _new(cls)
+    fn = x.grad_fn
+    if fn is None or not cls.keeps_nodes:
+        node.inputs = (x,)
+    else:  # node_edge, inlined
+        data = x._data
+        fn.shape = data.shape
+        fn.dtype = data.dtype
+        if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+            fn.out = data
+        node.inputs = (fn,)
+    node.needs = _TRUE1
+    node.attrs = attrs
+    node.out = out if cls.uses_out else None
+    node.clock = CLOCK.clock
+    node.hooks = None
+    t = _new(Tensor)
+    t._data = out
+    t.requires_grad = True
+    t.grad_fn = node
+    t._grad = None
+    return t
+
+
+_TRUE1 = (True,)
+
+
 def apply(cls, inputs: tuple, attrs=None) -> Tensor:
     """Run ``cls.forward`` on the inputs' arrays and record a node if needed."""
     out = cls.forward(*[t._data for t in inputs], attrs)
@@ -703,8 +735,8 @@ def run_backward(roots, seeds, retain_graph, create_graph, capture):
 def _run(roots, seeds, retain_graph, create_graph, capture, xp):
     # This pass's bookkeeping, never stored on nodes (a hook may run another pass
     # over shared nodes, another thread a pass of its own): for each node reached,
-    # [consumers still to run, the gradient accumulated so far] (one entry, not two
-    # dicts: one lookup per edge)
+    # [consumers still to run, the gradient accumulated so far, the node] (one entry,
+    # not two dicts: one lookup per edge; the ready stack holds entries too)
     pending: dict = {}
     leaf_grads: dict = {}  # id(leaf) -> [leaf, gradient] (int keys hash fastest)
     # ids of arrays that escape backward (seeds, arrays user hooks saw or returned):
@@ -725,7 +757,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             _check_view_current(node, None)
         entry = pending.get(node)
         if entry is None:
-            pending[node] = [0, s]
+            pending[node] = [0, s, node]
             stack.append(node)
         else:
             entry[1] = entry[1] + s
@@ -758,13 +790,14 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
                     _check_view_current(fn, node)
                 entry = pending.get(fn)
                 if entry is None:
-                    pending[fn] = [1, None]
+                    pending[fn] = [1, None, fn]
                     stack.append(fn)
                 else:
                     entry[0] += 1
     for node in order:
-        if pending[node][0] == 0:
-            ready.append(node)
+        entry = pending[node]
+        if entry[0] == 0:
+            ready.append(entry)
     del order
 
     capture_nodes = None
@@ -788,8 +821,10 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
     push = ready.append
 
     while ready:
-        node = pop()
-        g = pending.pop(node)[1]
+        entry = pop()
+        node = entry[2]
+        g = entry[1]
+        entry[1] = None  # (the pass keeps the entry, not the gradient)
         if g is None or (skip and node in skip):
             # no gradient reached this node (every consumer's VJP returned None, a
             # zero gradient), or no requested tensor lies below: only release
@@ -852,7 +887,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             n = entry[0] - 1
             entry[0] = n
             if n == 0:
-                push(fn)
+                push(entry)
             continue
         # drop references the lean path left behind (an activation), so that it can be
         # freed before this VJP allocates: peak memory is the point here
@@ -899,7 +934,7 @@ def _run(roots, seeds, retain_graph, create_graph, capture, xp):
             n = entry[0] - 1
             entry[0] = n
             if n == 0:
-                push(fn)
+                push(entry)
         if not retain_graph:
             if node.keeps_nodes:
                 pass  # its inputs are already leaves and nodes (see node_edges)
@@ -950,7 +985,7 @@ def _consumer_done(fn, pending: dict, push) -> None:
         entry = pending[fn]
         entry[0] -= 1
         if entry[0] == 0:
-            push(fn)
+            push(entry)
 
 
 def _release_saved(node) -> None:

@@ -10,7 +10,17 @@ import math
 
 import numpy as np
 
-from ..engine import ALL_THREADS, STATE, Node, apply, apply1, apply2, record, recording
+from ..engine import (
+    ALL_THREADS,
+    STATE,
+    Node,
+    apply,
+    apply1,
+    apply2,
+    record,
+    record_unary,
+    recording,
+)
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
@@ -151,23 +161,33 @@ class MinimumBackward(Node):
 # treats Python scalars as weak, as PyTorch does).
 _PYNUM = (float, int)
 _TRUE1 = (True,)
-_CONSTS: dict = {}
+_CONSTS: dict = {}  # (value, dtype) -> 0-d constant, for other float dtypes
+# float32 and float64 constants by value alone: a dtype hashes slowly (~30 ns), and
+# these two are singletons, told apart by identity
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_CONSTS32: dict = {}
+_CONSTS64: dict = {}
 
 
 def scalar_array(value, dtype) -> np.ndarray:
     """A cached read-only 0-d array of ``dtype``: NumPy multiplies by it faster
     than by a Python float, and it cannot promote the tensor's dtype."""
-    key = (value, dtype)
-    arr = _CONSTS.get(key)
+    if dtype is _F64:
+        table, key = _CONSTS64, value
+    elif dtype is _F32:
+        table, key = _CONSTS32, value
+    else:
+        table, key = _CONSTS, (value, dtype)
+    arr = table.get(key)
     if arr is None:
-        if len(_CONSTS) > 4096:
-            _CONSTS.clear()
+        if len(table) > 4096:
+            table.clear()
         arr = np.array(value, dtype=dtype)
         arr.flags.writeable = False
         # zeros are not cached: 0.0 == -0.0 (one key), but x * -0.0 and x / -0.0
         # differ from x * 0.0 and x / 0.0 in sign
         if value != 0:
-            _CONSTS[key] = arr
+            table[key] = arr
     return arr
 
 
@@ -289,24 +309,36 @@ def _arith(
                 dtype = data.dtype
                 if dtype.kind == "f":
                     value = -b if negate else b
-                    c = _CONSTS.get((value, dtype))
+                    c = (
+                        _CONSTS64.get(value)
+                        if dtype is _F64
+                        else _CONSTS32.get(value)
+                        if dtype is _F32
+                        else None
+                    )
                     if c is None:
                         c = scalar_array(value, dtype)
                     out = ufunc(data, c)
                     if a.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
-                        return record(scalar_cls, (a,), _TRUE1, c, out)
+                        return record_unary(scalar_cls, a, c, out)
                     return _make(out, None)
         elif type(a) in _PYNUM:
             if isinstance(b, Tensor):
                 data = b._data
                 dtype = data.dtype
                 if dtype.kind == "f":
-                    c = _CONSTS.get((a, dtype))
+                    c = (
+                        _CONSTS64.get(a)
+                        if dtype is _F64
+                        else _CONSTS32.get(a)
+                        if dtype is _F32
+                        else None
+                    )
                     if c is None:
                         c = scalar_array(a, dtype)
                     out = rufunc(c, data)
                     if b.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
-                        return record(rscalar_cls, (b,), _TRUE1, c, out)
+                        return record_unary(rscalar_cls, b, c, out)
                     return _make(out, None)
         elif isinstance(a, Tensor) and isinstance(b, Tensor):
             da = a._data
@@ -942,7 +974,7 @@ def _fast_unary(cls, float_only: bool, public):
             if data.dtype.kind == "f":
                 out = forward(data, None)
                 if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
-                    return record(cls, (x,), _TRUE1, None, out)
+                    return record_unary(cls, x, None, out)
                 return _make(out, None)
         return (float_unary if float_only else unary)(cls, x, name)
 
