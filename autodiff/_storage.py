@@ -100,6 +100,12 @@ def copy(arr: np.ndarray, dtype=None) -> np.ndarray:
             + ("" if dtype == arr.dtype else f" for dtype {dtype}")
             + "; pass its .real and .imag parts separately"
         )
+    if arr.dtype.kind not in "biuf" or dtype.kind not in "biuf":
+        raise TypeError(
+            f"cannot make a Tensor from a NumPy array of dtype {arr.dtype}"
+            + ("" if dtype == arr.dtype else f" as dtype {dtype}")
+            + "; tensors hold bool, integer or floating-point numbers"
+        )
     if not _wants_alignment(arr.size * dtype.itemsize, dtype):
         return np.array(arr, dtype=dtype)
     out = empty(arr.shape, dtype)

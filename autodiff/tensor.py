@@ -30,8 +30,8 @@ def _to_array(data: Any, dtype=None) -> np.ndarray:
         # 64-byte-aligned memory (see _storage)
         return _storage.copy(data, dtype)
     if isinstance(data, np.generic):
-        arr = np.asarray(data)
-        return arr if dtype is None else arr.astype(dtype)
+        # (through _storage.copy: the one place array input is checked and converted)
+        return _storage.copy(np.asarray(data), dtype)
     if dtype is not None:
         return _storage.aligned(np.array(_unwrap_nested(data), dtype=dtype))
     arr = np.array(_unwrap_nested(data))

@@ -368,3 +368,15 @@ def test_ndarray_operators_with_a_tensor_give_tensors():
     assert (a @ x).shape == () and isinstance(a @ x, autodiff.Tensor)
     assert (a < x).tolist() == [False, False] and (a > x).dtype == np.bool_
     assert type(np.exp(x)) is np.ndarray  # NumPy's own functions give arrays
+
+
+def test_non_numeric_numpy_input_is_refused_clearly():
+    for value, words in [
+        (np.complex128(1 + 2j), "no complex tensors"),
+        (np.array(["a"]), "dtype <U1"),
+        (np.str_("a"), "dtype <U1"),
+        (np.array([None]), "dtype object"),
+    ]:
+        with pytest.raises(TypeError, match=words):
+            autodiff.Tensor(value)
+    assert type(autodiff.Tensor(np.float32(2.0)).data) is np.ndarray
