@@ -30,16 +30,9 @@ from ._dtypes import (
     int64,
     set_default_dtype,
 )
+from .backward import grad
 from .checks import GradcheckError, gradcheck, gradgradcheck
 from .device import cuda, device
-from .engine import (
-    detect_anomaly,
-    enable_grad,
-    grad,
-    is_grad_enabled,
-    no_grad,
-    set_grad_enabled,
-)
 from .factories import (
     arange,
     empty,
@@ -61,6 +54,13 @@ from .factories import (
     zeros_like,
 )
 from .function import Function, FunctionCtx
+from .grad_mode import (
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .ops import clone, eq, ge, gt, le, lt, ne
 from .ops.elementwise import (
     abs,  # noqa: A004

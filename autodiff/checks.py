@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import grad as autograd_grad
+from .backward import grad as autograd_grad
 from .tensor import Tensor, _make
 
 

@@ -13,10 +13,6 @@ import numpy as np
 
 from . import _dtypes, _storage
 
-# autodiff.engine.backward, set by the engine when it loads (the engine imports this
-# module, so this module cannot import it at the top; a per-call import costs ~0.5 us)
-_engine_backward: Any = None
-
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
     """Convert user data to an ndarray with autodiff's default dtypes."""
@@ -515,7 +511,10 @@ class Tensor:
             if grad is not None:
                 raise TypeError("backward(): pass grad= or gradient=, not both")
             grad = gradient
-        _engine_backward(self, grad, retain_graph, create_graph)
+        # (imported here: autodiff.backward imports this module; ~0.5 us a call)
+        from .backward import backward
+
+        backward(self, grad, retain_graph, create_graph)
 
     @property
     def device(self):

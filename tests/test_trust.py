@@ -256,7 +256,7 @@ def test_two_threads_training_at_once_match_the_sequential_run():
 
 def _build(seed):
     rng = np.random.default_rng(seed)
-    X = autodiff.tensor(rng.normal(size=(32, 4)))
+    X = autodiff.tensor(rng.normal(size=(32, 4)), dtype=autodiff.float32)
     y = autodiff.tensor(rng.integers(0, 3, size=32))
     autodiff.manual_seed(seed)
     model = autodiff.nn.MLP(4, [16], 3)

@@ -1,0 +1,722 @@
+"""The backward pass: ``backward()``, ``autodiff.grad`` and the loop they share.
+
+One call makes one ``_Pass``, which holds all of the pass's bookkeeping (no
+node carries any: a hook may run another pass over shared nodes, another thread
+a pass of its own). It counts each node's consumers (Kahn's algorithm,
+iteratively: graphs may be millions of nodes deep), then runs the loop in
+``_Pass.run``: a node runs once all its consumers have, in these steps
+
+    take its gradient -> pre-hooks (capture, tensor hooks) -> check saved values
+    -> run its VJP -> send gradients to its inputs -> release saved values
+
+Gradients reaching leaves go to a sink: ``_Accumulate`` adds them into ``.grad``
+(``backward``), ``_Capture`` returns them (``autodiff.grad``, which also captures
+non-leaves and runs only the VJPs on paths to what it asks for).
+"""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+
+from .engine import (
+    _DIRTY,
+    _RELEASED,
+    CLOCK,
+    STATE,
+    _GradMode,
+    apply,
+    sum_rows,
+    sum_to_shape,
+)
+from .engine import namespaces as _namespaces
+from .tensor import Tensor, _make, _root, as_ndarray
+
+_FREED = (
+    "Trying to backward through the graph a second time: the values saved for "
+    "backward were freed by the first backward. Pass retain_graph=True to the "
+    "first backward() (or autodiff.grad) if you need to backward through it again."
+)
+
+
+_BYPASSED = (
+    "a tensor made by '{}' has a hook (or retain_grad, or autodiff.grad asks for it), "
+    "but it was changed in place in part while more than 16 views of it were alive; "
+    "their gradients reach the older history directly and would miss the hook. Take "
+    "the views after the change, or hook a .clone()"
+)
+
+
+_SCALAR_ONE: dict = {}  # dtype -> 0-d array of 1, only ever copied
+
+
+def _seed(t: Tensor, grad, create_graph: bool, what: str = "backward()"):
+    if grad is None:
+        if t._data.size != 1:
+            raise RuntimeError(
+                f"{what} needs grad= for a tensor with more than one element (shape "
+                f"{t.shape}): pass grad= of that shape (the weights of the outputs) or "
+                "reduce it first, e.g. y.sum().backward()"
+            )
+        data = t._data
+        if data.ndim == 0:
+            # a fresh copy of a cached 0-d one: ~0.1 us, np.ones costs ~0.6 us
+            one = _SCALAR_ONE.get(data.dtype)
+            if one is None:
+                one = _SCALAR_ONE[data.dtype] = np.ones((), data.dtype)
+            ones = one.copy()
+        else:
+            ones = np.ones(data.shape, data.dtype)
+        return _make(ones, None) if create_graph else ones
+    if isinstance(grad, Tensor):
+        garr = grad._data
+    else:
+        garr = np.asarray(grad, dtype=t._data.dtype)
+    if garr.shape != t.shape:
+        raise RuntimeError(
+            f"{what}: grad has shape {garr.shape} but the tensor has shape {t.shape}; "
+            "they must match exactly"
+        )
+    if garr.dtype != t._data.dtype:
+        garr = garr.astype(t._data.dtype)
+    if create_graph:
+        if isinstance(grad, Tensor) and garr is grad._data:
+            return grad
+        return _make(garr, None)
+    return garr
+
+
+def backward(tensor: Tensor, grad=None, retain_graph=None, create_graph=False) -> None:
+    """Compute gradients of ``tensor`` and add them into the leaves' ``.grad``."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"backward() needs a Tensor, got {type(tensor).__name__}")
+    if not tensor.requires_grad:
+        raise RuntimeError(
+            "backward(): this tensor does not require grad and has no grad_fn; "
+            "create the inputs with requires_grad=True (and not under no_grad)"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    seed = _seed(tensor, grad, create_graph)
+    run_backward((tensor,), (seed,), retain_graph, create_graph, None)
+
+
+def grad(
+    outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False
+) -> tuple:
+    """Gradients of ``outputs`` with respect to ``inputs`` (leaves or not).
+
+    Does not touch any ``.grad``. Returns a tuple with one Tensor (or None,
+    with ``allow_unused=True``) per input.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor(2.0, requires_grad=True)
+    >>> (dx,) = autodiff.grad(x ** 3, x, create_graph=True)
+    >>> dx.item(), autodiff.grad(dx, x)[0].item()
+    (12.0, 12.0)
+    """
+    single_out = isinstance(outputs, Tensor)
+    outputs = (outputs,) if single_out else tuple(outputs)
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad(): inputs[{i}] is {type(t).__name__}, not a Tensor")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"grad(): inputs[{i}] does not require grad; create it with requires_grad=True"
+            )
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    elif isinstance(grad_outputs, Tensor) or not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = (grad_outputs,)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad(): got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots, seeds = [], []
+    for i, (o, go) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(o, Tensor):
+            raise TypeError(f"grad(): outputs[{i}] is {type(o).__name__}, not a Tensor")
+        if not o.requires_grad:
+            raise RuntimeError(
+                f"grad(): outputs[{i}] does not require grad (it does not depend on any "
+                "input that requires grad)"
+            )
+        roots.append(o)
+        seeds.append(_seed(o, go, create_graph, "grad()"))
+    found = run_backward(tuple(roots), tuple(seeds), retain_graph, create_graph, inputs)
+    result = []
+    for i in range(len(inputs)):
+        g = found[i]
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad(): inputs[{i}] was not used to compute the outputs; pass "
+                    "allow_unused=True to get None for it"
+                )
+            result.append(None)
+        else:
+            if not isinstance(g, Tensor):
+                # (a 0-d ufunc result is a NumPy scalar: return an array, as everywhere)
+                g = _make(g, None)
+            result.append(g)
+    return tuple(result)
+
+
+def _unneeded_nodes(roots, capture_nodes: dict, capture_ids: set) -> set:
+    """Nodes whose VJP autodiff.grad need not run: no requested tensor (a captured
+    node or leaf) lies below them. A captured node still gets its gradient; its own
+    VJP runs only if another requested tensor lies below it (as PyTorch).
+
+    Iterative post-order over the graph: a node leads to a request if it is
+    captured, feeds a captured leaf, or feeds a node that leads to one.
+    """
+    needed: dict = {}  # node -> whether it leads to a requested tensor
+    below: set = set()  # nodes with a requested tensor strictly below them
+    for root in roots:
+        start = root.grad_fn
+        if start is None or start in needed:
+            continue
+        stack = [(start, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                for t, need in zip(node.inputs, node.needs):
+                    fn = t.grad_fn if need else None
+                    if (fn is None and id(t) in capture_ids) or (fn is not None and needed[fn]):
+                        below.add(node)
+                        break
+                needed[node] = node in below or node in capture_nodes
+                continue
+            if node in needed:
+                continue
+            stack.append((node, True))
+            for t, need in zip(node.inputs, node.needs):
+                fn = t.grad_fn if need else None
+                if fn is not None and fn not in needed:
+                    stack.append((fn, False))
+    return {node for node in needed if node not in below}
+
+
+def _mark_escaped(escaped: set, arr) -> None:
+    escaped.add(id(arr))
+    base = getattr(arr, "base", None)
+    if base is not None:
+        escaped.add(id(base))
+
+
+def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
+    entry = leaf_grads.get(id(t))
+    if entry is None:
+        leaf_grads[id(t)] = [t, g]
+    else:
+        entry[1] = entry[1] + g
+
+
+def unbroadcast(gi, shape, node, t, create_graph):
+    if not create_graph and gi.shape[1:] == shape:
+        # the common case, a bias broadcast over a batch: no general check needed
+        return sum_rows(gi)
+    try:
+        # a gradient may be larger than its input (broadcast), never smaller
+        if np.broadcast_shapes(shape, tuple(gi.shape)) != tuple(gi.shape):
+            raise ValueError
+        if create_graph:
+            return _namespaces()[1].sum_to(gi, shape)
+        return sum_to_shape(gi, shape)
+    except ValueError:
+        # (the lean path may already have re-pointed the input to its node)
+        i = next((k for k, u in enumerate(node.inputs) if u is t or u is t.grad_fn), 0)
+        raise RuntimeError(
+            f"backward of '{node.name}' returned a gradient of shape {tuple(gi.shape)} for "
+            f"input {i} of shape {shape}; the shapes do not broadcast"
+        ) from None
+
+
+def accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = _make(g, None)
+        if t.grad is None:
+            # a recorded copy, as PyTorch: the same gradient Tensor may reach several
+            # leaves (add), or be the seed or a hook's result
+            g = g.to(t._data.dtype) if g._data.dtype != t._data.dtype else g.clone()
+            t.grad = g
+        else:
+            t.grad = t.grad + g
+        return
+    if g.dtype != t._data.dtype:
+        g = g.astype(t._data.dtype)
+    if t.grad is None:
+        # never let .grad share memory with anything else that escapes backward (a
+        # seed, another leaf's grad, a read-only broadcast view, an array a hook saw);
+        # a fresh array or a view of one (e.g. a transposed matmul result) is kept
+        # without copying
+        base = g.base
+        if type(g) is not np.ndarray:  # a 0-d ufunc result is a (read-only) NumPy scalar
+            g = np.array(g)
+        elif base is None and id(g) not in seen_arrays:  # fresh: the common case
+            seen_arrays.add(id(g))
+            t.grad = _make(g, None)
+            return
+        if (
+            not g.flags.writeable
+            or id(g) in seen_arrays
+            or (base is not None and id(base) in seen_arrays)
+        ):
+            g = g.copy()
+            base = None
+        seen_arrays.add(id(g))
+        if base is not None:
+            seen_arrays.add(id(base))
+        t.grad = _make(g, None)
+    else:
+        t.grad._data = as_ndarray(t.grad._data + g)
+
+
+def run_hooks(hooks, g, create_graph, escaped=None):
+    if escaped is not None:
+        _mark_escaped(escaped, g)  # the hook may keep it
+    as_tensor = g if isinstance(g, Tensor) else _make(g, None)
+    # retain_grad() keeps the gradient after every other hook (as PyTorch 2)
+    ordered = [h for h in hooks if not getattr(h, "retains", False)]
+    ordered += [h for h in hooks if getattr(h, "retains", False)]
+    for hook in ordered:
+        new = hook(as_tensor)
+        if new is not None:
+            if not isinstance(new, Tensor):
+                new = Tensor(new)
+            if new.shape != as_tensor.shape:
+                raise RuntimeError(
+                    f"hook {hook!r} returned a gradient of shape {new.shape}, expected "
+                    f"{as_tensor.shape}"
+                )
+            as_tensor = new
+    if create_graph:
+        return as_tensor
+    if escaped is not None:
+        _mark_escaped(escaped, as_tensor._data)  # a hook's result may be held elsewhere
+    return as_tensor._data
+
+
+def check_view_current(fn, consumer) -> None:
+    """Raise if ``fn`` made a view of a tensor that a recorded in-place op then gave
+    a new history, and the view was used after that (by ``consumer``, or as a
+    backward root): the view's values come from the new history, its recorded
+    one is stale. (A change under no_grad keeps the history: nothing to do.)"""
+    used_at = CLOCK.clock if consumer is None else consumer.clock
+    current = getattr(fn, "view_current", fn.clock)
+    for clock in getattr(fn, "view_rebases", ()):
+        if current < clock <= used_at:
+            used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
+            raise RuntimeError(
+                f"a view made by '{fn.name}' was used {used_by} after the tensor it views "
+                "was changed in place, so its recorded history is stale; take the view "
+                "after the in-place op, or .clone() the tensor before changing it"
+            )
+
+
+def _inputs_as_recorded(node) -> tuple:
+    """``node.inputs`` with each Tensor that took a new history after ``node`` was
+    recorded replaced by a stand-in: same values and version counter (a view of
+    the same memory owner), and the grad_fn it had when ``node`` used it."""
+    inputs = list(node.inputs)
+    for i, t in enumerate(inputs):
+        prior = getattr(t, "_prior_fns", None)
+        if prior and prior[-1][0] > node.clock:
+            old_fn = next(fn for clock, fn in prior if clock > node.clock)
+            stand_in = _make(t._data, old_fn)
+            stand_in.requires_grad = t.requires_grad or old_fn is not None
+            stand_in._base = _root(t)
+            inputs[i] = stand_in
+    return tuple(inputs)
+
+
+def check_saved_values(node) -> None:
+    """Raise if a value this node's VJP reads was changed in place since it was recorded."""
+    needs = node.needs
+    for i, t in enumerate(node.inputs if node.reads_inputs else ()):
+        if node.cross_reads and not any(n for k, n in enumerate(needs) if k != i):
+            continue  # its value serves only the other inputs' gradients: none needed
+        root = _root(t)
+        if getattr(root, "_version", 0) > node.clock:
+            raise RuntimeError(
+                f"a tensor of shape {t.shape} needed by the backward of '{node.name}' was "
+                "modified by an in-place operation after it was used; use the out-of-place "
+                "form (e.g. x = x + 1 instead of x += 1, or .clone() first)"
+            )
+    if node.out is _DIRTY:
+        raise RuntimeError(
+            f"the output of '{node.name}', needed by its backward, was modified by an "
+            "in-place operation; use the out-of-place form or .clone() first"
+        )
+
+
+def _recompute(node):
+    """The forward result as a recorded Tensor, for create_graph VJPs."""
+    with _GradMode(True):
+        return apply(type(node), tuple(node.inputs), node.attrs)
+
+
+def check_anomaly(node, in_grads) -> None:
+    for i, gi in enumerate(in_grads):
+        if gi is None:
+            continue
+        arr = gi._data if isinstance(gi, Tensor) else gi
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            kind = "NaN" if np.isnan(arr).any() else "Inf"
+            where = ""
+            tb = getattr(node, "tb", None)
+            if tb:
+                f = tb[-1]
+                where = (
+                    f"\nthe op was created at {f.filename}:{f.lineno}, in {f.name}\n    {f.line}"
+                )
+            else:
+                where = "\n(the op was created outside detect_anomaly(), so its line is unknown)"
+            raise RuntimeError(
+                f"backward of '{node.name}' produced {kind} in the gradient of its input {i}"
+                + where
+            )
+
+
+def run_backward(roots, seeds, retain_graph, create_graph, capture):
+    """The backward pass. With ``capture`` (a tuple of tensors) gradients are
+    returned for those tensors instead of accumulated into leaves."""
+    prev_mode = STATE.grad_enabled
+    STATE.set(bool(create_graph), STATE.anomaly)  # (this thread's mode only)
+    # backward makes no reference cycles: pausing the cyclic GC spares it from
+    # rescanning the (possibly huge) live graph while gradients are allocated
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        with np.errstate(all="ignore"):
+            if capture is None:
+                sink = _Accumulate(create_graph, seeds)
+            else:
+                sink = _Capture(create_graph, seeds, capture, roots)
+            pass_ = _Pass(sink, retain_graph, create_graph)
+            pass_.count_dependencies(roots, seeds)
+            pass_.run()
+            return sink.finish()
+    finally:
+        STATE.set(prev_mode, STATE.anomaly)
+        if gc_was_on:
+            gc.enable()
+
+
+class _Pass:
+    """One backward pass. ``pending`` maps each node reached to its entry
+    ``[consumers still to run, gradient so far, node]``; ``ready`` is a stack of
+    the entries of nodes whose consumers have all run."""
+
+    def __init__(self, sink, retain_graph: bool, create_graph: bool) -> None:
+        self.sink = sink
+        self.retain_graph = retain_graph
+        self.create_graph = create_graph
+        self.xp = _namespaces()[1 if create_graph else 0]
+        self.pending: dict = {}
+        self.ready: list = []
+
+    # ------------------------------------------------------------ the loop
+    def run(self) -> None:
+        sink = self.sink
+        skip = sink.skip  # nodes whose VJP need not run (autodiff.grad), or None
+        captured = sink.captured  # non-leaves whose gradient is asked for, or None
+        lean = not self.create_graph and not STATE.anomaly
+        retain = self.retain_graph
+        pending = self.pending
+        ready = self.ready
+        pop, push = ready.pop, ready.append
+        leaf = sink.leaf
+        xp = self.xp
+        while ready:
+            entry = pop()
+            node, g = entry[2], entry[1]
+            entry[1] = None  # (the pass keeps the entry, not the gradient)
+            if g is None or (skip and node in skip):
+                self.pass_over(node, g)
+                continue
+            if node.hooks or (captured and node in captured):
+                g = self.pre_hooks(node, g)
+            if node.clock < CLOCK.clock:  # (only an in-place op since can change a value)
+                check_saved_values(node)
+            inputs = node.inputs
+            if lean and len(inputs) == 1:
+                # the common case, inlined (benchmarks: ~0.3 us a node): one input,
+                # first order; the same steps as below
+                t = inputs[0]
+                data = t._data
+                gi = node.vjp(g, (data,), node.out, xp)[0]
+                fn = t.grad_fn
+                if not retain:
+                    if fn is not None and fn is not t:
+                        node.inputs = (fn,)
+                    node.out = _RELEASED
+                if gi is None:
+                    self.consumer_done(fn)
+                    continue
+                if gi.shape != data.shape:
+                    gi = unbroadcast(gi, data.shape, node, t, False)
+                if fn is None:
+                    leaf(t, gi)
+                    continue
+                entry = pending[fn]
+                prev = entry[1]
+                entry[1] = gi if prev is None else prev + gi
+                entry[0] -= 1
+                if entry[0] == 0:
+                    push(entry)
+                continue
+            t = data = gi = None  # (nothing of the lean path outlives it: peak memory)
+            self.send(node, self.run_vjp(node, g))
+            if not retain:
+                release_saved(node)
+
+    # ----------------------------------------------------------- the steps
+    def count_dependencies(self, roots, seeds) -> None:
+        """Seed the roots and count each node's consumers, iteratively."""
+        pending = self.pending
+        stack = []
+        for t, s in zip(roots, seeds):
+            node = t.grad_fn
+            if node is None:
+                self.sink.leaf(t, s)
+                continue
+            if node.clock < CLOCK.clock:  # (only an in-place op since can stale a view)
+                check_view_current(node, None)
+            entry = pending.get(node)
+            if entry is None:
+                pending[node] = [0, s, node]
+                stack.append(node)
+            else:
+                entry[1] = entry[1] + s
+        starts = list(stack)
+        released = []  # nodes whose saved values are gone: an error if their VJP must run
+        clock_now = CLOCK.clock
+        while stack:
+            node = stack.pop()
+            if node.out is _RELEASED:
+                released.append(node)
+            inputs = node.inputs
+            if node.clock < clock_now or False in node.needs:
+                inputs = _inputs_with_edges(node)
+            for t in inputs:
+                fn = t.grad_fn
+                if fn is None:
+                    continue
+                if fn.clock < node.clock:
+                    check_view_current(fn, node)
+                entry = pending.get(fn)
+                if entry is None:
+                    pending[fn] = [1, None, fn]
+                    stack.append(fn)
+                else:
+                    entry[0] += 1
+        self.sink.plan(pending)
+        skip = self.sink.skip
+        for node in released:
+            if not skip or node not in skip:
+                raise RuntimeError(_FREED + f" (op '{node.name}')")
+        for node in starts:
+            if pending[node][0] == 0:
+                self.ready.append(pending[node])
+
+    def pass_over(self, node, g) -> None:
+        """A node whose VJP does not run: no gradient reached it (every consumer's
+        VJP returned None, a zero gradient), or nothing asked for lies below it.
+        Its gradient may still be asked for; its inputs' counts are released."""
+        if g is not None:
+            self.sink.at_node(node, g, hooked=True)
+        for t, need in zip(node.inputs, node.needs):
+            if need:
+                self.consumer_done(t.grad_fn)
+        if g is None and not self.retain_graph:
+            release_saved(node)  # as a node that ran would
+
+    def pre_hooks(self, node, g):
+        """Capture the gradient as it arrives (autodiff.grad), then run the hooks
+        of the tensor this node made, which may replace it."""
+        if getattr(node, "bypassed", False):
+            raise RuntimeError(_BYPASSED.format(node.name))
+        self.sink.at_node(node, g, hooked=False)
+        if node.hooks:
+            g = run_hooks(node.hooks, g, self.create_graph, self.sink.escaped)
+        return g
+
+    def run_vjp(self, node, g) -> tuple:
+        """The node's input gradients (one per input, None where not needed)."""
+        inputs = node.inputs
+        if self.create_graph:
+            out = None
+            if node.uses_out:
+                if node.out_is_const:
+                    out = node.out
+                elif node.reads_inputs:
+                    out = _recompute(node)
+                else:
+                    # the saved result, differentiable through this very node (as
+                    # PyTorch's saved outputs): no input values are needed
+                    out = _make(node.out, node)
+            in_grads = node.vjp(g, inputs, out, self.xp)
+        elif len(inputs) == 2:
+            in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, self.xp)
+        else:
+            in_grads = node.vjp(g, [t._data for t in inputs], node.out, self.xp)
+        if STATE.anomaly:
+            check_anomaly(node, in_grads)
+        return in_grads
+
+    def send(self, node, in_grads) -> None:
+        """Each input's gradient, unbroadcast, to its producer's entry or the sink."""
+        for t, gi, need in zip(node.inputs, in_grads, node.needs):
+            if not need:
+                continue
+            fn = t.grad_fn
+            if gi is None:
+                self.consumer_done(fn)
+                continue
+            if gi.shape != t._data.shape:
+                gi = unbroadcast(gi, t._data.shape, node, t, self.create_graph)
+            if fn is None:
+                self.sink.leaf(t, gi)
+                continue
+            entry = self.pending[fn]
+            prev = entry[1]
+            entry[1] = gi if prev is None else prev + gi
+            self.consumer_done(fn)
+
+    def consumer_done(self, fn) -> None:
+        """One consumer of ``fn`` has run (and sent its gradient, if any)."""
+        if fn is not None:
+            entry = self.pending[fn]
+            entry[0] -= 1
+            if entry[0] == 0:
+                self.ready.append(entry)
+
+
+def _inputs_with_edges(node) -> list:
+    """The inputs ``node`` sends gradients to, as recorded, after an in-place op or
+    where some input needs no gradient."""
+    inputs = node.inputs
+    if node.clock < CLOCK.clock and node.reads_inputs:
+        # an in-place op ran since this node was recorded: an input it gave a new
+        # history (x.mul_(...), or a view regenerated from its base's new one)
+        # must lead back to the history this node used, as PyTorch's edges do
+        # (its new one may even lead to this node: a cycle). Whether the node may
+        # still read that input's value is the version check's business.
+        inputs = node.inputs = _inputs_as_recorded(node)
+    # an input that needed no gradient had no grad_fn when recorded: one it took
+    # since (an in-place op, or requires_grad switched off after it had one) is not
+    # this node's edge
+    return [t for t, need in zip(inputs, node.needs) if need]
+
+
+def release_saved(node) -> None:
+    """Free what backward saved; keep the structure (leaves and upstream nodes)."""
+    if not node.keeps_nodes:  # (its inputs are already leaves and nodes)
+        node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in node.inputs])
+    node.out = _RELEASED
+
+
+# --------------------------------------------------------------------- sinks
+class _Sink:
+    """Where leaf gradients go. Collects them during the pass (a leaf reached by
+    several paths gets their sum); ``finish`` delivers them."""
+
+    skip = None
+    captured = None
+
+    def __init__(self, create_graph: bool, seeds) -> None:
+        self.create_graph = create_graph
+        self.leaf_grads: dict = {}  # id(leaf) -> [leaf, gradient] (int keys hash fastest)
+        # ids of arrays that escape backward (seeds, arrays user hooks saw or returned):
+        # a leaf's .grad must never share memory with them (see accumulate_leaf)
+        self.escaped = None
+        if not create_graph:
+            self.escaped = set()
+            for s in seeds:
+                _mark_escaped(self.escaped, s)
+
+    def leaf(self, t: Tensor, g) -> None:
+        entry = self.leaf_grads.get(id(t))
+        if entry is None:
+            self.leaf_grads[id(t)] = [t, g]
+        else:
+            entry[1] = entry[1] + g
+
+    def plan(self, pending: dict) -> None:
+        """Called once the graph is counted."""
+
+    def at_node(self, node, g, hooked: bool) -> None:
+        """A non-leaf's gradient, as it arrives (only ``_Capture`` keeps it)."""
+
+
+class _Accumulate(_Sink):
+    """``backward()``: leaf gradients are added into ``.grad`` (after their hooks)."""
+
+    def finish(self) -> None:
+        create_graph = self.create_graph
+        escaped = self.escaped
+        for t, g in self.leaf_grads.values():
+            hooks = getattr(t, "_hooks", None)
+            if hooks:
+                g = run_hooks(hooks, g, create_graph, escaped)
+            elif (
+                not create_graph
+                and t._grad is None
+                and type(g) is np.ndarray
+                and g.base is None
+                and g.dtype == t._data.dtype
+                and id(g) not in escaped
+            ):
+                # accumulate_leaf's common case, inlined: a fresh array becomes .grad
+                escaped.add(id(g))
+                t._grad = _make(g, None)
+                continue
+            accumulate_leaf(t, g, create_graph, escaped)
+
+
+class _Capture(_Sink):
+    """``autodiff.grad``: the gradients of the requested tensors are returned, and
+    only the VJPs on paths to them run (as PyTorch)."""
+
+    def __init__(self, create_graph: bool, seeds, capture: tuple, roots) -> None:
+        super().__init__(create_graph, seeds)
+        self.capture = capture
+        self.roots = roots
+        self.found = [None] * len(capture)
+        self.captured = {}  # node -> indices into capture of the tensors it made
+        for i, t in enumerate(capture):
+            if t.grad_fn is not None:
+                self.captured.setdefault(t.grad_fn, []).append(i)
+
+    def plan(self, pending: dict) -> None:
+        self.skip = _unneeded_nodes(self.roots, self.captured, {id(t) for t in self.capture})
+
+    def at_node(self, node, g, hooked: bool) -> None:
+        indices = self.captured.get(node)
+        if indices is None:
+            return
+        if hooked and node.hooks:
+            # its VJP does not run: PyTorch returns the hooked value. Where it runs
+            # (something asked for lies below), the gradient as it arrived.
+            g = run_hooks(node.hooks, g, self.create_graph, self.escaped)
+        for i in indices:
+            self.found[i] = g
+
+    def finish(self) -> list:
+        for i, t in enumerate(self.capture):
+            entry = self.leaf_grads.get(id(t))
+            if t.grad_fn is None and entry is not None:
+                g = entry[1]
+                hooks = getattr(t, "_hooks", None)
+                if hooks:
+                    g = run_hooks(hooks, g, self.create_graph, self.escaped)
+                self.found[i] = g
+        return self.found
+
+
