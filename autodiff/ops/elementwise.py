@@ -7,6 +7,7 @@ sample inputs for the registry's gradchecks.
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -116,7 +117,9 @@ class PowBackward(Node):
         ga = gb = None
         if self.needs[0]:
             # b * a^(b-1), exactly 0 where b == 0 (even at a = 0, +-inf or NaN: as PyTorch)
-            ga = xp.where(b == 0, 0.0, g * b * a ** xp.where(b == 0, 1.0, b - 1))
+            # grouped g * (b * a^(b-1)) as PyTorch: at a subnormal a, a^(b-1) overflows and
+            # b * inf is inf where (g * b) * inf would be 0 * inf = NaN
+            ga = xp.where(b == 0, 0.0, g * (b * a ** xp.where(b == 0, 1.0, b - 1)))
         if self.needs[1]:
             # d(a^b)/db = a^b log a; 0 where a == 0 and b >= 0, as PyTorch (a == 0 and
             # b < 0 gives inf * log 0 = -inf there, as it does in PyTorch)
@@ -134,10 +137,12 @@ class MaximumBackward(Node):
         return np.maximum(a, b)
 
     def vjp(self, g, xs, out, xp):
+        # as PyTorch: where(a == b, g / 2, g), zeroed where the other input is larger; a
+        # NaN in either input (no order) passes the whole gradient to both
         a, b = xs
-        half = g * 0.5
-        ga = xp.where(a > b, g, xp.where(a == b, half, 0.0)) if self.needs[0] else None
-        gb = xp.where(b > a, g, xp.where(a == b, half, 0.0)) if self.needs[1] else None
+        split = xp.where(a == b, g * 0.5, g)
+        ga = xp.where(a < b, 0.0, split) if self.needs[0] else None
+        gb = xp.where(b < a, 0.0, split) if self.needs[1] else None
         return ga, gb
 
 
@@ -149,10 +154,11 @@ class MinimumBackward(Node):
         return np.minimum(a, b)
 
     def vjp(self, g, xs, out, xp):
+        # as maximum's, with the order reversed
         a, b = xs
-        half = g * 0.5
-        ga = xp.where(a < b, g, xp.where(a == b, half, 0.0)) if self.needs[0] else None
-        gb = xp.where(b < a, g, xp.where(a == b, half, 0.0)) if self.needs[1] else None
+        split = xp.where(a == b, g * 0.5, g)
+        ga = xp.where(a > b, 0.0, split) if self.needs[0] else None
+        gb = xp.where(b > a, 0.0, split) if self.needs[1] else None
         return ga, gb
 
 
@@ -265,7 +271,7 @@ class PowScalarBackward(Node):
             return (g * 2.0 * x,)
         if s == 0:
             return (g * 0.0,)
-        return (g * s * x ** (s - 1),)
+        return (g * (s * x ** (s - 1)),)  # grouped as PyTorch (see PowBackward)
 
 
 class RPowScalarBackward(Node):
@@ -351,6 +357,9 @@ def _arith(
                 except ValueError:
                     check_broadcast(name, da.shape, db.shape)
                     raise
+                except TypeError:  # bool - bool: PyTorch's error, not NumPy's
+                    _refuse_bool_sub(name, a, b)
+                    raise
                 ra = a.requires_grad
                 rb = b.requires_grad
                 if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
@@ -358,10 +367,35 @@ def _arith(
                 return _make(out, None)
         if name == "div":
             return _div_general(a, b)
+        if name == "sub":
+            _refuse_bool_sub(name, a, b)
         return _binary_checked(tensor_cls, a, b, name)
 
     op.__name__ = op.__qualname__ = name
     return op
+
+
+def _is_bool(v) -> bool:
+    if isinstance(v, Tensor):
+        return v._data.dtype.kind == "b"
+    return isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype.kind == "b")
+
+
+def _refuse_bool_sub(name, a, b) -> None:
+    """PyTorch refuses subtraction with a bool operand (tensor or Python bool)."""
+    if name != "sub":
+        return
+    ba, bb = _is_bool(a), _is_bool(b)
+    if ba and bb:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+            "`^` or `logical_xor()` operator instead."
+        )
+    if ba or bb:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
 
 
 def _div_general(a, b) -> Tensor:
@@ -439,7 +473,102 @@ def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
         return apply1(PowScalarBackward, a, b)
     if type(a) in _PYNUM and a > 0 and isinstance(b, Tensor) and b.data.dtype.kind == "f":
         return apply1(RPowScalarBackward, b, float(a))
-    return _binary_checked(PowBackward, a, b, "pow")
+    if (
+        isinstance(a, Tensor)
+        and isinstance(b, Tensor)
+        and a._data.dtype.kind == "f"
+        and b._data.dtype.kind == "f"
+    ):
+        return _binary_checked(PowBackward, a, b, "pow")
+    return _pow_general(a, b)
+
+
+class PowBoolExponentBackward(PowBackward):
+    """``float ** bool tensor``: the forward as pow's, the base's gradient refused.
+
+    PyTorch 2.13 computes the forward, but its backward for the base evaluates
+    ``exponent - 1`` on the bool exponent and raises; autodiff does the same
+    (at backward time, with PyTorch's message) rather than differ from it."""
+
+    def vjp(self, g, xs, out, xp):
+        if self.needs[0]:
+            raise RuntimeError(
+                "pow: the gradient of a ** b with a bool tensor exponent b is not supported "
+                "(as PyTorch: its pow backward computes b - 1, and Subtraction, the `-` "
+                "operator, with a bool tensor is not supported); convert the exponent with "
+                ".to(a.dtype) first"
+            )
+        return super().vjp(g, xs, out, xp)
+
+
+class PowBoolScalarBackward(PowScalarBackward):
+    """``float tensor ** Python bool``: PyTorch's backward is g * (b * x^(b-1)) with no
+    shortcut at b = 0, so ``x ** False`` has a NaN gradient at x = 0 (0 * inf)."""
+
+    def vjp(self, g, xs, out, xp):
+        s = self.attrs
+        return (g * (s * xs[0] ** (s - 1.0)),)
+
+
+_INT_NEG_POW = "Integers to negative integer powers are not allowed."
+
+
+def _int_pow(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer ``a ** b`` as PyTorch, negative exponents included: 1 ** b is 1,
+    (-1) ** b is 1 or -1 by the parity of b, and any other base gives 0."""
+    neg = b < 0
+    if not neg.any():
+        return np.asarray(a**b)
+    out = a ** np.where(neg, 0, b).astype(b.dtype, copy=False)
+    parity = np.where(b % 2 == 0, 1, -1)
+    at_neg = np.where(a == 1, 1, np.where(a == -1, parity, 0))
+    return np.asarray(np.where(neg, at_neg, out).astype(out.dtype, copy=False))
+
+
+def _pow_general(a, b) -> Tensor:
+    """pow for everything but float ** float: bool and integer operands as PyTorch."""
+    ba, bb = _is_bool(a), _is_bool(b)
+    if bb and isinstance(b, (bool, np.bool_)) and isinstance(a, Tensor):
+        if a._data.dtype.kind == "f":
+            return apply1(PowBoolScalarBackward, a, float(b))
+    if ba and bb:
+        if isinstance(a, Tensor) and isinstance(b, (bool, np.bool_)):
+            # PyTorch's shortcuts for a scalar exponent: x ** True copies x, x ** False is
+            # ones (no pow kernel runs, so the bool dtype stays)
+            data = a._data.copy() if b else np.ones_like(a._data)
+            return _make(data, None)
+        raise NotImplementedError(
+            "\"pow\" not implemented for 'Bool': both operands of ** are bool (as PyTorch); "
+            "convert one with .to(autodiff.int64) or .float()"
+        )
+    if (
+        isinstance(b, numbers.Integral)
+        and not isinstance(b, (bool, np.bool_))
+        and b < 0
+        and isinstance(a, Tensor)
+        and a._data.dtype.kind in "biu"
+    ):
+        # a negative Python-number exponent on an integer tensor: PyTorch refuses (a
+        # tensor exponent is computed below, as PyTorch does)
+        raise RuntimeError(
+            f"{_INT_NEG_POW} (integer tensor ** {b}; use a float exponent, e.g. ** {float(b)})"
+        )
+    ta, tb = operands(a, b, "pow")
+    da, db = ta._data, tb._data
+    if da.dtype.kind in "biu":
+        try:
+            out = _int_pow(da, db)
+        except ValueError:
+            check_broadcast("pow", da.shape, db.shape)
+            raise
+        return _make(out, None)
+    if bb and isinstance(b, Tensor):
+        try:
+            return apply2(PowBoolExponentBackward, ta, tb)
+        except ValueError:
+            check_broadcast("pow", da.shape, db.shape)
+            raise
+    return _binary_checked(PowBackward, ta, tb, "pow")
 
 
 def maximum(a, b) -> Tensor:
@@ -752,7 +881,9 @@ def _erfc_over_half(y: np.ndarray) -> np.ndarray:
         z = 1.0 / (yt * yt)
         out[tail] = (_ONE_OVER_SQRT_PI - z * _rational(z, _ERF_P, _ERF_Q)) / yt
     # times exp(-y^2), as exp(-s^2) exp(-(y - s)(y + s)) with s = y rounded down to a
-    # multiple of 1/16: s^2 is exact, so y^2's rounding error is not magnified
+    # multiple of 1/16: s^2 is exact, so y^2's rounding error is not magnified (y is
+    # capped at 27, where out is already 0: y * 16 would overflow for y near 1.8e308)
+    y = np.minimum(y, 27.0)
     s = y * 16.0
     np.trunc(s, out=s)
     s *= 0.0625
@@ -852,7 +983,9 @@ def square(x) -> Tensor:
     >>> autodiff.square(autodiff.tensor([-1.5, 2.0]))
     Tensor([2.25, 4.  ])
     """
-    return unary(SquareBackward, x, "square")
+    if isinstance(x, Tensor) and x._data.dtype.kind == "f":
+        return apply1(SquareBackward, x)
+    return _nonfloat_unary(SquareBackward, x, "square")
 
 
 def sqrt(x) -> Tensor:
@@ -963,6 +1096,31 @@ def erf(x) -> Tensor:
     return float_unary(ErfBackward, x, "erf")
 
 
+# unary ops PyTorch refuses on a bool tensor: (exception type, message), as PyTorch 2.13
+_BOOL_UNARY_ERRORS = {
+    "abs": (NotImplementedError, "\"abs_cpu\" not implemented for 'Bool' (abs of a bool tensor)"),
+    "relu": (RuntimeError, "Boolean inputs not supported for relu"),
+    "neg": (
+        RuntimeError,
+        "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+        "invert a mask, use the `~` or `logical_not()` operator instead.",
+    ),
+}
+
+
+def _nonfloat_unary(cls, x, name: str) -> Tensor:
+    """A unary op on a non-float tensor (or a non-Tensor): bool inputs as PyTorch."""
+    if not isinstance(x, Tensor):
+        x = as_tensor_arg(x, name)
+    if x._data.dtype.kind == "b":
+        err = _BOOL_UNARY_ERRORS.get(name)
+        if err is not None:
+            raise err[0](err[1])
+        if name == "square":  # PyTorch: the square of a bool tensor is int64
+            x = cast(x, np.int64)
+    return apply1(cls, x)
+
+
 def _fast_unary(cls, float_only: bool, public):
     """Replace a documented unary op by an equivalent with the hot path inlined."""
     forward = cls.forward
@@ -976,7 +1134,9 @@ def _fast_unary(cls, float_only: bool, public):
                 if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
                     return record_unary(cls, x, None, out)
                 return _make(out, None)
-        return (float_unary if float_only else unary)(cls, x, name)
+        if float_only:
+            return float_unary(cls, x, name)
+        return _nonfloat_unary(cls, x, name)
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = public.__doc__

@@ -643,6 +643,15 @@ def argmin(x, dim=None, keepdim: bool = False) -> Tensor:
 
 def _arg(x, dim, keepdim, fn, opname):
     x = as_tensor_arg(x, opname)
+    if x.data.dtype.kind == "b":
+        raise RuntimeError(
+            f"{opname}(): does not support bool input (as PyTorch); convert with "
+            ".to(autodiff.int64) first"
+        )
+    if x.data.ndim == 0:
+        if dim is not None:
+            normalize_dim(dim, 0, opname)
+        return _make(np.zeros((), np.int64), None)  # PyTorch: 0-d, keepdim or not
     if dim is None:
         if x.data.size == 0:
             raise IndexError(

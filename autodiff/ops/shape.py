@@ -691,6 +691,16 @@ class TakeAlongBackward(Node):
 
 
 # ------------------------------------------------------------------- matmul
+def _same_dtype(opname: str, da: np.dtype, db: np.dtype) -> None:
+    """Matrix products do not promote (as PyTorch): operands of two dtypes raise."""
+    if da != db:
+        raise RuntimeError(
+            f"{opname}: expected both operands to have the same dtype, but got {da} and {db} "
+            "(as PyTorch, matrix products do not promote; convert one with .to(dtype), "
+            ".double() or .float())"
+        )
+
+
 class MatmulBackward(Node):
     name = "matmul"
     cross_reads = True
@@ -751,6 +761,7 @@ def matmul(a, b) -> Tensor:
             if (ra or rb) and recording():
                 return record(MatmulBackward, (a, b), (ra, rb), None, out)
             return _make(out, None)
+        _same_dtype("matmul", da.dtype, db.dtype)
     a, b = operands(a, b, "matmul")
     if a.data.ndim == 0 or b.data.ndim == 0:
         raise ValueError(
@@ -833,6 +844,8 @@ def linear(x, weight, bias=None) -> Tensor:
         from .._dtypes import result_type
         from ._base import cast
 
+        for t in inputs[1:]:
+            _same_dtype("linear", dtype, t.data.dtype)
         target = result_type(*[(t.data.dtype, 2) for t in inputs])
         if target.kind != "f":
             from .._dtypes import default_float
