@@ -756,3 +756,193 @@ def test_grad_of_a_hooked_non_leaf_is_the_gradient_as_it_arrived():
     x.register_hook(lambda g: g * 10)
     (gx,) = autodiff.grad((x * 3).sum(), [x])
     assert gx.tolist() == [30.0, 30.0]
+
+
+def _abc(values):
+    return [autodiff.tensor(v, requires_grad=True) for v in values]
+
+
+def test_backward_with_a_weight_vector():
+    a, b, c = _abc([[1.0, 2, 3], [3.0, 4, 5], [6.0, 7, 8]])
+    y = 3 * a + 2 * b * b + autodiff.log(c)
+    y.backward([0.1, 1.0, 0.0001])
+    np.testing.assert_allclose(a.grad.numpy(), [0.3, 3.0, 0.0003], rtol=1e-6)
+    np.testing.assert_allclose(b.grad.numpy(), [1.2, 16.0, 0.002], rtol=1e-6)
+    np.testing.assert_allclose(c.grad.numpy(), [0.0166667, 0.1428571, 0.0000125], rtol=1e-5)
+
+
+def test_backward_of_a_0d_result_gives_0d_grads():
+    a, b, c = _abc([0.1, 1.0, 0.1])
+    y = 3 * a + 2 * b * b + autodiff.log(c)
+    y.backward()
+    assert a.grad.shape == ()
+    np.testing.assert_allclose([a.grad.item(), b.grad.item(), c.grad.item()], [3, 4, 10], rtol=1e-6)
+
+
+def test_gradients_accumulate_across_backward_calls():
+    a, b, c = _abc([1.0, 1.0, 1.0])
+    y = 3 * a + 2 * b * b + autodiff.log(c)
+    y.backward(retain_graph=True)
+    y.backward()
+    assert [a.grad.item(), b.grad.item(), c.grad.item()] == [6, 8, 2]
+
+
+def test_backward_selecting_a_row_then_clearing_grad():
+    x = autodiff.tensor([[1.0, 2, 3, 4]], requires_grad=True)
+    z = 2 * x
+    z.backward([[1, 0, 0, 0]], retain_graph=True)
+    assert x.grad.tolist() == [[2, 0, 0, 0]]
+    x.grad = None
+    z.sum(dim=1).backward()
+    assert x.grad.tolist() == [[2, 2, 2, 2]]
+
+
+def test_retain_grad_sees_hooked_gradient():
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.register_hook(lambda g: g * 10)
+    (y * y).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [80.0, 160.0])
+    np.testing.assert_allclose(y.grad.data, [40.0, 80.0])  # torch: tensor([40., 80.])
+
+
+def test_assigning_grad_of_wrong_shape_raises():
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises((RuntimeError, ValueError), match=r"shape|size"):
+        x.grad = autodiff.zeros(3)
+
+
+def test_no_grad_as_bare_decorator():
+    @autodiff.no_grad
+    def f(x):
+        return x * 2
+
+    assert f(autodiff.ones(2, requires_grad=True)).requires_grad is False
+
+
+def test_function_backward_wrong_grad_shape_raises():
+    class Bad(autodiff.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g[:1]
+
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises((RuntimeError, ValueError), match=r"shape"):
+        Bad.apply(x).sum().backward()
+    assert x.grad is None
+
+
+# Aliasing: a leaf's .grad never shares memory with another leaf's grad, a seed, a
+# tensor a hook returned or saw, or a tensor a Function's backward returned (PyTorch
+# copies unless nothing else can see the gradient).
+
+
+def test_create_graph_leaf_grads_are_distinct_copies():
+    a = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    b = autodiff.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward(create_graph=True)  # add hands one gradient to both leaves
+    assert a.grad is not b.grad
+    assert not np.shares_memory(a.grad.data, b.grad.data)
+    seed = autodiff.tensor([5.0, 6.0])
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    (x + 0).backward(seed, create_graph=True)
+    assert x.grad is not seed and not np.shares_memory(x.grad.data, seed.data)
+    with autodiff.no_grad():
+        x.grad.mul_(2.0)
+    np.testing.assert_array_equal(seed.data, [5.0, 6.0])
+
+
+def test_create_graph_leaf_grad_stays_differentiable():
+    x = autodiff.tensor([1.0, 2.0], dtype=autodiff.float64, requires_grad=True)
+    (x * x * x).sum().backward(create_graph=True)
+    (gg,) = autodiff.grad(x.grad.sum(), x)
+    np.testing.assert_allclose(gg.data, [6.0, 12.0])
+
+
+def test_leaf_grad_never_aliases_a_tensor_returned_by_a_hook():
+    held = autodiff.tensor([7.0, 8.0])
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: held)
+    (x * 2).sum().backward()
+    assert not np.shares_memory(x.grad.data, held.data)
+    y = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    z = y + 0  # the non-leaf's gradient passes unchanged to y
+    z.register_hook(lambda g: held)
+    (z * 1).sum().backward()
+    assert not np.shares_memory(y.grad.data, held.data)
+    with autodiff.no_grad():
+        x.grad.zero_()
+        y.grad.zero_()
+    np.testing.assert_array_equal(held.data, [7.0, 8.0])
+
+
+def test_leaf_grad_never_aliases_a_gradient_a_hook_kept():
+    seen = []
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(seen.append)
+    (x * 3).sum().backward()
+    assert not np.shares_memory(x.grad.data, seen[0].data)
+
+
+def test_leaf_grad_never_aliases_a_saved_tensor_returned_by_function_backward():
+    class Dot(autodiff.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(x, w)
+            return (x * w).sum()
+
+        @staticmethod
+        def backward(ctx, g):  # g == 1 here, so the saved tensors are the gradients
+            x, w = ctx.saved_tensors
+            return w, x
+
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    w = autodiff.tensor([3.0, 4.0], requires_grad=True)
+    Dot.apply(x, w).backward()
+    assert not np.shares_memory(x.grad.data, w.data)
+    assert not np.shares_memory(w.grad.data, x.data)
+    with autodiff.no_grad():
+        w.sub_(w.grad, alpha=0.5)  # an optimizer step on w must not change x.grad
+    np.testing.assert_array_equal(x.grad.data, [3.0, 4.0])
+
+
+def test_retain_grad_under_create_graph_is_not_the_leafs_grad():
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 0  # passes its (recorded) gradient unchanged to x
+    y.retain_grad()
+    (y * y).sum().backward(create_graph=True)
+    assert y.grad is not x.grad and not np.shares_memory(y.grad.data, x.grad.data)
+    assert y.grad.requires_grad
+    np.testing.assert_array_equal(y.grad.data, [2.0, 4.0])
+    np.testing.assert_array_equal(x.grad.data, [2.0, 4.0])
+
+
+# 0-d results: NumPy ufuncs return immutable NumPy scalars for 0-d arrays
+
+
+def test_0d_leaf_grad_is_a_writeable_array():
+    from autodiff.nn.utils import clip_grad_value_
+
+    x = autodiff.tensor(3.0, requires_grad=True)
+    (x * 2).backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.data.flags.writeable
+    (x * 2).backward()  # accumulated
+    assert type(x.grad.data) is np.ndarray
+    with autodiff.no_grad():
+        x.grad.mul_(2.0)
+    assert x.grad.item() == 8.0
+    clip_grad_value_([x], 1.0)
+    assert x.grad.item() == 1.0
+    x.grad.zero_()
+    assert x.grad.item() == 0.0
+    (g,) = autodiff.grad(x * 2, x)
+    assert type(g.data) is np.ndarray
+    y = x * 2
+    y.retain_grad()
+    (y * 3).backward()
+    assert type(y.grad.data) is np.ndarray
