@@ -324,3 +324,14 @@ def test_conv2d_rejects_nonpositive_geometry(kwargs, what):
     # then convolved silently into a larger output
     with pytest.raises(ValueError, match=f"Conv2d: {what} must be"):
         nn.Conv2d(1, 1, **kwargs)
+
+
+def leaf(values):
+    return autodiff.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+
+
+def test_clip_grad_norm_with_a_nan_gradient_makes_all_nan():
+    a, b = leaf([1.0]), leaf([1.0])
+    a.grad, b.grad = leaf([np.nan]).detach(), leaf([1.0]).detach()
+    nn.utils.clip_grad_norm_([a, b], 1.0)
+    assert np.isnan(b.grad.item())

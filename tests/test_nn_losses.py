@@ -274,3 +274,33 @@ def test_cross_entropy_keeps_its_targets_and_frees_the_logits_after_backward():
     assert all(not isinstance(i, autodiff.Tensor) or i.grad_fn is None for i in node.inputs)
     saved = [a for a in node.attrs[-1][0]]
     assert all(a.shape == (4, 1) for a in saved)
+
+
+def leaf(values):
+    return autodiff.tensor(np.asarray(values, dtype=np.float64), requires_grad=True)
+
+
+def test_losses_on_one_sample_without_reduction_are_0d():
+    logits = leaf([1.0, 2.0, 3.0])
+    loss = F.cross_entropy(logits, autodiff.tensor(2), reduction="none")
+    assert loss.shape == ()  # once: (1,)
+    loss.backward()
+    softmax = np.exp([1.0, 2.0, 3.0]) / np.exp([1.0, 2.0, 3.0]).sum()
+    assert np.allclose(logits.grad.numpy(), softmax - [0, 0, 1])
+    probs = F.cross_entropy(leaf([1.0, 2.0, 3.0]), autodiff.tensor([0.2, 0.3, 0.5]), reduction="none")
+    assert probs.shape == ()
+    assert F.nll_loss(autodiff.tensor([-1.0, -2.0]), autodiff.tensor(1), reduction="none").shape == ()
+
+
+def test_probability_targets_on_an_empty_batch_give_nan():
+    assert np.isnan(F.cross_entropy(autodiff.zeros(0, 3), autodiff.zeros(0, 3)).item())
+
+
+def test_loss_weight_larger_than_the_input_raises():
+    p = autodiff.tensor([0.2, 0.4, 0.6, 0.8])
+    y = autodiff.tensor([0.0, 1.0, 1.0, 0.0])
+    with pytest.raises(ValueError, match="does not broadcast to the input's"):
+        F.binary_cross_entropy(p, y, weight=autodiff.ones(3, 4))
+    with pytest.raises(ValueError, match="pos_weight of shape"):
+        F.binary_cross_entropy_with_logits(p, y, pos_weight=autodiff.ones(3, 4))
+    assert F.binary_cross_entropy(p, y, weight=autodiff.ones(4)).shape == ()

@@ -1,0 +1,96 @@
+"""Tensor basics: construction, conversion from NumPy, factories, dtypes and promotion, formatting."""
+
+import numpy as np
+import pytest
+
+import autodiff
+from autodiff.nn import functional as F
+
+
+def test_tensor_copies_a_numpy_array():
+    # once: the Tensor shared the array, so an optimizer step changed the caller's
+    # array and a change to the array changed the saved values (wrong gradient)
+    array = np.array([1.0, 2.0])
+    x = autodiff.tensor(array, requires_grad=True)
+    y = (x * x).sum()
+    array *= 100
+    y.backward()
+    assert x.grad.tolist() == [2.0, 4.0]
+    start = np.array([1.0, 2.0])
+    w = autodiff.tensor(start, requires_grad=True)
+    (w * w).sum().backward()
+    autodiff.optim.SGD([w], lr=0.5).step()
+    assert start.tolist() == [1.0, 2.0] and w.tolist() == [0.0, 0.0]
+    shared = autodiff.from_numpy(start)  # the sharing constructor
+    start[0] = 7.0
+    assert shared.tolist() == [7.0, 2.0]
+
+
+def test_from_numpy_shares_memory_when_it_requires_grad():
+    array = np.array([1.0, 2.0])
+    t = autodiff.from_numpy(array, requires_grad=True)
+    array[0] = 5.0
+    assert t.tolist() == [5.0, 2.0] and t.requires_grad
+
+
+def test_from_numpy_takes_dtype_and_requires_grad():
+    t = autodiff.from_numpy(np.ones(3), requires_grad=True)
+    assert t.requires_grad and t.is_leaf
+    assert autodiff.from_numpy(np.ones(3), dtype=autodiff.float32).dtype == autodiff.float32
+
+
+def test_int_too_large_for_int64_raises():
+    with pytest.raises(OverflowError, match="does not fit int64"):
+        autodiff.tensor(2**63)
+    assert autodiff.tensor(2**63 - 1).item() == 2**63 - 1
+
+
+def test_randint_high_and_size():
+    out = autodiff.randint(5, (100,))
+    assert out.shape == (100,) and out.dtype == autodiff.int64
+    assert 0 <= out.data.min() and out.data.max() < 5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_stays_through_forward_and_backward(dtype):
+    x = autodiff.tensor(np.linspace(-1, 1, 6, dtype=dtype).reshape(2, 3), requires_grad=True)
+    w = autodiff.tensor(np.ones((3, 2), dtype=dtype), requires_grad=True)
+    y = (x @ w).tanh() * 2.5 + 1
+    loss = autodiff.log_softmax(y, dim=1).sum() + (x**2).mean()
+    assert loss.dtype == dtype
+    loss.backward()
+    assert x.grad.dtype == dtype and w.grad.dtype == dtype
+
+
+def test_promotion_follows_pytorch():
+    f32 = autodiff.ones(3)
+    assert (f32 * autodiff.tensor(2.0, dtype=autodiff.float64)).dtype == np.float32
+    assert (f32 * 2.5).dtype == np.float32
+    ints = autodiff.tensor([1, 2])
+    assert ints.dtype == np.int64
+    assert (ints / ints).dtype == np.float32
+    assert (ints * 2.5).dtype == np.float32
+    assert (ints * 2).dtype == np.int64
+    assert (ints * autodiff.tensor([1.0, 2.0], dtype=autodiff.float64)).dtype == np.float64
+    assert autodiff.tensor(np.arange(3, dtype=np.int32)).dtype == np.int32
+    autodiff.set_default_dtype(autodiff.float64)
+    assert autodiff.tensor([1.0]).dtype == np.float64
+
+
+def test_format_spec_on_0d_tensor():
+    assert f"{autodiff.tensor(1.23456):.2f}" == "1.23"
+
+
+def test_small_api_edges():
+    assert (autodiff.tensor([1.0, 2.0]) == None) is False  # noqa: E711 - the point
+    assert (autodiff.tensor([1.0]) != None) is True  # noqa: E711
+    with pytest.raises(ValueError, match="arange: step -1 cannot go from 0 to 10"):
+        autodiff.arange(0, 10, -1)
+    assert autodiff.arange(5, 0, -2).tolist() == [5, 3, 1]
+    with pytest.raises(TypeError, match="randn_like: random floats cannot have dtype int64"):
+        autodiff.randn_like(autodiff.tensor([1, 2]))
+    a = autodiff.tensor(np.array([1.0, 2.0], np.float32), requires_grad=True)
+    loss = F.mse_loss(a, autodiff.tensor([1.5, 2.0], dtype=np.float64))
+    assert loss.dtype == np.float64  # promoted, as PyTorch
+    loss.backward()
+    assert a.grad.dtype == np.float32 and a.grad.tolist() == [-0.5, 0.0]
