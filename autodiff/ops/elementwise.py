@@ -116,6 +116,13 @@ class PowBackward(Node):
         a, b = xs
         ga = gb = None
         if self.needs[0]:
+            if self.attrs == "bool exponent":
+                raise RuntimeError(
+                    "pow: the gradient of a ** b with a bool tensor exponent b is not "
+                    "supported (as PyTorch: its pow backward computes b - 1, and Subtraction, "
+                    "the `-` operator, with a bool tensor is not supported); convert the "
+                    "exponent with .to(a.dtype) first"
+                )
             # b * a^(b-1), exactly 0 where b == 0 (even at a = 0, +-inf or NaN: as PyTorch)
             # grouped g * (b * a^(b-1)) as PyTorch: at a subnormal a, a^(b-1) overflows and
             # b * inf is inf where (g * b) * inf would be 0 * inf = NaN
@@ -270,6 +277,10 @@ class PowScalarBackward(Node):
         if s == 2:
             return (g * 2.0 * x,)
         if s == 0:
+            if s is False:
+                # x ** False (a Python bool): PyTorch has no shortcut for a bool exponent,
+                # g * (0 * x^-1), NaN at x = 0
+                return (g * (0.0 * x**-1.0),)
             return (g * 0.0,)
         return (g * (s * x ** (s - 1)),)  # grouped as PyTorch (see PowBackward)
 
@@ -483,33 +494,6 @@ def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
     return _pow_general(a, b)
 
 
-class PowBoolExponentBackward(PowBackward):
-    """``float ** bool tensor``: the forward as pow's, the base's gradient refused.
-
-    PyTorch 2.13 computes the forward, but its backward for the base evaluates
-    ``exponent - 1`` on the bool exponent and raises; autodiff does the same
-    (at backward time, with PyTorch's message) rather than differ from it."""
-
-    def vjp(self, g, xs, out, xp):
-        if self.needs[0]:
-            raise RuntimeError(
-                "pow: the gradient of a ** b with a bool tensor exponent b is not supported "
-                "(as PyTorch: its pow backward computes b - 1, and Subtraction, the `-` "
-                "operator, with a bool tensor is not supported); convert the exponent with "
-                ".to(a.dtype) first"
-            )
-        return super().vjp(g, xs, out, xp)
-
-
-class PowBoolScalarBackward(PowScalarBackward):
-    """``float tensor ** Python bool``: PyTorch's backward is g * (b * x^(b-1)) with no
-    shortcut at b = 0, so ``x ** False`` has a NaN gradient at x = 0 (0 * inf)."""
-
-    def vjp(self, g, xs, out, xp):
-        s = self.attrs
-        return (g * (s * xs[0] ** (s - 1.0)),)
-
-
 _INT_NEG_POW = "Integers to negative integer powers are not allowed."
 
 
@@ -529,8 +513,8 @@ def _pow_general(a, b) -> Tensor:
     """pow for everything but float ** float: bool and integer operands as PyTorch."""
     ba, bb = _is_bool(a), _is_bool(b)
     if bb and isinstance(b, (bool, np.bool_)) and isinstance(a, Tensor):
-        if a._data.dtype.kind == "f":
-            return apply1(PowBoolScalarBackward, a, float(b))
+        if a._data.dtype.kind == "f":  # (attrs False: see PowScalarBackward)
+            return apply1(PowScalarBackward, a, bool(b))
     if ba and bb:
         if isinstance(a, Tensor) and isinstance(b, (bool, np.bool_)):
             # PyTorch's shortcuts for a scalar exponent: x ** True copies x, x ** False is
@@ -564,7 +548,9 @@ def _pow_general(a, b) -> Tensor:
         return _make(out, None)
     if bb and isinstance(b, Tensor):
         try:
-            return apply2(PowBoolExponentBackward, ta, tb)
+            # PyTorch computes the forward, but its backward for the base evaluates
+            # b - 1 on the bool exponent and raises: so does autodiff's, at backward time
+            return apply2(PowBackward, ta, tb, "bool exponent")
         except ValueError:
             check_broadcast("pow", da.shape, db.shape)
             raise
