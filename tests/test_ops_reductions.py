@@ -108,3 +108,30 @@ def test_stable_softmax_family_at_large_logits():
         out.backward()
         assert np.isfinite(x.grad.numpy()).all()
     np.testing.assert_allclose(autodiff.logsumexp(x, dim=1).item(), 1000.0)
+
+
+def test_max_with_dim_and_ties():
+    x = leaf([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]])
+    vals, idx = x.max(dim=1)
+    assert vals.tolist() == [3.0, 2.0] and idx.tolist() == [1, 0]
+    vals.sum().backward()
+    assert x.grad.tolist() == [[0, 1, 0], [1, 0, 0]]
+    x.grad = None
+    x.max().backward()  # ties over all elements share the gradient
+    assert x.grad.tolist() == [[0, 0.5, 0.5], [0, 0, 0]]
+
+
+def test_norm_allclose_isclose_equal():
+    v = leaf([3.0, 4.0])
+    n = v.norm()
+    assert n.item() == 5.0
+    n.backward()
+    np.testing.assert_allclose(v.grad.numpy(), [0.6, 0.8])
+    z = leaf([0.0, 0.0])
+    z.norm().backward()
+    assert z.grad.tolist() == [0.0, 0.0]  # as PyTorch: no NaN at the zero vector
+    m = autodiff.tensor([[3.0, -4.0], [1.0, 1.0]])
+    assert m.norm(p=1, dim=1).tolist() == [7.0, 2.0]
+    assert m.norm(p=float("inf")).item() == 4.0
+    assert autodiff.allclose(m, m + 1e-9) and not autodiff.allclose(m, m + 1)
+    assert autodiff.isclose(m, m).all() and autodiff.equal(m, m.clone())

@@ -1,9 +1,10 @@
-"""Tensor basics: construction, conversion from NumPy, factories, dtypes and promotion, formatting."""
+"""Tensor basics: construction, conversion from NumPy, factories, dtypes and promotion, repr and formatting."""
 
 import numpy as np
 import pytest
 
 import autodiff
+from autodiff import Tensor
 from autodiff.nn import functional as F
 
 
@@ -94,3 +95,32 @@ def test_small_api_edges():
     assert loss.dtype == np.float64  # promoted, as PyTorch
     loss.backward()
     assert a.grad.dtype == np.float32 and a.grad.tolist() == [-0.5, 0.0]
+
+
+def test_repr_and_basics():
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    assert repr(x) == "Tensor([1., 2.], requires_grad=True)"
+    assert repr(x * 2) == "Tensor([2., 4.], grad_fn=<MulBackward>)"
+    assert len(x) == 2 and x.ndim == 1 and x.shape == (2,)
+    assert np.asarray(x).tolist() == [1.0, 2.0]
+    assert isinstance(x[0], Tensor) and x[0].item() == 1.0
+    assert autodiff.tensor(3).item() == 3
+    with pytest.raises(ValueError, match="exactly one element"):
+        x.item()
+
+
+def test_factories_and_seed():
+    autodiff.manual_seed(3)
+    a = autodiff.randn(2, 3)
+    autodiff.manual_seed(3)
+    assert (autodiff.randn((2, 3)) == a).all()
+    assert autodiff.zeros(2, 3, dtype=autodiff.float64).dtype == np.float64
+    assert autodiff.arange(0, 1, 0.25).tolist() == [0, 0.25, 0.5, 0.75]
+    assert autodiff.eye(2).tolist() == [[1, 0], [0, 1]]
+    assert autodiff.full((2,), 3).dtype == np.int64
+    r = autodiff.randint(0, 5, (100,))
+    assert r.dtype == np.int64 and 0 <= r.min().item() and r.max().item() < 5
+    assert autodiff.ones(2, requires_grad=True).is_leaf
+    assert autodiff.linspace(0, 1, 5).shape == (5,)
+    assert autodiff.randn_like(a).shape == (2, 3)
+    assert autodiff.zeros_like(a).dtype == np.float32

@@ -950,3 +950,97 @@ def test_direct_inplace_on_read_only_view_names_the_cause():
     y = autodiff.tensor([1.0, 2.0]).expand(3, 2)
     with pytest.raises(RuntimeError, match="read-only"):
         y.add_(1.0)
+
+
+def test_inplace_change_of_saved_tensor_raises():
+    a = leaf([1.0, 2.0])
+    b = autodiff.tensor([3.0, 4.0], dtype=autodiff.float64)
+    y = (a * b).sum()
+    b.add_(1.0)
+    with pytest.raises(
+        RuntimeError, match=r"needed by the backward of 'mul' was modified by an in-place"
+    ):
+        y.backward()
+
+
+def test_inplace_change_of_saved_output_raises():
+    a = leaf([1.0, 2.0])
+    e = a.exp()
+    e.mul_(2.0)
+    with pytest.raises(RuntimeError, match=r"output of 'exp'.*modified by an in-place"):
+        e.sum().backward()
+
+
+def test_inplace_change_only_fails_ops_that_read_the_value():
+    x = leaf([1.0, 2.0])
+    w = autodiff.tensor([3.0, 4.0], dtype=autodiff.float64)
+    y = (w + x).sum() + (w.reshape(2, 1) * 2).sum()  # add, reshape, mul-by-number: no reads
+    w.add_(1.0)
+    y.backward()  # as PyTorch: nothing these ops saved was changed
+    assert x.grad.tolist() == [1.0, 1.0]
+    z = (w * x).sum()  # mul saves w for x's gradient
+    w.add_(1.0)
+    with pytest.raises(RuntimeError, match="backward of 'mul' was modified"):
+        z.backward()
+
+
+def test_inplace_on_leaf_requiring_grad_raises_but_works_under_no_grad():
+    a = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        a.add_(1.0)
+    with autodiff.no_grad():
+        a.add_(1.0)
+        a[0] = 10.0
+    assert a.tolist() == [10.0, 3.0]
+
+
+def test_inplace_on_non_leaf_is_recorded():
+    a = leaf([1.0, 2.0])
+    b = a * 1.0
+    b.mul_(3.0)
+    b += a
+    b[0] = 0.0
+    b.sum().backward()
+    assert a.grad.tolist() == [0.0, 4.0]
+    assert a.grad_fn is None
+
+
+def test_setitem_with_tensor_value_gets_gradient():
+    x = autodiff.zeros(4, dtype=autodiff.float64)
+    v = leaf([1.0, 2.0])
+    x[1:3] = v * 2
+    (x * autodiff.tensor([1.0, 2.0, 3.0, 4.0], dtype=autodiff.float64)).sum().backward()
+    assert v.grad.tolist() == [4.0, 6.0]
+
+
+def test_inplace_updates_under_no_grad_and_their_errors():
+    p = leaf([1.0, 2.0])
+    g = autodiff.tensor([10.0, 20.0], dtype=autodiff.float64)
+    with autodiff.no_grad():
+        p.sub_(g, alpha=0.1)
+        p.add_(1.0)
+        p.mul_(2.0)
+        p.div_(4.0)
+    np.testing.assert_allclose(p.numpy(), [0.5, 0.5])
+    assert p.is_leaf and p.requires_grad
+    with autodiff.no_grad(), pytest.raises(RuntimeError, match=r"shape \(3,\) does not broadcast"):
+        p.add_(autodiff.ones(3, dtype=autodiff.float64))
+    ints = autodiff.tensor([1, 2])
+    with pytest.raises(TypeError, match="cannot be stored in place"):
+        ints.add_(0.5)
+    # an update after the forward invalidates that graph's saved input
+    w = leaf([1.0, 2.0])
+    y = (w * w).sum()
+    with autodiff.no_grad():
+        w.sub_(w.grad if w.grad is not None else autodiff.ones(2, dtype=autodiff.float64))
+    with pytest.raises(RuntimeError, match="modified by an in-place"):
+        y.backward()
+
+
+def test_detach_in_place_on_graph_tensor_raises_instead_of_dropping_gradient():
+    x = leaf([1.0, 2.0])
+    y = x * 2
+    with pytest.raises(RuntimeError, match=r"use t = t.detach\(\)"):
+        y.detach_()
+    (y * 3).sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
