@@ -31,7 +31,7 @@ from .engine import (
     sum_to_shape,
 )
 from .engine import namespaces as _namespaces
-from .tensor import Tensor, _make, _root, as_ndarray
+from .tensor import POST_HOOKED, Tensor, _make, _root, as_ndarray
 
 _FREED = (
     "Trying to backward through the graph a second time: the values saved for "
@@ -420,6 +420,9 @@ class _Pass:
         self.xp = _namespaces()[1 if create_graph else 0]
         self.pending: dict = {}
         self.ready: list = []
+        # id(leaf) -> consumers still to run, for leaves with post-accumulate hooks
+        # (only while some tensor has one: counting leaf edges is not free)
+        self.leaf_counts = {} if isinstance(sink, _Accumulate) and len(POST_HOOKED) else None
 
     # ------------------------------------------------------------ the loop
     def run(self) -> None:
@@ -431,7 +434,7 @@ class _Pass:
         pending = self.pending
         ready = self.ready
         pop, push = ready.pop, ready.append
-        leaf = sink.leaf
+        leaf = sink.leaf if self.leaf_counts is None else self.leaf_arrived
         xp = self.xp
         while ready:
             entry = pop()
@@ -457,7 +460,7 @@ class _Pass:
                         node.inputs = (fn,)
                     node.out = _RELEASED
                 if gi is None:
-                    self.consumer_done(fn)
+                    self.consumer_done(fn, t)
                     continue
                 if gi.shape != data.shape:
                     gi = unbroadcast(gi, data.shape, node, t, False)
@@ -497,6 +500,7 @@ class _Pass:
         starts = list(stack)
         released = []  # nodes whose saved values are gone: an error if their VJP must run
         clock_now = CLOCK.clock
+        leaf_counts = self.leaf_counts
         while stack:
             node = stack.pop()
             if node.out is _RELEASED:
@@ -507,6 +511,8 @@ class _Pass:
             for t in inputs:
                 fn = t.grad_fn
                 if fn is None:
+                    if leaf_counts is not None and getattr(t, "_post_hooks", None):
+                        leaf_counts[id(t)] = leaf_counts.get(id(t), 0) + 1
                     continue
                 if fn.clock < node.clock:
                     check_view_current(fn, node)
@@ -533,7 +539,7 @@ class _Pass:
             self.sink.at_node(node, g, hooked=True)
         for t, need in zip(node.inputs, node.needs):
             if need:
-                self.consumer_done(t.grad_fn)
+                self.consumer_done(t.grad_fn, t)
         if g is None and not self.retain_graph:
             release_saved(node)  # as a node that ran would
 
@@ -577,25 +583,47 @@ class _Pass:
                 continue
             fn = t.grad_fn
             if gi is None:
-                self.consumer_done(fn)
+                self.consumer_done(fn, t)
                 continue
             if gi.shape != t._data.shape:
                 gi = unbroadcast(gi, t._data.shape, node, t, self.create_graph)
             if fn is None:
-                self.sink.leaf(t, gi)
+                if self.leaf_counts is None:
+                    self.sink.leaf(t, gi)
+                else:
+                    self.leaf_arrived(t, gi)
                 continue
             entry = self.pending[fn]
             prev = entry[1]
             entry[1] = gi if prev is None else prev + gi
             self.consumer_done(fn)
 
-    def consumer_done(self, fn) -> None:
-        """One consumer of ``fn`` has run (and sent its gradient, if any)."""
+    def consumer_done(self, fn, t=None) -> None:
+        """One consumer of ``fn`` (the node that made ``t``; None for a leaf) has run
+        (and sent its gradient, if any)."""
         if fn is not None:
             entry = self.pending[fn]
             entry[0] -= 1
             if entry[0] == 0:
                 self.ready.append(entry)
+        elif self.leaf_counts is not None and t is not None:
+            self.leaf_done(t)
+
+    def leaf_arrived(self, t: Tensor, g) -> None:
+        """A gradient for leaf ``t``, while some leaves have post-accumulate hooks."""
+        self.sink.leaf(t, g)
+        self.leaf_done(t)
+
+    def leaf_done(self, t: Tensor) -> None:
+        counts = self.leaf_counts
+        n = counts.get(id(t))
+        if n is None:
+            return
+        if n > 1:
+            counts[id(t)] = n - 1
+        else:
+            del counts[id(t)]
+            self.sink.complete(t)
 
 
 def _inputs_with_edges(node) -> list:
@@ -656,28 +684,46 @@ class _Sink:
 
 
 class _Accumulate(_Sink):
-    """``backward()``: leaf gradients are added into ``.grad`` (after their hooks)."""
+    """``backward()``: leaf gradients are added into ``.grad`` (after their hooks),
+    at the end of the pass, or as soon as they are complete for leaves with
+    post-accumulate hooks (which then run: DistributedDataParallel starts its
+    all-reduce there, overlapping the rest of backward)."""
 
     def finish(self) -> None:
+        for t, g in self.leaf_grads.values():
+            self.deliver(t, g)
+        self.leaf_grads = None
+
+    def complete(self, t: Tensor) -> None:
+        """All of ``t``'s gradient has arrived: deliver it now."""
+        entry = self.leaf_grads.pop(id(t), None)
+        if entry is not None:
+            self.deliver(t, entry[1])
+
+    def deliver(self, t: Tensor, g) -> None:
         create_graph = self.create_graph
         escaped = self.escaped
-        for t, g in self.leaf_grads.values():
-            hooks = getattr(t, "_hooks", None)
-            if hooks:
-                g = run_hooks(hooks, g, create_graph, escaped)
-            elif (
-                not create_graph
-                and t._grad is None
-                and type(g) is np.ndarray
-                and g.base is None
-                and g.dtype == t._data.dtype
-                and id(g) not in escaped
-            ):
-                # accumulate_leaf's common case, inlined: a fresh array becomes .grad
-                escaped.add(id(g))
-                t._grad = _make(g, None)
-                continue
+        hooks = getattr(t, "_hooks", None)
+        if hooks:
+            g = run_hooks(hooks, g, create_graph, escaped)
+        if (
+            not hooks
+            and not create_graph
+            and t._grad is None
+            and type(g) is np.ndarray
+            and g.base is None
+            and g.dtype == t._data.dtype
+            and id(g) not in escaped
+        ):
+            # accumulate_leaf's common case, inlined: a fresh array becomes .grad
+            escaped.add(id(g))
+            t._grad = _make(g, None)
+        else:
             accumulate_leaf(t, g, create_graph, escaped)
+        post = getattr(t, "_post_hooks", None)
+        if post:
+            for hook in list(post):
+                hook(t)
 
 
 class _Capture(_Sink):

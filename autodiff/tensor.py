@@ -7,6 +7,7 @@ when the package is imported, so that every op is declared in one place.
 from __future__ import annotations
 
 import numbers
+import weakref
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,7 @@ class Tensor:
         "_views",
         "_prior_fns",
         "_hooks",
+        "_post_hooks",
         "_name",
         "__weakref__",
     )
@@ -455,6 +457,34 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` once this leaf's ``.grad`` has been accumulated in a
+        backward pass, as soon as its gradient is complete (the rest of the pass may
+        still be running), as PyTorch's. Returns a handle whose ``remove()``
+        unregisters it.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> w = autodiff.ones(2, requires_grad=True)
+        >>> h = w.register_post_accumulate_grad_hook(lambda t: print(t.grad))
+        >>> (w * 3).sum().backward()
+        Tensor([3., 3.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors (only "
+                "leaves accumulate .grad); use register_hook instead"
+            )
+        hooks = getattr(self, "_post_hooks", None)
+        if hooks is None:
+            hooks = self._post_hooks = []
+            POST_HOOKED.add(self)
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor after backward.
 
@@ -547,6 +577,10 @@ class Tensor:
         return self  # pragma: no cover
 
 
+# leaves with post-accumulate hooks (backward counts leaf edges only while any lives)
+POST_HOOKED: weakref.WeakSet = weakref.WeakSet()
+
+
 class _HookHandle:
     __slots__ = ("hooks", "hook")
 
@@ -565,8 +599,6 @@ class _RetainGrad:
     retains = True  # run after the tensor's other hooks
 
     def __init__(self, tensor: Tensor) -> None:
-        import weakref
-
         self.ref = weakref.ref(tensor)
 
     def __call__(self, g: Tensor):

@@ -795,3 +795,43 @@ def test_0d_leaf_grad_is_a_writeable_array():
     y.retain_grad()
     (y * 3).backward()
     assert type(y.grad.data) is np.ndarray
+
+
+def test_post_accumulate_grad_hooks_fire_when_each_leaf_is_complete():
+    # w2 is used only near the output: its gradient is complete (and its hook fires)
+    # before the backward reaches w1, as PyTorch's (DDP overlaps its all-reduce there)
+    events = []
+    w1 = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    w2 = autodiff.tensor([3.0, 4.0], requires_grad=True)
+    h = (w1 * 2).exp()
+    marker = h.register_hook(lambda g: events.append("reached h"))
+    out = (h * w2).sum() + (w2 * w2).sum()
+    for name, w in (("w1", w1), ("w2", w2)):
+        w.register_post_accumulate_grad_hook(
+            lambda t, name=name: events.append((name, t.grad.tolist()))
+        )
+    out.backward()
+    assert events[0] == ("w2", (np.exp(w1.data * 2) + 2 * w2.data).tolist())
+    assert events[1] == "reached h"
+    assert events[2][0] == "w1"
+    np.testing.assert_allclose(events[2][1], 2 * np.exp(2 * w1.data) * w2.data, rtol=1e-6)
+    marker.remove()
+    # accumulation across calls; a removed hook no longer runs; autodiff.grad runs none
+    handle = w1.register_post_accumulate_grad_hook(lambda t: events.append("again"))
+    events.clear()
+    (w1 * w2).sum().backward()
+    assert events.count("again") == 1
+    handle.remove()
+    events.clear()
+    autodiff.grad((w1 * w2).sum(), [w1, w2])
+    assert events == []
+    with pytest.raises(RuntimeError, match="non-leaf"):
+        h.register_post_accumulate_grad_hook(lambda t: None)
+
+
+def test_post_accumulate_hook_on_a_leaf_whose_consumer_sends_no_gradient():
+    w = autodiff.tensor([1.0, -1.0], requires_grad=True)
+    seen = []
+    w.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    (w.sign() * 0 + w).sum().backward()  # sign's VJP sends no gradient to w
+    assert seen == [[1.0, 1.0]]
