@@ -19,7 +19,14 @@ import numpy as np
 from . import factories
 from .tensor import Tensor, _make
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader", "default_collate"]
+__all__ = [
+    "Dataset",
+    "TensorDataset",
+    "DataLoader",
+    "default_collate",
+    "Sampler",
+    "DistributedSampler",
+]
 
 
 class Dataset:
@@ -155,6 +162,9 @@ class DataLoader:
         The generator to shuffle with.
     collate_fn : callable, optional
         Turns a list of samples into a batch (default: ``default_collate``).
+    sampler : Sampler or iterable of int, optional
+        Gives the order of the indices each epoch (e.g. a
+        ``DistributedSampler``, for this rank's share); excludes ``shuffle``.
 
     Notes
     -----
@@ -181,7 +191,10 @@ class DataLoader:
         seed: int | None = None,
         generator: np.random.Generator | None = None,
         collate_fn: Any = None,
+        sampler: Any = None,
     ) -> None:
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)):
             raise TypeError(f"batch_size must be a positive int, got {batch_size!r}")
         if batch_size <= 0:
@@ -199,6 +212,7 @@ class DataLoader:
         self.drop_last = bool(drop_last)
         self.collate_fn = collate_fn if collate_fn is not None else default_collate
         self.generator = np.random.default_rng(seed) if seed is not None else generator
+        self.sampler = sampler
         self._epoch_start_state: dict | None = None  # generator state when this epoch began
         self._batches_done = 0
         self._resume_skip = 0
@@ -208,14 +222,17 @@ class DataLoader:
         return self.generator if self.generator is not None else factories.generator()
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         if self.drop_last:
             return n // self.batch_size
         return (n + self.batch_size - 1) // self.batch_size
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        if self.shuffle:
+        if self.sampler is not None:
+            order = np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
+            self._epoch_start_state = self._gen().bit_generator.state  # marks "in an epoch"
+        elif self.shuffle:
             gen = self._gen()
             resume = self._resume_state
             self._resume_state = None
@@ -296,6 +313,134 @@ class DataLoader:
         if start is not None and self.shuffle:
             self._resume_state = (start, current)
         self._resume_skip = done if start is not None else 0
+
+
+
+class Sampler:
+    """Base class of samplers: ``__iter__`` yields dataset indices, ``__len__`` counts them.
+
+    Examples
+    --------
+    >>> from autodiff.data import Sampler
+    >>> class Reversed(Sampler):
+    ...     def __init__(self, n):
+    ...         self.n = n
+    ...     def __iter__(self):
+    ...         return iter(range(self.n - 1, -1, -1))
+    ...     def __len__(self):
+    ...         return self.n
+    >>> list(Reversed(3))
+    [2, 1, 0]
+    """
+
+    def __iter__(self) -> Iterator[int]:
+        raise NotImplementedError  # pragma: no cover - subclasses override
+
+    def __len__(self) -> int:
+        raise NotImplementedError  # pragma: no cover - subclasses override
+
+
+class DistributedSampler(Sampler):
+    """This rank's share of a dataset's indices, as PyTorch's ``DistributedSampler``.
+
+    Every epoch, all ranks draw the same permutation (from ``seed + epoch``),
+    pad it by repeating its first indices up to a multiple of ``num_replicas``
+    (or, with ``drop_last``, cut the tail), and rank ``r`` takes every
+    ``num_replicas``-th index starting at ``r``: together the ranks cover the
+    epoch exactly once (plus the padding).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Anything with ``__len__``.
+    num_replicas, rank : int, optional
+        World size and this rank (default: from ``autodiff.distributed``, which
+        must then be initialized).
+    shuffle : bool
+        Permute the indices every epoch (otherwise in order).
+    seed : int
+        Shared seed of the permutation; must be the same on every rank.
+    drop_last : bool
+        Drop the tail that does not divide evenly, instead of padding.
+
+    Notes
+    -----
+    Call ``set_epoch(epoch)`` at the start of each epoch (before iterating a
+    ``DataLoader`` built on it); otherwise every epoch has the same order.
+
+    Examples
+    --------
+    >>> from autodiff.data import DistributedSampler
+    >>> ds = list(range(10))
+    >>> [list(DistributedSampler(ds, num_replicas=3, rank=r, shuffle=False)) for r in range(3)]
+    [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]]
+    >>> s = DistributedSampler(ds, num_replicas=3, rank=0, drop_last=True, seed=1)
+    >>> s.set_epoch(2)
+    >>> len(s)
+    3
+    """
+
+    def __init__(
+        self,
+        dataset: Any,
+        num_replicas: int | None = None,
+        rank: int | None = None,
+        shuffle: bool = True,
+        seed: int = 0,
+        drop_last: bool = False,
+    ) -> None:
+        if num_replicas is None or rank is None:
+            from . import distributed as dist
+
+            if not dist.is_initialized():
+                raise RuntimeError(
+                    "DistributedSampler: pass num_replicas and rank, or call "
+                    "autodiff.distributed.init_process_group() first"
+                )
+            if num_replicas is None:
+                num_replicas = dist.get_world_size()
+            if rank is None:
+                rank = dist.get_rank()
+        if num_replicas < 1:
+            raise ValueError(f"num_replicas must be at least 1, got {num_replicas}")
+        if not 0 <= rank < num_replicas:
+            raise ValueError(f"invalid rank {rank}, rank should be in [0, {num_replicas - 1}]")
+        self.dataset = dataset
+        self.num_replicas = int(num_replicas)
+        self.rank = int(rank)
+        self.shuffle = bool(shuffle)
+        self.seed = int(seed)
+        self.drop_last = bool(drop_last)
+        self.epoch = 0
+        n = len(dataset)
+        if self.drop_last and n % self.num_replicas != 0:
+            self.num_samples = (n - self.num_replicas + self.num_replicas - 1) // self.num_replicas
+            self.num_samples = max(self.num_samples, 0)
+        else:
+            self.num_samples = (n + self.num_replicas - 1) // self.num_replicas
+        self.total_size = self.num_samples * self.num_replicas
+
+    def __iter__(self) -> Iterator[int]:
+        n = len(self.dataset)
+        if self.shuffle:
+            indices = np.random.default_rng(self.seed + self.epoch).permutation(n)
+        else:
+            indices = np.arange(n)
+        if not self.drop_last:
+            pad = self.total_size - n
+            if pad > 0 and n > 0:
+                indices = np.concatenate([indices, np.resize(indices, pad)])
+        else:
+            indices = indices[: self.total_size]
+        assert len(indices) == self.total_size
+        return iter(indices[self.rank : self.total_size : self.num_replicas].tolist())
+
+    def __len__(self) -> int:
+        return self.num_samples
+
+    def set_epoch(self, epoch: int) -> None:
+        """Set the epoch, which picks this epoch's permutation (same on every rank)."""
+        self.epoch = int(epoch)
 
 
 def _copy_state(state: Any) -> Any:

@@ -11,7 +11,7 @@ Examples
 
 from __future__ import annotations
 
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .activation import (
     ELU,
     GELU,
@@ -44,6 +44,7 @@ from .recurrent import LSTMCell, RNNCell
 __all__ = [
     "functional",
     "init",
+    "parallel",
     "utils",
     "Module",
     "Parameter",
