@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..common import Context, Result
-from . import cnn, deep_chain, digits, memory, micrograd_demo, mlp, small_ops
+from . import cnn, deep_chain, digits, memory, micrograd_demo, mlp, scaling, small_ops
 
 WORKLOADS: dict[str, Callable[[Context], list[Result]]] = {
     "mlp_step": mlp.run_mlp_step,
@@ -17,4 +17,5 @@ WORKLOADS: dict[str, Callable[[Context], list[Result]]] = {
     "cnn_step": cnn.run,
     "memory": memory.run,
     "digits": digits.run,
+    "scaling": scaling.run,
 }
