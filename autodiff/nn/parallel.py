@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -70,6 +71,13 @@ class _Bucket:
     def slot(self, i: int) -> np.ndarray:
         p = self.params[i]
         return self.buf[self.offsets[i] : self.offsets[i] + p.data.size].reshape(p.shape)
+
+
+def _wait_all(mpi: Any, requests: list) -> None:
+    """``MPI_Waitall``, yielding the core between polls: a rank that waits for a slower
+    one does not take the CPU from it where ranks share cores (oversubscribed)."""
+    while not mpi.Request.Testall(requests):
+        os.sched_yield()
 
 
 class _Refs:
@@ -379,7 +387,7 @@ class DistributedDataParallel(Module):
         if self.find_unused_parameters:
             used_all = self._used.astype(np.uint8)
             g.comm.Allreduce(g.MPI.IN_PLACE, used_all, op=g.MPI.MAX)
-        g.MPI.Request.Waitall([b.work for b in self._buckets])
+        _wait_all(g.MPI, [b.work for b in self._buckets])
         scale = 1.0 / g.size
         for b in self._buckets:
             avg = b.buf

@@ -184,6 +184,7 @@ def launch(model: str, procs: int, threads: int, quick: bool) -> dict:
 
 
 SETUPS = [(1, 1), (2, 1), (1, 2)]  # (processes, threads each)
+REPEATS = 3
 
 
 def _case(model: str, procs: int, threads: int, batch: int) -> str:
@@ -197,22 +198,35 @@ def run(ctx: Context) -> list[Result]:
     for model, (_, batch) in MODELS.items():
         if ctx.quick and model == "mlp_step_large":
             batch = 256
-        figures = {}
-        for procs, threads in SETUPS:
+        figures: dict = {}
+        errors: dict = {}
+        # the set-ups interleaved, REPEATS times (quick: once): load from other jobs
+        # then falls on all of them alike; each figure is the median launch's
+        for _ in range(1 if ctx.quick else REPEATS):
+            for setup in SETUPS:
+                if "autodiff" not in ctx.engines or (why and setup[0] > 1):
+                    continue
+                try:
+                    figures.setdefault(setup, []).append(launch(model, *setup, ctx.quick))
+                except Exception as err:  # noqa: BLE001 - a failed launch is a result
+                    errors[setup] = f"{type(err).__name__}: {err}"[:300]
+        for setup in SETUPS:
+            procs, threads = setup
             res = Result("scaling", _case(model, procs, threads, batch), "autodiff", SKIPPED)
             res.unit = "samples/s"
+            runs = sorted(figures.get(setup, []), key=lambda f: f["samples_per_s"])
             if "autodiff" not in ctx.engines:
                 res.note = "autodiff not selected"
             elif why and procs > 1:
                 res.note = why
-            else:
-                try:
-                    fig = launch(model, procs, threads, ctx.quick)
-                except Exception as err:  # noqa: BLE001 - a failed launch is a result
-                    res.status, res.note = ERROR, f"{type(err).__name__}: {err}"[:300]
-                else:
-                    res.status, res.value, res.extra = OK, fig["samples_per_s"], fig
-                    figures[(procs, threads)] = fig
+            elif setup in errors:
+                res.status, res.note = ERROR, errors[setup]
+                figures.pop(setup, None)
+            elif runs:
+                fig = runs[len(runs) // 2]
+                fig["per_launch_samples_per_s"] = [f["samples_per_s"] for f in runs]
+                res.status, res.value, res.extra = OK, fig["samples_per_s"], fig
+                figures[setup] = fig
             out.append(res)
         base = figures.get((1, 1))
         for res, setup in zip(out[-len(SETUPS) :], SETUPS):
