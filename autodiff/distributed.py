@@ -41,6 +41,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -259,6 +260,7 @@ def _abort_hook(exc_type, exc, tb) -> None:
     try:
         print(msg, file=sys.stderr, flush=True)
         sys.stdout.flush()
+        time.sleep(0.5)  # let the launcher forward this output before the job is killed
     finally:
         group.comm.Abort(1)
 
