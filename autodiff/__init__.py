@@ -61,71 +61,14 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from .ops import clone, eq, ge, gt, le, lt, ne
-from .ops.elementwise import (
-    abs,  # noqa: A004
-    add,
-    clamp,
-    cos,
-    div,
-    elu,
-    erf,
-    exp,
-    gelu,
-    leaky_relu,
-    log,
-    masked_fill,
-    maximum,
-    minimum,
-    mul,
-    neg,
-    pow,  # noqa: A004
-    relu,
-    sigmoid,
-    sign,
-    sin,
-    softplus,
-    sqrt,
-    square,
-    sub,
-    tanh,
-    where,
-)
-from .ops.reductions import (
-    allclose,
-    argmax,
-    argmin,
-    equal,
-    isclose,
-    log_softmax,
-    logsumexp,
-    max,  # noqa: A004
-    mean,
-    min,  # noqa: A004
-    norm,
-    softmax,
-    std,
-    sum,  # noqa: A004
-    var,
-)
-from .ops.shape import (
-    broadcast_to,
-    cat,
-    einsum,
-    expand,
-    flatten,
-    gather,
-    matmul,
-    permute,
-    reshape,
-    squeeze,
-    stack,
-    transpose,
-    unsqueeze,
-    view,
-)
+from .ops import exported as _exported_ops
+from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
 from .serialization import load, save
 from .tensor import Tensor, is_tensor
+
+# every op declared with export=True where it is defined (autodiff/ops/registry.py):
+# autodiff.add, autodiff.sin, autodiff.sum, autodiff.reshape, ...
+globals().update(_exported_ops())
 
 __version__ = "0.1.0"
 

@@ -56,6 +56,20 @@ class BCEWithLogitsBackward(Node):
         return (gx, gy) if pw is None else (gx, gy, gpw)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(3, 4, low=-4, high=4), R.randn(3, 4, seed=1, low=0.0, high=1.0))),
+        R.Sample(
+            (
+                R.randn(3, 4, low=-4, high=4),
+                R.randn(3, 4, seed=1, low=0.0, high=1.0),
+                R.randn(4, seed=2, low=0.5, high=3.0),
+            ),
+            note="pos_weight",
+        ),
+    ],
+    export=False,
+)
 def bce_with_logits(x: Tensor, y: Tensor, pos_weight: Tensor | None = None) -> Tensor:
     """Unreduced binary cross-entropy on logits (see module docstring).
 
@@ -218,21 +232,6 @@ R.register(
         _ce_sample(3, 5, "sum", 2, weights=[0.5, 0.0, 1.5]),  # a zero weight: ignored row
         _ce_sample(3, 5, "none", 4, weights=[0.5, 0.0, 1.5], scale=2.0),
         _ce_sample(1, 1, "sum", 3),
-    ],
-)
-R.register(
-    "bce_with_logits",
-    bce_with_logits,
-    lambda: [
-        R.Sample((R.randn(3, 4, low=-4, high=4), R.randn(3, 4, seed=1, low=0.0, high=1.0))),
-        R.Sample(
-            (
-                R.randn(3, 4, low=-4, high=4),
-                R.randn(3, 4, seed=1, low=0.0, high=1.0),
-                R.randn(4, seed=2, low=0.5, high=3.0),
-            ),
-            note="pos_weight",
-        ),
     ],
 )
 R.register(

@@ -12,7 +12,8 @@ from . import elementwise as E
 from . import inplace as I
 from . import reductions as Rd
 from . import shape as S
-from .registry import REGISTRY, Arg, Sample, register
+from .registry import REGISTRY, Arg, Sample, exported, methods
+from .registry import op as register_op
 from .xp import NP, TS
 
 # ------------------------------------------------------------------- clone
@@ -30,6 +31,7 @@ class CloneBackward(Node):
         return (g,)
 
 
+@register_op(samples=lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))], method=True)
 def clone(x) -> Tensor:
     """A copy of ``x`` that stays in the graph.
 
@@ -43,7 +45,6 @@ def clone(x) -> Tensor:
     return apply1(CloneBackward, x)
 
 
-register("clone", clone, lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))])
 
 
 # -------------------------------------------------------------- comparisons
@@ -106,12 +107,25 @@ def _compare(ufunc, name, promote=True):
     return cmp
 
 
-lt = _compare(np.less, "lt")
-le = _compare(np.less_equal, "le")
-gt = _compare(np.greater, "gt")
-ge = _compare(np.greater_equal, "ge")
-eq = _compare(np.equal, "eq")
-ne = _compare(np.not_equal, "ne")
+def _compare_samples():
+    return [
+        Sample((Arg(np.arange(6.0).reshape(2, 3) - 2.0), Arg(np.array([0.5, -1.0, 0.0])))),
+        Sample((Arg(np.arange(3.0)), 1.0)),
+    ]
+
+
+def _comparison(ufunc, name):
+    return register_op(name, samples=_compare_samples, method=True, differentiable=False)(
+        _compare(ufunc, name)
+    )
+
+
+lt = _comparison(np.less, "lt")
+le = _comparison(np.less_equal, "le")
+gt = _comparison(np.greater, "gt")
+ge = _comparison(np.greater_equal, "ge")
+eq = _comparison(np.equal, "eq")
+ne = _comparison(np.not_equal, "ne")
 logical_and = _compare(np.logical_and, "logical_and", promote=False)
 logical_or = _compare(np.logical_or, "logical_or", promote=False)
 
@@ -205,20 +219,11 @@ def _bind() -> None:
     T.__isub__ = I.sub_
     T.__imul__ = I.mul_
     T.__itruediv__ = I.div_
-    for name in (
-        "add sub mul div pow neg exp log sqrt square abs sin cos tanh sigmoid relu sign erf clamp "
-        "maximum minimum masked_fill to"
-    ).split():
-        setattr(T, name, getattr(E, name))
-    for name in "sum mean max min var std logsumexp softmax log_softmax argmax argmin norm".split():
-        setattr(T, name, getattr(Rd, name))
-    for name in (
-        "reshape view flatten transpose permute squeeze unsqueeze expand matmul gather"
-    ).split():
-        setattr(T, name, getattr(S, name))
+    # every op declared as a method (see registry.op), then the in-place variants
+    for name, fn in methods().items():
+        setattr(T, name, fn)
     for name in "add_ sub_ mul_ div_ zero_ fill_ copy_ clamp_".split():
         setattr(T, name, getattr(I, name))
-    T.clone = clone
     # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)
     T.contiguous = lambda self: self if self.data.flags.c_contiguous else clone(self)
     T.expand_as = lambda self, other: S.expand(self, other.shape)
@@ -237,12 +242,6 @@ def _bind() -> None:
     T.allclose = Rd.allclose
     T.isclose = Rd.isclose
     T.equal = Rd.equal
-    T.eq = eq
-    T.ne = ne
-    T.lt = lt
-    T.le = le
-    T.gt = gt
-    T.ge = ge
 
     def detach(self):
         out = _make(self.data, None)
@@ -257,4 +256,4 @@ def _bind() -> None:
 
 _bind()
 
-__all__ = ["REGISTRY", "NP", "TS", "clone", "lt", "le", "gt", "ge", "eq", "ne"]
+__all__ = ["REGISTRY", "NP", "TS", "clone", "exported", "lt", "le", "gt", "ge", "eq", "ne"]

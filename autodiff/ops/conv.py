@@ -20,6 +20,12 @@ from . import registry as R
 from ._base import as_tensor_arg
 from .xp import NP
 
+# ------------------------------------------- sample inputs of the declarations
+
+
+def _distinct_img(*shape, seed=0):
+    return R.distinct(*shape, seed=seed)
+
 # ----------------------------------------------------------------- helpers
 
 
@@ -154,6 +160,13 @@ class FoldBackward(Node):
         return (apply1(UnfoldBackward, g, _Geom(geom.k, geom.s, geom.p)),)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(2, 2, 5, 5),), {"kernel_size": 3, "stride": 2, "padding": 1}),
+        R.Sample((R.randn(1, 2, 4, 5, seed=1),), {"kernel_size": (2, 3)}),
+    ],
+    export=False,
+)
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sliding local blocks (im2col): (N, C, H, W) -> (N, C*kh*kw, L), as ``F.unfold``.
 
@@ -180,6 +193,16 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     return apply1(UnfoldBackward, x, geom)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample(
+            (R.randn(2, 18, 9),),
+            {"output_size": 5, "kernel_size": 3, "stride": 2, "padding": 1},
+        ),
+        R.Sample((R.randn(1, 8, 6, seed=1),), {"output_size": (3, 4), "kernel_size": 2}),
+    ],
+    export=False,
+)
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Sum sliding blocks back into an image (col2im), the adjoint of ``unfold``.
 
@@ -220,6 +243,17 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
 # ------------------------------------------------------------------ conv2d
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample(
+            (R.randn(2, 2, 5, 5), R.randn(3, 2, 3, 3, seed=1), R.randn(3, seed=2)),
+            {"stride": 2, "padding": 1},
+            note="stride 2 padding 1",
+        ),
+        R.Sample((R.randn(1, 1, 4, 5, seed=3), R.randn(2, 1, 2, 3, seed=4)), note="no bias"),
+    ],
+    export=False,
+)
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0):
     """2-d convolution (cross-correlation) of NCHW ``input`` with OIHW ``weight``.
 
@@ -385,6 +419,18 @@ class MaxPool2dBackward(Node):
         return (_fold_of(cols, geom),)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((_distinct_img(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
+        R.Sample((_distinct_img(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
+        R.Sample(
+            (_distinct_img(1, 1, 5, 5, seed=2),),
+            {"kernel_size": 3, "stride": 2, "padding": 1},
+            note="overlapping padded",
+        ),
+    ],
+    export=False,
+)
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
     """Max over sliding windows of an NCHW tensor; the gradient goes to each window's max.
 
@@ -446,6 +492,22 @@ def _divisor(geom: _Geom, h: int, w: int, dtype):
     return (1.0 / cnt).astype(dtype)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
+        R.Sample((R.randn(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
+        R.Sample(
+            (R.randn(1, 1, 5, 4, seed=2),),
+            {"kernel_size": 3, "stride": 2, "padding": 1},
+            note="overlapping padded",
+        ),
+        R.Sample(
+            (R.randn(1, 1, 5, 4, seed=3),),
+            {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
+        ),
+    ],
+    export=False,
+)
 def avg_pool2d(
     input: Tensor, kernel_size, stride=None, padding=0, count_include_pad: bool = True
 ) -> Tensor:
@@ -487,70 +549,7 @@ def _squeeze0(x: Tensor) -> Tensor:
 # ---------------------------------------------------------------- registry
 
 
-def _distinct_img(*shape, seed=0):
-    return R.distinct(*shape, seed=seed)
 
 
-R.register(
-    "unfold",
-    unfold,
-    lambda: [
-        R.Sample((R.randn(2, 2, 5, 5),), {"kernel_size": 3, "stride": 2, "padding": 1}),
-        R.Sample((R.randn(1, 2, 4, 5, seed=1),), {"kernel_size": (2, 3)}),
-    ],
-)
-R.register(
-    "fold",
-    fold,
-    lambda: [
-        R.Sample(
-            (R.randn(2, 18, 9),),
-            {"output_size": 5, "kernel_size": 3, "stride": 2, "padding": 1},
-        ),
-        R.Sample((R.randn(1, 8, 6, seed=1),), {"output_size": (3, 4), "kernel_size": 2}),
-    ],
-)
-R.register(
-    "conv2d",
-    conv2d,
-    lambda: [
-        R.Sample(
-            (R.randn(2, 2, 5, 5), R.randn(3, 2, 3, 3, seed=1), R.randn(3, seed=2)),
-            {"stride": 2, "padding": 1},
-            note="stride 2 padding 1",
-        ),
-        R.Sample((R.randn(1, 1, 4, 5, seed=3), R.randn(2, 1, 2, 3, seed=4)), note="no bias"),
-    ],
-)
-R.register(
-    "max_pool2d",
-    max_pool2d,
-    lambda: [
-        R.Sample((_distinct_img(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
-        R.Sample((_distinct_img(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
-        R.Sample(
-            (_distinct_img(1, 1, 5, 5, seed=2),),
-            {"kernel_size": 3, "stride": 2, "padding": 1},
-            note="overlapping padded",
-        ),
-    ],
-)
-R.register(
-    "avg_pool2d",
-    avg_pool2d,
-    lambda: [
-        R.Sample((R.randn(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
-        R.Sample((R.randn(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
-        R.Sample(
-            (R.randn(1, 1, 5, 4, seed=2),),
-            {"kernel_size": 3, "stride": 2, "padding": 1},
-            note="overlapping padded",
-        ),
-        R.Sample(
-            (R.randn(1, 1, 5, 4, seed=3),),
-            {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
-        ),
-    ],
-)
 
 __all__ = ["unfold", "fold", "conv2d", "max_pool2d", "avg_pool2d"]

@@ -35,6 +35,76 @@ from ._base import (
     unary,
 )
 
+# ------------------------------------------- sample inputs of the declarations
+
+
+def _erf_ref(x):
+    """erf by the standard library, elementwise: the reference for erf_np's rational fit."""
+    return np.vectorize(math.erf, otypes=[np.float64])(x)
+
+
+def _pairs(low=None, high=None, b_low=None, b_high=None):
+    def make():
+        out = []
+        for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
+            a = R.randn(*sa, seed=k, low=low, high=high)
+            b = R.randn(*sb, seed=k + 100, low=b_low, high=b_high)
+            out.append(R.Sample((a, b)))
+        return out
+
+    return make
+
+
+def _scalar_samples(fn_low=None, fn_high=None):
+    def make():
+        return [
+            R.Sample(
+                (R.randn(2, 3, seed=1, low=fn_low, high=fn_high), 2.5), note="tensor op scalar"
+            ),
+            R.Sample((1.5, R.randn(3, seed=2, low=fn_low, high=fn_high)), note="scalar op tensor"),
+        ]
+
+    return make
+
+
+def _both(*makers):
+    return lambda: [s for m in makers for s in m()]
+
+
+def _distinct_pairs():
+    out = []
+    for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
+        a = R.randn(*sa, seed=k)
+        b = R.randn(*sb, seed=k + 100)
+        # keep the pair apart so finite differences do not cross a tie
+        bv = np.broadcast_to(b.value, np.broadcast_shapes(np.shape(a.value), np.shape(b.value)))
+        av = np.broadcast_to(a.value, bv.shape)
+        if np.min(np.abs(av - bv)) < 0.05:
+            b = R.Arg(b.value + 0.37)
+        out.append(R.Sample((a, b)))
+    return out
+
+
+def _un(low=-2.0, high=2.0, away=False):
+    def make():
+        if away:
+            return [R.Sample((R.away_from_zero(3, 4),)), R.Sample((R.away_from_zero(),))]
+        return [
+            R.Sample((R.randn(3, 4, low=low, high=high),)),
+            R.Sample((R.randn(low=low, high=high),), note="0-d"),
+        ]
+
+    return make
+
+
+def _where_samples():
+    cond = np.array([[True, False, True], [False, False, True]])
+    return [
+        R.Sample((cond, R.randn(2, 3), R.randn(3, seed=3))),
+        R.Sample((cond[0], R.randn(2, 3), 0.5)),
+    ]
+
+
 # ------------------------------------------------------------------ binary
 
 
@@ -431,6 +501,7 @@ add.__doc__ = """Elementwise ``a + b`` with broadcasting.
     >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([2., 3.])
     """
+R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.add)(add)
 sub = _arith(
     "sub",
     np.add,
@@ -449,6 +520,7 @@ sub.__doc__ = """Elementwise ``a - b`` with broadcasting.
     >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([0., 1.])
     """
+R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.subtract)(sub)
 mul = _arith("mul", np.multiply, MulBackward, MulScalarBackward, MulScalarBackward, np.multiply)
 mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
 
@@ -458,6 +530,7 @@ mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
     >>> autodiff.mul(autodiff.tensor([1.0, 2.0]), 3.0)
     Tensor([3., 6.])
     """
+R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
 div = _arith(
     "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide
 )
@@ -469,8 +542,24 @@ div.__doc__ = """Elementwise true division ``a / b`` (integers give the default 
     >>> autodiff.div(autodiff.tensor([1, 2]), 2)
     Tensor([0.5, 1. ])
     """
+R.op(
+    samples=_both(_pairs(b_low=0.5, b_high=2.0), _scalar_samples(0.5, 2.0)),
+    method=True,
+    ref=np.divide,
+)(div)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), R.randn(2, 3, seed=4, low=-1.5, high=1.5))),
+        R.Sample((R.randn(2, 3, low=0.5, high=2.0), R.randn(3, seed=9, low=0.5, high=2.0))),
+        R.Sample((R.randn(4, low=0.5, high=2.0), 3)),
+        R.Sample((R.randn(4, low=0.5, high=2.0), 0.5)),
+        R.Sample((R.randn(4, low=-2.0, high=2.0), 2)),
+        R.Sample((2.0, R.randn(4, low=-1.0, high=1.0))),
+    ],
+    method=True,
+)
 def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise ``a ** b``.
 
@@ -557,6 +646,7 @@ def _pow_general(a, b) -> Tensor:
     return _binary_checked(PowBackward, ta, tb, "pow")
 
 
+@R.op(samples=_distinct_pairs, method=True)
 def maximum(a, b) -> Tensor:
     """Elementwise maximum; ties split the gradient evenly (as PyTorch).
 
@@ -569,6 +659,7 @@ def maximum(a, b) -> Tensor:
     return _binary_checked(MaximumBackward, a, b, "maximum")
 
 
+@R.op(samples=_distinct_pairs, method=True)
 def minimum(a, b) -> Tensor:
     """Elementwise minimum; ties split the gradient evenly (as PyTorch).
 
@@ -579,69 +670,6 @@ def minimum(a, b) -> Tensor:
     Tensor([1., 2.])
     """
     return _binary_checked(MinimumBackward, a, b, "minimum")
-
-
-def _pairs(low=None, high=None, b_low=None, b_high=None):
-    def make():
-        out = []
-        for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
-            a = R.randn(*sa, seed=k, low=low, high=high)
-            b = R.randn(*sb, seed=k + 100, low=b_low, high=b_high)
-            out.append(R.Sample((a, b)))
-        return out
-
-    return make
-
-
-def _scalar_samples(fn_low=None, fn_high=None):
-    def make():
-        return [
-            R.Sample(
-                (R.randn(2, 3, seed=1, low=fn_low, high=fn_high), 2.5), note="tensor op scalar"
-            ),
-            R.Sample((1.5, R.randn(3, seed=2, low=fn_low, high=fn_high)), note="scalar op tensor"),
-        ]
-
-    return make
-
-
-def _both(*makers):
-    return lambda: [s for m in makers for s in m()]
-
-
-R.register("add", add, _both(_pairs(), _scalar_samples()))
-R.register("sub", sub, _both(_pairs(), _scalar_samples()))
-R.register("mul", mul, _both(_pairs(), _scalar_samples()))
-R.register("div", div, _both(_pairs(b_low=0.5, b_high=2.0), _scalar_samples(0.5, 2.0)))
-R.register(
-    "pow",
-    pow,
-    lambda: [
-        R.Sample((R.randn(2, 3, low=0.5, high=2.0), R.randn(2, 3, seed=4, low=-1.5, high=1.5))),
-        R.Sample((R.randn(2, 3, low=0.5, high=2.0), R.randn(3, seed=9, low=0.5, high=2.0))),
-        R.Sample((R.randn(4, low=0.5, high=2.0), 3)),
-        R.Sample((R.randn(4, low=0.5, high=2.0), 0.5)),
-        R.Sample((R.randn(4, low=-2.0, high=2.0), 2)),
-        R.Sample((2.0, R.randn(4, low=-1.0, high=1.0))),
-    ],
-)
-
-
-def _distinct_pairs():
-    out = []
-    for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
-        a = R.randn(*sa, seed=k)
-        b = R.randn(*sb, seed=k + 100)
-        # keep the pair apart so finite differences do not cross a tie
-        bv = np.broadcast_to(b.value, np.broadcast_shapes(np.shape(a.value), np.shape(b.value)))
-        av = np.broadcast_to(a.value, bv.shape)
-        if np.min(np.abs(av - bv)) < 0.05:
-            b = R.Arg(b.value + 0.37)
-        out.append(R.Sample((a, b)))
-    return out
-
-
-R.register("maximum", maximum, _distinct_pairs)
 
 
 def _scalar_op_samples(low=-2.0, high=2.0):
@@ -667,7 +695,6 @@ R.register(
         R.Sample((1.7, R.randn(3, low=-1.0, high=1.0))),
     ],
 )
-R.register("minimum", minimum, _distinct_pairs)
 
 
 # ------------------------------------------------------------------- unary
@@ -921,168 +948,6 @@ class ErfBackward(Node):
         return (g * (2.0 / math.sqrt(math.pi)) * xp.exp(-(x * x)),)
 
 
-def neg(x) -> Tensor:
-    """Elementwise ``-x``.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.neg(autodiff.tensor([1.0, -2.0]))
-    Tensor([-1.,  2.])
-    """
-    return unary(NegBackward, x, "neg")
-
-
-def exp(x) -> Tensor:
-    """Elementwise e**x.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.exp(autodiff.tensor([0.0]))
-    Tensor([1.])
-    """
-    return float_unary(ExpBackward, x, "exp")
-
-
-def log(x) -> Tensor:
-    """Elementwise natural logarithm.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.log(autodiff.tensor([1.0]))
-    Tensor([0.])
-    """
-    return float_unary(LogBackward, x, "log")
-
-
-def square(x) -> Tensor:
-    """Elementwise ``x * x``; ``x * x`` on one Tensor records this op too.
-
-    Its backward is one product, ``2 * g * x``, where a general product would
-    compute ``g * x`` twice and add the two.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.square(autodiff.tensor([-1.5, 2.0]))
-    Tensor([2.25, 4.  ])
-    """
-    if isinstance(x, Tensor) and x._data.dtype.kind == "f":
-        return apply1(SquareBackward, x)
-    return _nonfloat_unary(SquareBackward, x, "square")
-
-
-def sqrt(x) -> Tensor:
-    """Elementwise square root.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.sqrt(autodiff.tensor([4.0]))
-    Tensor([2.])
-    """
-    return float_unary(SqrtBackward, x, "sqrt")
-
-
-def abs(x) -> Tensor:  # noqa: A001 - PyTorch's name
-    """Elementwise absolute value; its gradient at 0 is 0.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.abs(autodiff.tensor([-1.5, 2.0]))
-    Tensor([1.5, 2. ])
-    """
-    return unary(AbsBackward, x, "abs")
-
-
-def sin(x) -> Tensor:
-    """Elementwise sine.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.sin(autodiff.tensor([0.0]))
-    Tensor([0.])
-    """
-    return float_unary(SinBackward, x, "sin")
-
-
-def cos(x) -> Tensor:
-    """Elementwise cosine.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.cos(autodiff.tensor([0.0]))
-    Tensor([1.])
-    """
-    return float_unary(CosBackward, x, "cos")
-
-
-def tanh(x) -> Tensor:
-    """Elementwise hyperbolic tangent.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.tanh(autodiff.tensor([0.0]))
-    Tensor([0.])
-    """
-    return float_unary(TanhBackward, x, "tanh")
-
-
-def sigmoid(x) -> Tensor:
-    """Elementwise logistic sigmoid, stable for large |x|.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.sigmoid(autodiff.tensor([0.0, 1000.0, -1000.0]))
-    Tensor([0.5, 1. , 0. ])
-    """
-    return float_unary(SigmoidBackward, x, "sigmoid")
-
-
-def relu(x) -> Tensor:
-    """Elementwise max(x, 0); its gradient at 0 is 0.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.relu(autodiff.tensor([-1.0, 2.0]))
-    Tensor([0., 2.])
-    """
-    return unary(ReluBackward, x, "relu")
-
-
-def sign(x) -> Tensor:
-    """Elementwise sign (-1, 0 or 1); its gradient is zero.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.sign(autodiff.tensor([-2.0, 0.0, 3.0]))
-    Tensor([-1.,  0.,  1.])
-    """
-    return unary(SignBackward, x, "sign")
-
-
-def erf(x) -> Tensor:
-    """Elementwise error function (W. J. Cody's rational approximations: double precision).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> round(autodiff.erf(autodiff.tensor([1.0])).item(), 5)
-    0.8427
-    """
-    return float_unary(ErfBackward, x, "erf")
-
-
-# unary ops PyTorch refuses on a bool tensor: (exception type, message), as PyTorch 2.13
 _BOOL_UNARY_ERRORS = {
     "abs": (NotImplementedError, "\"abs_cpu\" not implemented for 'Bool' (abs of a bool tensor)"),
     "relu": (RuntimeError, "Boolean inputs not supported for relu"),
@@ -1107,67 +972,220 @@ def _nonfloat_unary(cls, x, name: str) -> Tensor:
     return apply1(cls, x)
 
 
-def _fast_unary(cls, float_only: bool, public):
-    """Replace a documented unary op by an equivalent with the hot path inlined."""
+def _fast_unary(cls, float_only: bool):
+    """The public unary op of ``cls`` (decorate its documented signature): the float
+    path inlined, as the hottest path of small graphs; other inputs promoted
+    (``float_only``) or checked as PyTorch (bool inputs)."""
     forward = cls.forward
-    name = public.__name__
 
-    def op(x):
-        if isinstance(x, Tensor):
-            data = x._data
-            if data.dtype.kind == "f":
-                out = forward(data, None)
-                if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
-                    return record_unary(cls, x, None, out)
-                return _make(out, None)
-        if float_only:
-            return float_unary(cls, x, name)
-        return _nonfloat_unary(cls, x, name)
+    def build(public):
+        name = public.__name__
 
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = public.__doc__
-    return op
+        def op(x):
+            if isinstance(x, Tensor):
+                data = x._data
+                if data.dtype.kind == "f":
+                    out = forward(data, None)
+                    if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
+                        return record_unary(cls, x, None, out)
+                    return _make(out, None)
+            if float_only:
+                return float_unary(cls, x, name)
+            return _nonfloat_unary(cls, x, name)
 
+        op.__name__ = op.__qualname__ = name
+        op.__doc__ = public.__doc__
+        return op
 
-neg = _fast_unary(NegBackward, False, neg)
-exp = _fast_unary(ExpBackward, True, exp)
-log = _fast_unary(LogBackward, True, log)
-sqrt = _fast_unary(SqrtBackward, True, sqrt)
-abs = _fast_unary(AbsBackward, False, abs)  # noqa: A001
-sin = _fast_unary(SinBackward, True, sin)
-cos = _fast_unary(CosBackward, True, cos)
-tanh = _fast_unary(TanhBackward, True, tanh)
-sigmoid = _fast_unary(SigmoidBackward, True, sigmoid)
-relu = _fast_unary(ReluBackward, False, relu)
+    return build
 
 
-def _un(low=-2.0, high=2.0, away=False):
-    def make():
-        if away:
-            return [R.Sample((R.away_from_zero(3, 4),)), R.Sample((R.away_from_zero(),))]
-        return [
-            R.Sample((R.randn(3, 4, low=low, high=high),)),
-            R.Sample((R.randn(low=low, high=high),), note="0-d"),
-        ]
+@R.op(samples=_un(), method=True, ref=np.negative)
+@_fast_unary(NegBackward, float_only=False)
+def neg(x) -> Tensor:
+    """Elementwise ``-x``.
 
-    return make
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.neg(autodiff.tensor([1.0, -2.0]))
+    Tensor([-1.,  2.])
+    """
 
 
-R.register("neg", neg, _un())
-R.register("exp", exp, _un())
-R.register("log", log, _un(0.3, 3.0))
-R.register("sqrt", sqrt, _un(0.3, 3.0))
-R.register("square", square, _un())
+@R.op(samples=_un(), method=True, ref=np.exp)
+@_fast_unary(ExpBackward, float_only=True)
+def exp(x) -> Tensor:
+    """Elementwise e**x.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.exp(autodiff.tensor([0.0]))
+    Tensor([1.])
+    """
+
+
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(("a",), error=TypeError, match="must be a Tensor or a number, got str")
+    ],
+    samples=_un(0.3, 3.0),
+    method=True,
+    ref=np.log,
+)
+@_fast_unary(LogBackward, float_only=True)
+def log(x) -> Tensor:
+    """Elementwise natural logarithm.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.log(autodiff.tensor([1.0]))
+    Tensor([0.])
+    """
+
+
+@R.op(samples=_un(), method=True, ref=np.square)
+def square(x) -> Tensor:
+    """Elementwise ``x * x``; ``x * x`` on one Tensor records this op too.
+
+    Its backward is one product, ``2 * g * x``, where a general product would
+    compute ``g * x`` twice and add the two.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.square(autodiff.tensor([-1.5, 2.0]))
+    Tensor([2.25, 4.  ])
+    """
+    if isinstance(x, Tensor) and x._data.dtype.kind == "f":
+        return apply1(SquareBackward, x)
+    return _nonfloat_unary(SquareBackward, x, "square")
+
+
+@R.op(samples=_un(0.3, 3.0), method=True, ref=np.sqrt)
+@_fast_unary(SqrtBackward, float_only=True)
+def sqrt(x) -> Tensor:
+    """Elementwise square root.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sqrt(autodiff.tensor([4.0]))
+    Tensor([2.])
+    """
+
+
+@R.op(samples=_un(away=True), method=True, ref=np.abs)
+@_fast_unary(AbsBackward, float_only=False)
+def abs(x) -> Tensor:  # noqa: A001 - PyTorch's name
+    """Elementwise absolute value; its gradient at 0 is 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.abs(autodiff.tensor([-1.5, 2.0]))
+    Tensor([1.5, 2. ])
+    """
+
+
+@R.op(samples=_un(), method=True, ref=np.sin)
+@_fast_unary(SinBackward, float_only=True)
+def sin(x) -> Tensor:
+    """Elementwise sine.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sin(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+
+
+@R.op(samples=_un(), method=True, ref=np.cos)
+@_fast_unary(CosBackward, float_only=True)
+def cos(x) -> Tensor:
+    """Elementwise cosine.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cos(autodiff.tensor([0.0]))
+    Tensor([1.])
+    """
+
+
+@R.op(samples=_un(), method=True, ref=np.tanh)
+@_fast_unary(TanhBackward, float_only=True)
+def tanh(x) -> Tensor:
+    """Elementwise hyperbolic tangent.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tanh(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+
+
+@R.op(samples=_un(-4.0, 4.0), method=True, ref=lambda x: 1 / (1 + np.exp(-x)))
+@_fast_unary(SigmoidBackward, float_only=True)
+def sigmoid(x) -> Tensor:
+    """Elementwise logistic sigmoid, stable for large |x|.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sigmoid(autodiff.tensor([0.0, 1000.0, -1000.0]))
+    Tensor([0.5, 1. , 0. ])
+    """
+
+
+@R.op(samples=_un(away=True), method=True, ref=lambda x: np.maximum(x, 0))
+@_fast_unary(ReluBackward, float_only=False)
+def relu(x) -> Tensor:
+    """Elementwise max(x, 0); its gradient at 0 is 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.relu(autodiff.tensor([-1.0, 2.0]))
+    Tensor([0., 2.])
+    """
+
+
+@R.op(samples=_un(away=True), method=True, ref=np.sign)
+def sign(x) -> Tensor:
+    """Elementwise sign (-1, 0 or 1); its gradient is zero.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sign(autodiff.tensor([-2.0, 0.0, 3.0]))
+    Tensor([-1.,  0.,  1.])
+    """
+    return unary(SignBackward, x, "sign")
+
+
+@R.op(samples=_un(), method=True, ref=_erf_ref)
+def erf(x) -> Tensor:
+    """Elementwise error function (W. J. Cody's rational approximations: double precision).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.erf(autodiff.tensor([1.0])).item(), 5)
+    0.8427
+    """
+    return float_unary(ErfBackward, x, "erf")
+
+
+# unary ops PyTorch refuses on a bool tensor: (exception type, message), as PyTorch 2.13
+
+
 # x * x on one Tensor is recorded as square: check that route too
 R.register("mul_self", lambda x: mul(x, x), _un())
-R.register("abs", abs, _un(away=True))
-R.register("sin", sin, _un())
-R.register("cos", cos, _un())
-R.register("tanh", tanh, _un())
-R.register("sigmoid", sigmoid, _un(-4.0, 4.0))
-R.register("relu", relu, _un(away=True))
-R.register("sign", sign, _un(away=True))
-R.register("erf", erf, _un())
 
 
 # --------------------------------------------------------- parameterised unary
@@ -1194,6 +1212,19 @@ class ClampBackward(Node):
         return (g * mask,)
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))),), error=ValueError, match="at least one of min= and max="
+        )
+    ],
+    samples=lambda: [
+        R.Sample((R.Arg(np.array([-1.7, -0.3, 0.4, 1.3, 2.2])),), {"min": -1.0, "max": 1.0}),
+        R.Sample((R.Arg(np.array([-1.7, 0.4, 1.3])),), {"min": 0.0}),
+        R.Sample((R.Arg(np.array([-1.7, 0.4, 1.3])),), {"max": 0.0}),
+    ],
+    method=True,
+)
 def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     """Limit values to [min, max]; the gradient passes where min <= x <= max.
 
@@ -1239,6 +1270,7 @@ class LeakyReluBackward(Node):
         return (xp.where(xs[0] > 0, g, g * self.attrs),)
 
 
+@R.op(samples=lambda: [R.Sample((R.away_from_zero(3, 4),), {"negative_slope": 0.1})])
 def leaky_relu(x, negative_slope: float = 0.01) -> Tensor:
     """max(x, 0) + negative_slope * min(x, 0).
 
@@ -1265,6 +1297,7 @@ class EluBackward(Node):
         return (xp.where(neg, g * self.attrs * xp.exp(xp.where(neg, x, 0.0)), g),)
 
 
+@R.op(samples=lambda: [R.Sample((R.away_from_zero(3, 4),), {"alpha": 1.3})])
 def elu(x, alpha: float = 1.0) -> Tensor:
     """x where x > 0, alpha * (exp(x) - 1) elsewhere.
 
@@ -1295,6 +1328,12 @@ class SoftplusBackward(Node):
         return (xp.where(bx > threshold, g, g * s),)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(3, 4, low=-3, high=3),)),
+        R.Sample((R.randn(3, 4, low=-3, high=3),), {"beta": 2.0, "threshold": 3.0}),
+    ],
+)
 def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear above ``threshold`` (as PyTorch).
 
@@ -1333,6 +1372,12 @@ class GeluBackward(Node):
         return (g * (cdf + x * pdf),)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(3, 4, low=-3, high=3),)),
+        R.Sample((R.randn(3, 4, low=-3, high=3),), {"approximate": "tanh"}),
+    ],
+)
 def gelu(x, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, x * Phi(x) (``approximate="tanh"`` for the tanh form).
 
@@ -1345,37 +1390,6 @@ def gelu(x, approximate: str = "none") -> Tensor:
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
     return apply1(GeluBackward, float_arg(x, "gelu"), approximate)
-
-
-R.register(
-    "clamp",
-    clamp,
-    lambda: [
-        R.Sample((R.Arg(np.array([-1.7, -0.3, 0.4, 1.3, 2.2])),), {"min": -1.0, "max": 1.0}),
-        R.Sample((R.Arg(np.array([-1.7, 0.4, 1.3])),), {"min": 0.0}),
-        R.Sample((R.Arg(np.array([-1.7, 0.4, 1.3])),), {"max": 0.0}),
-    ],
-)
-R.register(
-    "leaky_relu", leaky_relu, lambda: [R.Sample((R.away_from_zero(3, 4),), {"negative_slope": 0.1})]
-)
-R.register("elu", elu, lambda: [R.Sample((R.away_from_zero(3, 4),), {"alpha": 1.3})])
-R.register(
-    "softplus",
-    softplus,
-    lambda: [
-        R.Sample((R.randn(3, 4, low=-3, high=3),)),
-        R.Sample((R.randn(3, 4, low=-3, high=3),), {"beta": 2.0, "threshold": 3.0}),
-    ],
-)
-R.register(
-    "gelu",
-    gelu,
-    lambda: [
-        R.Sample((R.randn(3, 4, low=-3, high=3),)),
-        R.Sample((R.randn(3, 4, low=-3, high=3),), {"approximate": "tanh"}),
-    ],
-)
 
 
 # ----------------------------------------------------------- where and casts
@@ -1396,6 +1410,20 @@ class WhereBackward(Node):
         return ga, gb
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (
+                R.tensor([True, False, True, False], bool),
+                R.tensor(np.ones((2, 3))),
+                R.tensor(np.ones((2, 3))),
+            ),
+            error=ValueError,
+            match="do not broadcast",
+        )
+    ],
+    samples=_where_samples,
+)
 def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise choice: ``input`` where ``condition`` holds, else ``other``.
 
@@ -1428,6 +1456,12 @@ def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
     return apply(WhereBackward, (a, b), cond)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(2, 3), np.array([[True, False, True], [False, False, True]]), -1.0))
+    ],
+    method=True,
+)
 def masked_fill(x, mask, value) -> Tensor:
     """Copy of ``x`` with ``value`` where ``mask`` is True.
 
@@ -1455,24 +1489,12 @@ def masked_fill(x, mask, value) -> Tensor:
     return where(mask, value, x)
 
 
-def _where_samples():
-    cond = np.array([[True, False, True], [False, False, True]])
-    return [
-        R.Sample((cond, R.randn(2, 3), R.randn(3, seed=3))),
-        R.Sample((cond[0], R.randn(2, 3), 0.5)),
-    ]
-
-
-R.register("where", where, _where_samples)
-R.register(
-    "masked_fill",
-    masked_fill,
-    lambda: [
-        R.Sample((R.randn(2, 3), np.array([[True, False, True], [False, False, True]]), -1.0))
-    ],
+@R.op(
+    samples=lambda: [R.Sample((R.randn(3),), check={"eps": 1e-2, "atol": 1e-4})],
+    method=True,
+    export=False,
+    check=lambda x: to(to(x, np.float32), np.float64),
 )
-
-
 def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
     """``x`` converted to a dtype; differentiable between floating dtypes.
 
@@ -1495,13 +1517,6 @@ def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
     out = x if dtype is None else cast(x, dtype)
     return out.clone() if copy and out is x else out
 
-
-R.register(
-    "to",
-    lambda x: to(to(x, np.float32), np.float64),
-    # float32 rounding needs a wide finite-difference step
-    lambda: [R.Sample((R.randn(3),), check={"eps": 1e-2, "atol": 1e-4})],
-)
 
 __all__ = [
     "ToBackward",

@@ -15,6 +15,39 @@ from . import registry as R
 from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims
 from .xp import NP
 
+# ------------------------------------------- sample inputs of the declarations
+
+
+def _values(result):
+    """The values of max/min's result (it is ``(values, indices)`` with ``dim``)."""
+    return result[0] if isinstance(result, tuple) else result
+
+
+def _reduce_samples():
+    out = [R.Sample((R.randn(3, 4),))]
+    for dim in (0, 1, -1, (0, 1)):
+        for keepdim in (False, True):
+            out.append(R.Sample((R.randn(3, 4, seed=2),), {"dim": dim, "keepdim": keepdim}))
+    out.append(R.Sample((R.randn(2, 3, 4, seed=3),), {"dim": (0, 2)}))
+    out.append(R.Sample((R.randn(seed=4),), note="0-d"))
+    return out
+
+
+def _maxmin_samples():
+    out = [R.Sample((R.distinct(3, 4),))]
+    for dim in (0, 1, -1):
+        for keepdim in (False, True):
+            out.append(
+                R.Sample((R.distinct(3, 4, seed=dim + 7),), {"dim": dim, "keepdim": keepdim})
+            )
+    return out
+
+
+def _softmax_samples():
+    return [R.Sample((R.randn(3, 4),), {"dim": d}) for d in (0, 1, -1)] + [
+        R.Sample((R.randn(2, 3, 4),), {"dim": 1})
+    ]
+
 
 def _expand_back(g, axes, keepdim, shape, xp):
     """Broadcast a reduced gradient back to the input's shape."""
@@ -61,6 +94,14 @@ class MeanBackward(Node):
         return (_expand_back(g * (1.0 / builtins.max(n, 1)), axes, keepdim, shape, xp),)
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput((R.tensor(np.ones((2, 3))),), {"dim": 2}, IndexError, "dim 2 is out of range"),
+        R.ErrorInput((R.tensor(np.ones((2, 3))),), {"dim": 1.5}, TypeError, "dim"),
+    ],
+    samples=_reduce_samples,
+    method=True,
+)
 def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's name
     """Sum over ``dim`` (an int, a tuple, or None for all).
 
@@ -83,6 +124,7 @@ def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's
 _ALL = (None, False)
 
 
+@R.op(samples=_reduce_samples, method=True)
 def mean(x, dim=None, keepdim: bool = False) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
 
@@ -165,8 +207,7 @@ def _max_min(x, dim, keepdim, is_min: bool):
             )
         if x.shape[normalize_dim(dim, x.data.ndim, opname)] == 0:
             raise IndexError(  # (PyTorch's error type here)
-                f"{opname}: cannot reduce over dim {dim}, of size 0 (tensor of shape "
-                f"{x.shape})"
+                f"{opname}: cannot reduce over dim {dim}, of size 0 (tensor of shape {x.shape})"
             )
     if dim is None:
         return apply1(MinAllBackward if is_min else MaxAllBackward, x, is_min)
@@ -198,6 +239,7 @@ class MaxResult(tuple):
         return self[1]
 
 
+@R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
 def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     """Largest value, or ``(values, indices)`` along ``dim``.
 
@@ -213,6 +255,7 @@ def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     return _max_min(x, dim, keepdim, False)
 
 
+@R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
 def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     """Smallest value, or ``(values, indices)`` along ``dim``.
 
@@ -331,6 +374,18 @@ def _correction(unbiased, correction):
     return 1 if unbiased in (None, True) else 0
 
 
+@R.op(
+    samples=lambda: (
+        [R.Sample((R.randn(3, 4),))]
+        + [
+            R.Sample((R.randn(3, 4, seed=5),), {"dim": d, "keepdim": k})
+            for d in (0, 1, (0, 1))
+            for k in (False, True)
+        ]
+        + [R.Sample((R.randn(5, seed=6),), {"correction": 0})]
+    ),
+    method=True,
+)
 def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
 
@@ -349,6 +404,13 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     return apply1(VarBackward, x, (axes, keepdim, corr))
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(3, 4),)),
+        R.Sample((R.randn(3, 4, seed=8),), {"dim": 1, "keepdim": True}),
+    ],
+    method=True,
+)
 def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Standard deviation over ``dim`` (square root of ``var``).
 
@@ -390,6 +452,7 @@ class LogsumexpBackward(Node):
         return (_expand_back(g, axes, keepdim, shape, xp) * xp.exp(x - out_b),)
 
 
+@R.op(samples=_reduce_samples, method=True)
 def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
 
@@ -457,6 +520,11 @@ def _softmax_dim(x, dim, opname):
     return normalize_dim(dim, x.data.ndim, opname)
 
 
+@R.op(
+    errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 3))),), error=TypeError, match="pass dim=")],
+    samples=_softmax_samples,
+    method=True,
+)
 def softmax(x, dim=None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
 
@@ -475,6 +543,7 @@ def softmax(x, dim=None) -> Tensor:
     return apply1(SoftmaxBackward, x, axis)
 
 
+@R.op(samples=_softmax_samples, method=True)
 def log_softmax(x, dim=None) -> Tensor:
     """x - logsumexp(x) along ``dim``, stable for any finite logits.
 
@@ -549,6 +618,19 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     return sum(a * Tensor(weights.astype(a.data.dtype)), dim, keepdim)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(3, 4),)),
+        R.Sample((R.randn(3, 4, seed=3),), {"dim": 1, "keepdim": True}),
+        R.Sample((R.away_from_zero(3, 4),), {"p": 1, "dim": 0}),
+        R.Sample((R.randn(3, 4, low=0.5, high=2.0),), {"p": 3}),
+        R.Sample((R.randn(3, 4, seed=5),), {"p": 3, "dim": 1}),
+        R.Sample((R.randn(2, 3, 4, seed=6),), {"p": 1.5, "dim": (0, 2), "keepdim": True}),
+        R.Sample((R.distinct(3, 4),), {"p": float("inf"), "dim": 1}),
+        R.Sample((R.distinct(2, 3, 4),), {"p": float("inf"), "dim": (0, 2)}),
+    ],
+    method=True,
+)
 def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
 
@@ -617,6 +699,11 @@ def equal(a, b) -> bool:
     return bool(np.array_equal(np.asarray(a), np.asarray(b)))
 
 
+@R.op(
+    samples=lambda: [R.Sample((R.distinct(3, 4),), {"dim": 1})],
+    method=True,
+    differentiable=False,
+)
 def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
 
@@ -629,6 +716,11 @@ def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
     return _arg(x, dim, keepdim, np.argmax, "argmax")
 
 
+@R.op(
+    samples=lambda: [R.Sample((R.distinct(3, 4),), {"dim": 0})],
+    method=True,
+    differentiable=False,
+)
 def argmin(x, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
 
@@ -666,8 +758,7 @@ def _arg(x, dim, keepdim, fn, opname):
         if x.data.size == 0:
             if x.data.ndim and x.shape[axis] == 0:
                 raise IndexError(
-                    f"{opname}: cannot reduce over dim {dim}, of size 0 (tensor of shape "
-                    f"{x.shape})"
+                    f"{opname}: cannot reduce over dim {dim}, of size 0 (tensor of shape {x.shape})"
                 )
             shape = x.shape[:axis] + ((1,) if keepdim else ()) + x.shape[axis + 1 :]
             return _make(np.zeros(shape, np.int64), None)
@@ -675,88 +766,3 @@ def _arg(x, dim, keepdim, fn, opname):
         if keepdim:
             out = np.expand_dims(out, axis)
     return _make(out.astype(np.int64), None)
-
-
-def _reduce_samples():
-    out = [R.Sample((R.randn(3, 4),))]
-    for dim in (0, 1, -1, (0, 1)):
-        for keepdim in (False, True):
-            out.append(R.Sample((R.randn(3, 4, seed=2),), {"dim": dim, "keepdim": keepdim}))
-    out.append(R.Sample((R.randn(2, 3, 4, seed=3),), {"dim": (0, 2)}))
-    out.append(R.Sample((R.randn(seed=4),), note="0-d"))
-    return out
-
-
-def _maxmin_samples():
-    out = [R.Sample((R.distinct(3, 4),))]
-    for dim in (0, 1, -1):
-        for keepdim in (False, True):
-            out.append(
-                R.Sample((R.distinct(3, 4, seed=dim + 7),), {"dim": dim, "keepdim": keepdim})
-            )
-    return out
-
-
-def _first(fn):
-    def wrapped(*args, **kwargs):
-        r = fn(*args, **kwargs)
-        return r[0] if isinstance(r, tuple) else r
-
-    wrapped.__name__ = fn.__name__
-    return wrapped
-
-
-def _softmax_samples():
-    return [R.Sample((R.randn(3, 4),), {"dim": d}) for d in (0, 1, -1)] + [
-        R.Sample((R.randn(2, 3, 4),), {"dim": 1})
-    ]
-
-
-R.register("sum", sum, _reduce_samples)
-R.register("mean", mean, _reduce_samples)
-R.register("max", _first(max), _maxmin_samples)
-R.register("min", _first(min), _maxmin_samples)
-R.register(
-    "var",
-    var,
-    lambda: (
-        [R.Sample((R.randn(3, 4),))]
-        + [
-            R.Sample((R.randn(3, 4, seed=5),), {"dim": d, "keepdim": k})
-            for d in (0, 1, (0, 1))
-            for k in (False, True)
-        ]
-        + [R.Sample((R.randn(5, seed=6),), {"correction": 0})]
-    ),
-)
-R.register(
-    "std",
-    std,
-    lambda: [
-        R.Sample((R.randn(3, 4),)),
-        R.Sample((R.randn(3, 4, seed=8),), {"dim": 1, "keepdim": True}),
-    ],
-)
-R.register("logsumexp", logsumexp, _reduce_samples)
-R.register(
-    "norm",
-    norm,
-    lambda: [
-        R.Sample((R.randn(3, 4),)),
-        R.Sample((R.randn(3, 4, seed=3),), {"dim": 1, "keepdim": True}),
-        R.Sample((R.away_from_zero(3, 4),), {"p": 1, "dim": 0}),
-        R.Sample((R.randn(3, 4, low=0.5, high=2.0),), {"p": 3}),
-        R.Sample((R.randn(3, 4, seed=5),), {"p": 3, "dim": 1}),
-        R.Sample((R.randn(2, 3, 4, seed=6),), {"p": 1.5, "dim": (0, 2), "keepdim": True}),
-        R.Sample((R.distinct(3, 4),), {"p": float("inf"), "dim": 1}),
-        R.Sample((R.distinct(2, 3, 4),), {"p": float("inf"), "dim": (0, 2)}),
-    ],
-)
-R.register("softmax", softmax, _softmax_samples)
-R.register("log_softmax", log_softmax, _softmax_samples)
-R.register(
-    "argmax", argmax, lambda: [R.Sample((R.distinct(3, 4),), {"dim": 1})], differentiable=False
-)
-R.register(
-    "argmin", argmin, lambda: [R.Sample((R.distinct(3, 4),), {"dim": 0})], differentiable=False
-)

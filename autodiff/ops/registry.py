@@ -1,10 +1,22 @@
-"""The op registry: every public differentiable op, its function and its sample inputs.
+"""The op declarations: every public op, declared once, where it is defined.
 
-The test suite loops over ``REGISTRY`` and gradchecks each op in float64,
-first and second order, on its samples; a public op missing from the registry
-fails a test. Samples are ``Sample(args, kwargs)``: positional args that are
-``Arg`` are turned into float64 tensors that require grad; anything else is
-passed as is.
+An op is declared by decorating its public function with ``op(...)``, next to
+its Node class (forward and VJP) and its sample inputs::
+
+    @R.op(samples=_un(), method=True, ref=np.sin)
+    def sin(x):
+        ...
+
+From the declarations come the package's exports (``autodiff.sin``), the
+Tensor methods (``x.sin()``), and the test suite's checks: every op is
+gradchecked in float64, first and second order, on its samples; its forward
+is compared with its NumPy reference; its error inputs must raise the error
+declared; and every node class must be reached by some op's samples.
+
+Samples are ``Sample(args, kwargs)``: positional args that are ``Arg`` become
+float64 tensors that require grad; anything else is passed as is. ``register``
+adds further routes of an op to check (``x * x`` recorded as ``square``), which
+are neither exported nor methods.
 """
 
 from __future__ import annotations
@@ -14,6 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from ..tensor import Tensor
 
 
 @dataclass
@@ -27,6 +41,8 @@ class Arg:
 
 @dataclass
 class Sample:
+    """One sample call of an op: its arguments (``Arg`` for differentiable ones)."""
+
     args: tuple
     kwargs: dict = field(default_factory=dict)
     note: str = ""
@@ -34,24 +50,110 @@ class Sample:
 
 
 @dataclass
+class ErrorInput:
+    """A call of an op that must raise ``error`` with a message matching ``match``.
+
+    ``args`` are passed as given (use Tensors or arrays)."""
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    error: type = ValueError
+    match: str = ""
+
+
+@dataclass
 class OpInfo:
+    """One declared op (or one further route of an op to check)."""
+
     name: str
-    fn: Callable
+    fn: Callable  # what the checks call on a sample (the public function, or a route)
     samples: Callable[[], list]
     second_order: bool = True
-    # ops whose outputs are not differentiable (argmax, comparisons) are listed
+    # ops whose outputs are not differentiable (argmax, comparisons) are declared
     # with differentiable=False and checked only for "no grad"
     differentiable: bool = True
+    public: Callable | None = None  # the public function (exported and/or a method)
+    export: bool = False  # autodiff.<name>
+    method: str | None = None  # Tensor.<method>
+    ref: Callable | None = None  # NumPy reference, called on the samples' arrays
+    errors: Callable[[], list] | None = None  # -> [ErrorInput, ...]
 
 
 REGISTRY: dict[str, OpInfo] = {}
 
 
 def register(name: str, fn: Callable, samples: Callable[[], list], **kw) -> Callable:
+    """Add an op, or a further route of one, to the checks (not exported)."""
     if name in REGISTRY:
         raise ValueError(f"op {name!r} registered twice")
     REGISTRY[name] = OpInfo(name, fn, samples, **kw)
     return fn
+
+
+def op(
+    name: str | None = None,
+    *,
+    samples: Callable[[], list],
+    method: bool | str = False,
+    export: bool = True,
+    check: Callable | None = None,
+    ref: Callable | None = None,
+    errors: Callable[[], list] | None = None,
+    second_order: bool = True,
+    differentiable: bool = True,
+) -> Callable:
+    """Declare the decorated function as the public op ``name`` (its own name by default).
+
+    ``method``: also a Tensor method (True: of the same name, or the method's name);
+    ``export``: ``autodiff.<name>``; ``check``: the call the gradchecks make when it is
+    not the function itself (e.g. one taking a list); ``ref``: a NumPy function
+    giving the forward's value on the samples' arrays; ``errors``: a function
+    returning ``ErrorInput`` cases.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from autodiff.ops import registry as R
+    >>> @R.op("my_twice", samples=lambda: [R.Sample((R.randn(3),))], export=False)
+    ... def twice(x):
+    ...     return x * 2
+    >>> R.REGISTRY["my_twice"].public is twice
+    True
+    >>> del R.REGISTRY["my_twice"]
+    """
+
+    def declare(fn: Callable) -> Callable:
+        op_name = name or fn.__name__
+        register(
+            op_name,
+            check or fn,
+            samples,
+            second_order=second_order,
+            differentiable=differentiable,
+            public=fn,
+            export=export,
+            method=(op_name if method is True else method) or None,
+            ref=ref,
+            errors=errors,
+        )
+        return fn
+
+    return declare
+
+
+def exported() -> dict:
+    """``{name: function}`` of the ops declared ``export=True`` (``autodiff.NAME``)."""
+    return {n: info.public for n, info in REGISTRY.items() if info.export}
+
+
+def methods() -> dict:
+    """``{method name: function}`` of the ops declared as Tensor methods."""
+    return {info.method: info.public for info in REGISTRY.values() if info.method}
+
+
+def tensor(value, dtype=np.float32) -> Tensor:
+    """A Tensor of ``value`` (for error inputs, which are passed as given)."""
+    return Tensor(np.asarray(value, dtype=dtype))
 
 
 def rng(seed: int = 0) -> np.random.Generator:

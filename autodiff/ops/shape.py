@@ -13,6 +13,29 @@ from . import registry as R
 from ._base import as_tensor_arg, normalize_dim, operands
 from .xp import NP
 
+# ------------------------------------------- sample inputs of the declarations
+
+
+def _idx_samples():
+    return [
+        R.Sample((R.randn(5), [0, 0, 2]), note="repeated indices"),
+        R.Sample((R.randn(4, 3), (slice(1, 3), 0)), note="basic"),
+        R.Sample(
+            (R.randn(4, 3), (np.array([0, 2, 0]), np.array([1, 1, 1]))), note="advanced repeated"
+        ),
+        R.Sample((R.randn(4, 3), np.array([True, False, True, True])), note="bool mask"),
+        R.Sample((R.randn(2, 3, 4), (Ellipsis, 1)), note="ellipsis"),
+        R.Sample((R.randn(2, 3), (None, 1)), note="new axis"),
+        R.Sample(
+            (R.randn(2, 3, 4), (1, slice(None), np.array([3, 0, 3]))),
+            note="int and array apart (PyTorch's layout)",
+        ),
+        R.Sample(
+            (R.randn(4, 3, 5), (-2, Ellipsis, np.array([True, False, True, True, False]))),
+            note="int, ellipsis, mask",
+        ),
+    ]
+
 
 def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
@@ -68,6 +91,17 @@ class ReshapeBackward(Node):
         return (xp.reshape(g, xs[0].shape),)
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), (4,)),
+            error=RuntimeError,
+            match=r"shape \(2, 3\) \(6 elements\) into \(4,\)",
+        )
+    ],
+    samples=lambda: [R.Sample((R.randn(2, 6), 3, 4)), R.Sample((R.randn(2, 6), (-1,)))],
+    method=True,
+)
 def reshape(x, *shape) -> Tensor:
     """Same data in a new shape (one dimension may be -1).
 
@@ -91,6 +125,7 @@ def reshape(x, *shape) -> Tensor:
     return _view_of(apply1(ReshapeBackward, x, shape), x)
 
 
+@R.op(samples=lambda: [R.Sample((R.randn(2, 6), 4, -1))], method=True)
 def view(x, *shape) -> Tensor:
     """The same memory seen with a new shape; raises where that would need a copy.
 
@@ -117,6 +152,13 @@ def view(x, *shape) -> Tensor:
     return reshape(x, *shape)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(2, 3, 4),)),
+        R.Sample((R.randn(2, 3, 4),), {"start_dim": 1}),
+    ],
+    method=True,
+)
 def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim``..``end_dim`` into one.
 
@@ -149,6 +191,7 @@ class PermuteBackward(Node):
         return (xp.transpose(g, tuple(np.argsort(self.attrs))),)
 
 
+@R.op(samples=lambda: [R.Sample((R.randn(2, 3, 4), 2, 0, 1))], method=True)
 def permute(x, *dims) -> Tensor:
     """Reorder dimensions.
 
@@ -168,6 +211,15 @@ def permute(x, *dims) -> Tensor:
     return _view_of(apply1(PermuteBackward, x, axes), x)
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), 0, 5), error=IndexError, match="dim 5 is out of range"
+        )
+    ],
+    samples=lambda: [R.Sample((R.randn(2, 3), 0, 1)), R.Sample((R.randn(2, 3, 4), -1, 0))],
+    method=True,
+)
 def transpose(x, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions.
 
@@ -188,6 +240,19 @@ def transpose(x, dim0: int, dim1: int) -> Tensor:
     return _view_of(apply1(PermuteBackward, x, tuple(axes)), x)
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), 4), error=IndexError, match="dim 4 is out of range"
+        )
+    ],
+    samples=lambda: [
+        R.Sample((R.randn(1, 3, 1),)),
+        R.Sample((R.randn(1, 3, 1),), {"dim": 2}),
+        R.Sample((R.randn(2, 3),), {"dim": 0}),
+    ],
+    method=True,
+)
 def squeeze(x, dim=None) -> Tensor:
     """Drop dimensions of size 1 (only ``dim``, if given; a no-op if it is not 1).
 
@@ -207,6 +272,10 @@ def squeeze(x, dim=None) -> Tensor:
     return reshape(x, shape)
 
 
+@R.op(
+    samples=lambda: [R.Sample((R.randn(2, 3), 1)), R.Sample((R.randn(2, 3), -1))],
+    method=True,
+)
 def unsqueeze(x, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``.
 
@@ -234,6 +303,17 @@ class ExpandBackward(Node):
         return (g,)  # the engine sums g back to the input's shape
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), (3, 3)),
+            error=ValueError,
+            match="only dimensions of size 1 can grow",
+        )
+    ],
+    samples=lambda: [R.Sample((R.randn(3, 1), 2, 3, 4)), R.Sample((R.randn(1, 4), -1, 4))],
+    method=True,
+)
 def expand(x, *sizes) -> Tensor:
     """Broadcast to a larger shape without copying (-1 keeps a dimension).
 
@@ -263,6 +343,7 @@ def expand(x, *sizes) -> Tensor:
     return _view_of(apply1(ExpandBackward, x, shape), x)
 
 
+@R.op(samples=lambda: [R.Sample((R.randn(3), (2, 3)))])
 def broadcast_to(x, shape) -> Tensor:
     """Same as ``expand(shape)``.
 
@@ -289,13 +370,17 @@ class SumToBackward(Node):
         return (xp.broadcast_to(g, xs[0].shape),)
 
 
+@R.op(
+    samples=lambda: [R.Sample((R.randn(2, 3, 4), (3, 1))), R.Sample((R.randn(2, 3), (1, 3)))],
+    export=False,
+)
 def sum_to(x, shape) -> Tensor:
     """Sum a broadcast tensor back down to ``shape`` (undoes broadcasting).
 
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.ops.shape.sum_to(autodiff.ones(2, 3), (1, 3))
+    >>> autodiff.ops.shape.sum_to(R.tensor(np.ones((2, 3))), (1, 3))
     Tensor([[2., 2., 2.]])
     """
     x = as_tensor_arg(x, "sum_to")
@@ -325,6 +410,20 @@ class CatBackward(Node):
         return tuple(grads)
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            ([R.tensor(np.ones((2, 3))), R.tensor(np.ones((2, 4)))],),
+            error=ValueError,
+            match=r"tensors\[1\] has shape \(2, 4\)",
+        )
+    ],
+    samples=lambda: [
+        R.Sample((R.randn(2, 3), R.randn(1, 3, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(2, 2, seed=2)), {"dim": 1}),
+    ],
+    check=lambda *ts, dim=0: cat(list(ts), dim),
+)
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension.
 
@@ -368,6 +467,13 @@ class StackBackward(Node):
         return tuple(xp.getitem(g, (slice(None),) * axis + (i,)) for i in range(len(xs)))
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(2, 3), R.randn(2, 3, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(2, 3, seed=2)), {"dim": 2}),
+    ],
+    check=lambda *ts, dim=0: stack(list(ts), dim),
+)
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension.
 
@@ -523,6 +629,7 @@ class GetItemBackward(Node):
         return (xp.index_add(g, self.attrs, xs[0].shape),)
 
 
+@R.op(samples=_idx_samples, export=False)
 def getitem(x, index) -> Tensor:
     """``x[index]``: basic and advanced indexing; repeated indices add up in the gradient.
 
@@ -571,6 +678,13 @@ class IndexAddBackward(Node):
         return (xp.getitem(gg, self.attrs[0]),)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(3), [0, 0, 2], (4,))),
+        R.Sample((R.randn(2, 3), (slice(0, 2),), (4, 3))),
+    ],
+    export=False,
+)
 def index_add(g, index, shape) -> Tensor:
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeats add up).
 
@@ -604,6 +718,21 @@ def _crop(x, shape, axis):
     return x[sl]
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), 1, R.tensor([[3]], np.int64)),
+            error=IndexError,
+            match="index 3 is out of bounds for dim 1",
+        )
+    ],
+    samples=lambda: [
+        R.Sample((R.randn(3, 4), 1, np.array([[0, 0], [1, 3], [2, 2]]))),
+        R.Sample((R.randn(3, 4), 0, np.array([[0, 2, 2, 1], [0, 0, 1, 1]]))),
+        R.Sample((R.randn(3, 4), 1, np.array([[1], [0]]))),
+    ],
+    method=True,
+)
 def gather(x, dim: int, index) -> Tensor:
     """Values along ``dim`` at ``index``: out[i][j] = x[i][index[i][j]] for dim=1.
 
@@ -741,13 +870,31 @@ class MatmulBackward(Node):
         return ga, gb
 
 
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), R.tensor(np.ones((2, 3)))),
+            error=ValueError,
+            match="cannot be multiplied",
+        )
+    ],
+    samples=lambda: [
+        R.Sample((R.randn(2, 3), R.randn(3, 4, seed=1))),
+        R.Sample((R.randn(3), R.randn(3, seed=1))),
+        R.Sample((R.randn(3), R.randn(2, 3, 4, seed=1))),
+        R.Sample((R.randn(2, 5, 3), R.randn(3, seed=1))),
+        R.Sample((R.randn(2, 1, 2, 3), R.randn(4, 3, 2, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(5, 3, 4, seed=1))),
+    ],
+    method=True,
+)
 def matmul(a, b) -> Tensor:
     """Matrix product with NumPy's rules (1-D operands, batched and broadcast).
 
     Examples
     --------
     >>> import autodiff
-    >>> (autodiff.ones(2, 3) @ autodiff.ones(3, 4)).shape
+    >>> (R.tensor(np.ones((2, 3))) @ autodiff.ones(3, 4)).shape
     (2, 4)
     """
     if isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -815,13 +962,22 @@ class LinearBackward(Node):
         return gx, gw
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2))),
+        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1))),
+        R.Sample((R.randn(2, 4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="batched"),
+        R.Sample((R.randn(3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="1-d input"),
+    ],
+    export=False,
+)
 def linear(x, weight, bias=None) -> Tensor:
     """``x @ weight.T + bias`` with weight of shape (out_features, in_features).
 
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.ops.shape.linear(autodiff.ones(2, 3), autodiff.ones(4, 3)).shape
+    >>> autodiff.ops.shape.linear(R.tensor(np.ones((2, 3))), autodiff.ones(4, 3)).shape
     (2, 4)
     """
     x = as_tensor_arg(x, "linear")
@@ -887,6 +1043,17 @@ class EinsumBackward(Node):
         return tuple(grads)
 
 
+@R.op(
+    samples=lambda: [
+        R.Sample(("ij,jk->ik", R.randn(2, 3), R.randn(3, 4, seed=1))),
+        R.Sample(("bij,bjk->bik", R.randn(2, 2, 3), R.randn(2, 3, 2, seed=1)), note="batched"),
+        R.Sample(("ij->", R.randn(2, 3)), note="full sum"),
+        R.Sample(("ij,kj->ki", R.randn(2, 3), R.randn(4, 3, seed=2)), note="transpose"),
+        R.Sample(("ijk,j->ik", R.randn(2, 3, 4), R.randn(3, seed=3)), note="contract middle"),
+        R.Sample(("i,j->ij", R.randn(3), R.randn(2, seed=4)), note="outer"),
+        R.Sample(("ij,ij->i", R.randn(2, 3), R.randn(2, 3, seed=5)), note="row dots"),
+    ],
+)
 def einsum(equation: str, *operands) -> Tensor:
     """Einstein summation, as ``numpy.einsum``, differentiable in every operand.
 
@@ -896,7 +1063,7 @@ def einsum(equation: str, *operands) -> Tensor:
     Examples
     --------
     >>> import autodiff
-    >>> a, b = autodiff.ones(2, 3), autodiff.ones(3, 4)
+    >>> a, b = R.tensor(np.ones((2, 3))), autodiff.ones(3, 4)
     >>> autodiff.einsum("ij,jk->ik", a, b).shape
     (2, 4)
     """
@@ -937,150 +1104,22 @@ def einsum(equation: str, *operands) -> Tensor:
 
 
 # ---------------------------------------------------------------- registry
-def _idx_samples():
-    return [
-        R.Sample((R.randn(5), [0, 0, 2]), note="repeated indices"),
-        R.Sample((R.randn(4, 3), (slice(1, 3), 0)), note="basic"),
-        R.Sample(
-            (R.randn(4, 3), (np.array([0, 2, 0]), np.array([1, 1, 1]))), note="advanced repeated"
-        ),
-        R.Sample((R.randn(4, 3), np.array([True, False, True, True])), note="bool mask"),
-        R.Sample((R.randn(2, 3, 4), (Ellipsis, 1)), note="ellipsis"),
-        R.Sample((R.randn(2, 3), (None, 1)), note="new axis"),
-        R.Sample(
-            (R.randn(2, 3, 4), (1, slice(None), np.array([3, 0, 3]))),
-            note="int and array apart (PyTorch's layout)",
-        ),
-        R.Sample(
-            (R.randn(4, 3, 5), (-2, Ellipsis, np.array([True, False, True, True, False]))),
-            note="int, ellipsis, mask",
-        ),
-    ]
 
 
-R.register(
-    "reshape",
-    reshape,
-    lambda: [R.Sample((R.randn(2, 6), 3, 4)), R.Sample((R.randn(2, 6), (-1,)))],
-)
-R.register("view", view, lambda: [R.Sample((R.randn(2, 6), 4, -1))])
-R.register(
-    "flatten",
-    flatten,
-    lambda: [R.Sample((R.randn(2, 3, 4),)), R.Sample((R.randn(2, 3, 4),), {"start_dim": 1})],
-)
-R.register("permute", permute, lambda: [R.Sample((R.randn(2, 3, 4), 2, 0, 1))])
-R.register(
-    "transpose",
-    transpose,
-    lambda: [R.Sample((R.randn(2, 3), 0, 1)), R.Sample((R.randn(2, 3, 4), -1, 0))],
-)
-R.register(
-    "squeeze",
-    squeeze,
-    lambda: [
-        R.Sample((R.randn(1, 3, 1),)),
-        R.Sample((R.randn(1, 3, 1),), {"dim": 2}),
-        R.Sample((R.randn(2, 3),), {"dim": 0}),
-    ],
-)
-R.register(
-    "unsqueeze", unsqueeze, lambda: [R.Sample((R.randn(2, 3), 1)), R.Sample((R.randn(2, 3), -1))]
-)
-R.register(
-    "expand", expand, lambda: [R.Sample((R.randn(3, 1), 2, 3, 4)), R.Sample((R.randn(1, 4), -1, 4))]
-)
-R.register("broadcast_to", broadcast_to, lambda: [R.Sample((R.randn(3), (2, 3)))])
-R.register(
-    "sum_to",
-    sum_to,
-    lambda: [R.Sample((R.randn(2, 3, 4), (3, 1))), R.Sample((R.randn(2, 3), (1, 3)))],
-)
-R.register(
-    "cat",
-    lambda *ts, dim=0: cat(list(ts), dim),
-    lambda: [
-        R.Sample((R.randn(2, 3), R.randn(1, 3, seed=1))),
-        R.Sample((R.randn(2, 3), R.randn(2, 2, seed=2)), {"dim": 1}),
-    ],
-)
-R.register(
-    "stack",
-    lambda *ts, dim=0: stack(list(ts), dim),
-    lambda: [
-        R.Sample((R.randn(2, 3), R.randn(2, 3, seed=1))),
-        R.Sample((R.randn(2, 3), R.randn(2, 3, seed=2)), {"dim": 2}),
-    ],
-)
-R.register("getitem", getitem, _idx_samples)
-R.register(
-    "index_add",
-    index_add,
-    lambda: [
-        R.Sample((R.randn(3), [0, 0, 2], (4,))),
-        R.Sample((R.randn(2, 3), (slice(0, 2),), (4, 3))),
-    ],
-)
-R.register(
-    "gather",
-    gather,
-    lambda: [
-        R.Sample((R.randn(3, 4), 1, np.array([[0, 0], [1, 3], [2, 2]]))),
-        R.Sample((R.randn(3, 4), 0, np.array([[0, 2, 2, 1], [0, 0, 1, 1]]))),
-        R.Sample((R.randn(3, 4), 1, np.array([[1], [0]]))),
-    ],
-)
 R.register(
     "scatter_add",
     scatter_add_along,
     lambda: [R.Sample((R.randn(3, 2), np.array([[0, 0], [1, 3], [2, 2]]), 1, (3, 4)))],
 )
-R.register(
-    "linear",
-    linear,
-    lambda: [
-        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2))),
-        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1))),
-        R.Sample((R.randn(2, 4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="batched"),
-        R.Sample((R.randn(3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="1-d input"),
-    ],
-)
-R.register(
-    "einsum",
-    einsum,
-    lambda: [
-        R.Sample(("ij,jk->ik", R.randn(2, 3), R.randn(3, 4, seed=1))),
-        R.Sample(("bij,bjk->bik", R.randn(2, 2, 3), R.randn(2, 3, 2, seed=1)), note="batched"),
-        R.Sample(("ij->", R.randn(2, 3)), note="full sum"),
-        R.Sample(("ij,kj->ki", R.randn(2, 3), R.randn(4, 3, seed=2)), note="transpose"),
-        R.Sample(("ijk,j->ik", R.randn(2, 3, 4), R.randn(3, seed=3)), note="contract middle"),
-        R.Sample(("i,j->ij", R.randn(3), R.randn(2, seed=4)), note="outer"),
-        R.Sample(("ij,ij->i", R.randn(2, 3), R.randn(2, 3, seed=5)), note="row dots"),
-    ],
-)
-R.register(
-    "matmul",
-    matmul,
-    lambda: [
-        R.Sample((R.randn(2, 3), R.randn(3, 4, seed=1))),
-        R.Sample((R.randn(3), R.randn(3, seed=1))),
-        R.Sample((R.randn(3), R.randn(2, 3, 4, seed=1))),
-        R.Sample((R.randn(2, 5, 3), R.randn(3, seed=1))),
-        R.Sample((R.randn(2, 1, 2, 3), R.randn(4, 3, 2, seed=1))),
-        R.Sample((R.randn(2, 3), R.randn(5, 3, 4, seed=1))),
-    ],
-)
 
 
+@R.op(
+    samples=lambda: [R.Sample((R.randn(3, 4), np.array([[0, 0], [1, 3], [2, 2]]), 1))],
+    export=False,
+)
 def take_along(x, index, axis) -> Tensor:
     x = as_tensor_arg(x, "take_along")
     return apply1(TakeAlongBackward, x, (np.asarray(index), axis))
 
-
-R.register(
-    "take_along",
-    take_along,
-    lambda: [R.Sample((R.randn(3, 4), np.array([[0, 0], [1, 3], [2, 2]]), 1))],
-)
 
 _ = _make  # re-exported for ops built on this module
