@@ -170,7 +170,8 @@ def launch(model: str, procs: int, threads: int, quick: bool) -> dict:
     if quick and model == "mlp_step_large":
         batch = 256
     steps, rounds = (3, 2) if quick else ((20, 7) if model == "digits" else (4, 7))
-    cmd = [sys.executable, "-m", "benchmarks.workloads.scaling", "--worker", model]
+    entry = "import sys; from benchmarks.workloads.scaling import main; main(sys.argv[1:])"
+    cmd = [sys.executable, "-c", entry, "--worker", model]
     cmd += ["--batch", str(batch), "--steps", str(steps), "--rounds", str(rounds)]
     if procs > 1:
         cmd = [mpiexec(), "-n", str(procs), *cmd]
