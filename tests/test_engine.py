@@ -835,3 +835,36 @@ def test_post_accumulate_hook_on_a_leaf_whose_consumer_sends_no_gradient():
     w.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
     (w.sign() * 0 + w).sum().backward()  # sign's VJP sends no gradient to w
     assert seen == [[1.0, 1.0]]
+
+
+def test_grad_wrt_a_non_leaf_whose_producer_was_freed():
+    x = autodiff.tensor([0.5, -1.0, 2.0], dtype=np.float64, requires_grad=True)
+    h = x * x
+    y = (h.sin() * 3).sum()
+    gh, gx = autodiff.grad(y, [h, x])  # frees the graph, square's saved x included
+    np.testing.assert_allclose(gh.data, 3 * np.cos(h.data))
+    np.testing.assert_allclose(gx.data, 3 * np.cos(h.data) * 2 * x.data)
+    v = h.exp()
+    g = autodiff.tensor([1.0, 2.0, 3.0], dtype=np.float64)
+    (gv,) = autodiff.grad(v, h, grad_outputs=g)
+    np.testing.assert_allclose(gv.data, g.data * np.exp(h.data))
+    # where the freed producer's VJP is needed, the clear error remains
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        autodiff.grad(h.exp().sum(), x)
+
+
+def test_autodiff_grad_inside_a_hook_over_shared_nodes_keeps_the_outer_pass():
+    x = autodiff.tensor([0.3, -0.7, 1.1], dtype=np.float64, requires_grad=True)
+    h = x * x  # shared by both passes
+    y = h.sin()
+    inner = {}
+
+    def hook(g):
+        with autodiff.enable_grad():  # (a hook runs with recording off, as in PyTorch)
+            (inner["g"],) = autodiff.grad(h.sum(), x, retain_graph=True)
+        return None
+
+    y.register_hook(hook)
+    y.sum().backward(retain_graph=True)
+    np.testing.assert_allclose(x.grad.data, np.cos(x.data**2) * 2 * x.data)
+    np.testing.assert_allclose(inner["g"].data, 2 * x.data)
