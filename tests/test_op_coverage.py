@@ -2,11 +2,11 @@
 registered op's samples (so tests/test_ops_gradcheck.py checks its VJP, first and
 second order, and tests/test_saved_flags.py what it reads)."""
 
-import numpy as np
 
-import autodiff
+from _samples import materialise, recorded_outputs  # noqa: E402
+
 from autodiff.engine import Node
-from autodiff.ops.registry import REGISTRY, Arg
+from autodiff.ops.registry import REGISTRY
 
 # nodes made by autodiff.Function for user-defined ops: tests/test_function*.py
 # checks them on user ops; no built-in op records them
@@ -35,16 +35,9 @@ def test_every_node_class_is_reached_by_a_registered_sample():
     reached = set()
     for info in REGISTRY.values():
         for sample in info.samples():
-            args = [
-                autodiff.tensor(np.array(a.value, dtype=np.float64), requires_grad=a.requires_grad)
-                if isinstance(a, Arg)
-                else a
-                for a in sample.args
-            ]
-            out = info.fn(*args, **sample.kwargs)
-            for t in out if isinstance(out, (list, tuple)) else [out]:
-                if isinstance(t, autodiff.Tensor) and t.grad_fn is not None:
-                    reached |= _node_classes_in(t)
+            out = info.fn(*materialise(sample), **sample.kwargs)
+            for t in recorded_outputs(out):
+                reached |= _node_classes_in(t)
     unreached = sorted(
         f"{c.__module__}.{c.__name__}"
         for c in set(_subclasses(Node)) - reached

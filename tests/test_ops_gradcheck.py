@@ -4,21 +4,10 @@ import inspect
 
 import numpy as np
 import pytest
+from _samples import materialise  # noqa: E402 - tests/ is on sys.path
 
 import autodiff
 from autodiff.ops.registry import REGISTRY, Arg
-
-
-def _materialise(sample):
-    args = []
-    for a in sample.args:
-        if isinstance(a, Arg):
-            args.append(
-                autodiff.Tensor(np.array(a.value, dtype=np.float64), requires_grad=a.requires_grad)
-            )
-        else:
-            args.append(a)
-    return args
 
 
 def _cases(differentiable=True):
@@ -32,7 +21,7 @@ def _cases(differentiable=True):
 def _run(name, k, second):
     info = REGISTRY[name]
     sample = info.samples()[k]
-    args = _materialise(sample)
+    args = materialise(sample)
     tensor_pos = [i for i, a in enumerate(args) if isinstance(a, autodiff.Tensor)]
 
     def fn(*tensors):
@@ -63,7 +52,7 @@ def test_second_order(name, k):
 def test_non_differentiable_ops_give_no_grad(name, k):
     info = REGISTRY[name]
     sample = info.samples()[k]
-    out = info.fn(*_materialise(sample), **sample.kwargs)
+    out = info.fn(*materialise(sample), **sample.kwargs)
     assert not out.requires_grad
 
 
@@ -125,7 +114,7 @@ def _ref_cases():
 def test_forward_matches_the_numpy_reference(name, k):
     info = REGISTRY[name]
     sample = info.samples()[k]
-    args = _materialise(sample)
+    args = materialise(sample)
     arrays = [a.data if isinstance(a, autodiff.Tensor) else a for a in args]
     out = info.fn(*args, **sample.kwargs)
     np.testing.assert_allclose(out.data, info.ref(*arrays, **sample.kwargs), rtol=1e-12)
