@@ -38,6 +38,7 @@ def test_readme_has_exactly_two_setup_commands():
     bash = re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S)
     setup = [b.strip() for b in bash if b.strip().startswith("pip install")]
     assert setup[0] == 'pip install -e ".[examples]" && python -m autodiff'
-    assert setup[1] == 'pip install -e ".[dev]" && python -m pytest -q tests'
+    assert setup[1] == 'pip install -e ".[dev,distributed]" && python -m pytest -q tests'
     ci = (README.parent / ".ci" / "run").read_text()
-    assert "python -m pytest -q tests" in ci
+    # CI installs the same extras and runs the same command
+    assert '-e ".[dev,distributed]"' in ci and "python -m pytest -q tests" in ci
