@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from . import distributed as dist
 from . import factories
+from .ops.shape import stack
 from .tensor import Tensor, _make
 
 __all__ = [
@@ -120,8 +122,6 @@ def default_collate(items: Sequence[Any]) -> Any:
     first = items[0]
     if isinstance(first, Tensor):
         if any(t.requires_grad for t in items):
-            from .ops.shape import stack
-
             return stack(list(items))
         return _make(np.stack([t.data for t in items]), None)
     if isinstance(first, (np.ndarray, np.generic)):
@@ -390,8 +390,6 @@ class DistributedSampler(Sampler):
         drop_last: bool = False,
     ) -> None:
         if num_replicas is None or rank is None:
-            from . import distributed as dist
-
             if not dist.is_initialized():
                 raise RuntimeError(
                     "DistributedSampler: pass num_replicas and rank, or call "

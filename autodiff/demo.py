@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 import autodiff
-from autodiff import nn
+from autodiff import nn, viz
 from autodiff.data import DataLoader, TensorDataset
 
 __all__ = ["load_digits_split", "build_model", "train", "evaluate", "save_graph", "main"]
@@ -181,10 +181,6 @@ def save_graph(
         loss = nn.functional.cross_entropy(model(inputs), targets)
         loss.backward()
         params = dict(model.named_parameters())
-        try:
-            from autodiff import viz
-        except Exception as e:  # viz is optional for the demo
-            return f"computation graph: not drawn (autodiff.viz is unavailable: {e})"
         os.makedirs(out, exist_ok=True)
         try:
             graph = viz.draw(loss, params=params, collapse_modules=True, format="png")

@@ -44,6 +44,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from .device import device
 from .tensor import Tensor
 
 __all__ = ["save", "load", "CheckpointError"]
@@ -534,8 +535,6 @@ def load(f: str | os.PathLike | IO[bytes], map_location=None, weights_only: bool
     {0: {'step': 1}}
     """
     if map_location is not None:
-        from .device import device
-
         device(map_location)  # only the CPU exists; anything else raises clearly
     del weights_only  # always true here
     what = "the file" if hasattr(f, "read") else repr(os.fspath(f))

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from . import _dtypes, _storage
+from .device import CPU
+from .device import device as _device
 
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
@@ -549,8 +551,6 @@ class Tensor:
     @property
     def device(self):
         """Always the CPU (autodiff computes with NumPy)."""
-        from .device import CPU
-
         return CPU
 
     @property
@@ -571,9 +571,7 @@ class Tensor:
 
     def cuda(self, *args, **kwargs) -> Tensor:
         """Raises: autodiff has no GPU backend."""
-        from .device import device
-
-        device("cuda")  # raises the explanatory error
+        _device("cuda")  # raises the explanatory error
         return self  # pragma: no cover
 
 

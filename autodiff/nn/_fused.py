@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import Node, apply, apply1
 from ..ops import registry as R
+from ..ops.reductions import softmax
 from ..ops.xp import NP
 from ..tensor import Tensor
 
@@ -167,8 +168,6 @@ class SoftmaxCrossEntropyBackward(Node):
                 w = np.where(keep, w, 0.0)
         if xp is not NP:
             # second order: softmax as a recorded function of the logits
-            from ..ops.reductions import softmax
-
             onehot = np.zeros(xs[0].shape, xs[0].data.dtype)
             onehot.reshape(-1)[picks] = 1.0
             gw = xp.reshape(g, (-1, 1)) if reduction == "none" else g

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from .. import _dtypes
+from ..engine import no_grad
 from ..factories import empty
 from ..tensor import Tensor
 from . import functional as F
@@ -165,8 +166,6 @@ class Embedding(Module):
         self.weight = _param(self.num_embeddings, self.embedding_dim)
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            from ..engine import no_grad
-
             with no_grad():
                 self.weight[self.padding_idx] = 0.0
 

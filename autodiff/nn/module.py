@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import _storage
+from ..device import to_args
 from ..engine import no_grad, record_module_call
 from ..tensor import Tensor
 
@@ -442,8 +443,6 @@ class Module:
         >>> autodiff.nn.Linear(2, 2).to("cpu").weight.dtype
         dtype('float32')
         """
-        from ..device import to_args
-
         dtype, device = to_args(args, dtype, device)
         if dtype is None:
             return self

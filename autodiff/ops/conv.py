@@ -18,6 +18,8 @@ from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg
+from .elementwise import add
+from .shape import expand, matmul, reshape
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -277,9 +279,6 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     >>> F.conv2d(x, w, padding=1).shape
     (1, 2, 4, 4)
     """
-    from .elementwise import add
-    from .shape import matmul, reshape
-
     x = as_tensor_arg(input, "conv2d")
     w = as_tensor_arg(weight, "conv2d")
     if w.data.ndim != 4:
@@ -358,7 +357,6 @@ def _scatter_np(g: np.ndarray, geom: _Geom, pick) -> np.ndarray:
 
 def _fold_of(cols_nckl: Tensor, geom: _Geom) -> Tensor:
     """fold() of (N, C, kh*kw, L) columns, recorded (for create_graph VJPs)."""
-    from .shape import reshape
 
     n, c, kk, l = cols_nckl.shape
     return apply1(FoldBackward, reshape(cols_nckl, (n, c * kk, l)), geom)
@@ -408,7 +406,6 @@ class MaxPool2dBackward(Node):
         if xp is NP:
             masks = dict(_argmax_masks(xs[0], out, geom))
             return (_scatter_np(g, geom, lambda k, g_, dst: np.multiply(g_, masks[k], out=dst)),)
-        from .shape import reshape
 
         n, c, oh, ow = g.shape
         kk = geom.k[0] * geom.k[1]
@@ -473,7 +470,6 @@ class AvgPool2dBackward(Node):
         scaled = g * _divisor(geom, h, w, xs[0].dtype)
         if xp is NP:
             return (_scatter_np(scaled, geom, lambda k, g_, dst: np.copyto(dst, g_)),)
-        from .shape import expand, reshape
 
         n, c, oh, ow = g.shape
         kk = geom.k[0] * geom.k[1]
@@ -535,13 +531,11 @@ def avg_pool2d(
 
 
 def _unsqueeze0(x: Tensor) -> Tensor:
-    from .shape import reshape
 
     return reshape(x, (1,) + x.shape)
 
 
 def _squeeze0(x: Tensor) -> Tensor:
-    from .shape import reshape
 
     return reshape(x, x.shape[1:])
 

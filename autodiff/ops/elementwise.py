@@ -11,6 +11,8 @@ import numbers
 
 import numpy as np
 
+from .._dtypes import default_float
+from ..device import to_args
 from ..engine import (
     ALL_THREADS,
     STATE,
@@ -482,8 +484,6 @@ def _refuse_bool_sub(name, a, b) -> None:
 def _div_general(a, b) -> Tensor:
     a, b = operands(a, b, "div")
     if a.data.dtype.kind != "f":
-        from .._dtypes import default_float
-
         a, b = cast(a, default_float()), cast(b, default_float())
     try:
         return apply2(DivBackward, a, b)
@@ -1236,8 +1236,6 @@ def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     """
     x = as_tensor_arg(x, "clamp")
     if x.data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
-        from .._dtypes import default_float
-
         x = cast(x, default_float())  # int tensor with float bounds: as PyTorch
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min= and max=")
@@ -1509,8 +1507,6 @@ def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
     >>> autodiff.tensor([1.0]).to("cpu").dtype
     dtype('float32')
     """
-    from ..device import to_args
-
     x = as_tensor_arg(x, "to")
     args = tuple(a.data.dtype if isinstance(a, Tensor) else a for a in args)  # to(other)
     dtype, device = to_args(args, dtype, device)

@@ -18,12 +18,14 @@ from ..engine import CLOCK, Node, apply2, mark_output_dirty, no_grad, record, re
 from ..tensor import Tensor, _make, _rebase_log, _RetainGrad, _root
 from . import registry as R
 from ._base import as_tensor_arg, operands
+from .elementwise import add, clamp, div, mul, sub, where
 from .shape import (
     GetItemBackward,
     _convert_index,
     _is_basic,
     _own_index,
     _torch_index,
+    expand,
     index_target,
     index_view,
 )
@@ -69,8 +71,6 @@ def inplace(
         old = _snapshot(t)
         res = out_of_place(old)
         if replaces:
-            from .elementwise import where
-
             res = where(np.ones(t.data.shape, dtype=bool), res, old)
     else:
         with no_grad():
@@ -554,8 +554,6 @@ def add_(t, other, alpha=1) -> Tensor:
     """
     if _direct(t, "add_", np.add, other, alpha) is not None:
         return t
-    from .elementwise import add, mul
-
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
@@ -570,8 +568,6 @@ def sub_(t, other, alpha=1) -> Tensor:
     """
     if _direct(t, "sub_", np.subtract, other, alpha) is not None:
         return t
-    from .elementwise import mul, sub
-
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
@@ -586,8 +582,6 @@ def mul_(t, other) -> Tensor:
     """
     if _direct(t, "mul_", np.multiply, other) is not None:
         return t
-    from .elementwise import mul
-
     return inplace(t, "mul_", lambda x: mul(x, other), other)
 
 
@@ -602,8 +596,6 @@ def div_(t, other) -> Tensor:
     """
     if t.data.dtype.kind == "f" and _direct(t, "div_", np.true_divide, other) is not None:
         return t
-    from .elementwise import div
-
     return inplace(t, "div_", lambda x: div(x, other), other)
 
 
@@ -633,8 +625,6 @@ def fill_(t, value) -> Tensor:
             raise RuntimeError(
                 f"fill_: the value must be a number or a 0-d tensor, got shape {value.shape}"
             )
-        from .shape import expand
-
         return inplace(t, "fill_", lambda x: expand(value, x.shape), value, replaces=True)
     return inplace(t, "fill_", lambda x: _make(np.full_like(x.data, value), None), replaces=True)
 
@@ -652,8 +642,6 @@ def copy_(t, src) -> Tensor:
         # a number is converted to t's dtype directly (no rounding through float32)
         src = _make(np.asarray(src, dtype=t.data.dtype), None)
     src = as_tensor_arg(src, "copy_")
-    from .shape import expand
-
     def replace(x):
         s = expand(src, x.shape) if src.shape != x.shape else src
         return s if s.data.dtype == x.data.dtype else s.to(x.data.dtype)
@@ -670,6 +658,4 @@ def clamp_(t, min=None, max=None) -> Tensor:  # noqa: A002
     >>> autodiff.tensor([-1.0, 2.0]).clamp_(min=0.0)
     Tensor([0., 2.])
     """
-    from .elementwise import clamp
-
     return inplace(t, "clamp_", lambda x: clamp(x, min, max))

@@ -13,6 +13,8 @@ from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims
+from .elementwise import abs as _abs
+from .elementwise import float_arg
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -534,8 +536,6 @@ def softmax(x, dim=None) -> Tensor:
     >>> autodiff.softmax(autodiff.tensor([0.0, 0.0]), dim=0)
     Tensor([0.5, 0.5])
     """
-    from .elementwise import float_arg
-
     x = float_arg(x, "softmax")  # (PyTorch has no integer softmax either)
     axis = _softmax_dim(x, dim, "softmax")
     if x.data.ndim == 0:
@@ -553,8 +553,6 @@ def log_softmax(x, dim=None) -> Tensor:
     >>> autodiff.log_softmax(autodiff.tensor([1000.0, 0.0]), dim=0)
     Tensor([    0., -1000.])
     """
-    from .elementwise import float_arg
-
     x = float_arg(x, "log_softmax")  # (PyTorch has no integer log_softmax either)
     axis = _softmax_dim(x, dim, "log_softmax")
     if x.data.ndim == 0:
@@ -609,8 +607,6 @@ class PNormBackward(Node):
 def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     """max |x| over ``dim`` (an int or a tuple), ties sharing the gradient evenly as
     PyTorch's inf-norm does: sum(|x| * w) with the constant weights w = tie / count."""
-    from .elementwise import abs as _abs
-
     a = _abs(x)
     top = np.max(a.data, axis=axes, keepdims=True)
     ties = (a.data == top) | (np.isnan(a.data) & np.isnan(top))
@@ -642,8 +638,6 @@ def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     >>> autodiff.tensor([[3.0, -4.0]]).norm(p=1, dim=1)
     Tensor([7.])
     """
-    from .elementwise import abs as _abs
-
     x = as_tensor_arg(x, "norm")
     if x.data.dtype.kind != "f":
         raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.data.dtype}")

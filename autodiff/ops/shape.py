@@ -7,10 +7,11 @@ import weakref
 
 import numpy as np
 
-from ..engine import Node, apply, apply1, apply2, record, recording
+from .. import _dtypes
+from ..engine import Node, apply, apply1, apply2, record, recording, sum_to_shape
 from ..tensor import Tensor, _make, _rebase_log, _root
 from . import registry as R
-from ._base import as_tensor_arg, normalize_dim, operands
+from ._base import as_tensor_arg, cast, normalize_dim, operands
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -362,8 +363,6 @@ class SumToBackward(Node):
 
     @staticmethod
     def forward(x, shape):
-        from ..engine import sum_to_shape
-
         return np.ascontiguousarray(sum_to_shape(x, shape))
 
     def vjp(self, g, xs, out, xp):
@@ -503,10 +502,7 @@ def _tensor_list(tensors, opname):
     ts = [as_tensor_arg(t, opname) for t in tensors]
     dtype = ts[0].data.dtype
     if any(t.data.dtype != dtype for t in ts):
-        from .._dtypes import result_type
-        from ._base import cast
-
-        target = result_type(*[(t.data.dtype, 2) for t in ts])
+        target = _dtypes.result_type(*[(t.data.dtype, 2) for t in ts])
         ts = [cast(t, target) for t in ts]
     return ts
 
@@ -997,16 +993,11 @@ def linear(x, weight, bias=None) -> Tensor:
         )
     dtype = x.data.dtype
     if any(t.data.dtype != dtype for t in inputs) or dtype.kind != "f":
-        from .._dtypes import result_type
-        from ._base import cast
-
         for t in inputs[1:]:
             _same_dtype("linear", dtype, t.data.dtype)
-        target = result_type(*[(t.data.dtype, 2) for t in inputs])
+        target = _dtypes.result_type(*[(t.data.dtype, 2) for t in inputs])
         if target.kind != "f":
-            from .._dtypes import default_float
-
-            target = default_float()
+            target = _dtypes.default_float()
         inputs = tuple(cast(t, target) for t in inputs)
     return apply(LinearBackward, inputs, None)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import sum_to_shape
+from .elementwise import _sigmoid_np, erf_np
 
 
 class NP:
@@ -37,17 +38,8 @@ class NP:
     logical_and = staticmethod(np.logical_and)
     einsum = staticmethod(np.einsum)
 
-    @staticmethod
-    def sigmoid(x):
-        from .elementwise import _sigmoid_np
-
-        return _sigmoid_np(x)
-
-    @staticmethod
-    def erf(x):
-        from .elementwise import erf_np
-
-        return erf_np(x)
+    sigmoid = staticmethod(_sigmoid_np)
+    erf = staticmethod(erf_np)
 
     @staticmethod
     def where(cond, a, b):
@@ -75,14 +67,14 @@ class NP:
 
     @staticmethod
     def getitem(x, index):
-        from .shape import index_view
+        from .shape import index_view  # (autodiff.ops.shape imports this module)
 
         return index_view(x, index)
 
     @staticmethod
     def index_add(g, index, shape):
         """zeros(shape) with g scatter-added at ``index`` (repeats add up)."""
-        from .shape import index_target
+        from .shape import index_target  # (autodiff.ops.shape imports this module)
 
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(*index_target(out, index), g)

@@ -51,6 +51,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from ._dot import build_lines, check_options
 from ._graph import GradProbe  # noqa: F401 - for advanced use
+from ._graph import watch as _watch
 from ._render import (  # noqa: F401 - INSTALL_HELP for tests and docs
     FORMATS,
     INSTALL_HELP,
@@ -218,6 +219,4 @@ def watch(*roots: Tensor) -> int:
     for k, r in enumerate(roots):
         if not isinstance(r, Tensor):
             raise TypeError(f"watch(): root {k} is a {type(r).__name__}, not an autodiff Tensor")
-    from ._graph import watch as _watch
-
     return _watch(roots)

@@ -32,7 +32,7 @@ def digraph_class():
     global _CLASS
     if _CLASS is not None:
         return _CLASS
-    import graphviz
+    import graphviz  # (optional dependency)
 
     class AutodiffDigraph(graphviz.Digraph):
         """A graph picture: ``.render()``, ``.pipe()``, shown inline by Jupyter."""
