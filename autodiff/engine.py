@@ -89,6 +89,8 @@ class Node:
         "clock",
         "hooks",
         "tb",
+        # left unset by the engine: the Module calls whose output this node made, as
+        # [(module, stops)], set by autodiff.viz's Module-call hook (viz/_modules.py)
         "calls",
         "shape",
         "dtype",
@@ -181,19 +183,22 @@ class _Released:
 _RELEASED = _Released()
 
 
-# values up to this many elements stay with their node for graph pictures
-KEEP_FOR_PICTURES = 16
+# Engine policy: a node standing in for its tensor (``keeps_nodes``) keeps the value
+# as ``node.out`` when it has at most this many elements. Holding a few numbers costs
+# nothing, and whoever reads the graph later (autodiff.viz prints values of up to this
+# size, ``viz._stats.SMALL``) sees every value of a small expression, not "not kept".
+# Read by record, record_unary and node_edge (a module global: no call on the hot path).
+KEEP_SMALL_VALUES = 16
 
 
 def node_edge(t: Tensor, fn: Node) -> Node:
     """``fn`` (``t.grad_fn``) standing in for ``t`` in a node's inputs, for ops whose
     VJP reads no values: it learns ``t``'s shape and dtype, and keeps a small value
-    (up to 16 elements, what a graph picture prints) as ``out`` so pictures of small
-    expressions show every value."""
+    (up to ``KEEP_SMALL_VALUES`` elements) as ``out``."""
     data = t._data
     fn.shape = data.shape
     fn.dtype = data.dtype
-    if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+    if fn.out is None and data.size <= KEEP_SMALL_VALUES:
         fn.out = data
     return fn
 
@@ -232,7 +237,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
                 data = x._data
                 fn.shape = data.shape
                 fn.dtype = data.dtype
-                if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+                if fn.out is None and data.size <= KEEP_SMALL_VALUES:
                     fn.out = data
                 inputs = (fn,)
         else:
@@ -269,7 +274,7 @@ def record_unary(cls, x: Tensor, attrs, out) -> Tensor:
         data = x._data
         fn.shape = data.shape
         fn.dtype = data.dtype
-        if fn.out is None and data.size <= KEEP_FOR_PICTURES:
+        if fn.out is None and data.size <= KEEP_SMALL_VALUES:
             fn.out = data
         node.inputs = (fn,)
     node.needs = _TRUE1
@@ -321,28 +326,6 @@ def _user_stack() -> list:
     pkg = os.path.dirname(os.path.abspath(__file__))
     frames = traceback.extract_stack()[:-2]
     return [f for f in frames if not os.path.abspath(f.filename).startswith(pkg)]
-
-
-def record_module_call(module, inputs, output) -> None:
-    """Remember that ``module`` turned ``inputs`` into ``output`` (for graph drawing).
-
-    Stored on the output's node as ``node.calls``: a list of ``(module, stops)``
-    where ``stops`` holds, for each tensor input, its node (or the tensor itself
-    for a leaf). The nodes between the output and the stops are the module's.
-    Costs one attribute store per Module call and nothing per op.
-    """
-    if not isinstance(output, Tensor):
-        return
-    node = output.grad_fn
-    if node is None:
-        return
-    stops = tuple(
-        (t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)
-    )
-    try:
-        node.calls.append((module, stops))
-    except AttributeError:  # first call recorded on this node
-        node.calls = [(module, stops)]
 
 
 # ------------------------------------------------------------ array namespace

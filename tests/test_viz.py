@@ -335,7 +335,7 @@ def test_stand_in_module_recording():
     class Double:
         def __call__(self, x):
             out = x * 2.0
-            engine.record_module_call(self, (x,), out)
+            viz.record_module_call(self, (x,), out)
             return out
 
     a = autodiff.ones(2, requires_grad=True)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _storage
 from ..device import to_args
-from ..engine import no_grad, record_module_call
+from ..engine import no_grad
 from ..tensor import Tensor
 
 
@@ -68,6 +68,11 @@ def _items(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
+# Called after every Module call as ``hook(module, args, kwargs, output)``. autodiff.viz
+# adds one when it is imported (it records the call on the output's node, so pictures
+# can group a module's ops); nn itself knows nothing of drawing.
+CALL_HOOKS: list[Callable[[Module, tuple, dict, Any], None]] = []
+
 
 class Module:
     """Base class of every layer and model.
@@ -106,17 +111,8 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         out = self.forward(*args, **kwargs)
-        inputs = []
-        for a in (*args, *kwargs.values()):
-            if isinstance(a, Tensor):
-                inputs.append(a)
-            elif isinstance(a, (tuple, list)):
-                inputs.extend(t for t in a if isinstance(t, Tensor))
-        if isinstance(out, Tensor):
-            record_module_call(self, inputs, out)
-        elif isinstance(out, tuple):
-            for o in out:
-                record_module_call(self, inputs, o)
+        for hook in CALL_HOOKS:
+            hook(self, args, kwargs, out)
         return out
 
     # ---------------------------------------------------------- attributes

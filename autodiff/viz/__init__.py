@@ -39,7 +39,9 @@ Gradient health rules
 
 Modules
 -------
-``Module.__call__`` records each call on its output's node. With
+Importing ``autodiff.viz`` (``import autodiff`` does) adds a hook to
+``Module.__call__`` that records each call on its output's node
+(``record_module_call``; any callable can record itself with it). With
 ``group_modules=True`` every call is a labelled cluster (``net.0:
 Linear(64, 32)``); with ``collapse_modules=True`` every innermost call (each
 Linear, ReLU, ...) is drawn as one node, and ``collapse_modules=d`` collapses
@@ -52,6 +54,7 @@ from ..tensor import Tensor
 from ._dot import build_lines, check_options
 from ._graph import GradProbe  # noqa: F401 - for advanced use
 from ._graph import watch as _watch
+from ._modules import record_module_call  # noqa: F401 - for Module-like callables
 from ._render import (  # noqa: F401 - INSTALL_HELP for tests and docs
     FORMATS,
     INSTALL_HELP,

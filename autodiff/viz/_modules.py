@@ -2,7 +2,50 @@
 
 from __future__ import annotations
 
+from ..nn import module as _nn_module
+from ..tensor import Tensor
 from ._graph import Graph
+
+
+def record_module_call(module, inputs, output) -> None:
+    """Remember that ``module`` turned ``inputs`` into ``output`` (for graph drawing).
+
+    Stored on the output's node as ``node.calls``: a list of ``(module, stops)``
+    where ``stops`` holds, for each tensor input, its node (or the tensor itself
+    for a leaf). The nodes between the output and the stops are the module's.
+    Costs one attribute store per Module call and nothing per op.
+    """
+    if not isinstance(output, Tensor):
+        return
+    node = output.grad_fn
+    if node is None:
+        return
+    stops = tuple(
+        (t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)
+    )
+    try:
+        node.calls.append((module, stops))
+    except AttributeError:  # first call recorded on this node
+        node.calls = [(module, stops)]
+
+
+def _on_module_call(module, args: tuple, kwargs: dict, out) -> None:
+    """``nn.Module.__call__``'s hook: record the call on each output tensor's node,
+    its tensor arguments (also those in lists and tuples) as the stops."""
+    inputs = []
+    for a in (*args, *kwargs.values()):
+        if isinstance(a, Tensor):
+            inputs.append(a)
+        elif isinstance(a, (tuple, list)):
+            inputs.extend(t for t in a if isinstance(t, Tensor))
+    if isinstance(out, Tensor):
+        record_module_call(module, inputs, out)
+    elif isinstance(out, tuple):
+        for o in out:
+            record_module_call(module, inputs, o)
+
+
+_nn_module.CALL_HOOKS.append(_on_module_call)
 
 
 class Call:

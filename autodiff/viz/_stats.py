@@ -6,7 +6,11 @@ import math
 
 import numpy as np
 
-SMALL = 16  # arrays with at most this many elements are shown in full
+from ..engine import KEEP_SMALL_VALUES
+
+# arrays with at most this many elements are shown in full (the engine keeps values of
+# that size on the nodes that stand in for their tensors, so every one can be shown)
+SMALL = KEEP_SMALL_VALUES
 
 
 class Summary:
