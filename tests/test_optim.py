@@ -692,7 +692,7 @@ def test_reduce_lr_on_plateau_matches_pytorch():
 def test_blocked_update_is_bit_identical_to_p_minus_lr_g(dtype, n):
     # sub_/add_ with alpha and SGD go through a reused scratch buffer on big arrays
     # (no full-size temporary): the result must be exactly NumPy's p - lr * g
-    from autodiff.ops.inplace import scaled_inplace
+    from autodiff._update import scaled_inplace
 
     rng = np.random.default_rng(n)
     p0 = rng.standard_normal(n).astype(dtype).reshape(-1, 1)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from .. import _storage
-from ..ops.inplace import scaled_inplace
+from .._update import scaled_inplace
 from ..tensor import Tensor
 from .optimizer import Optimizer, _check_nonneg, required
 
