@@ -1,7 +1,8 @@
 """The Tensor: an ndarray, whether it requires grad, and the node that made it.
 
-Operators and most methods are attached by the op modules (``autodiff.ops``)
-when the package is imported, so that every op is declared in one place.
+Operators and most methods are attached by ``autodiff.ops`` when the package is
+imported (``_bind`` in ``autodiff/ops/__init__.py`` lists them all), so that every
+op is declared in one place.
 """
 
 from __future__ import annotations
@@ -104,6 +105,14 @@ class Tensor:
     >>> x.grad
     Tensor([2., 4.])
     """
+
+    # Where the methods come from: this class defines the data, gradient, shape and
+    # conversion basics, detach, hooks and backward. Everything else is bound when
+    # autodiff is imported, by ``_bind()`` in autodiff/ops/__init__.py, the one list
+    # of it: Python's operators (+, @, <, [], +=, ...), every op declared with
+    # ``method=True`` (``t.sum()``, ``t.exp()``, ``t.reshape()``, ...: registry.op),
+    # the in-place ops (``add_``, ``zero_``, ...) and conversions/aliases (``float``,
+    # ``contiguous``, ``T``, ``view_as``, ...).
 
     __slots__ = (
         "_data",
@@ -410,7 +419,11 @@ class Tensor:
         >>> (x * 2).detach().requires_grad
         False
         """
-        return _make(self._data, None)
+        out = _make(self._data, None)
+        out._base = _root(self)
+        # shares memory, not history (ops/inplace._refuse_untracked says what may change it)
+        out._untracked = "detach"
+        return out
 
     def detach_(self) -> Tensor:
         """Make this leaf stop requiring grad, in place; returns self.
