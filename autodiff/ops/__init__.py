@@ -10,6 +10,7 @@ from ..tensor import Tensor, _make, _root
 from . import conv  # noqa: F401 - registers conv/pool ops
 from . import elementwise as E
 from . import inplace as I
+from . import math as M  # registers the pointwise maths (issue 17)
 from . import reductions as Rd
 from . import shape as S
 from .registry import REGISTRY, Arg, Sample, exported, methods
@@ -194,9 +195,11 @@ def _bind() -> None:
     T.__rsub__ = _rev(E.sub)
     T.__mul__ = E.mul
     T.__rmul__ = _rev(E.mul)
-    T.__truediv__ = E.div
-    T.__rtruediv__ = _rev(E.div)
+    T.__truediv__ = E.true_div
+    T.__rtruediv__ = _rev(E.true_div)
     T.__pow__ = E.pow
+    T.__mod__ = M.remainder
+    T.__rmod__ = _rev(M.remainder)
     T.__rpow__ = _rev(E.pow)
     T.__matmul__ = S.matmul
     T.__rmatmul__ = _rev(S.matmul)

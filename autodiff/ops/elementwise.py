@@ -531,17 +531,32 @@ mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
     Tensor([3., 6.])
     """
 R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
-div = _arith(
+# the operator / (ops/__init__ binds it): no rounding_mode to look at
+true_div = _arith(
     "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide
 )
-div.__doc__ = """Elementwise true division ``a / b`` (integers give the default float).
+
+
+def div(a, b, *, rounding_mode=None) -> Tensor:
+    """Elementwise true division ``a / b`` (integers give the default float); with
+    ``rounding_mode="trunc"`` or ``"floor"``, the quotient rounded (integers stay
+    integers; zero gradient), as PyTorch (``ops/math.py``).
 
     Examples
     --------
     >>> import autodiff
     >>> autodiff.div(autodiff.tensor([1, 2]), 2)
     Tensor([0.5, 1. ])
+    >>> autodiff.div(autodiff.tensor([-7, 7]), 2, rounding_mode="floor")
+    Tensor([-4,  3])
     """
+    if rounding_mode is None:
+        return true_div(a, b)
+    from .math import div_rounded
+
+    return div_rounded(a, b, rounding_mode)
+
+
 R.op(
     samples=_both(_pairs(b_low=0.5, b_high=2.0), _scalar_samples(0.5, 2.0)),
     method=True,
@@ -1165,6 +1180,8 @@ def sign(x) -> Tensor:
     >>> autodiff.sign(autodiff.tensor([-2.0, 0.0, 3.0]))
     Tensor([-1.,  0.,  1.])
     """
+    if isinstance(x, Tensor) and x._data.dtype.kind == "b":
+        return _make(x._data.copy(), None)  # a bool tensor is its own sign (as PyTorch)
     return unary(SignBackward, x, "sign")
 
 
