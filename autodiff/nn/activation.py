@@ -236,3 +236,228 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace=False"
+
+
+class _InplaceActivation(Module):
+    """An activation with PyTorch's ``inplace`` flag (see ``F.silu``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class SiLU(_InplaceActivation):
+    """Sigmoid linear unit (swish), ``x * sigmoid(x)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.SiLU()(autodiff.tensor([0.0, 1000.0]))
+    Tensor([   0., 1000.])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.silu(input, self.inplace)
+
+
+class Mish(_InplaceActivation):
+    """Mish, ``x * tanh(softplus(x))``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Mish()(autodiff.tensor([0.0, 1000.0]))
+    Tensor([   0., 1000.])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.mish(input, self.inplace)
+
+
+class Hardtanh(Module):
+    """``clamp(x, min_val, max_val)``, gradient 0 at and beyond the bounds.
+
+    Parameters
+    ----------
+    min_val, max_val : float
+        The bounds (``max_val`` must be greater).
+    inplace : bool
+        Overwrite the input where no graph is recorded.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Hardtanh(-2.0, 2.0)(autodiff.tensor([-3.0, 1.0, 3.0]))
+    Tensor([-2.,  1.,  2.])
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        if not max_val > min_val:
+            raise ValueError(
+                f"{type(self).__name__}: max_val ({max_val}) must be greater than "
+                f"min_val ({min_val})"
+            )
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self) -> str:
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"min_val={self.min_val}, max_val={self.max_val}{inplace}"
+
+
+class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``, gradient 0 at 0 and at 6 (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.ReLU6()(autodiff.tensor([-1.0, 3.0, 7.0]))
+    Tensor([0., 3., 6.])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class Hardsigmoid(_InplaceActivation):
+    """``clamp(x + 3, 0, 6) / 6``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Hardsigmoid()(autodiff.tensor([-4.0, 0.0, 4.0]))
+    Tensor([0. , 0.5, 1. ])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardsigmoid(input, self.inplace)
+
+
+class Hardswish(_InplaceActivation):
+    """``x * clamp(x + 3, 0, 6) / 6``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Hardswish()(autodiff.tensor([0.0, 4.0]))
+    Tensor([0., 4.])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardswish(input, self.inplace)
+
+
+class SELU(_InplaceActivation):
+    """Scaled ELU with PyTorch's constants.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.SELU()(autodiff.tensor([0.0, 1.0]))
+    Tensor([0.    , 1.0507])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.selu(input, self.inplace)
+
+
+class CELU(Module):
+    """x for x > 0, ``alpha * (exp(x / alpha) - 1)`` elsewhere.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.CELU(alpha=2.0)
+    CELU(alpha=2.0)
+    >>> autodiff.nn.CELU()(autodiff.tensor([1.0]))
+    Tensor([1.])
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.celu(input, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class LogSigmoid(Module):
+    """``log(sigmoid(x))``, stable for any finite x.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.LogSigmoid()(autodiff.tensor([-1000.0]))
+    Tensor([-1000.])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.logsigmoid(input)
+
+
+class Softsign(Module):
+    """``x / (1 + |x|)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Softsign()(autodiff.tensor([1.0]))
+    Tensor([0.5])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softsign(input)
+
+
+class Softmin(Module):
+    """``softmax(-x)`` along ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Softmin(dim=1)(autodiff.zeros(1, 2))
+    Tensor([[0.5, 0.5]])
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softmin(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class GLU(Module):
+    """Gated linear unit: ``a * sigmoid(b)`` for the halves a, b of the input along ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.GLU()(autodiff.tensor([[2.0, 1000.0]]))
+    Tensor([[2.]])
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"

@@ -7,17 +7,23 @@ order), except the two fused binary cross-entropies (``nn._fused``).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from .._dtypes import default_float
 from ..engine import no_grad
 from ..factories import generator
+from ..grad_mode import is_grad_enabled
 from ..ops.conv import avg_pool2d, conv2d, fold, max_pool2d, unfold
 from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
 from ..ops.reductions import log_softmax as _log_softmax
+from ..ops.reductions import norm as _norm
 from ..ops.reductions import softmax as _softmax
 from ..ops.shape import gather, reshape
 from ..ops.shape import linear as _linear_op
 from ..tensor import Tensor, _make
+from . import _activations_fused as _act
 from . import _fused
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -70,6 +76,354 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     """
     x = _tensor(input, "log_softmax: input")
     return _log_softmax(x, _implicit_dim(x.ndim) if dim is None else dim)
+
+
+def _inplace(input: Tensor, out: Tensor, inplace: bool, name: str) -> Tensor:
+    """``out``, or (inplace=True) ``input`` overwritten with it where no graph is recorded.
+
+    With a graph to record, the input is left as it is and the new tensor returned
+    (its gradient needs the input); a leaf that requires grad raises, as PyTorch.
+    """
+    if not inplace:
+        return out
+    if input.requires_grad and is_grad_enabled():
+        if input.is_leaf:
+            raise RuntimeError(
+                f"{name}(inplace=True): a leaf tensor that requires grad cannot be modified "
+                "in place; use inplace=False (or modify it under autodiff.no_grad())"
+            )
+        return out
+    with no_grad():
+        input.copy_(out)
+    return input
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Sigmoid linear unit (swish), ``x * sigmoid(x)``.
+
+    Parameters
+    ----------
+    input : Tensor
+        A floating-point tensor.
+    inplace : bool
+        Overwrite ``input`` with the result where no graph is recorded.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.silu(autodiff.tensor([0.0, 1000.0]))
+    Tensor([   0., 1000.])
+    """
+    x = _float(input, "silu: input")
+    return _inplace(x, _act.silu(x), inplace, "silu")
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """Mish, ``x * tanh(softplus(x))``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.mish(autodiff.tensor([0.0, -1000.0]))
+    Tensor([ 0., -0.])
+    """
+    x = _float(input, "mish: input")
+    return _inplace(x, _act.mish(x), inplace, "mish")
+
+
+def hardtanh(
+    input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Tensor:
+    """``clamp(x, min_val, max_val)``; as PyTorch, the gradient is 1 strictly
+    between the bounds and 0 at and beyond them.
+
+    Parameters
+    ----------
+    input : Tensor
+        Floating-point (or integer, which gets no gradient) tensor.
+    min_val, max_val : float
+        The bounds; ``min_val`` must not exceed ``max_val``.
+    inplace : bool
+        Overwrite ``input`` with the result where no graph is recorded.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.hardtanh(autodiff.tensor([-2.0, 0.5, 2.0]))
+    Tensor([-1. ,  0.5,  1. ])
+    """
+    x = _tensor(input, "hardtanh: input")
+    if min_val > max_val:
+        raise ValueError(
+            f"hardtanh: min_val cannot be greater than max_val, got min_val={min_val} "
+            f"and max_val={max_val}"
+        )
+    if x.data.dtype.kind in "iu":  # no gradient: clamp with the bounds as integers
+        out = _make(np.clip(x.data, int(np.ceil(min_val)), int(np.floor(max_val))), None)
+    else:
+        x = _float(x, "hardtanh: input")
+        out = _act.hardtanh(x, min_val, max_val)
+    return _inplace(x, out, inplace, "hardtanh")
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``: ``hardtanh(x, 0, 6)`` (gradient 0 at 0 and at 6, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.relu6(autodiff.tensor([-1.0, 3.0, 7.0]))
+    Tensor([0., 3., 6.])
+    """
+    _tensor(input, "relu6: input")
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """Piecewise-linear sigmoid, ``clamp(x + 3, 0, 6) / 6``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.hardsigmoid(autodiff.tensor([-4.0, 0.0, 4.0]))
+    Tensor([0. , 0.5, 1. ])
+    """
+    x = _float(input, "hardsigmoid: input")
+    return _inplace(x, _act.hardsigmoid(x), inplace, "hardsigmoid")
+
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """Hard swish, ``x * clamp(x + 3, 0, 6) / 6``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.hardswish(autodiff.tensor([-4.0, 0.0, 4.0]))
+    Tensor([-0.,  0.,  4.])
+    """
+    x = _float(input, "hardswish: input")
+    return _inplace(x, _act.hardswish(x), inplace, "hardswish")
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Scaled ELU, ``scale * elu(x, alpha)`` with PyTorch's constants
+    (alpha = 1.6732632..., scale = 1.0507009...).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.selu(autodiff.tensor([0.0, 1.0]))
+    Tensor([0.    , 1.0507])
+    """
+    x = _float(input, "selu: input")
+    return _inplace(x, _act.selu(x), inplace, "selu")
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """Continuously differentiable ELU: x for x > 0, ``alpha * (exp(x / alpha) - 1)`` elsewhere.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.celu(autodiff.tensor([-1000.0, 2.0]), alpha=2.0)
+    Tensor([-2.,  2.])
+    """
+    x = _float(input, "celu: input")
+    if alpha == 0:
+        raise ZeroDivisionError("celu: alpha cannot be 0")
+    return _inplace(x, _act.celu(x, alpha), inplace, "celu")
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x))`` = ``-softplus(-x)``, stable for any finite x.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.logsigmoid(autodiff.tensor([-1000.0, 0.0]))
+    Tensor([-1.0000e+03, -6.9315e-01])
+    """
+    return _act.logsigmoid(_float(input, "logsigmoid: input"))
+
+
+def softsign(input: Tensor) -> Tensor:
+    """``x / (1 + |x|)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.softsign(autodiff.tensor([-3.0, 0.0, 1.0]))
+    Tensor([-0.75,  0.  ,  0.5 ])
+    """
+    x = _float(input, "softsign: input")
+    return x / (x.abs() + 1.0)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``softmax(-x)`` along ``dim`` (PyTorch's legacy default dim when None);
+    ``dtype`` casts the input first.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.softmin(autodiff.tensor([[0.0, 1000.0]]), dim=1)
+    Tensor([[1., 0.]])
+    """
+    x = _float(input, "softmin: input")
+    if dtype is not None and np.dtype(dtype) != x.data.dtype:
+        x = x.to(np.dtype(dtype))
+    return _softmax(-x, _implicit_dim(x.ndim) if dim is None else dim)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """Gated linear unit: ``a * sigmoid(b)``, the halves ``a``, ``b`` of ``input`` along ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.glu(autodiff.tensor([[2.0, 4.0, 0.0, 1000.0]]))
+    Tensor([[1., 4.]])
+    """
+    x = _float(input, "glu: input")
+    if x.ndim == 0:
+        raise ValueError("glu: does not support scalars (0-d input), the halving size must be even")
+    d = _norm_dim(dim, x.ndim, "glu")
+    n = x.shape[d]
+    if n % 2:
+        raise ValueError(
+            f"glu: halving dimension must be even, but dimension {d} of input shape {x.shape} "
+            f"is size {n}"
+        )
+    lead = (slice(None),) * d
+    return x[lead + (slice(0, n // 2),)] * sigmoid(x[lead + (slice(n // 2, n),)])
+
+
+def _norm_dim(dim: int, ndim: int, name: str) -> int:
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}: dim must be an int, got {type(dim).__name__}")
+    lo = -max(ndim, 1)
+    if not lo <= dim < max(ndim, 1):
+        raise IndexError(
+            f"{name}: dimension out of range (expected to be in range of [{lo}, "
+            f"{max(ndim, 1) - 1}], but got {dim})"
+        )
+    return int(dim) % max(ndim, 1)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
+    """``x / max(||x||_p, eps)`` along ``dim``.
+
+    Parameters
+    ----------
+    input : Tensor
+        A floating-point tensor.
+    p : float
+        The norm's exponent (2, 1, inf or another positive number).
+    dim : int
+        The dimension to normalise along.
+    eps : float
+        Lower bound of the norm (a zero vector stays zero).
+    out : None
+        Not supported (PyTorch's output argument); must be None.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.normalize(autodiff.tensor([[3.0, 4.0], [0.0, 0.0]]))
+    Tensor([[0.6, 0.8],
+            [0. , 0. ]])
+    """
+    if out is not None:
+        raise TypeError("normalize: out= is not supported; use the returned tensor")
+    x = _float(input, "normalize: input")
+    d = _norm_dim(dim, x.ndim, "normalize")
+    n = _norm(x, p, d, True).clamp(min=eps)
+    return x / n
+
+
+def _float_pair(x1, x2, name: str) -> tuple[Tensor, Tensor]:
+    """Two tensors, made floating (integers: the default float dtype) and promoted alike."""
+    a, b = _tensor(x1, f"{name}: x1"), _tensor(x2, f"{name}: x2")
+    kinds = (a.data.dtype.kind == "f", b.data.dtype.kind == "f")
+    if kinds == (True, True):
+        common = np.promote_types(a.data.dtype, b.data.dtype)
+    else:
+        common = a.data.dtype if kinds[0] else b.data.dtype if kinds[1] else default_float()
+    a = a if a.data.dtype == common else a.to(common)
+    b = b if b.data.dtype == common else b.to(common)
+    return a, b
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (broadcast together).
+
+    As PyTorch, each is divided by its norm first, each norm at least ``eps``;
+    the bound does not cut the norm's gradient.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> a = autodiff.tensor([[1.0, 0.0], [1.0, 1.0]])
+    >>> F.cosine_similarity(a, autodiff.tensor([[0.0, 2.0], [3.0, 3.0]]))
+    Tensor([0., 1.])
+    """
+    a, b = _float_pair(x1, x2, "cosine_similarity")
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"cosine_similarity: x1 of shape {a.shape} and x2 of shape {b.shape} do not "
+            "broadcast together"
+        ) from None
+    a = a if a.shape == shape else a.expand(*shape)
+    b = b if b.shape == shape else b.expand(*shape)
+    d = _norm_dim(dim, len(shape), "cosine_similarity")
+
+    def unit(v: Tensor) -> Tensor:
+        n = _norm(v, 2, d, True)
+        # n raised to eps in value only (PyTorch clamps it in place under no_grad)
+        lift = np.maximum(n.data, eps) - n.data
+        return v / (n + _make(lift.astype(n.data.dtype, copy=False), None))
+
+    return (unit(a) * unit(b)).sum(dim=d)
+
+
+def pairwise_distance(
+    x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+) -> Tensor:
+    """``||x1 - x2 + eps||_p`` along the last dimension (inputs broadcast together).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.pairwise_distance(autodiff.tensor([[3.0, 4.0]]), autodiff.zeros(1, 2), eps=0.0)
+    Tensor([5.])
+    """
+    a, b = _float_pair(x1, x2, "pairwise_distance")
+    try:
+        nd = len(np.broadcast_shapes(a.shape, b.shape))
+    except ValueError:
+        raise ValueError(
+            f"pairwise_distance: x1 of shape {a.shape} and x2 of shape {b.shape} do not "
+            "broadcast together"
+        ) from None
+    diff = a - b + eps
+    return _norm(diff, p, nd - 1 if nd else None, keepdim)
 
 
 # ------------------------------------------------------------------ layers
@@ -386,6 +740,141 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     return _reduce(loss, reduction)
 
 
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """Smooth L1: ``0.5 d**2 / beta`` where ``|d| < beta``, ``|d| - 0.5 beta`` elsewhere
+    (``d = x - y``); ``beta=0`` is the L1 loss.
+
+    Parameters
+    ----------
+    input, target : Tensor
+        Of the same shape.
+    size_average, reduce : None
+        PyTorch's deprecated arguments; only None is accepted.
+    reduction : {"mean", "sum", "none"}
+    beta : float
+        Where the loss turns from quadratic to linear; must be >= 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.smooth_l1_loss(autodiff.tensor([0.5, 3.0]), autodiff.zeros(2), reduction="none")
+    Tensor([0.125, 2.5  ])
+    """
+    _no_legacy(size_average, reduce, "smooth_l1_loss")
+    _check_reduction(reduction, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0 (no negative values), got {beta}")
+    x, y = _pair_args(input, target, "smooth_l1_loss")
+    d = x - y
+    ad = d.abs()
+    if beta == 0.0:
+        return _reduce(ad, reduction)
+    loss = where(ad < beta, d * d * 0.5 / beta, ad - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+def _no_legacy(size_average, reduce, name: str) -> None:
+    if size_average is not None or reduce is not None:
+        raise TypeError(
+            f"{name}: size_average and reduce are deprecated (and not supported); "
+            "use reduction='mean'|'sum'|'none'"
+        )
+
+
+_KL_REDUCTIONS = ("mean", "batchmean", "sum", "none")
+
+
+def kl_div(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input``.
+
+    Elementwise ``target * (log(target) - input)`` (0 where ``target`` is 0, NaN
+    where it is negative, as PyTorch's ``xlogy``), or with ``log_target=True``
+    ``exp(target) * (target - input)``. ``input`` and ``target`` broadcast.
+
+    Parameters
+    ----------
+    input : Tensor
+        Log-probabilities.
+    target : Tensor
+        Probabilities (log-probabilities with ``log_target=True``).
+    size_average, reduce : None
+        PyTorch's deprecated arguments; only None is accepted.
+    reduction : {"mean", "batchmean", "sum", "none"}
+        "batchmean" divides the sum by the batch size ``input.shape[0]`` (the KL
+        divergence per sample); "mean" divides by the number of elements and
+        warns, as PyTorch.
+    log_target : bool
+        Whether ``target`` is given in log space.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> logq = autodiff.tensor([[0.5, 0.5]]).log()
+    >>> F.kl_div(logq, autodiff.tensor([[1.0, 0.0]]), reduction="batchmean")
+    Tensor(0.6931)
+    """
+    _no_legacy(size_average, reduce, "kl_div")
+    if reduction not in _KL_REDUCTIONS:
+        raise ValueError(
+            f"kl_div: reduction must be 'mean', 'batchmean', 'sum' or 'none', got {reduction!r}"
+        )
+    x = _float(input, "kl_div: input")
+    t = target if isinstance(target, Tensor) else Tensor(np.asarray(target), dtype=x.data.dtype)
+    if t.data.dtype.kind != "f":
+        t = t.to(x.data.dtype)
+    elif t.data.dtype != x.data.dtype:  # float32 with float64: float64, as PyTorch
+        common = np.promote_types(x.data.dtype, t.data.dtype)
+        x = x if x.data.dtype == common else x.to(common)
+        t = t if t.data.dtype == common else t.to(common)
+    try:
+        np.broadcast_shapes(x.shape, t.shape)
+    except ValueError:
+        raise ValueError(
+            f"kl_div: target of shape {t.shape} does not broadcast with input of shape {x.shape}"
+        ) from None
+    if reduction == "mean":
+        warnings.warn(
+            "kl_div: reduction='mean' divides the total loss by both the batch size and the "
+            "support size; 'batchmean' divides only by the batch size, and aligns with the KL "
+            "divergence's definition",
+            UserWarning,
+            stacklevel=2,
+        )
+    if log_target:
+        loss = t.exp() * (t - x)
+    else:
+        td = t.data
+        pos = td > 0
+        # xlogy(t, t): t log t, 0 where t == 0, NaN where t < 0 (and for NaN)
+        t_safe = where(_make(pos, None), t, 1.0)
+        loss = t * t_safe.log() - t * x
+        if not pos.all():
+            with np.errstate(invalid="ignore"):
+                bad = np.where((td < 0) | np.isnan(td), np.nan, 0.0).astype(td.dtype)
+            if np.isnan(bad).any():
+                loss = loss + _make(bad, None)
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / float(x.shape[0]) if x.ndim else total
+    return _reduce(loss, reduction)
+
+
 def _class_weight(weight, c: int, dtype, name: str) -> np.ndarray | None:
     if weight is None:
         return None
@@ -689,6 +1178,21 @@ __all__ = [
     "tanh",
     "softmax",
     "log_softmax",
+    "silu",
+    "mish",
+    "hardtanh",
+    "relu6",
+    "hardsigmoid",
+    "hardswish",
+    "selu",
+    "celu",
+    "logsigmoid",
+    "softsign",
+    "softmin",
+    "glu",
+    "normalize",
+    "cosine_similarity",
+    "pairwise_distance",
     "linear",
     "dropout",
     "conv2d",
@@ -703,6 +1207,8 @@ __all__ = [
     "mse_loss",
     "l1_loss",
     "huber_loss",
+    "smooth_l1_loss",
+    "kl_div",
     "cross_entropy",
     "nll_loss",
     "binary_cross_entropy",

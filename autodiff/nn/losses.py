@@ -159,3 +159,80 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, self.reduction, self.pos_weight
         )
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss: quadratic (``0.5 d**2 / beta``) below ``beta``, linear above.
+
+    Parameters
+    ----------
+    size_average, reduce : None
+        PyTorch's deprecated arguments; only None is accepted.
+    reduction : {"mean", "sum", "none"}
+    beta : float
+        The switch point (>= 0; 0 gives the L1 loss).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.SmoothL1Loss(beta=0.5)(autodiff.tensor([3.0]), autodiff.tensor([0.0]))
+    Tensor(2.75)
+    """
+
+    def __init__(
+        self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+    ) -> None:
+        F._no_legacy(size_average, reduce, "SmoothL1Loss")
+        super().__init__(reduction)
+        if beta < 0:
+            raise ValueError(f"SmoothL1Loss: beta must be >= 0, got {beta}")
+        self.beta = beta
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+    def extra_repr(self) -> str:
+        return ""  # (as PyTorch: SmoothL1Loss())
+
+
+class KLDivLoss(Module):
+    """Kullback-Leibler divergence loss of a target from log-probabilities.
+
+    Parameters
+    ----------
+    size_average, reduce : None
+        PyTorch's deprecated arguments; only None is accepted.
+    reduction : {"mean", "batchmean", "sum", "none"}
+        Use "batchmean" for the KL divergence per sample ("mean" divides by
+        every element and warns, as PyTorch).
+    log_target : bool
+        Whether the target is given as log-probabilities.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> loss = autodiff.nn.KLDivLoss(reduction="batchmean", log_target=True)
+    >>> logp = autodiff.tensor([[0.5, 0.5]]).log()
+    >>> loss(logp, logp)
+    Tensor(0.)
+    """
+
+    def __init__(
+        self,
+        size_average=None,
+        reduce=None,
+        reduction: str = "mean",
+        log_target: bool = False,
+    ) -> None:
+        F._no_legacy(size_average, reduce, "KLDivLoss")
+        super().__init__()
+        if reduction not in F._KL_REDUCTIONS:
+            raise ValueError(
+                "KLDivLoss: reduction must be 'mean', 'batchmean', 'sum' or 'none', "
+                f"got {reduction!r}"
+            )
+        self.reduction = reduction
+        self.log_target = log_target
+
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
