@@ -855,6 +855,8 @@ class SignBackward(Node):
 
     @staticmethod
     def forward(x, attrs):
+        if x.dtype.kind == "f":
+            return np.where(x != x, 0.0, np.sign(x))  # sign(NaN) is 0, as PyTorch
         return np.sign(x)
 
     def vjp(self, g, xs, out, xp):

@@ -921,8 +921,12 @@ class Atan2Backward(Node):
 
     def vjp(self, g, xs, out, xp):
         a, b = xs
-        r = g / (a * a + b * b)
-        return (r * b if self.needs[0] else None), (-r * a if self.needs[1] else None)
+        # as PyTorch: 1 / (a^2 + b^2), with 0 where that is infinite (at the origin)
+        recip = 1.0 / (a * a + b * b)
+        recip = xp.where(_const(xp, np.isinf, recip), 0.0, recip)
+        ga = g * b * recip if self.needs[0] else None
+        gb = g * -a * recip if self.needs[1] else None
+        return ga, gb
 
 
 @R.op(
@@ -947,6 +951,11 @@ def atan2(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
     return apply2(Atan2Backward, a, b)
 
 
+def _copysign_ratio(a, b):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(a == 0, 0.0, np.copysign(a, b) / a).astype(a.dtype, copy=False))
+
+
 class CopysignBackward(Node):
     name = "copysign"
 
@@ -958,15 +967,8 @@ class CopysignBackward(Node):
         a, b = xs
         ga = gb = None
         if self.needs[0]:
-            # as PyTorch: g * (result / a), 0 where a == 0 (NaN where a is NaN)
-            ratio = _const(
-                xp,
-                lambda a, b: np.where(a == 0, 0.0, np.sign(a) * np.copysign(1.0, b)).astype(
-                    a.dtype, copy=False
-                ),
-                a,
-                b,
-            )
+            # as PyTorch: g * (result / a), 0 where a == 0 (NaN where a is NaN or infinite)
+            ratio = _const(xp, _copysign_ratio, a, b)
             ga = g * ratio
         if self.needs[1]:
             gb = xp.zeros_like(g)
