@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtypes, engine
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make, _root
-from . import conv  # noqa: F401 - registers conv/pool ops
+from . import conv, indexing  # noqa: F401 - register conv/pool, indexing/scatter/sort ops
 from . import elementwise as E
 from . import inplace as I
 from . import math as M  # registers the pointwise maths (issue 17)
@@ -240,8 +240,6 @@ def _bind() -> None:
     T.int = lambda self: E.to(self, np.int32)
     T.bool = lambda self: E.to(self, np.bool_)
     T.type = lambda self, dtype: E.to(self, dtype)
-    T.any = lambda self, dim=None: _make(np.asarray(self.data.any(axis=dim)), None)
-    T.all = lambda self, dim=None: _make(np.asarray(self.data.all(axis=dim)), None)
     T.allclose = Rd.allclose
     T.isclose = Rd.isclose
     T.equal = Rd.equal

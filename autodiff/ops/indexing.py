@@ -209,9 +209,7 @@ def flip(input, dims) -> Tensor:  # noqa: A002 - PyTorch's name
     method=True,
     ref=lambda x, shifts, dims=None: np.roll(x, shifts, dims),
     errors=lambda: [
-        R.ErrorInput(
-            (R.tensor(np.ones((2, 3))), (1, 2), (0,)), error=RuntimeError, match="shifts"
-        ),
+        R.ErrorInput((R.tensor(np.ones((2, 3))), (1, 2), (0,)), error=RuntimeError, match="shifts"),
     ],
 )
 def roll(input, shifts, dims=None) -> Tensor:  # noqa: A002
@@ -228,16 +226,14 @@ def roll(input, shifts, dims=None) -> Tensor:  # noqa: A002
     pos = _positions(x.shape)
     if dims is None:
         if len(shifts) != 1:
-            raise RuntimeError(
-                f"roll: shifts {shifts} must be one number when dims is not given"
-            )
+            raise RuntimeError(f"roll: shifts {shifts} must be one number when dims is not given")
         idx = np.roll(pos.reshape(-1), shifts[0]).reshape(x.shape)
     else:
         dims = _dims(dims)
         if len(shifts) != len(dims):
-            raise RuntimeError(
-                f"roll: shifts {shifts} and dims {dims} must have the same length"
-            )
+            raise RuntimeError(f"roll: shifts {shifts} and dims {dims} must have the same length")
+        if x.ndim == 0:
+            raise IndexError("roll: a 0-d tensor has no dimension to roll along; omit dims")
         axes = tuple(normalize_dim(d, x.ndim, "roll") for d in dims)
         idx = np.roll(pos, shifts, axes) if x.ndim else pos.copy()
     return _select(RollBackward, x, idx, unique=True)
@@ -249,8 +245,11 @@ def _tri(x, diagonal, lower: bool, opname: str, cls) -> Tensor:
         raise RuntimeError(f"{opname}: input must have at least 2 dimensions, got shape {x.shape}")
     pos = _positions(x.shape)
     n, m = x.shape[-2:]
-    keep = (np.tri(n, m, int(diagonal), dtype=bool) if lower else
-            ~np.tri(n, m, int(diagonal) - 1, dtype=bool))
+    keep = (
+        np.tri(n, m, int(diagonal), dtype=bool)
+        if lower
+        else ~np.tri(n, m, int(diagonal) - 1, dtype=bool)
+    )
     idx = np.where(keep, pos, -1)
     return _select(cls, x, idx, unique=True)
 
@@ -379,7 +378,9 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  #
     a1 = normalize_dim(dim1, x.ndim, "diagonal")
     a2 = normalize_dim(dim2, x.ndim, "diagonal")
     if a1 == a2:
-        raise RuntimeError(f"diagonal: dim1 ({dim1}) and dim2 ({dim2}) must be different dimensions")
+        raise RuntimeError(
+            f"diagonal: dim1 ({dim1}) and dim2 ({dim2}) must be different dimensions"
+        )
     view = _diagonal_view(int(offset), a1, a2)
     idx = view(_positions(x.shape)).copy()
     return _select(DiagonalBackward, x, idx, view=view, unique=True)
@@ -516,7 +517,9 @@ def masked_select(input, mask) -> Tensor:  # noqa: A002
     x = _t(input, "masked_select")
     m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
-        raise TypeError(f"masked_select: argument 'mask' must be a bool tensor, got dtype {m.dtype}")
+        raise TypeError(
+            f"masked_select: argument 'mask' must be a bool tensor, got dtype {m.dtype}"
+        )
     try:
         shape = np.broadcast_shapes(x.shape, m.shape)
     except ValueError:
@@ -564,6 +567,10 @@ def index_select(input, dim: int, index) -> Tensor:  # noqa: A002
     idx = idx.reshape(-1)
     axis = normalize_dim(dim, x.ndim, "index_select")
     n = x.shape[axis] if x.ndim else 1
+    if x.ndim == 0 and idx.size != 1:
+        raise RuntimeError(
+            f"index_select: index into a 0-d tensor must have one value, got {idx.size}"
+        )
     _check_range(idx, n, "index_select", "index")
     pos = _positions(x.shape)
     out = np.take(pos.reshape(1) if x.ndim == 0 else pos, idx, axis)
@@ -613,6 +620,8 @@ def take_along_dim(input, indices, dim=None) -> Tensor:  # noqa: A002
     if dim is None:
         pos, idx, axis = pos.reshape(-1), idx.reshape(-1), 0
     else:
+        if x.ndim == 0:
+            raise IndexError("take_along_dim: a 0-d input has no dimension; pass dim=None")
         axis = normalize_dim(dim, x.ndim, "take_along_dim")
         if idx.ndim != x.ndim:
             raise RuntimeError(
@@ -810,12 +819,16 @@ def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
     (2, 2, 3)
     """
     x = _t(input, "unflatten")
+    if x.ndim == 0:
+        raise RuntimeError("unflatten: cannot unflatten a 0-d tensor")
     axis = normalize_dim(dim, x.ndim, "unflatten")
     sizes = tuple(int(s) for s in sizes)
     n = x.shape[axis] if x.ndim else 1
     known = math.prod(s for s in sizes if s != -1)
-    if sizes.count(-1) > 1 or not sizes or (
-        n != known if -1 not in sizes else (known == 0 or n % known)
+    if (
+        sizes.count(-1) > 1
+        or not sizes
+        or (n != known if -1 not in sizes else (known == 0 or n % known))
     ):
         raise RuntimeError(
             f"unflatten: sizes {sizes} do not multiply to the size of dim {dim} ({n})"
@@ -908,9 +921,9 @@ class ScatterReduceMaxBackward(Node):
         x = xp.data(xs[0]).reshape(-1)
         s = xp.data(xs[1]).reshape(-1)[spos]
         res = xp.data(out).reshape(-1)
+        # (as PyTorch, self counts among the ties also when not included; its own
+        # gradient is then zeroed)
         self_is = (x == res) | (np.isnan(x) & np.isnan(res))
-        if not a["include_self"]:
-            self_is &= ~a["touched"]
         value = res[pos]
         src_is = (s == value) | (np.isnan(s) & np.isnan(value))
         n = self_is.astype(np.float64) + np.bincount(
@@ -918,7 +931,10 @@ class ScatterReduceMaxBackward(Node):
         )
         n = np.where(n == 0, 1.0, n)
         shape = tuple(xs[0].shape)
-        gs = g * (self_is / n).reshape(shape).astype(g.dtype) if self.needs[0] else None
+        ws = self_is / n
+        if not a["include_self"]:
+            ws = np.where(a["touched"], 0.0, ws)
+        gs = g * ws.reshape(shape).astype(g.dtype) if self.needs[0] else None
         gsrc = None
         if self.needs[1]:
             gsel = xp.getitem(xp.reshape(g, (-1,)), pos) * (src_is / n[pos]).astype(g.dtype)
@@ -1143,8 +1159,9 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Ten
         if src is None:
             src = _make(np.full(np.shape(_int_array(index, "scatter")), value, x.dtype), None)
         return scatter_reduce(x, dim, index, src, modes[reduce])
-    a = _scatter_attrs("scatter", x, dim, index, src.shape if src is not None else None,
-                       "replace", True, value)
+    a = _scatter_attrs(
+        "scatter", x, dim, index, src.shape if src is not None else None, "replace", True, value
+    )
     if src is None:
         a["value"] = np.asarray(value).astype(x.dtype)
         return apply1(ScatterBackward, x, a)
@@ -1181,11 +1198,19 @@ def _scatter_reduce_samples():
     # (amax/amin: values apart, so no ties; prod: away from zero)
     for s in out:
         if s.args[-1] in ("amax", "amin"):
-            s.args = (R.distinct(3, 4), *s.args[1:3], R.distinct(*np.shape(s.args[3].value), seed=9),
-                      s.args[4])
+            s.args = (
+                R.distinct(3, 4),
+                *s.args[1:3],
+                R.distinct(*np.shape(s.args[3].value), seed=9),
+                s.args[4],
+            )
         if s.args[-1] == "prod":
-            s.args = (R.away_from_zero(3, 4), *s.args[1:3],
-                      R.away_from_zero(*np.shape(s.args[3].value), seed=4), s.args[4])
+            s.args = (
+                R.away_from_zero(3, 4),
+                *s.args[1:3],
+                R.away_from_zero(*np.shape(s.args[3].value), seed=4),
+                s.args[4],
+            )
     return out
 
 
@@ -1194,7 +1219,7 @@ def _scatter_reduce_samples():
     method=True,
     errors=lambda: [
         R.ErrorInput(
-            (R.tensor(np.ones(3)), 0, R.tensor([0], np.int64), R.tensor([1.0]), "max"),
+            (R.tensor(np.ones(3)), 0, R.tensor([0], np.int64), R.tensor([1.0]), "median"),
             error=RuntimeError,
             match="reduce",
         ),
@@ -1215,24 +1240,30 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bo
     Tensor([2., 5.])
     """
     x = _t(input, "scatter_reduce")
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # (PyTorch accepts these)
     if reduce not in _REDUCES:
         raise RuntimeError(
             f"scatter_reduce: reduce must be one of {', '.join(_REDUCES)}, got {reduce!r}"
         )
     src, _ = _src_or_value("scatter_reduce", x, src, None)
     a = _scatter_attrs("scatter_reduce", x, dim, index, src.shape, reduce, bool(include_self))
-    cls = {"amax": ScatterReduceMaxBackward, "amin": ScatterReduceMaxBackward,
-           "prod": ScatterReduceProdBackward}.get(reduce, ScatterReduceBackward)
+    cls = {
+        "amax": ScatterReduceMaxBackward,
+        "amin": ScatterReduceMaxBackward,
+        "prod": ScatterReduceProdBackward,
+    }.get(reduce, ScatterReduceBackward)
     return apply(cls, (x, src), a)
 
 
 # --------------------------------------------------------- matrix products
 def _mm_args(opname, *pairs):
     out = []
-    for (t, argname, nd) in pairs:
+    for t, argname, nd in pairs:
         t = _t(t, opname, argname)
         if t.ndim != nd:
-            raise RuntimeError(f"{opname}: argument '{argname}' must be {nd}-d, got shape {t.shape}")
+            raise RuntimeError(
+                f"{opname}: argument '{argname}' must be {nd}-d, got shape {t.shape}"
+            )
         out.append(t)
     S._same_dtype(opname, out[0].dtype, out[1].dtype)
     return out
@@ -1243,10 +1274,14 @@ def _mm_args(opname, *pairs):
     method=True,
     ref=np.matmul,
     errors=lambda: [
-        R.ErrorInput((R.tensor(np.ones((2, 3, 4))), R.tensor(np.ones((3, 4, 5)))),
-                     error=RuntimeError, match="batch"),
-        R.ErrorInput((R.tensor(np.ones((3, 4))), R.tensor(np.ones((4, 5)))),
-                     error=RuntimeError, match="3-d"),
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3, 4))), R.tensor(np.ones((3, 4, 5)))),
+            error=RuntimeError,
+            match="batch",
+        ),
+        R.ErrorInput(
+            (R.tensor(np.ones((3, 4))), R.tensor(np.ones((4, 5)))), error=RuntimeError, match="3-d"
+        ),
     ],
 )
 def bmm(input, mat2) -> Tensor:  # noqa: A002
@@ -1272,8 +1307,9 @@ def bmm(input, mat2) -> Tensor:  # noqa: A002
     method=True,
     ref=np.dot,
     errors=lambda: [
-        R.ErrorInput((R.tensor(np.ones(3)), R.tensor(np.ones(4))), error=RuntimeError,
-                     match="same number"),
+        R.ErrorInput(
+            (R.tensor(np.ones(3)), R.tensor(np.ones(4))), error=RuntimeError, match="same number"
+        ),
     ],
 )
 def dot(input, tensor) -> Tensor:  # noqa: A002
@@ -1299,8 +1335,9 @@ def dot(input, tensor) -> Tensor:  # noqa: A002
     method=True,
     ref=np.outer,
     errors=lambda: [
-        R.ErrorInput((R.tensor(np.ones((3, 1))), R.tensor(np.ones(4))), error=RuntimeError,
-                     match="1-d"),
+        R.ErrorInput(
+            (R.tensor(np.ones((3, 1))), R.tensor(np.ones(4))), error=RuntimeError, match="1-d"
+        ),
     ],
 )
 def outer(input, vec2) -> Tensor:  # noqa: A002
@@ -1330,8 +1367,7 @@ def _scaled_sum(opname, inp, prod, beta, alpha):
             raise ValueError
     except ValueError:
         raise RuntimeError(
-            f"{opname}: input of shape {inp.shape} does not broadcast to the product's "
-            f"{prod.shape}"
+            f"{opname}: input of shape {inp.shape} does not broadcast to the product's {prod.shape}"
         ) from None
     term = prod if alpha == 1 else prod * alpha
     if beta == 0:  # input is ignored (its NaNs too), as PyTorch
@@ -1342,13 +1378,17 @@ def _scaled_sum(opname, inp, prod, beta, alpha):
 @R.op(
     samples=lambda: [
         R.Sample((R.randn(2, 4), R.randn(2, 3, seed=1), R.randn(3, 4, seed=2))),
-        R.Sample((R.randn(4), R.randn(2, 3, seed=1), R.randn(3, 4, seed=2)),
-                 {"beta": 0.5, "alpha": -2.0}),
+        R.Sample(
+            (R.randn(4), R.randn(2, 3, seed=1), R.randn(3, 4, seed=2)), {"beta": 0.5, "alpha": -2.0}
+        ),
     ],
     method=True,
     errors=lambda: [
-        R.ErrorInput((R.tensor(np.ones(3)), R.tensor(np.ones((2, 3))), R.tensor(np.ones((3, 4)))),
-                     error=RuntimeError, match="broadcast"),
+        R.ErrorInput(
+            (R.tensor(np.ones(3)), R.tensor(np.ones((2, 3))), R.tensor(np.ones((3, 4)))),
+            error=RuntimeError,
+            match="broadcast",
+        ),
     ],
 )
 def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
@@ -1370,8 +1410,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
 @R.op(
     samples=lambda: [
         R.Sample((R.randn(2, 3, 4), R.randn(2, 3, 5, seed=1), R.randn(2, 5, 4, seed=2))),
-        R.Sample((R.randn(1, 4), R.randn(2, 3, 5, seed=1), R.randn(2, 5, 4, seed=2)),
-                 {"beta": 2.0, "alpha": 0.5}),
+        R.Sample(
+            (R.randn(1, 4), R.randn(2, 3, 5, seed=1), R.randn(2, 5, 4, seed=2)),
+            {"beta": 2.0, "alpha": 0.5},
+        ),
     ],
     method=True,
 )
@@ -1381,7 +1423,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.baddbmm(autodiff.zeros(2, 3, 5), autodiff.ones(2, 3, 4), autodiff.ones(2, 4, 5)).shape
+    >>> a, b = autodiff.ones(2, 3, 4), autodiff.ones(2, 4, 5)
+    >>> autodiff.baddbmm(autodiff.zeros(2, 3, 5), a, b).shape
     (2, 3, 5)
     """
     return _scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha)
@@ -1430,8 +1473,11 @@ class CumsumBackward(Node):
 
 
 @R.op(
-    samples=lambda: [R.Sample((R.randn(3, 4), 1)), R.Sample((R.randn(3, 4), -2)),
-                     R.Sample((R.randn(5), 0))],
+    samples=lambda: [
+        R.Sample((R.randn(3, 4), 1)),
+        R.Sample((R.randn(3, 4), -2)),
+        R.Sample((R.randn(5), 0)),
+    ],
     method=True,
     ref=lambda x, dim: np.cumsum(x, dim),
     errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 3))), 2), error=IndexError, match="dim 2")],
@@ -1526,8 +1572,10 @@ def _cumext(x, dim, is_min, opname):
     shape = [1] * d.ndim
     shape[axis] = d.shape[axis]
     ar = np.arange(d.shape[axis], dtype=np.int64).reshape(shape)
-    idx = np.maximum.accumulate(np.where(mark, ar, 0), axis) if d.size else np.zeros(
-        d.shape, np.int64
+    idx = (
+        np.maximum.accumulate(np.where(mark, ar, 0), axis)
+        if d.size
+        else np.zeros(d.shape, np.int64)
     )
     values = S.gather(x, axis, idx)
     return values, _make(idx, None)
@@ -1606,8 +1654,11 @@ class LogcumsumexpBackward(Node):
 
 
 @R.op(
-    samples=lambda: [R.Sample((R.randn(3, 4), 1)), R.Sample((R.randn(5), 0)),
-                     R.Sample((R.randn(3, 4), -2))],
+    samples=lambda: [
+        R.Sample((R.randn(3, 4), 1)),
+        R.Sample((R.randn(5), 0)),
+        R.Sample((R.randn(3, 4), -2)),
+    ],
     method=True,
     ref=lambda x, dim: np.logaddexp.accumulate(x, dim),
 )
@@ -1618,7 +1669,7 @@ def logcumsumexp(input, dim: int) -> Tensor:  # noqa: A002
     --------
     >>> import autodiff
     >>> autodiff.tensor([0.0, 0.0]).logcumsumexp(0)
-    Tensor([0.0000, 0.6931])
+    Tensor([0.    , 0.6931])
     """
     x = _t(input, "logcumsumexp")
     if x.dtype.kind != "f":
@@ -1670,8 +1721,9 @@ class ProdBackward(Node):
         R.Sample((R.randn(3, 4),)),
         R.Sample((R.randn(3, 4), 1)),
         R.Sample((R.randn(3, 4), 0), {"keepdim": True}),
-        R.Sample((R.Arg(np.array([[2.0, 0.0, 3.0], [0.0, 1.5, 0.0], [1.0, 2.0, -1.0]])), 1),
-                 note="zeros"),
+        R.Sample(
+            (R.Arg(np.array([[2.0, 0.0, 3.0], [0.0, 1.5, 0.0], [1.0, 2.0, -1.0]])), 1), note="zeros"
+        ),
         R.Sample((R.Arg(np.array([2.0, 0.0, 3.0, -1.0])),), note="one zero"),
     ],
     method=True,
@@ -1714,12 +1766,13 @@ class AmaxBackward(Node):
         x = xs[0]
         shape = tuple(x.shape)
         xv = xp.data(x)
-        ob = np.broadcast_to(
-            Rd._expand_back(xp.data(out), axes, keepdim, shape, NP), shape
-        )
-        mask = (xv == ob) | (np.isnan(xv) & np.isnan(ob))
+        ob = np.broadcast_to(Rd._expand_back(xp.data(out), axes, keepdim, shape, NP), shape)
+        # as PyTorch: where the result is NaN no element equals it, and the slice's
+        # gradient is 0 / 0 (NaN)
+        mask = xv == ob
         count = np.add.reduce(mask, axis=axes, keepdims=True)
-        w = (mask / np.maximum(count, 1)).astype(g.dtype)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = (mask / count).astype(g.dtype)
         return (Rd._expand_back(g, axes, keepdim, shape, xp) * w,)
 
 
@@ -1982,10 +2035,8 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     n = x.shape[normalize_dim(dim, x.ndim, "topk")] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError(f"topk: k ({k}) is out of range for a dimension of size {n}")
-    if x.ndim == 0:
-        v, i = sort(x)
-        return TopkResult(v, i) if k else TopkResult(S.reshape(x, (0,))[:0], _make(
-            np.zeros(0, np.int64), None))
+    if x.ndim == 0:  # (as PyTorch: the value itself, for k 0 or 1)
+        return TopkResult(*sort(x))
     axis = normalize_dim(dim, x.ndim, "topk")
     idx = _sort_indices(x.data, axis, bool(largest))
     idx = idx[(slice(None),) * axis + (slice(0, k),)]
@@ -2055,7 +2106,11 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
         raise TypeError(f"histogram: needs a floating-point tensor, got dtype {x.dtype}")
     d = x.data.reshape(-1)
     b = bins.data if isinstance(bins, Tensor) else bins
-    w = None if weight is None else np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    w = (
+        None
+        if weight is None
+        else np.asarray(weight.data if isinstance(weight, Tensor) else weight)
+    )
     if range is not None:
         range = (float(range[0]), float(range[1]))
         if range[0] > range[1]:
@@ -2089,12 +2144,14 @@ def _rng(generator):
 
 
 @R.op(
-    samples=lambda: [R.Sample((R.randn(5, low=0.1, high=1.0), 3)),
-                     R.Sample((R.randn(2, 4, low=0.1, high=1.0), 6, True))],
+    samples=lambda: [
+        R.Sample((R.randn(5, low=0.1, high=1.0), 3)),
+        R.Sample((R.randn(2, 4, low=0.1, high=1.0), 6, True)),
+    ],
     method=True,
     differentiable=False,
     errors=lambda: [
-        R.ErrorInput((R.tensor([1.0, 0.0, 1.0]), 3), error=RuntimeError, match="replacement"),
+        R.ErrorInput((R.tensor([1.0, 0.0, 1.0]), 4), error=RuntimeError, match="replacement"),
         R.ErrorInput((R.tensor([1.0, -1.0]), 1), error=RuntimeError, match="negative"),
         R.ErrorInput((R.tensor([0.0, 0.0]), 1), error=RuntimeError, match="sum"),
     ],
@@ -2123,15 +2180,23 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     sums = p.sum(-1)
     if (sums <= 0).any():
         raise RuntimeError("multinomial: invalid distribution (the sum of probabilities is <= 0)")
-    if not replacement and (n > (p > 0).sum(-1)).any():
+    if not replacement and n > p.shape[1]:
         raise RuntimeError(
-            f"multinomial: cannot draw {n} samples without replacement from fewer than {n} "
-            "categories of non-zero weight; pass replacement=True or fewer samples"
+            f"multinomial: cannot draw {n} samples without replacement from {p.shape[1]} "
+            "categories; pass replacement=True or fewer samples"
         )
     rng = _rng(generator)
     out = np.empty((p.shape[0], n), np.int64)
     for r in range(p.shape[0]):
-        out[r] = rng.choice(p.shape[1], size=n, replace=bool(replacement), p=p[r] / sums[r])
+        if replacement:
+            out[r] = rng.choice(p.shape[1], size=n, replace=True, p=p[r] / sums[r])
+        else:
+            # as PyTorch: the largest p / Exp(1) keys; zero-weight categories come
+            # last, in random order, once the others are drawn
+            with np.errstate(divide="ignore"):
+                keys = np.where(p[r] > 0, p[r] / rng.exponential(size=p.shape[1]), 0.0)
+            keys = np.where(p[r] > 0, keys, -rng.random(p.shape[1]))
+            out[r] = np.argsort(-keys, kind="stable")[:n]
     return _make(out.reshape(x.shape[:-1] + (n,)), None)
 
 

@@ -1098,7 +1098,7 @@ def einsum(equation: str, *operands) -> Tensor:
 
 
 R.register(
-    "scatter_add",
+    "scatter_add_along",
     scatter_add_along,
     lambda: [R.Sample((R.randn(3, 2), np.array([[0, 0], [1, 3], [2, 2]]), 1, (3, 4)))],
 )
