@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _dtypes, engine
 from ..engine import Node, apply1
-from ..tensor import Tensor, _make, _root
+from ..tensor import Tensor, _make
 from . import conv, indexing  # noqa: F401 - register conv/pool, indexing/scatter/sort ops
 from . import elementwise as E
 from . import inplace as I
@@ -188,7 +188,12 @@ def _rev(fn):
 
 
 def _bind() -> None:
+    """Everything Tensor gets from the ops, top to bottom: Python's operators, the
+    ops declared with ``method=True``, the in-place methods, then conversions and
+    aliases. (Tensor's own class, autodiff/tensor.py, defines the rest.)"""
     T = Tensor
+    # ---- Python's operators: arithmetic (and reflected), comparisons, bitwise,
+    # indexing, augmented assignment (in place)
     T.__add__ = E.add
     T.__radd__ = _rev(E.add)
     T.__sub__ = E.sub
@@ -222,11 +227,14 @@ def _bind() -> None:
     T.__isub__ = I.sub_
     T.__imul__ = I.mul_
     T.__itruediv__ = I.div_
-    # every op declared as a method (see registry.op), then the in-place variants
+    # ---- every op declared with method=True where it is defined (registry.op):
+    # t.exp(), t.sum(dim), t.reshape(...), t.to(dtype), ... (sorted(methods()) lists them)
     for name, fn in methods().items():
         setattr(T, name, fn)
+    # ---- the in-place methods (ops/inplace.py)
     for name in "add_ sub_ mul_ div_ zero_ fill_ copy_ clamp_".split():
         setattr(T, name, getattr(I, name))
+    # ---- conversions and PyTorch's aliases
     # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)
     T.contiguous = lambda self: self if self.data.flags.c_contiguous else clone(self)
     T.expand_as = lambda self, other: S.expand(self, other.shape)
@@ -243,16 +251,6 @@ def _bind() -> None:
     T.allclose = Rd.allclose
     T.isclose = Rd.isclose
     T.equal = Rd.equal
-
-    def detach(self):
-        out = _make(self.data, None)
-        out._base = _root(self)
-        # shares memory, not history (inplace._refuse_untracked says what may change it)
-        out._untracked = "detach"
-        return out
-
-    detach.__doc__ = Tensor.detach.__doc__
-    T.detach = detach
 
 
 _bind()
