@@ -149,7 +149,7 @@ def is_available() -> bool:
     True
     """
     try:
-        import mpi4py  # noqa: F401
+        import mpi4py  # noqa: F401 - (optional dependency: the [distributed] extra)
     except ImportError:
         return False
     return True

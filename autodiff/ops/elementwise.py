@@ -556,7 +556,7 @@ def div(a, b, *, rounding_mode=None) -> Tensor:
     """
     if rounding_mode is None:
         return true_div(a, b)
-    from .math import div_rounded
+    from .math import div_rounded  # (here: autodiff.ops.math imports this module)
 
     return div_rounded(a, b, rounding_mode)
 
