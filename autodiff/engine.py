@@ -106,6 +106,8 @@ class Node:
         "__weakref__",
     )
     name = "op"
+    # a unary op may declare its forward as one NumPy ufunc (ufunc = np.tanh)
+    ufunc = None
     uses_out = False
     # False where the VJP uses no input values (only shapes/dtypes): an in-place
     # change of an input after the op then does not invalidate its backward
@@ -119,6 +121,10 @@ class Node:
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
+        ufunc = cls.__dict__.get("ufunc")
+        if ufunc is not None and "forward" not in cls.__dict__:
+            # a unary op whose forward is one NumPy ufunc declares just that
+            cls.forward = staticmethod(lambda x, attrs, ufunc=ufunc: ufunc(x))
         # (an op that uses its result but no input values needs no inputs even for a
         # second-order pass: there its result is a Tensor whose history is the node)
         cls.keeps_nodes = not cls.reads_inputs

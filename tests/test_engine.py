@@ -868,3 +868,26 @@ def test_autodiff_grad_inside_a_hook_over_shared_nodes_keeps_the_outer_pass():
     y.sum().backward(retain_graph=True)
     np.testing.assert_allclose(x.grad.data, np.cos(x.data**2) * 2 * x.data)
     np.testing.assert_allclose(inner["g"].data, 2 * x.data)
+
+
+@pytest.mark.parametrize(
+    "op",
+    [lambda t: t.tanh(), lambda t: t.exp(), lambda t: -t, lambda t: t * 2.5, lambda t: t - 1.5],
+    ids=["tanh", "exp", "neg", "mul-scalar", "sub-scalar"],
+)
+@pytest.mark.parametrize("leaf", [True, False])
+def test_inlined_record_paths_make_the_node_record_makes(op, leaf):
+    # the hot closures (_fast_unary, _arith) inline engine.record's one-input case:
+    # their node must be the one record itself makes from the same op and result
+    from autodiff.engine import record
+
+    x = autodiff.tensor([0.5, -1.0], requires_grad=True)
+    src = x if leaf else x * 1.0
+    fast = op(src).grad_fn
+    ref = record(type(fast), (src,), (True,), fast.attrs, op(src).data).grad_fn
+    for slot in ("needs", "attrs", "hooks", "clock"):
+        assert getattr(fast, slot) is getattr(ref, slot) or getattr(fast, slot) == getattr(
+            ref, slot
+        ), slot
+    assert len(fast.inputs) == 1 and fast.inputs[0] is ref.inputs[0]
+    assert (fast.out is None) == (ref.out is None)
