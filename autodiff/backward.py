@@ -475,9 +475,7 @@ class _Pass:
                     push(entry)
                 continue
             t = data = gi = None  # (nothing of the lean path outlives it: peak memory)
-            self.send(node, self.run_vjp(node, g))
-            if not retain:
-                release_saved(node)
+            self.run_node(node, g)
 
     # ----------------------------------------------------------- the steps
     def count_dependencies(self, roots, seeds) -> None:
@@ -576,9 +574,21 @@ class _Pass:
             check_anomaly(node, in_grads)
         return in_grads
 
-    def send(self, node, in_grads) -> None:
-        """Each input's gradient, unbroadcast, to its producer's entry or the sink."""
-        for t, gi, need in zip(node.inputs, in_grads, node.needs):
+    def run_node(self, node, g) -> None:
+        """Run the node's VJP, send each input's gradient (unbroadcast) to its
+        producer's entry or to the sink, release what the node saved. (One method
+        with its steps inline: each call costs ~70 ns, and small graphs run this for
+        most of their nodes.)"""
+        inputs = node.inputs
+        if self.create_graph or STATE.anomaly:
+            in_grads = self.run_vjp(node, g)
+        elif len(inputs) == 2:
+            in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, self.xp)
+        else:
+            in_grads = node.vjp(g, [t._data for t in inputs], node.out, self.xp)
+        pending = self.pending
+        leaf_grads = self.sink.leaf_grads if self.leaf_counts is None else None
+        for t, gi, need in zip(inputs, in_grads, node.needs):
             if not need:
                 continue
             fn = t.grad_fn
@@ -588,15 +598,23 @@ class _Pass:
             if gi.shape != t._data.shape:
                 gi = unbroadcast(gi, t._data.shape, node, t, self.create_graph)
             if fn is None:
-                if self.leaf_counts is None:
-                    self.sink.leaf(t, gi)
-                else:
+                if leaf_grads is None:
                     self.leaf_arrived(t, gi)
+                    continue
+                entry = leaf_grads.get(id(t))  # (the sink's leaf(), inlined)
+                if entry is None:
+                    leaf_grads[id(t)] = [t, gi]
+                else:
+                    entry[1] = entry[1] + gi
                 continue
-            entry = self.pending[fn]
+            entry = pending[fn]
             prev = entry[1]
             entry[1] = gi if prev is None else prev + gi
-            self.consumer_done(fn)
+            entry[0] -= 1  # (consumer_done, inlined: this runs for every edge)
+            if entry[0] == 0:
+                self.ready.append(entry)
+        if not self.retain_graph:
+            release_saved(node)
 
     def consumer_done(self, fn, t=None) -> None:
         """One consumer of ``fn`` (the node that made ``t``; None for a leaf) has run

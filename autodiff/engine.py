@@ -32,7 +32,7 @@ from .grad_mode import (  # noqa: F401 - re-exported: the ops import grad mode f
     recording,
     set_grad_enabled,
 )
-from .tensor import Tensor, _make, _root, as_ndarray
+from .tensor import Tensor, _make, _root
 
 
 class _Clock:
@@ -231,8 +231,8 @@ def node_edges(inputs: tuple) -> tuple:
 def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     """Create the output tensor of ``cls`` and its node: the one place op results
     with a history are made (``tensor._make`` makes those without)."""
-    if type(out) is not np.ndarray:
-        out = as_ndarray(out)
+    if type(out) is not np.ndarray:  # (a 0-d result of a ufunc or reduction)
+        out = np.asarray(out)
     node = _new(cls)
     if cls.keeps_nodes:
         if len(inputs) == 1:

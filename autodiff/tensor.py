@@ -639,8 +639,8 @@ def as_ndarray(value) -> np.ndarray:
 def _make(data: np.ndarray, grad_fn) -> Tensor:
     """Fast internal constructor for op results (``engine.record`` makes those with a
     node): ``data`` becomes an ndarray if it is not one."""
-    if type(data) is not np.ndarray:
-        data = as_ndarray(data)
+    if type(data) is not np.ndarray:  # (a 0-d result of a ufunc or reduction)
+        data = np.asarray(data)
     t = _new(Tensor)
     t._data = data
     t.requires_grad = grad_fn is not None

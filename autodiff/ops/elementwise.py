@@ -467,7 +467,12 @@ def _arith(
         elif isinstance(a, Tensor) and isinstance(b, Tensor):
             da = a._data
             db = b._data
-            if a is b and name == "mul" and a.requires_grad and recording():
+            if (
+                a is b
+                and name == "mul"
+                and a.requires_grad
+                and (ALL_THREADS.all_recording or STATE.grad_enabled)
+            ):
                 return record(SquareBackward, (a,), _TRUE1, None, da * da)
             if da.dtype == db.dtype and (da.dtype.kind == "f" or name != "div"):
                 try:

@@ -12,7 +12,17 @@ from __future__ import annotations
 import numpy as np
 
 from .._update import BLOCK_BYTES, scaled_inplace
-from ..engine import CLOCK, Node, apply2, mark_output_dirty, no_grad, record, recording
+from ..engine import (
+    ALL_THREADS,
+    CLOCK,
+    STATE,
+    Node,
+    apply2,
+    mark_output_dirty,
+    no_grad,
+    record,
+    recording,
+)
 from ..tensor import Tensor, _make, _rebase_log, _RetainGrad, _root
 from . import registry as R
 from ._base import as_tensor_arg, operands
@@ -48,7 +58,7 @@ def inplace(
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
     other_rg = isinstance(other, Tensor) and other.requires_grad
-    grad_mode = recording()
+    grad_mode = ALL_THREADS.all_recording or STATE.grad_enabled  # (recording(), inlined)
     if grad_mode and t.requires_grad and t.grad_fn is None:
         raise RuntimeError(
             f"{opname}: a leaf tensor that requires grad cannot be changed in place while "

@@ -8,7 +8,17 @@ import weakref
 import numpy as np
 
 from .. import _dtypes
-from ..engine import Node, apply, apply1, apply2, record, recording, sum_to_shape
+from ..engine import (
+    ALL_THREADS,
+    STATE,
+    Node,
+    apply,
+    apply1,
+    apply2,
+    record,
+    recording,
+    sum_to_shape,
+)
 from ..tensor import Tensor, _make, _rebase_log, _root
 from . import registry as R
 from ._base import as_tensor_arg, cast, normalize_dim, operands
@@ -901,7 +911,7 @@ def matmul(a, b) -> Tensor:
             out = da @ db
             ra = a.requires_grad
             rb = b.requires_grad
-            if (ra or rb) and recording():
+            if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
                 return record(MatmulBackward, (a, b), (ra, rb), None, out)
             return _make(out, None)
         _same_dtype("matmul", da.dtype, db.dtype)
