@@ -420,6 +420,8 @@ class _Pass:
         self.xp = _namespaces()[1 if create_graph else 0]
         self.pending: dict = {}
         self.ready: list = []
+        # first order, no anomaly checks: VJPs on ndarrays, the loop's inlined paths
+        self.lean = not create_graph and not STATE.anomaly
         # id(leaf) -> consumers still to run, for leaves with post-accumulate hooks
         # (only while some tensor has one: counting leaf edges is not free)
         self.leaf_counts = {} if isinstance(sink, _Accumulate) and len(POST_HOOKED) else None
@@ -429,7 +431,7 @@ class _Pass:
         sink = self.sink
         skip = sink.skip  # nodes whose VJP need not run (autodiff.grad), or None
         captured = sink.captured  # non-leaves whose gradient is asked for, or None
-        lean = not self.create_graph and not STATE.anomaly
+        lean = self.lean
         retain = self.retain_graph
         pending = self.pending
         ready = self.ready
@@ -580,7 +582,7 @@ class _Pass:
         with its steps inline: each call costs ~70 ns, and small graphs run this for
         most of their nodes.)"""
         inputs = node.inputs
-        if self.create_graph or STATE.anomaly:
+        if not self.lean:
             in_grads = self.run_vjp(node, g)
         elif len(inputs) == 2:
             in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, self.xp)
@@ -664,7 +666,13 @@ def _inputs_with_edges(node) -> list:
 def release_saved(node) -> None:
     """Free what backward saved; keep the structure (leaves and upstream nodes)."""
     if not node.keeps_nodes:  # (its inputs are already leaves and nodes)
-        node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in node.inputs])
+        inputs = node.inputs
+        if len(inputs) == 2:  # (the common case, without a list's frame)
+            a, b = inputs
+            fa, fb = a.grad_fn, b.grad_fn
+            node.inputs = (a if fa is None else fa, b if fb is None else fb)
+        else:
+            node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
     node.out = _RELEASED
 
 

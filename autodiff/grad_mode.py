@@ -42,13 +42,16 @@ class _AllThreads:
         self.lock = threading.Lock()
 
     def change(self, mode: _Mode, grad_enabled: bool, anomaly: bool) -> None:
+        was_enabled, was_anomaly = mode.grad_enabled, mode.anomaly
         with self.lock:
-            self.off += (mode.grad_enabled is True) - (grad_enabled is True)
-            self.anomalous += (anomaly is True) - (mode.anomaly is True)
-            mode.grad_enabled = grad_enabled
-            mode.anomaly = anomaly
-            self.all_recording = self.off == 0
-            self.any_anomaly = self.anomalous > 0
+            if grad_enabled is not was_enabled:
+                self.off += 1 if was_enabled else -1
+                self.all_recording = self.off == 0
+                mode.grad_enabled = grad_enabled
+            if anomaly is not was_anomaly:
+                self.anomalous += 1 if anomaly else -1
+                self.any_anomaly = self.anomalous > 0
+                mode.anomaly = anomaly
 
 
 ALL_THREADS = _AllThreads()
