@@ -12,23 +12,30 @@ Tensor([2., 4., 6.])
 from __future__ import annotations
 
 from . import (
+    autograd,
+    backends,
     data,
     nn,
     ops,  # noqa: F401 - binds every op to Tensor
     optim,
+    utils,  # autodiff.utils.data is autodiff.data
     viz,  # graph pictures; imports graphviz only when rendering
 )
 from ._dtypes import (
-    bool_ as bool,  # noqa: A001 - PyTorch's name
-)
-from ._dtypes import (
+    bfloat16,
     float16,
     float32,
     float64,
     get_default_dtype,
+    int8,
+    int16,
     int32,
     int64,
     set_default_dtype,
+    uint8,
+)
+from ._dtypes import (
+    bool_ as bool,  # noqa: A001 - PyTorch's name
 )
 from .backward import grad
 from .checks import GradcheckError, gradcheck, gradgradcheck
@@ -57,18 +64,23 @@ from .function import Function, FunctionCtx
 from .grad_mode import (
     detect_anomaly,
     enable_grad,
+    inference_mode,
     is_grad_enabled,
     no_grad,
     set_grad_enabled,
 )
 from .ops import exported as _exported_ops
 from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
+from .random import Generator
 from .serialization import load, save
 from .tensor import Tensor, is_tensor
 
 # every op declared with export=True where it is defined (autodiff/ops/registry.py):
 # autodiff.add, autodiff.sin, autodiff.sum, autodiff.reshape, ...
 globals().update(_exported_ops())
+
+# PyTorch's other names for the dtypes (set last: they shadow builtins in this module)
+long, int, float, double, half = int64, int32, float32, float64, float16  # noqa: A001
 
 __version__ = "0.1.0"
 

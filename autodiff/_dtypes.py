@@ -10,6 +10,43 @@ float16 = np.dtype(np.float16)
 int64 = np.dtype(np.int64)
 int32 = np.dtype(np.int32)
 bool_ = np.dtype(np.bool_)
+uint8 = np.dtype(np.uint8)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+
+
+class _NoBfloat16:
+    """``autodiff.bfloat16``: NumPy has no bfloat16, so using it raises a clear error.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> try:
+    ...     autodiff.zeros(2, dtype=autodiff.bfloat16)
+    ... except TypeError as err:
+    ...     print(str(err).split(";")[0])
+    autodiff has no bfloat16 (NumPy has none)
+    """
+
+    _MSG = (
+        "autodiff has no bfloat16 (NumPy has none); use autodiff.float32, or "
+        "autodiff.float16 for half precision"
+    )
+
+    @property
+    def dtype(self):
+        raise TypeError(self._MSG)
+
+    def __repr__(self) -> str:
+        return "autodiff.bfloat16"
+
+    def __eq__(self, other) -> bool:
+        return other is self
+
+    __hash__ = object.__hash__
+
+
+bfloat16 = _NoBfloat16()
 
 _default = [float32]
 

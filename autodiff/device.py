@@ -91,4 +91,24 @@ def _is_available() -> bool:
     return False
 
 
-cuda = types.SimpleNamespace(is_available=_is_available, device_count=lambda: 0)
+def _no_op(*args, **kwargs) -> None:
+    """Does nothing: there is no CUDA device (``autodiff.cuda.manual_seed_all(0)``,
+    ``synchronize()``, ``empty_cache()`` run unchanged).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cuda.manual_seed_all(1337)
+    """
+    return None
+
+
+cuda = types.SimpleNamespace(
+    is_available=_is_available,
+    device_count=lambda: 0,
+    manual_seed=_no_op,
+    manual_seed_all=_no_op,
+    synchronize=_no_op,
+    empty_cache=_no_op,
+    is_bf16_supported=lambda: False,
+)

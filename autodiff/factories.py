@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import _dtypes, _storage
+from .device import device
+from .random import resolve
 from .tensor import Tensor, _make, _to_array
 
 _rng = [np.random.default_rng()]
@@ -28,6 +30,16 @@ def generator() -> np.random.Generator:
     return _rng[0]
 
 
+def _check_device(spec) -> None:
+    """Accept ``device=None``, ``"cpu"`` or ``autodiff.device("cpu")``; else a clear error."""
+    if spec is not None:
+        device(spec)
+
+
+def _gen(generator) -> np.random.Generator:
+    return _rng[0] if generator is None else resolve(generator)
+
+
 def _sizes(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
@@ -47,7 +59,7 @@ def _float(dtype):
     return _dtypes.default_float() if dtype is None else np.dtype(dtype)
 
 
-def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Make a Tensor (always a new one, copying Tensor and NumPy data, as torch.tensor;
     ``from_numpy`` shares an array's memory).
 
@@ -57,6 +69,7 @@ def tensor(data, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.tensor([[1, 2], [3, 4]]).dtype
     dtype('int64')
     """
+    _check_device(device)
     if isinstance(data, Tensor):
         data = data.data.copy()
     elif isinstance(data, (complex, np.complexfloating)) or (
@@ -87,7 +100,7 @@ def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Te
     return _finish(array, requires_grad)  # sharing, requires_grad or not
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Tensor of zeros.
 
     Examples
@@ -96,10 +109,11 @@ def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.zeros(2, 3).shape
     (2, 3)
     """
+    _check_device(device)
     return _finish(_storage.zeros(_sizes(size), _float(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Tensor of ones.
 
     Examples
@@ -108,10 +122,11 @@ def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.ones(2)
     Tensor([1., 1.])
     """
+    _check_device(device)
     return _finish(_storage.full(_sizes(size), 1, _float(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Tensor filled with ``fill_value``.
 
     Examples
@@ -120,13 +135,14 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.full((2,), 7.0)
     Tensor([7., 7.])
     """
+    _check_device(device)
     size = (size,) if isinstance(size, int) else tuple(size)
     if dtype is None:
         dtype = _to_array(fill_value).dtype
     return _finish(_storage.full(_sizes(size), fill_value, np.dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Uninitialised tensor (zeros here, for reproducibility).
 
     Examples
@@ -135,10 +151,11 @@ def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.empty(3).shape
     (3,)
     """
+    _check_device(device)
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; ints give int64.
 
     Examples
@@ -147,6 +164,7 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     >>> autodiff.arange(3)
     Tensor([0, 1, 2])
     """
+    _check_device(device)
     if end is None:
         start, end = 0, start
     if step == 0 or (end - start) * step < 0:
@@ -160,7 +178,9 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     return _finish(np.arange(start, end, step, dtype=np.dtype(dtype)), requires_grad)
 
 
-def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) -> Tensor:
+def linspace(
+    start, end, steps: int, dtype=None, requires_grad: bool = False, device=None
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
     Examples
@@ -169,6 +189,7 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     >>> autodiff.linspace(0, 1, 3)
     Tensor([0. , 0.5, 1. ])
     """
+    _check_device(device)
     dtype = _float(dtype)
     if dtype.kind in "iu" and steps >= 1:
         # as PyTorch: the bounds truncated to integers, a float64 step, the second half
@@ -181,7 +202,9 @@ def linspace(start, end, steps: int, dtype=None, requires_grad: bool = False) ->
     return _finish(np.linspace(start, end, steps, dtype=dtype), requires_grad)
 
 
-def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None
+) -> Tensor:
     """Identity matrix.
 
     Examples
@@ -191,10 +214,11 @@ def eye(n: int, m: int | None = None, dtype=None, requires_grad: bool = False) -
     Tensor([[1., 0.],
             [0., 1.]])
     """
+    _check_device(device)
     return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Uniform samples in [0, 1).
 
     Examples
@@ -203,11 +227,12 @@ def rand(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.rand(2, 2).shape
     (2, 2)
     """
+    _check_device(device)
     dt = _float(dtype)
-    return _finish(_storage.copy(_rng[0].random(_sizes(size)), dt), requires_grad)
+    return _finish(_storage.copy(_gen(generator).random(_sizes(size)), dt), requires_grad)
 
 
-def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Standard normal samples.
 
     Examples
@@ -216,11 +241,15 @@ def randn(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.randn(3).dtype
     dtype('float32')
     """
+    _check_device(device)
     dt = _float(dtype)
-    return _finish(_storage.copy(_rng[0].standard_normal(_sizes(size)), dt), requires_grad)
+    return _finish(_storage.copy(_gen(generator).standard_normal(_sizes(size)), dt), requires_grad)
 
 
-def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False) -> Tensor:
+def randint(
+    low, high=None, size=(), *, generator=None, dtype=None, device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Random integers in [low, high).
 
     Examples
@@ -229,16 +258,17 @@ def randint(low, high=None, size=(), dtype=None, requires_grad: bool = False) ->
     >>> int(autodiff.randint(0, 3, (5,)).max()) < 3
     True
     """
+    _check_device(device)
     if high is None:
         low, high = 0, low
     elif isinstance(high, (tuple, list)):  # PyTorch's randint(high, size) form
         low, high, size = 0, low, high
     size = (size,) if isinstance(size, int) else tuple(size)
     dt = np.int64 if dtype is None else np.dtype(dtype)
-    return _finish(_rng[0].integers(low, high, size=size).astype(dt), requires_grad)
+    return _finish(_gen(generator).integers(low, high, size=size).astype(dt), requires_grad)
 
 
-def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Zeros with ``t``'s shape and dtype.
 
     Examples
@@ -247,11 +277,12 @@ def zeros_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.zeros_like(autodiff.ones(2))
     Tensor([0., 0.])
     """
+    _check_device(device)
     arr = np.asarray(t)
     return _finish(_storage.zeros(arr.shape, dtype or arr.dtype), requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Ones with ``t``'s shape and dtype.
 
     Examples
@@ -260,11 +291,12 @@ def ones_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.ones_like(autodiff.zeros(2))
     Tensor([1., 1.])
     """
+    _check_device(device)
     arr = np.asarray(t)
     return _finish(_storage.full(arr.shape, 1, dtype or arr.dtype), requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """``fill_value`` with ``t``'s shape and dtype.
 
     Examples
@@ -273,11 +305,12 @@ def full_like(t, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.full_like(autodiff.zeros(2), 3.0)
     Tensor([3., 3.])
     """
+    _check_device(device)
     arr = np.asarray(t)
     return _finish(_storage.full(arr.shape, fill_value, dtype or arr.dtype), requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+def randn_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Standard normal samples with ``t``'s shape and dtype.
 
     Examples
@@ -286,6 +319,7 @@ def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.randn_like(autodiff.zeros(2, 2)).shape
     (2, 2)
     """
+    _check_device(device)
     arr = np.asarray(t)
     dt = np.dtype(dtype or arr.dtype)
     if dt.kind != "f":
@@ -296,7 +330,7 @@ def randn_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     return _finish(_storage.copy(_rng[0].standard_normal(arr.shape), dt), requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
+def rand_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Uniform [0, 1) samples with ``t``'s shape and dtype.
 
     Examples
@@ -305,6 +339,7 @@ def rand_like(t, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> autodiff.rand_like(autodiff.zeros(2)).shape
     (2,)
     """
+    _check_device(device)
     arr = np.asarray(t)
     dt = np.dtype(dtype or arr.dtype)
     if dt.kind != "f":

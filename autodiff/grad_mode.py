@@ -196,3 +196,51 @@ class detect_anomaly(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         STATE.set(STATE.grad_enabled, self.prev)
         return False
+
+
+class inference_mode(_GradMode):  # noqa: N801 - PyTorch's name
+    """Context manager and decorator for inference: here the same as ``no_grad``
+    (``inference_mode(False)`` changes nothing, as PyTorch's does for grad mode).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.ones(2, requires_grad=True)
+    >>> with autodiff.inference_mode():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    >>> @autodiff.inference_mode()
+    ... def f(t):
+    ...     return t * 2
+    >>> f(x).requires_grad
+    False
+    """
+
+    def __init__(self, mode=True) -> None:
+        if callable(mode) and not isinstance(mode, bool):  # bare @inference_mode
+            self._fn = mode
+            mode = True
+        self.mode = bool(mode)
+        super().__init__(False)
+
+    def __enter__(self):
+        self.prev = STATE.grad_enabled
+        if self.mode:
+            STATE.set(False, STATE.anomaly)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        fn = getattr(self, "_fn", None)
+        if fn is not None:  # the bare-decorator form, called with fn's arguments
+            with inference_mode(True):
+                return fn(*args, **kwargs)
+        (fn,) = args
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            with inference_mode(mode):
+                return fn(*a, **k)
+
+        return wrapper
