@@ -251,6 +251,100 @@ def _bind() -> None:
     T.allclose = Rd.allclose
     T.isclose = Rd.isclose
     T.equal = Rd.equal
+    T.half = lambda self: E.to(self, np.float16)
+    T.nelement = T.numel
+    T.new_zeros = _new_factory(0)
+    T.new_ones = _new_factory(1)
+    T.new_empty = _new_factory(0)
+    T.new_full = _new_full
+    T.new_tensor = _new_tensor
+    T.normal_ = _normal_
+    T.uniform_ = _uniform_
+
+
+def _new_sizes(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    return tuple(int(s) for s in size)
+
+
+def _new_factory(value):
+    def new(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+        from ..factories import full
+
+        dtype = self.data.dtype if dtype is None else dtype
+        return full(_new_sizes(size), value, dtype=dtype, device=device,
+                    requires_grad=requires_grad)
+
+    return new
+
+
+def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    """``Tensor.new_full``: ``fill_value`` in ``size``, this tensor's dtype by default.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(1, dtype=autodiff.float64).new_full((2,), 3)
+    Tensor([3., 3.], dtype=float64)
+    """
+    from ..factories import full
+
+    size = (size,) if isinstance(size, int) else tuple(size)
+    return full(size, fill_value, dtype=self.data.dtype if dtype is None else dtype,
+                device=device, requires_grad=requires_grad)
+
+
+def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    """``Tensor.new_tensor``: a copy of ``data``, this tensor's dtype by default.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(1, dtype=autodiff.float64).new_tensor([1, 2])
+    Tensor([1., 2.], dtype=float64)
+    """
+    from ..factories import tensor
+
+    return tensor(data, dtype=self.data.dtype if dtype is None else dtype,
+                  device=device, requires_grad=requires_grad)
+
+
+def _fill_random(self, values: np.ndarray) -> Tensor:
+    # (as PyTorch: on a leaf that requires grad this raises outside no_grad)
+    return I.copy_(self, Tensor(np.asarray(values, dtype=self.data.dtype)))
+
+
+def _normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with samples of N(mean, std**2), from ``generator`` if given.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> g = autodiff.Generator().manual_seed(0)
+    >>> a = autodiff.empty(3).normal_(generator=g)
+    >>> b = autodiff.empty(3).normal_(generator=autodiff.Generator().manual_seed(0))
+    >>> bool((a == b).all())
+    True
+    """
+    from ..random import resolve
+
+    return _fill_random(self, resolve(generator).normal(mean, std, size=self.data.shape))
+
+
+def _uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with samples of U(from_, to), from ``generator`` if given.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.empty(4).uniform_(-1, 1)
+    >>> bool((x.abs() <= 1).all())
+    True
+    """
+    from ..random import resolve
+
+    return _fill_random(self, resolve(generator).uniform(from_, to, size=self.data.shape))
 
 
 _bind()
