@@ -104,7 +104,7 @@ class MeanBackward(Node):
     samples=_reduce_samples,
     method=True,
 )
-def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's name
+def sum(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A001 - PyTorch's name
     """Sum over ``dim`` (an int, a tuple, or None for all).
 
     Examples
@@ -114,6 +114,8 @@ def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's
     >>> x.sum(), x.sum(dim=0)
     (Tensor(10.), Tensor([4., 6.]))
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     if dim is None and not keepdim and isinstance(x, Tensor) and x.data.dtype.kind == "f":
         return apply1(SumBackward, x, _ALL)  # the common full reduction, checked cheaply
     x = as_tensor_arg(x, "sum")
@@ -126,8 +128,17 @@ def sum(x, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001 - PyTorch's
 _ALL = (None, False)
 
 
+def _np_names(dim, keepdim, axis, keepdims):
+    """NumPy's ``axis=``/``keepdims=``, accepted as PyTorch does (aliases of dim/keepdim)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("got both dim and axis; pass one of them")
+        dim = axis
+    return dim, (keepdim if keepdims is None else bool(keepdims))
+
+
 @R.op(samples=_reduce_samples, method=True)
-def mean(x, dim=None, keepdim: bool = False) -> Tensor:
+def mean(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
 
     Examples
@@ -136,6 +147,8 @@ def mean(x, dim=None, keepdim: bool = False) -> Tensor:
     >>> autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]).mean(dim=1)
     Tensor([1.5, 3.5])
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     x = as_tensor_arg(x, "mean")
     if x.data.dtype.kind != "f":
         raise TypeError(
@@ -242,7 +255,7 @@ class MaxResult(tuple):
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
-def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
+def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
     """Largest value, or ``(values, indices)`` along ``dim``.
 
     Examples
@@ -254,11 +267,13 @@ def max(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     >>> x.max(dim=1).indices
     Tensor([1, 0])
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     return _max_min(x, dim, keepdim, False)
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
-def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
+def min(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
     """Smallest value, or ``(values, indices)`` along ``dim``.
 
     Examples
@@ -267,6 +282,8 @@ def min(x, dim=None, keepdim: bool = False):  # noqa: A001 - PyTorch's name
     >>> autodiff.tensor([[1.0, 5.0], [4.0, 2.0]]).min(dim=0).values
     Tensor([1., 2.])
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     return _max_min(x, dim, keepdim, True)
 
 
@@ -388,7 +405,10 @@ def _correction(unbiased, correction):
     ),
     method=True,
 )
-def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+def var(
+    x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
+    keepdims=None,
+) -> Tensor:
     """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
 
     Examples
@@ -397,6 +417,8 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     >>> autodiff.tensor([1.0, 2.0, 3.0, 4.0]).var()
     Tensor(1.6667)
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     x = as_tensor_arg(x, "var")
     if x.data.dtype.kind != "f":
         raise TypeError(f"var: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -413,7 +435,10 @@ def var(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     ],
     method=True,
 )
-def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+def std(
+    x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
+    keepdims=None,
+) -> Tensor:
     """Standard deviation over ``dim`` (square root of ``var``).
 
     Examples
@@ -422,6 +447,8 @@ def std(x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -
     >>> round(autodiff.tensor([1.0, 2.0, 3.0, 4.0]).std().item(), 4)
     1.291
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     x = as_tensor_arg(x, "std")
     if x.data.dtype.kind != "f":
         raise TypeError(f"std: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -455,7 +482,7 @@ class LogsumexpBackward(Node):
 
 
 @R.op(samples=_reduce_samples, method=True)
-def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
+def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
 
     Examples
@@ -464,6 +491,8 @@ def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
     >>> autodiff.logsumexp(autodiff.tensor([1000.0, 1000.0]), dim=0)
     Tensor(1000.6932)
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     x = as_tensor_arg(x, "logsumexp")
     if x.data.dtype.kind != "f":
         x = cast(x, _dtypes.default_float())
@@ -627,7 +656,7 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     ],
     method=True,
 )
-def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
+def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
 
     Examples
@@ -638,6 +667,8 @@ def norm(x, p="fro", dim=None, keepdim: bool = False) -> Tensor:
     >>> autodiff.tensor([[3.0, -4.0]]).norm(p=1, dim=1)
     Tensor([7.])
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     x = as_tensor_arg(x, "norm")
     if x.data.dtype.kind != "f":
         raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -698,7 +729,7 @@ def equal(a, b) -> bool:
     method=True,
     differentiable=False,
 )
-def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
+def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
 
     Examples
@@ -707,6 +738,8 @@ def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
     >>> autodiff.tensor([[1.0, 5.0], [4.0, 2.0]]).argmax(dim=1)
     Tensor([1, 0])
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     return _arg(x, dim, keepdim, np.argmax, "argmax")
 
 
@@ -715,7 +748,7 @@ def argmax(x, dim=None, keepdim: bool = False) -> Tensor:
     method=True,
     differentiable=False,
 )
-def argmin(x, dim=None, keepdim: bool = False) -> Tensor:
+def argmin(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
 
     Examples
@@ -724,6 +757,8 @@ def argmin(x, dim=None, keepdim: bool = False) -> Tensor:
     >>> autodiff.tensor([3.0, 1.0, 2.0]).argmin()
     Tensor(1)
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
     return _arg(x, dim, keepdim, np.argmin, "argmin")
 
 
