@@ -73,7 +73,7 @@ from .ops import exported as _exported_ops
 from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
 from .random import Generator
 from .serialization import load, save
-from .tensor import Tensor, is_tensor
+from .tensor import Tensor, is_tensor, set_printoptions
 
 # every op declared with export=True where it is defined (autodiff/ops/registry.py):
 # autodiff.add, autodiff.sin, autodiff.sum, autodiff.reshape, ...

@@ -8,6 +8,7 @@ op is declared in one place.
 from __future__ import annotations
 
 import numbers
+import sys
 import weakref
 from typing import Any
 
@@ -81,6 +82,60 @@ def _unwrap_nested(data: Any) -> Any:
     if isinstance(data, Tensor):
         return data._data
     return data
+
+
+
+_PRINT = {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80, "sci_mode": None}
+_PROFILES = {
+    "default": {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80},
+    "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80},
+    "full": {"precision": 4, "threshold": float("inf"), "edgeitems": 3, "linewidth": 80},
+}
+
+
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+) -> None:
+    """How Tensor reprs print, as ``torch.set_printoptions``: ``precision`` (decimals),
+    ``threshold`` (elements before summarising with ``...``), ``edgeitems``,
+    ``linewidth``, ``profile`` (``"default"``, ``"short"``, ``"full"``) and
+    ``sci_mode`` (True: scientific, False: never, None: automatic).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.set_printoptions(precision=2)
+    >>> autodiff.tensor([1.23456])
+    Tensor([1.23])
+    >>> autodiff.set_printoptions(profile="default")
+    """
+    if profile is not None:
+        if profile not in _PROFILES:
+            raise ValueError(f"set_printoptions: unknown profile {profile!r}")
+        _PRINT.update(_PROFILES[profile])
+        _PRINT["sci_mode"] = None
+    for key, val in (("precision", precision), ("threshold", threshold),
+                     ("edgeitems", edgeitems), ("linewidth", linewidth)):
+        if val is not None:
+            _PRINT[key] = val
+    _PRINT["sci_mode"] = sci_mode
+
+
+def _array_repr(arr: np.ndarray) -> str:
+    p = _PRINT
+    threshold = p["threshold"]
+    threshold = sys.maxsize if threshold == float("inf") else int(threshold)
+    kwargs = {}
+    if p["sci_mode"] is True and arr.dtype.kind == "f":
+        prec = int(p["precision"])
+        kwargs["formatter"] = {"float_kind": lambda v: f"{v:.{prec}e}"}
+    elif p["sci_mode"] is False:
+        kwargs["suppress_small"] = True
+    return np.array2string(
+        arr, separator=", ", prefix="Tensor(", precision=int(p["precision"]),
+        threshold=threshold, edgeitems=int(p["edgeitems"]), max_line_width=int(p["linewidth"]),
+        **kwargs,
+    )
 
 
 class Tensor:
@@ -376,8 +431,8 @@ class Tensor:
         return (self[i] for i in range(self._data.shape[0]))
 
     def __repr__(self) -> str:
-        # four significant decimals, as PyTorch prints
-        body = np.array2string(self._data, separator=", ", prefix="Tensor(", precision=4)
+        # four decimals by default, as PyTorch prints (set_printoptions changes it)
+        body = _array_repr(self._data)
         extra = ""
         if self._data.dtype not in (_dtypes.default_float(), np.dtype(np.int64), np.dtype(bool)):
             extra += f", dtype={self._data.dtype}"
