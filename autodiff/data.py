@@ -394,7 +394,7 @@ def default_collate(items: Sequence[Any]) -> Any:
     if isinstance(first, float):
         return _make(np.array(items, dtype=np.float64), None)
     if isinstance(first, (str, bytes)):
-        return list(items)
+        return items
     if isinstance(first, Mapping):
         out = {k: default_collate([d[k] for d in items]) for k in first}
         if type(first) is dict:
@@ -404,7 +404,7 @@ def default_collate(items: Sequence[Any]) -> Any:
         except TypeError:
             return out
     if isinstance(first, tuple) and hasattr(first, "_fields"):  # namedtuple
-        return type(first)(*(default_collate(list(col)) for col in zip(*items)))
+        return type(first)(*(default_collate(col) for col in zip(*items)))
     if isinstance(first, Sequence):
         n = len(first)
         if any(len(x) != n for x in items):
@@ -412,7 +412,7 @@ def default_collate(items: Sequence[Any]) -> Any:
                 "each element in list of batch should be of equal size "
                 "(default_collate: samples in a batch have different lengths)"
             )
-        return [default_collate(list(col)) for col in zip(*items)]
+        return [default_collate(col) for col in zip(*items)]
     raise TypeError(
         _COLLATE_ERR.format(type(first)) + f" (cannot batch items of type {type(first).__name__})"
     )
