@@ -477,6 +477,108 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     return x * _make(mask, None)
 
 
+def scaled_dot_product_attention(
+    query: Tensor,
+    key: Tensor,
+    value: Tensor,
+    attn_mask: Tensor | None = None,
+    dropout_p: float = 0.0,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Tensor:
+    """softmax(query @ key^T * scale + mask) @ value, as PyTorch's math backend.
+
+    Parameters
+    ----------
+    query : Tensor
+        ``(..., L, E)``.
+    key, value : Tensor
+        ``(..., S, E)`` and ``(..., S, Ev)``; leading dimensions broadcast.
+    attn_mask : Tensor, optional
+        Broadcastable to ``(..., L, S)``. A bool mask marks with True the
+        positions that may take part in attention; a float mask is added to the
+        scores. A query row with every key masked out gives zeros (as PyTorch).
+    dropout_p : float
+        Dropout probability on the attention weights (always applied when > 0,
+        as in PyTorch; pass 0.0 in evaluation).
+    is_causal : bool
+        Apply a lower-triangular (top-left aligned) causal mask; raises when
+        ``attn_mask`` is also given.
+    scale : float, optional
+        Defaults to ``1 / sqrt(E)``.
+
+    Returns
+    -------
+    Tensor
+        ``(..., L, Ev)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> q = autodiff.ones(2, 3, 4)
+    >>> F.scaled_dot_product_attention(q, q, q, is_causal=True).shape
+    (2, 3, 4)
+    """
+    q = _float(query, "scaled_dot_product_attention: query")
+    k = _float(key, "scaled_dot_product_attention: key")
+    v = _float(value, "scaled_dot_product_attention: value")
+    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
+        raise ValueError(
+            "scaled_dot_product_attention: query, key and value need at least 2 dimensions, "
+            f"got shapes {q.shape}, {k.shape}, {v.shape}"
+        )
+    if q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2]:
+        raise ValueError(
+            "scaled_dot_product_attention: expects query (..., L, E), key (..., S, E) and value "
+            f"(..., S, Ev), got shapes {q.shape}, {k.shape}, {v.shape}"
+        )
+    if not 0.0 <= dropout_p <= 1.0:
+        raise ValueError(
+            f"scaled_dot_product_attention: dropout_p must be in [0, 1], got {dropout_p}"
+        )
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+        )
+    L, S = q.shape[-2], k.shape[-2]
+    scale = 1.0 / float(np.sqrt(q.shape[-1])) if scale is None else float(scale)
+    scores = (q @ k.transpose(-2, -1)) * scale
+    allowed = None  # bool ndarray, True where attention is allowed
+    if is_causal:
+        allowed = np.tril(np.ones((L, S), dtype=bool))
+    elif attn_mask is not None:
+        mask = attn_mask if isinstance(attn_mask, Tensor) else Tensor(np.asarray(attn_mask))
+        if mask.data.dtype == np.bool_:
+            allowed = mask.data
+        elif mask.data.dtype.kind == "f":
+            scores = scores + mask
+        else:
+            raise TypeError(
+                "scaled_dot_product_attention: attn_mask must be a bool or floating-point tensor, "
+                f"got dtype {mask.data.dtype}"
+            )
+    if allowed is not None:
+        try:
+            allowed = np.broadcast_to(allowed, scores.shape)
+        except ValueError:
+            raise ValueError(
+                f"scaled_dot_product_attention: attn_mask of shape {allowed.shape} does not "
+                f"broadcast to the attention shape {scores.shape}"
+            ) from None
+        scores = scores.masked_fill(_make(~allowed, None), float("-inf"))
+    # rows with every key masked out give zero weights (PyTorch's safe softmax)
+    dead = np.all(np.isneginf(scores.data), axis=-1, keepdims=True)
+    if dead.any():
+        scores = scores.masked_fill(_make(np.broadcast_to(dead, scores.shape), None), 0.0)
+        weights = _softmax(scores, -1) * _make((~dead).astype(scores.data.dtype), None)
+    else:
+        weights = _softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, dropout_p, training=True)
+    return weights @ v
+
+
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -1195,6 +1297,7 @@ __all__ = [
     "pairwise_distance",
     "linear",
     "dropout",
+    "scaled_dot_product_attention",
     "conv2d",
     "max_pool2d",
     "avg_pool2d",
