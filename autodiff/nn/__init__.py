@@ -53,7 +53,7 @@ from .losses import (
 )
 from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .norm import BatchNorm1d, LayerNorm
-from .recurrent import LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "functional",
@@ -75,6 +75,10 @@ __all__ = [
     "LayerNorm",
     "RNNCell",
     "LSTMCell",
+    "GRUCell",
+    "RNN",
+    "LSTM",
+    "GRU",
     "ReLU",
     "LeakyReLU",
     "Sigmoid",
