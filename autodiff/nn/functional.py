@@ -22,6 +22,14 @@ from ..ops.reductions import norm as _norm
 from ..ops.reductions import softmax as _softmax
 from ..ops.shape import gather, reshape
 from ..ops.shape import linear as _linear_op
+from ..ops.spatial import (
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    interpolate,
+    max_pool1d,
+    pad,
+)
 from ..tensor import Tensor, _make
 from . import _activations_fused as _act
 from . import _fused
@@ -1303,6 +1311,12 @@ __all__ = [
     "avg_pool2d",
     "unfold",
     "fold",
+    "pad",
+    "interpolate",
+    "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
+    "max_pool1d",
     "batch_norm",
     "layer_norm",
     "embedding",

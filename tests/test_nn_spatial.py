@@ -1,0 +1,201 @@
+"""F.pad, F.interpolate, adaptive pools and 1-d pools against torch (values and gradients)."""
+
+import numpy as np
+import pytest
+
+import autodiff
+from autodiff.nn import functional as F
+
+torch = pytest.importorskip("torch")
+TF = torch.nn.functional
+
+
+def _compare(ours, theirs, shape, seed=0, atol=1e-10, indices=False):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(shape)
+    a = autodiff.tensor(x, requires_grad=True)
+    t = torch.tensor(x, requires_grad=True)
+    out_a, out_t = ours(a), theirs(t)
+    if indices:
+        (out_a, ia), (out_t, it) = out_a, out_t
+        np.testing.assert_array_equal(ia.numpy(), it.numpy())
+        assert ia.numpy().dtype == np.int64
+    assert out_a.shape == tuple(out_t.shape)
+    np.testing.assert_allclose(out_a.numpy(), out_t.detach().numpy(), atol=atol)
+    g = rng.standard_normal(out_a.shape)
+    out_a.backward(autodiff.tensor(g))
+    out_t.backward(torch.tensor(g))
+    np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), atol=atol)
+
+
+PADS = [
+    ((2, 3, 4), (1, 2), "constant"),
+    ((2, 3, 4), (1, 2, 0, 1), "constant"),
+    ((1, 2, 3, 4), (1, -1, -2, 3, 1, 0), "constant"),
+    ((2, 3, 4), (-1, -2), "constant"),
+    ((2, 3, 5), (2, 4), "reflect"),
+    ((1, 2, 4, 5), (2, 1, 3, -1), "reflect"),
+    ((3, 4), (3, 0), "reflect"),
+    ((2, 3, 4), (3, 5), "replicate"),
+    ((1, 2, 4, 5), (2, -1, 3, 4), "replicate"),
+    ((1, 1, 2, 3, 4), (1, 1, 2, 2, 1, 0), "replicate"),
+    ((2, 3, 5), (5, 2), "circular"),
+    ((1, 2, 4, 5), (2, -1, -1, 3), "circular"),
+]
+
+
+@pytest.mark.parametrize("shape,pads,mode", PADS)
+def test_pad_matches_torch(shape, pads, mode):
+    _compare(lambda x: F.pad(x, pads, mode), lambda x: TF.pad(x, pads, mode), shape)
+
+
+def test_pad_constant_value_and_float32():
+    x = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    out = F.pad(autodiff.tensor(x), (1, 1, 1, 0), value=-2.5)
+    ref = TF.pad(torch.tensor(x), (1, 1, 1, 0), value=-2.5)
+    assert out.dtype == autodiff.float32
+    np.testing.assert_array_equal(out.numpy(), ref.numpy())
+
+
+@pytest.mark.parametrize(
+    "shape,pads,mode",
+    [
+        ((2, 3), (1,), "constant"),
+        ((2, 3), (1, 1, 1, 1, 1, 1), "constant"),
+        ((1, 2, 3), (3, 0), "reflect"),
+        ((4,), (1, 1), "reflect"),
+        ((1, 2, 3), (4, 0), "circular"),
+    ],
+)
+def test_pad_errors_where_torch_raises(shape, pads, mode):
+    with pytest.raises((RuntimeError, ValueError, NotImplementedError)):
+        TF.pad(torch.zeros(shape), pads, mode)
+    with pytest.raises((ValueError, NotImplementedError)):
+        F.pad(autodiff.zeros(*shape), pads, mode)
+
+
+INTERP = [
+    ((1, 2, 3, 4), {"size": (5, 7)}),
+    ((2, 1, 5, 6), {"size": 3}),
+    ((1, 2, 4, 4), {"scale_factor": 2}),
+    ((1, 2, 5, 3), {"scale_factor": (1.7, 0.6)}),
+    ((1, 2, 5, 3), {"scale_factor": 1.5, "recompute_scale_factor": True}),
+    ((2, 3, 7), {"size": 4}),
+    ((2, 3, 4), {"scale_factor": 2.5}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "bilinear"}),
+    ((1, 2, 3, 4), {"size": (5, 7), "mode": "bilinear", "align_corners": True}),
+    ((2, 1, 6, 5), {"size": (3, 2), "mode": "bilinear"}),
+    ((2, 1, 6, 5), {"size": (1, 1), "mode": "bilinear", "align_corners": True}),
+    ((1, 2, 4, 3), {"scale_factor": 1.7, "mode": "bilinear"}),
+    ((1, 2, 4, 3), {"scale_factor": (2, 0.5), "mode": "bilinear", "align_corners": False}),
+]
+
+
+@pytest.mark.parametrize("shape,kw", INTERP)
+def test_interpolate_matches_torch(shape, kw):
+    _compare(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), shape)
+
+
+@pytest.mark.parametrize(
+    "shape,kw",
+    [
+        ((1, 1, 2, 2), {}),
+        ((1, 1, 2, 2), {"size": 3, "scale_factor": 2}),
+        ((1, 1, 2, 2), {"size": 3, "align_corners": True}),
+        ((1, 1, 2), {"size": 3, "mode": "bilinear"}),
+    ],
+)
+def test_interpolate_errors_where_torch_raises(shape, kw):
+    with pytest.raises((ValueError, NotImplementedError)):
+        TF.interpolate(torch.zeros(shape), **kw)
+    with pytest.raises((ValueError, NotImplementedError)):
+        F.interpolate(autodiff.zeros(*shape), **kw)
+
+
+@pytest.mark.parametrize(
+    "shape,size",
+    [((2, 3, 5, 7), (3, 2)), ((1, 2, 6, 6), 3), ((2, 4, 5), (None, 3)), ((1, 1, 3, 4), (5, 6))],
+)
+def test_adaptive_avg_pool2d_matches_torch(shape, size):
+    _compare(
+        lambda x: F.adaptive_avg_pool2d(x, size),
+        lambda x: TF.adaptive_avg_pool2d(x, size),
+        shape,
+    )
+
+
+@pytest.mark.parametrize(
+    "shape,size",
+    [((2, 3, 5, 7), (3, 2)), ((1, 2, 6, 6), 3), ((2, 4, 5), (None, 3)), ((1, 1, 3, 4), (5, 6))],
+)
+def test_adaptive_max_pool2d_matches_torch(shape, size):
+    _compare(
+        lambda x: F.adaptive_max_pool2d(x, size),
+        lambda x: TF.adaptive_max_pool2d(x, size),
+        shape,
+    )
+    _compare(
+        lambda x: F.adaptive_max_pool2d(x, size, return_indices=True),
+        lambda x: TF.adaptive_max_pool2d(x, size, return_indices=True),
+        shape,
+        indices=True,
+    )
+
+
+POOL1D = [
+    ((2, 3, 8), {"kernel_size": 2}),
+    ((2, 3, 9), {"kernel_size": 3, "stride": 2, "padding": 1}),
+    ((3, 7), {"kernel_size": 3, "stride": 1}),
+    ((1, 2, 10), {"kernel_size": 4, "stride": 3, "padding": 2}),
+]
+
+
+@pytest.mark.parametrize("shape,kw", POOL1D)
+def test_max_pool1d_matches_torch(shape, kw):
+    _compare(lambda x: F.max_pool1d(x, **kw), lambda x: TF.max_pool1d(x, **kw), shape)
+    _compare(
+        lambda x: F.max_pool1d(x, return_indices=True, **kw),
+        lambda x: TF.max_pool1d(x, return_indices=True, **kw),
+        shape,
+        indices=True,
+    )
+
+
+@pytest.mark.parametrize("shape,kw", POOL1D)
+@pytest.mark.parametrize("include", [True, False])
+def test_avg_pool1d_matches_torch(shape, kw, include):
+    _compare(
+        lambda x: F.avg_pool1d(x, count_include_pad=include, **kw),
+        lambda x: TF.avg_pool1d(x, count_include_pad=include, **kw),
+        shape,
+    )
+
+
+def test_pool1d_errors_where_torch_raises():
+    for kw in ({"kernel_size": 2, "padding": 2}, {"kernel_size": 5}):
+        with pytest.raises(RuntimeError):
+            TF.max_pool1d(torch.zeros(1, 1, 3), **kw)
+        with pytest.raises(ValueError):
+            F.max_pool1d(autodiff.zeros(1, 1, 3), **kw)
+        with pytest.raises(RuntimeError):
+            TF.avg_pool1d(torch.zeros(1, 1, 3), **kw)
+        with pytest.raises(ValueError):
+            F.avg_pool1d(autodiff.zeros(1, 1, 3), **kw)
+
+
+def test_second_order_through_pad_and_interpolate():
+    x = autodiff.tensor(np.random.default_rng(0).standard_normal((1, 1, 3, 3)), requires_grad=True)
+
+    def f(t):
+        y = F.interpolate(F.pad(t, (1, 1, 1, 1), "reflect"), scale_factor=2, mode="bilinear")
+        return (y**3).sum()
+
+    assert autodiff.gradgradcheck(lambda t: F.pad(t, (1, 2, 2, 0), "circular") ** 2, (x,))
+    (g,) = autodiff.grad(f(x), x, create_graph=True)
+    xt = torch.tensor(x.numpy(), requires_grad=True)
+    yt = TF.interpolate(TF.pad(xt, (1, 1, 1, 1), "reflect"), scale_factor=2, mode="bilinear")
+    (gt,) = torch.autograd.grad((yt**3).sum(), xt, create_graph=True)
+    np.testing.assert_allclose(g.numpy(), gt.detach().numpy(), atol=1e-10)
+    (gg,) = autodiff.grad(g.sum(), x)
+    (ggt,) = torch.autograd.grad(gt.sum(), xt)
+    np.testing.assert_allclose(gg.numpy(), ggt.numpy(), atol=1e-10)
