@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import autodiff
+from autodiff import nn
 from autodiff.nn import functional as F
 
 torch = pytest.importorskip("torch")
@@ -116,3 +117,167 @@ def test_sdpa_dropout_statistics_and_seeding():
     assert a.data.std() > 0.05
     c = F.scaled_dot_product_attention(q, k, v, dropout_p=0.0)
     np.testing.assert_allclose(c.data, 1.0)
+
+
+# ------------------------------------------------------- MultiheadAttention
+
+
+def _copy_params(mod_a, mod_t):
+    sd_t = dict(mod_t.named_parameters())
+    names_a = [n for n, _ in mod_a.named_parameters()]
+    assert names_a == list(sd_t), (names_a, list(sd_t))
+    with torch.no_grad():
+        for n, p in mod_a.named_parameters():
+            p.data[...] = sd_t[n].detach().numpy()
+
+
+def _compare_grads(mod_a, mod_t):
+    grads_t = {n: p.grad for n, p in mod_t.named_parameters()}
+    for n, p in mod_a.named_parameters():
+        assert p.grad is not None, n
+        _close(p.grad, grads_t[n])
+
+
+def _mha_pair(E=8, H=2, **kw):
+    torch.manual_seed(0)
+    mt = torch.nn.MultiheadAttention(E, H, dtype=torch.float64, **kw)
+    ma = nn.MultiheadAttention(E, H, **kw)
+    for p in ma.parameters():
+        p.data = p.data.astype(np.float64)
+    _copy_params(ma, mt)
+    return ma.eval(), mt.eval()
+
+
+def _run_mha(ma, mt, shapes, rng, masks_np=None, **kw):
+    masks_np = masks_np or {}
+    ins = [_pair(s, rng) for s in shapes]
+    kw_a = {k: autodiff.tensor(v) for k, v in masks_np.items()}
+    kw_t = {k: torch.tensor(v) for k, v in masks_np.items()}
+    out_a, w_a = ma(*(a for a, _ in ins), **kw_a, **kw)
+    out_t, w_t = mt(*(t for _, t in ins), **kw_t, **kw)
+    _close(out_a, out_t)
+    if w_t is None:
+        assert w_a is None
+    else:
+        _close(w_a, w_t)
+    g = rng.standard_normal(out_t.shape)
+    loss_a = (out_a * autodiff.tensor(g)).sum()
+    loss_t = (out_t * torch.tensor(g)).sum()
+    if w_t is not None:
+        gw = rng.standard_normal(w_t.shape)
+        gw = np.where(np.isfinite(w_t.detach().numpy()), gw, 0.0)
+        loss_a = loss_a + (w_a * autodiff.tensor(gw)).sum()
+        loss_t = loss_t + (w_t * torch.tensor(gw)).sum()
+    loss_a.backward()
+    loss_t.backward()
+    _compare_grads(ma, mt)
+    for a, t in ins:
+        _close(a.grad, t.grad)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("need_weights", [True, False])
+@pytest.mark.parametrize("average", [True, False])
+@pytest.mark.parametrize("bias", [True, False])
+def test_mha_self_and_cross_attention(batch_first, need_weights, average, bias):
+    rng = np.random.default_rng(2)
+    ma, mt = _mha_pair(bias=bias, batch_first=batch_first)
+    N, L, S, E = 3, 4, 5, 8
+    q = (N, L, E) if batch_first else (L, N, E)
+    k = (N, S, E) if batch_first else (S, N, E)
+    _run_mha(ma, mt, [q, k, k], rng, need_weights=need_weights, average_attn_weights=average)
+
+
+@pytest.mark.parametrize("kind", ["bool", "float"])
+@pytest.mark.parametrize("need_weights", [True, False])
+@pytest.mark.parametrize("mask_3d", [False, True])
+def test_mha_masks(kind, need_weights, mask_3d):
+    rng = np.random.default_rng(3)
+    ma, mt = _mha_pair(batch_first=True)
+    N, L, S, E, H = 3, 4, 5, 8, 2
+    shape = (N * H, L, S) if mask_3d else (L, S)
+    kpm = rng.random((N, S)) > 0.7
+    kpm[:, 0] = False
+    am = rng.random(shape) > 0.7
+    am[..., 1] = False
+    if kind == "float":
+        kpm = np.where(kpm, -1e9, 0.0) + 0.1 * rng.standard_normal((N, S))
+        am = np.where(am, -np.inf, 0.0) + rng.standard_normal(shape)
+    masks = {"key_padding_mask": kpm, "attn_mask": am}
+    _run_mha(ma, mt, [(N, L, E), (N, S, E), (N, S, E)], rng, masks, need_weights=need_weights)
+    for only in ("key_padding_mask", "attn_mask"):
+        ma.zero_grad()
+        mt.zero_grad()
+        _run_mha(
+            ma,
+            mt,
+            [(N, L, E)] + [(N, S, E)] * 2,
+            rng,
+            {only: masks[only]},
+            need_weights=need_weights,
+        )
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+@pytest.mark.parametrize("with_kpm", [True, False])
+def test_mha_is_causal_hint(need_weights, with_kpm):
+    rng = np.random.default_rng(4)
+    ma, mt = _mha_pair()
+    L, N, E = 5, 2, 8
+    causal = np.triu(np.ones((L, L), dtype=bool), 1)
+    masks = {"attn_mask": causal}
+    if with_kpm:
+        kpm = np.zeros((N, L), dtype=bool)
+        kpm[0, -1] = True
+        masks["key_padding_mask"] = kpm
+    _run_mha(ma, mt, [(L, N, E)] * 3, rng, masks, need_weights=need_weights, is_causal=True)
+    x = autodiff.zeros(L, N, E, dtype=autodiff.float64)
+    with pytest.raises(RuntimeError, match="attn_mask"):
+        ma(x, x, x, is_causal=True)
+
+
+@pytest.mark.parametrize("need_weights", [True, False])
+def test_mha_unbatched_and_kdim_vdim(need_weights):
+    rng = np.random.default_rng(5)
+    ma, mt = _mha_pair()
+    kpm = np.array([False, True, False, False, False])
+    _run_mha(
+        ma,
+        mt,
+        [(4, 8), (5, 8), (5, 8)],
+        rng,
+        {"key_padding_mask": kpm},
+        need_weights=need_weights,
+    )
+    ma, mt = _mha_pair(kdim=3, vdim=6, batch_first=True)
+    assert ma.in_proj_weight is None and ma.k_proj_weight.shape == (8, 3)
+    _run_mha(ma, mt, [(2, 4, 8), (2, 5, 3), (2, 5, 6)], rng, need_weights=need_weights)
+
+
+def test_mha_init_and_state_dict_names_match_torch():
+    ma = nn.MultiheadAttention(8, 2)
+    mt = torch.nn.MultiheadAttention(8, 2)
+    assert list(ma.state_dict()) == list(mt.state_dict())
+    assert ma.in_proj_weight.shape == (24, 8)
+    np.testing.assert_array_equal(ma.in_proj_bias.data, 0.0)
+    np.testing.assert_array_equal(ma.out_proj.bias.data, 0.0)
+    bound = np.sqrt(6.0 / (8 + 24))
+    assert np.abs(ma.in_proj_weight.data).max() <= bound
+    with pytest.raises(AssertionError):
+        nn.MultiheadAttention(8, 3)
+
+
+def test_mha_dropout_training_seeded():
+    ma = nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True)
+    x = autodiff.randn(2, 6, 8)
+    autodiff.manual_seed(7)
+    o1, w1 = ma(x, x, x, average_attn_weights=False)
+    autodiff.manual_seed(7)
+    o2, w2 = ma(x, x, x, average_attn_weights=False)
+    np.testing.assert_array_equal(o1.data, o2.data)
+    np.testing.assert_array_equal(w1.data, w2.data)
+    zeros = (w1.data == 0).mean()
+    assert 0.3 < zeros < 0.7
+    ma.eval()
+    o3, w3 = ma(x, x, x)
+    np.testing.assert_allclose(w3.data.sum(-1), 1.0, rtol=1e-5)

@@ -38,6 +38,7 @@ from .activation import (
     Softsign,
     Tanh,
 )
+from .attention import MultiheadAttention
 from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .linear import MLP, Embedding, Linear
 from .losses import (
@@ -75,6 +76,7 @@ __all__ = [
     "LayerNorm",
     "RNNCell",
     "LSTMCell",
+    "MultiheadAttention",
     "GRUCell",
     "RNN",
     "LSTM",
