@@ -199,3 +199,24 @@ def test_second_order_through_pad_and_interpolate():
     (gg,) = autodiff.grad(g.sum(), x)
     (ggt,) = torch.autograd.grad(gt.sum(), xt)
     np.testing.assert_allclose(gg.numpy(), ggt.numpy(), atol=1e-10)
+
+
+def test_modules_match_torch():
+    from autodiff import nn
+
+    x = np.random.default_rng(1).standard_normal((2, 3, 5, 4))
+    pairs = [
+        (nn.AdaptiveAvgPool2d((2, None)), torch.nn.AdaptiveAvgPool2d((2, None))),
+        (nn.AdaptiveMaxPool2d(3), torch.nn.AdaptiveMaxPool2d(3)),
+        (nn.Upsample(scale_factor=2), torch.nn.Upsample(scale_factor=2)),
+        (
+            nn.Upsample(size=(3, 7), mode="bilinear", align_corners=True),
+            torch.nn.Upsample(size=(3, 7), mode="bilinear", align_corners=True),
+        ),
+    ]
+    for ours, theirs in pairs:
+        np.testing.assert_allclose(
+            ours(autodiff.tensor(x)).numpy(), theirs(torch.tensor(x)).numpy(), atol=1e-12
+        )
+    assert repr(nn.Upsample(scale_factor=2)) == repr(torch.nn.Upsample(scale_factor=2))
+    assert repr(nn.AdaptiveAvgPool2d(3)) == repr(torch.nn.AdaptiveAvgPool2d(3))

@@ -54,6 +54,7 @@ from .losses import (
 )
 from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .norm import BatchNorm1d, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
@@ -72,6 +73,9 @@ __all__ = [
     "Conv2d",
     "MaxPool2d",
     "AvgPool2d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "Upsample",
     "BatchNorm1d",
     "LayerNorm",
     "RNNCell",
