@@ -281,3 +281,132 @@ def test_mha_dropout_training_seeded():
     ma.eval()
     o3, w3 = ma(x, x, x)
     np.testing.assert_allclose(w3.data.sum(-1), 1.0, rtol=1e-5)
+
+
+# ------------------------------------------------------ Transformer encoder
+
+
+def _to64(mod):
+    for p in mod.parameters():
+        p.data = p.data.astype(np.float64)
+    return mod
+
+
+def _encoder_pair(num_layers=None, final_norm=False, **kw):
+    torch.manual_seed(1)
+    lt = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=12, dtype=torch.float64, **kw)
+    la = nn.TransformerEncoderLayer(8, 2, dim_feedforward=12, **kw)
+    if num_layers is None:
+        mt, ma = lt, la
+    else:
+        nt = torch.nn.LayerNorm(8, dtype=torch.float64) if final_norm else None
+        na = nn.LayerNorm(8) if final_norm else None
+        mt = torch.nn.TransformerEncoder(lt, num_layers, norm=nt, enable_nested_tensor=False)
+        ma = nn.TransformerEncoder(la, num_layers, norm=na)
+        with torch.no_grad():  # make the layers differ
+            for p in mt.parameters():
+                p.add_(0.1 * torch.randn_like(p))
+    _copy_params(_to64(ma), mt)
+    return ma.eval(), mt.eval()
+
+
+def _run_encoder(ma, mt, shape, rng, **masks_np):
+    xa, xt = _pair(shape, rng)
+    kw_a = {k: autodiff.tensor(v) for k, v in masks_np.items() if not isinstance(v, bool)}
+    kw_t = {k: torch.tensor(v) for k, v in masks_np.items() if not isinstance(v, bool)}
+    for k, v in masks_np.items():
+        if isinstance(v, bool):
+            kw_a[k] = kw_t[k] = v
+    out_a, out_t = ma(xa, **kw_a), mt(xt, **kw_t)
+    _close(out_a, out_t)
+    g = rng.standard_normal(out_t.shape)
+    out_a.backward(autodiff.tensor(g))
+    out_t.backward(torch.tensor(g))
+    _compare_grads(ma, mt)
+    _close(xa.grad, xt.grad)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_encoder_layer_matches_torch(batch_first, norm_first, activation, bias):
+    rng = np.random.default_rng(6)
+    ma, mt = _encoder_pair(
+        batch_first=batch_first, norm_first=norm_first, activation=activation, bias=bias
+    )
+    assert [n for n, _ in ma.named_parameters()] == [n for n, _ in mt.named_parameters()]
+    N, L = 3, 5
+    shape = (N, L, 8) if batch_first else (L, N, 8)
+    kpm = np.zeros((N, L), dtype=bool)
+    kpm[0, -2:] = True
+    _run_encoder(ma, mt, shape, rng)
+    ma.zero_grad()
+    mt.zero_grad()
+    _run_encoder(ma, mt, shape, rng, src_key_padding_mask=kpm)
+
+
+@pytest.mark.parametrize("kind", ["bool", "float"])
+def test_encoder_layer_masks_and_causal(kind):
+    rng = np.random.default_rng(7)
+    ma, mt = _encoder_pair(batch_first=True)
+    L = 5
+    if kind == "bool":
+        causal = np.triu(np.ones((L, L), dtype=bool), 1)
+        kpm = np.zeros((2, L), dtype=bool)
+        kpm[1, -1] = True
+    else:
+        causal = np.triu(np.full((L, L), -np.inf), 1)
+        kpm = np.zeros((2, L))
+        kpm[1, -1] = -np.inf
+    _run_encoder(ma, mt, (2, L, 8), rng, src_mask=causal, is_causal=True)
+    for m in (ma, mt):
+        m.zero_grad()
+    _run_encoder(ma, mt, (2, L, 8), rng, src_mask=causal, src_key_padding_mask=kpm)
+
+
+@pytest.mark.parametrize("final_norm", [False, True])
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_encoder_stack_matches_torch(final_norm, norm_first):
+    rng = np.random.default_rng(8)
+    ma, mt = _encoder_pair(num_layers=3, final_norm=final_norm, norm_first=norm_first)
+    assert list(ma.state_dict()) == list(mt.state_dict())
+    L, N = 4, 2
+    _run_encoder(ma, mt, (L, N, 8), rng)
+    for m in (ma, mt):
+        m.zero_grad()
+    causal = np.triu(np.full((L, L), -np.inf), 1)
+    kpm = np.zeros((N, L))
+    kpm[0, -1] = -np.inf
+    _run_encoder(ma, mt, (L, N, 8), rng, mask=causal)
+    for m in (ma, mt):
+        m.zero_grad()
+    _run_encoder(ma, mt, (L, N, 8), rng, mask=causal, src_key_padding_mask=kpm)
+
+
+def test_encoder_deep_copies_and_errors():
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
+    enc = nn.TransformerEncoder(layer, num_layers=2)
+    w0 = enc.layers[0].linear1.weight
+    w1 = enc.layers[1].linear1.weight
+    assert w0 is not w1 and w0 is not layer.linear1.weight
+    np.testing.assert_array_equal(w0.data, w1.data)
+    assert len(list(enc.parameters())) == 2 * len(list(layer.parameters()))
+    with pytest.raises(RuntimeError, match="relu/gelu"):
+        nn.TransformerEncoderLayer(8, 2, activation="tanh")
+    custom = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, activation=F.tanh)
+    assert custom(autodiff.randn(3, 2, 8)).shape == (3, 2, 8)
+
+
+def test_encoder_layer_dropout_training():
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.3, batch_first=True)
+    x = autodiff.randn(2, 5, 8)
+    autodiff.manual_seed(11)
+    a = layer(x)
+    autodiff.manual_seed(11)
+    b = layer(x)
+    np.testing.assert_array_equal(a.data, b.data)
+    c = layer(x)
+    assert not np.allclose(a.data, c.data)
+    layer.eval()
+    np.testing.assert_array_equal(layer(x).data, layer(x).data)

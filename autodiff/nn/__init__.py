@@ -56,6 +56,7 @@ from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .norm import BatchNorm1d, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
     "functional",
@@ -81,6 +82,8 @@ __all__ = [
     "RNNCell",
     "LSTMCell",
     "MultiheadAttention",
+    "TransformerEncoderLayer",
+    "TransformerEncoder",
     "GRUCell",
     "RNN",
     "LSTM",

@@ -1,0 +1,213 @@
+"""Transformer encoder: ``nn.TransformerEncoderLayer`` and ``nn.TransformerEncoder``."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import numpy as np
+
+from .. import _dtypes
+from ..tensor import Tensor, _make
+from . import functional as F
+from .activation import Dropout
+from .attention import MultiheadAttention
+from .linear import Linear
+from .module import Module, ModuleList
+from .norm import LayerNorm
+
+
+def generate_square_subsequent_mask(sz: int, dtype=None) -> Tensor:
+    """The float causal mask of size ``(sz, sz)``: -inf above the diagonal, 0 elsewhere.
+
+    Examples
+    --------
+    >>> from autodiff.nn.transformer import generate_square_subsequent_mask
+    >>> generate_square_subsequent_mask(2)
+    Tensor([[  0., -inf],
+            [  0.,   0.]])
+    """
+    dtype = _dtypes.default_float() if dtype is None else dtype
+    m = np.triu(np.full((sz, sz), -np.inf, dtype=dtype), 1)
+    return _make(np.where(np.isneginf(m), m, 0.0).astype(dtype), None)
+
+
+def _layer_norm(d_model: int, eps: float, bias: bool) -> LayerNorm:
+    norm = LayerNorm(d_model, eps=eps)
+    if not bias:
+        norm.bias = None
+    return norm
+
+
+def _activation(activation) -> Callable[[Tensor], Tensor]:
+    if isinstance(activation, str):
+        if activation == "relu":
+            return F.relu
+        if activation == "gelu":
+            return F.gelu
+        raise RuntimeError(f"activation should be relu/gelu, not {activation}")
+    if not callable(activation):
+        raise TypeError(f"activation must be 'relu', 'gelu' or a callable, got {activation!r}")
+    return activation
+
+
+class TransformerEncoderLayer(Module):
+    """Self-attention then a feed-forward block, each with a residual and LayerNorm.
+
+    Post-norm (default): ``x = norm1(x + sa(x)); x = norm2(x + ff(x))``;
+    with ``norm_first``: ``x = x + sa(norm1(x)); x = x + ff(norm2(x))``, where
+    ``ff(x) = linear2(dropout(activation(linear1(x))))``. Submodule and
+    parameter names are PyTorch's (``self_attn``, ``linear1``, ``linear2``,
+    ``norm1``, ``norm2``, ``dropout``, ``dropout1``, ``dropout2``).
+
+    Parameters
+    ----------
+    d_model, nhead : int
+        Model width and number of attention heads.
+    dim_feedforward : int
+        Hidden width of the feed-forward block.
+    dropout : float
+        Dropout probability (attention weights, feed-forward, residual branches).
+    activation : {"relu", "gelu"} or callable
+    layer_norm_eps : float
+    batch_first : bool
+        Input ``(N, L, E)`` rather than ``(L, N, E)``.
+    norm_first : bool
+        Pre-norm rather than post-norm.
+    bias : bool
+        Biases in the linear layers and the layer norms.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> layer = autodiff.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+    >>> layer(autodiff.randn(3, 5, 8)).shape
+    (3, 5, 8)
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        nhead: int,
+        dim_feedforward: int = 2048,
+        dropout: float = 0.1,
+        activation="relu",
+        layer_norm_eps: float = 1e-5,
+        batch_first: bool = False,
+        norm_first: bool = False,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        self.self_attn = MultiheadAttention(
+            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+        )
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
+        self.norm_first = bool(norm_first)
+        self.norm1 = _layer_norm(d_model, layer_norm_eps, bias)
+        self.norm2 = _layer_norm(d_model, layer_norm_eps, bias)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.activation = _activation(activation)
+
+    def forward(
+        self,
+        src: Tensor,
+        src_mask: Tensor | None = None,
+        src_key_padding_mask: Tensor | None = None,
+        is_causal: bool = False,
+    ) -> Tensor:
+        """Encode ``src``; masks as in :class:`MultiheadAttention` (``src_mask`` is
+        its ``attn_mask``, ``is_causal`` a hint that ``src_mask`` is causal)."""
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            x = x + self._ff_block(self.norm2(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+            x = self.norm2(x + self._ff_block(x))
+        return x
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal) -> Tensor:
+        x = self.self_attn(
+            x,
+            x,
+            x,
+            attn_mask=attn_mask,
+            key_padding_mask=key_padding_mask,
+            need_weights=False,
+            is_causal=is_causal,
+        )[0]
+        return self.dropout1(x)
+
+    def _ff_block(self, x: Tensor) -> Tensor:
+        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.dropout2(x)
+
+
+def _detect_is_causal_mask(mask, is_causal, size: int) -> bool:
+    make_causal = is_causal is True
+    if is_causal is None and mask is not None:
+        if mask.data.dtype == np.bool_:
+            causal = np.triu(np.ones((size, size), dtype=bool), 1)
+        else:
+            causal = generate_square_subsequent_mask(size, mask.data.dtype).data
+        make_causal = mask.shape == causal.shape and bool(np.all(mask.data == causal))
+    return make_causal
+
+
+class TransformerEncoder(Module):
+    """A stack of ``num_layers`` deep copies of ``encoder_layer``, then ``norm``.
+
+    Parameters
+    ----------
+    encoder_layer : TransformerEncoderLayer
+        Copied (``copy.deepcopy``) into ``layers``; the copies start equal.
+    num_layers : int
+    norm : Module, optional
+        Applied to the output of the last layer.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> layer = autodiff.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
+    >>> enc = autodiff.nn.TransformerEncoder(layer, num_layers=2)
+    >>> len(enc.layers), enc(autodiff.randn(5, 3, 8)).shape
+    (2, (5, 3, 8))
+    """
+
+    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:
+        super().__init__()
+        if not isinstance(encoder_layer, Module):
+            raise TypeError(
+                f"TransformerEncoder: encoder_layer must be a Module, got "
+                f"{type(encoder_layer).__name__}"
+            )
+        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(int(num_layers))])
+        self.num_layers = int(num_layers)
+        self.norm = norm
+
+    def forward(
+        self,
+        src: Tensor,
+        mask: Tensor | None = None,
+        src_key_padding_mask: Tensor | None = None,
+        is_causal: bool | None = None,
+    ) -> Tensor:
+        """Run ``src`` through every layer (masks as in TransformerEncoderLayer)."""
+        first = self.layers[0] if self.num_layers else None
+        batch_first = bool(getattr(getattr(first, "self_attn", None), "batch_first", False))
+        seq_len = src.shape[1 if batch_first and src.ndim == 3 else 0]
+        is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
+        out = src
+        for mod in self.layers:
+            out = mod(
+                out, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask
+            )
+        if self.norm is not None:
+            out = self.norm(out)
+        return out
+
+
+__all__ = ["TransformerEncoderLayer", "TransformerEncoder", "generate_square_subsequent_mask"]
