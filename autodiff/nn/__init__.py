@@ -37,9 +37,11 @@ from .activation import (
     Softplus,
     Softsign,
     Tanh,
+    Unflatten,
 )
 from .attention import MultiheadAttention
 from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .dropout import Dropout2d
 from .linear import MLP, Embedding, Linear
 from .losses import (
     BCELoss,
@@ -52,8 +54,16 @@ from .losses import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
-from .norm import BatchNorm1d, LayerNorm
+from .module import (
+    Module,
+    ModuleDict,
+    ModuleList,
+    Parameter,
+    ParameterDict,
+    ParameterList,
+    Sequential,
+)
+from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import TransformerEncoder, TransformerEncoderLayer
@@ -68,6 +78,8 @@ __all__ = [
     "Sequential",
     "ModuleList",
     "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "Linear",
     "MLP",
     "Embedding",
@@ -79,6 +91,9 @@ __all__ = [
     "Upsample",
     "BatchNorm1d",
     "LayerNorm",
+    "BatchNorm2d",
+    "GroupNorm",
+    "Dropout2d",
     "RNNCell",
     "LSTMCell",
     "MultiheadAttention",
@@ -111,6 +126,7 @@ __all__ = [
     "GLU",
     "Identity",
     "Flatten",
+    "Unflatten",
     "Dropout",
     "MSELoss",
     "L1Loss",

@@ -1,4 +1,4 @@
-"""Activation layers, Identity, Flatten and Dropout."""
+"""Activation layers, Identity, Flatten, Unflatten and Dropout."""
 
 from __future__ import annotations
 
@@ -211,6 +211,47 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension ``dim`` into the shape ``unflattened_size`` (the inverse of Flatten).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Unflatten(1, (3, 4))(autodiff.zeros(2, 12)).shape
+    (2, 3, 4)
+    """
+
+    def __init__(self, dim: int, unflattened_size) -> None:
+        super().__init__()
+        if isinstance(dim, str):
+            raise TypeError("Unflatten: named dimensions are not supported; pass an int dim")
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+            isinstance(s, int) and not isinstance(s, bool) for s in unflattened_size
+        ):
+            raise TypeError(
+                "unflattened_size must be tuple of ints, but found type "
+                f"{type(unflattened_size).__name__}"
+            )
+        self.dim, self.unflattened_size = int(dim), tuple(unflattened_size)
+
+    def forward(self, input: Tensor) -> Tensor:
+        shape = tuple(input.shape)
+        d = self.dim % len(shape) if shape else 0
+        sizes = self.unflattened_size
+        prod = 1
+        for v in sizes:
+            prod *= v
+        if (-1 not in sizes and prod != shape[d]) or (-1 in sizes and shape[d] % -prod):
+            raise RuntimeError(
+                f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                f"{self.dim} ({shape[d]}) in the input tensor"
+            )
+        return input.reshape(shape[:d] + self.unflattened_size + shape[d + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):

@@ -1278,6 +1278,169 @@ def binary_cross_entropy_with_logits(
     return _reduce(loss, reduction)
 
 
+def group_norm(
+    input: Tensor,
+    num_groups: int,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise (N, C, *) input over each group of C / num_groups channels
+    (and all spatial positions) per sample, biased variance; then a per-channel
+    affine transform.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.group_norm(autodiff.tensor([[1.0, 3.0, 5.0, 9.0]]), 2)
+    Tensor([[-1.,  1., -1.,  1.]])
+    """
+    x = _float(input, "group_norm: input")
+    if x.ndim < 2:
+        raise ValueError(f"group_norm: expected input of shape (N, C, ...), got shape {x.shape}")
+    n, c = x.shape[0], x.shape[1]
+    g = int(num_groups)
+    if g <= 0 or c % g:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(x.shape)} and num_groups={num_groups}"
+        )
+    for nm, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (c,):
+            raise RuntimeError(
+                f"Expected {nm} to be a vector of size equal to the number of channels in "
+                f"input, but got {nm} of shape {list(t.shape)} and input of shape "
+                f"{list(x.shape)}"
+            )
+    xg = reshape(x, (n, g, -1))
+    mean = xg.mean(dim=2, keepdim=True)
+    var = xg.var(dim=2, keepdim=True, correction=0)
+    out = reshape((xg - mean) / (var + eps).sqrt(), x.shape)
+    bshape = (1, c) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * reshape(weight, bshape)
+    if bias is not None:
+        out = out + reshape(bias, bshape)
+    return out
+
+
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalise (N, C, *) input per sample and channel over the spatial dimensions.
+
+    With ``use_input_stats`` the instance statistics normalise, and running
+    estimates (if given) are updated in place by the batch average of the
+    instance mean and unbiased variance; otherwise the running estimates
+    normalise.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.instance_norm(autodiff.tensor([[[1.0, 3.0]]]))
+    Tensor([[[-1.,  1.]]])
+    """
+    x = _float(input, "instance_norm: input")
+    if x.ndim < 3:
+        raise ValueError(
+            f"instance_norm: expected input of shape (N, C, L, ...), got shape {x.shape}"
+        )
+    c = x.shape[1]
+    bshape = (1, c) + (1,) * (x.ndim - 2)
+    if use_input_stats:
+        m = x.data[0, 0].size
+        if m <= 1:
+            raise ValueError(
+                "Expected more than 1 spatial element when training, got input size "
+                f"torch.Size({list(x.shape)})"
+            )
+        axes = tuple(range(2, x.ndim))
+        mean = x.mean(dim=axes, keepdim=True)
+        var = x.var(dim=axes, keepdim=True, correction=0)
+        if running_mean is not None or running_var is not None:
+            with no_grad():
+                mom = float(momentum)
+                if running_mean is not None:
+                    bm = reshape(mean.detach(), x.shape[:2]).mean(dim=0)
+                    running_mean.mul_(1.0 - mom).add_(bm * mom)
+                if running_var is not None:
+                    bv = reshape(var.detach(), x.shape[:2]).mean(dim=0) * (m / (m - 1))
+                    running_var.mul_(1.0 - mom).add_(bv * mom)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError(
+                "instance_norm: expected running_mean and running_var when use_input_stats=False"
+            )
+        mean = reshape(running_mean.detach(), bshape)
+        var = reshape(running_var.detach(), bshape)
+    out = (x - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * reshape(weight, bshape)
+    if bias is not None:
+        out = out + reshape(bias, bshape)
+    return out
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
+    """Channel-wise dropout: zero whole channels of (N, C, H, W) or (C, H, W)
+    input with probability ``p`` and scale the rest by 1 / (1 - p) while training.
+
+    As PyTorch, 3-d input is read as (N, C, L) (with a warning); other ranks
+    warn and are treated as (N, C, *).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.dropout2d(autodiff.ones(1, 2, 2, 2), 0.5, training=False).shape
+    (1, 2, 2, 2)
+    """
+    x = _float(input, "dropout2d: input")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if x.ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {x.ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
+            "an optional batch dimension (i.e. 3D or 4D inputs).",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif x.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if not training or p == 0.0:
+        out = x
+    elif p == 1.0:
+        out = x * 0.0
+    else:
+        shape = x.shape[:2] + (1,) * (x.ndim - 2) if x.ndim >= 2 else x.shape
+        keep = generator().random(shape) >= p
+        mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
+        out = x * _make(mask, None)
+    if inplace and out is not x:
+        return _inplace(x, out, True, "dropout2d")
+    return out
+
+
 __all__ = [
     "relu",
     "leaky_relu",
@@ -1319,6 +1482,9 @@ __all__ = [
     "max_pool1d",
     "batch_norm",
     "layer_norm",
+    "group_norm",
+    "instance_norm",
+    "dropout2d",
     "embedding",
     "one_hot",
     "mse_loss",

@@ -754,3 +754,146 @@ class ModuleDict(Module):
     def values(self) -> list[Module]:
         """The modules, in insertion order."""
         return [m for _, m in self._submodules()]
+
+
+def _as_parameter(value: Any, where: str) -> Parameter:
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, Tensor):
+        return Parameter(value)
+    raise TypeError(f"{where}: expected a Parameter or Tensor, got {type(value).__name__}")
+
+
+class ParameterList(Module):
+    """A list of parameters, registered under ``0``, ``1``, ... (plain Tensors
+    are wrapped in ``Parameter``, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff import nn
+    >>> ps = nn.ParameterList([nn.Parameter(autodiff.ones(2)), autodiff.zeros(3)])
+    >>> [n for n, _ in ps.named_parameters()], ps[1].requires_grad
+    (['0', '1'], True)
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        object.__setattr__(self, "_size", 0)
+        for v in values or ():
+            self.append(v)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add a parameter at the end."""
+        setattr(self, str(self._size), _as_parameter(value, "ParameterList.append"))
+        object.__setattr__(self, "_size", self._size + 1)
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Add several parameters at the end."""
+        for v in values:
+            self.append(v)
+        return self
+
+    def __getitem__(self, idx: int | slice):
+        items = [getattr(self, str(i)) for i in range(self._size)]
+        if isinstance(idx, slice):
+            return ParameterList(items[idx])
+        return items[idx]
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        i = range(self._size)[idx]
+        setattr(self, str(i), _as_parameter(value, "ParameterList[...]"))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter([getattr(self, str(i)) for i in range(self._size)])
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"({i}): Parameter containing: [Tensor of size {'x'.join(map(str, p.shape))}]"
+            for i, p in enumerate(self)
+        )
+
+
+class ParameterDict(Module):
+    """A dict of parameters, registered under their keys (plain Tensors are
+    wrapped in ``Parameter``, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff import nn
+    >>> pd = nn.ParameterDict({"scale": autodiff.ones(1), "shift": autodiff.zeros(1)})
+    >>> [n for n, _ in pd.named_parameters()], "scale" in pd
+    (['scale', 'shift'], True)
+    """
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        object.__setattr__(self, "_keys", [])
+        if parameters is not None:
+            self.update(parameters)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict keys must be strings, got {type(key).__name__}")
+        setattr(self, key, _as_parameter(value, f"ParameterDict[{key!r}]"))
+        if key not in self._keys:
+            self._keys.append(key)
+
+    def __getitem__(self, key: str) -> Parameter:
+        if key not in self._keys:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __delitem__(self, key: str) -> None:
+        if key not in self._keys:
+            raise KeyError(key)
+        self._keys.remove(key)
+        object.__delattr__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._keys))
+
+    def keys(self) -> list[str]:
+        """The keys, in insertion order."""
+        return list(self._keys)
+
+    def items(self) -> list[tuple[str, Parameter]]:
+        """(key, parameter) pairs, in insertion order."""
+        return [(k, getattr(self, k)) for k in self._keys]
+
+    def values(self) -> list[Parameter]:
+        """The parameters, in insertion order."""
+        return [getattr(self, k) for k in self._keys]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The parameter under ``key``, or ``default``."""
+        return getattr(self, key) if key in self._keys else default
+
+    def pop(self, key: str) -> Parameter:
+        """Remove ``key`` and return its parameter."""
+        v = self[key]
+        del self[key]
+        return v
+
+    def update(self, parameters: Any) -> None:
+        """Add (key, parameter) pairs from a mapping or an iterable of pairs."""
+        pairs = parameters.items() if hasattr(parameters, "items") else parameters
+        for k, v in pairs:
+            self[k] = v
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"({k}): Parameter containing: [Tensor of size {'x'.join(map(str, p.shape))}]"
+            for k, p in self.items()
+        )

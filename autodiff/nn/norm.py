@@ -1,4 +1,4 @@
-"""BatchNorm1d and LayerNorm."""
+"""BatchNorm1d, BatchNorm2d, LayerNorm and GroupNorm."""
 
 from __future__ import annotations
 
@@ -63,14 +63,17 @@ class BatchNorm1d(Module):
                 self.running_var.fill_(1.0)
                 self.num_batches_tracked.fill_(0)
 
-    def forward(self, input: Tensor) -> Tensor:
-        if not isinstance(input, Tensor):
-            raise TypeError(f"BatchNorm1d expects a Tensor, got {type(input).__name__}")
+    def _check_input(self, input: Tensor) -> None:
         if input.ndim not in (2, 3) or input.shape[1] != self.num_features:
             raise ValueError(
                 f"BatchNorm1d({self.num_features}) expects input of shape (N, "
                 f"{self.num_features}) or (N, {self.num_features}, L), got shape {input.shape}"
             )
+
+    def forward(self, input: Tensor) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{type(self).__name__} expects a Tensor, got {type(input).__name__}")
+        self._check_input(input)
         update = self.training and self.track_running_stats
         if update:
             with no_grad():
@@ -93,6 +96,29 @@ class BatchNorm1d(Module):
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
             f"affine={self.affine}, track_running_stats={self.track_running_stats}"
         )
+
+
+class BatchNorm2d(BatchNorm1d):
+    """Batch normalisation of (N, C, H, W) input, per channel C (as BatchNorm1d).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> bn = autodiff.nn.BatchNorm2d(3)
+    >>> bn(autodiff.randn(2, 3, 4, 4)).shape
+    (2, 3, 4, 4)
+    >>> bn.running_mean.shape
+    (3,)
+    """
+
+    def _check_input(self, input: Tensor) -> None:
+        if input.ndim != 4:
+            raise ValueError(f"expected 4D input (got {input.ndim}D input)")
+        if input.shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm2d({self.num_features}) expects input of shape (N, "
+                f"{self.num_features}, H, W), got shape {input.shape}"
+            )
 
 
 class LayerNorm(Module):
@@ -133,4 +159,53 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        )
+
+
+class GroupNorm(Module):
+    """Group normalisation: the C channels of (N, C, *) input split into
+    ``num_groups`` groups, each normalised per sample; per-channel affine
+    (weight 1, bias 0 at start). The same in training and eval.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> gn = autodiff.nn.GroupNorm(2, 4)
+    >>> gn(autodiff.randn(3, 4, 5)).shape
+    (3, 4, 5)
+    """
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(
+                f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
+            )
+        self.num_groups, self.num_channels = int(num_groups), int(num_channels)
+        self.eps, self.affine = eps, affine
+        self.weight = _param(self.num_channels) if affine else None
+        self.bias = _param(self.num_channels) if affine and bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Weight 1, bias 0."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self.bias is not None}"
         )

@@ -1,4 +1,4 @@
-"""Gradient clipping."""
+"""Gradient clipping; parameters to and from one flat vector."""
 
 from __future__ import annotations
 
@@ -77,4 +77,49 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
         np.clip(p.grad.data, -clip_value, clip_value, out=p.grad.data)
 
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """Concatenate the flattened parameters into one 1-d Tensor (differentiable).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn.utils import parameters_to_vector
+    >>> lin = autodiff.nn.Linear(3, 2)
+    >>> parameters_to_vector(lin.parameters()).shape
+    (8,)
+    """
+    if isinstance(parameters, Tensor):
+        raise TypeError("parameters_to_vector: expected an iterable of Tensors, got a Tensor")
+    from ..ops.shape import cat
+
+    return cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of the 1-d ``vec`` into the parameters' data, in order.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn.utils import vector_to_parameters
+    >>> lin = autodiff.nn.Linear(1, 1)
+    >>> vector_to_parameters(autodiff.tensor([2.0, 3.0]), lin.parameters())
+    >>> lin.weight.item(), lin.bias.item()
+    (2.0, 3.0)
+    """
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    data = vec.data.reshape(-1)
+    pointer = 0
+    for p in parameters:
+        n = p.data.size
+        if pointer + n > data.size:
+            raise RuntimeError(
+                f"vector_to_parameters: the vector has {data.size} elements, too few for "
+                "the parameters"
+            )
+        p.data = data[pointer : pointer + n].reshape(p.shape).astype(p.data.dtype, copy=True)
+        pointer += n
+
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
