@@ -343,8 +343,12 @@ def test_construction_errors():
         Adam(iter([]))
     with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor .*made by 'mul'"):
         SGD([w * 2.0], lr=0.1)
-    with pytest.raises(ValueError, match="does not require grad"):
-        SGD([autodiff.ones(2)], lr=0.1)
+    # as PyTorch: a tensor that does not require grad is accepted and left alone
+    frozen, live = autodiff.ones(2), autodiff.ones(2, requires_grad=True)
+    opt = SGD([frozen, live], lr=0.1)
+    (live * 3).sum().backward()
+    opt.step()
+    assert frozen.tolist() == [1.0, 1.0] and live.tolist() == pytest.approx([0.7, 0.7])
     with pytest.raises(
         TypeError,
         match="optimizer can only optimize Tensors, but one of the params is numpy.ndarray",

@@ -150,12 +150,8 @@ class Optimizer:
                     f"'{p.grad_fn.name}'); optimize the leaf tensors it was computed from, "
                     "or make a new leaf with .detach().requires_grad_()"
                 )
-            if not p.requires_grad:
-                raise ValueError(
-                    f"optimizer got a Tensor of shape {p.shape} that does not require grad; "
-                    "it would never be updated. Create it with requires_grad=True or call "
-                    ".requires_grad_()"
-                )
+            # a tensor that does not require grad is accepted, as PyTorch: it never gets
+            # a .grad, so step() leaves it alone (frozen layers keep their place)
         ids = [id(p) for p in params]
         if len(set(ids)) != len(ids):
             raise ValueError(
