@@ -40,7 +40,7 @@ from .activation import (
     Unflatten,
 )
 from .attention import MultiheadAttention
-from .conv import AvgPool2d, Conv2d, MaxPool2d
+from .conv import AvgPool2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool2d
 from .dropout import Dropout2d
 from .linear import MLP, Embedding, Linear
 from .losses import (
@@ -84,6 +84,9 @@ __all__ = [
     "MLP",
     "Embedding",
     "Conv2d",
+    "Conv1d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "MaxPool2d",
     "AvgPool2d",
     "AdaptiveAvgPool2d",

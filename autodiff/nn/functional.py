@@ -15,7 +15,16 @@ from .._dtypes import default_float
 from ..engine import no_grad
 from ..factories import generator
 from ..grad_mode import is_grad_enabled
-from ..ops.conv import avg_pool2d, conv2d, fold, max_pool2d, unfold
+from ..ops.conv import (
+    avg_pool2d,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    max_pool2d,
+    unfold,
+)
 from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
 from ..ops.reductions import log_softmax as _log_softmax
 from ..ops.reductions import norm as _norm
@@ -1470,6 +1479,9 @@ __all__ = [
     "dropout",
     "scaled_dot_product_attention",
     "conv2d",
+    "conv1d",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "max_pool2d",
     "avg_pool2d",
     "unfold",
