@@ -172,3 +172,33 @@ def test_module_errors():
         nn.Conv1d(4, 6, 3, stride=2, padding="same")
     with pytest.raises(ValueError, match="channels"):
         nn.ConvTranspose2d(4, 6, 3)(autodiff.zeros(1, 3, 4, 4))
+
+
+@pytest.mark.parametrize("padding,count_include_pad", [(0, True), (1, True), (1, False)])
+@pytest.mark.parametrize("divisor_override", [None, 3, 7])
+def test_avg_pool2d_divisor_override(padding, count_include_pad, divisor_override):
+    kw = dict(
+        kernel_size=3,
+        stride=2,
+        padding=padding,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+    )
+    _compare(F.avg_pool2d, TF.avg_pool2d, [(2, 3, 7, 6)], **kw)
+    ours = nn.AvgPool2d(
+        3, 2, padding, count_include_pad=count_include_pad, divisor_override=divisor_override
+    )
+    x = np.random.default_rng(3).standard_normal((2, 3, 7, 6))
+    ref = torch.nn.AvgPool2d(
+        3, 2, padding, count_include_pad=count_include_pad, divisor_override=divisor_override
+    )
+    np.testing.assert_allclose(
+        ours(autodiff.tensor(x)).numpy(), ref(torch.tensor(x)).numpy(), atol=1e-12
+    )
+
+
+def test_avg_pool2d_divisor_override_zero_raises():
+    with pytest.raises(RuntimeError):
+        TF.avg_pool2d(torch.ones(1, 1, 4, 4), 2, divisor_override=0)
+    with pytest.raises(ValueError, match="divisor"):
+        F.avg_pool2d(autodiff.ones(1, 1, 4, 4), 2, divisor_override=0)

@@ -316,8 +316,20 @@ class AvgPool2d(Module):
               [1., 1.]]]])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, count_include_pad: bool = True):
+    def __init__(
+        self,
+        kernel_size,
+        stride=None,
+        padding=0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ):
         super().__init__()
+        if ceil_mode:
+            raise NotImplementedError("AvgPool2d: ceil_mode=True is not supported")
+        self.ceil_mode = False
+        self.divisor_override = divisor_override
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding = padding
@@ -325,7 +337,12 @@ class AvgPool2d(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.avg_pool2d(
-            input, self.kernel_size, self.stride, self.padding, self.count_include_pad
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            count_include_pad=self.count_include_pad,
+            divisor_override=self.divisor_override,
         )
 
     def extra_repr(self) -> str:

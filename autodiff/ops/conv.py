@@ -53,12 +53,13 @@ def _out_len(n: int, k: int, s: int, p: int, d: int = 1) -> int:
 class _Geom:
     """Kernel, stride, padding (and input size) of one conv/pool call."""
 
-    __slots__ = ("k", "s", "p", "hw", "count_include_pad", "d")
+    __slots__ = ("k", "s", "p", "hw", "count_include_pad", "d", "divisor")
 
     def __init__(self, k, s, p, hw=None, count_include_pad=True, d=(1, 1)):
         self.k, self.s, self.p, self.hw = k, s, p, hw
         self.count_include_pad = count_include_pad
         self.d = d
+        self.divisor = None  # avg_pool2d's divisor_override
 
     def like(self, hw=None) -> _Geom:
         """The same kernel, stride, padding and dilation with input size ``hw``."""
@@ -817,6 +818,8 @@ class AvgPool2dBackward(Node):
 
 def _divisor(geom: _Geom, h: int, w: int, dtype):
     """1 / (number of elements averaged) per window: a float, or an array without padding."""
+    if geom.divisor is not None:
+        return 1.0 / geom.divisor
     kk = geom.k[0] * geom.k[1]
     if geom.count_include_pad or geom.p == (0, 0):
         return 1.0 / kk
@@ -839,16 +842,27 @@ def _divisor(geom: _Geom, h: int, w: int, dtype):
             (R.randn(1, 1, 5, 4, seed=3),),
             {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
         ),
+        R.Sample(
+            (R.randn(1, 1, 5, 4, seed=4),),
+            {"kernel_size": 3, "stride": 2, "padding": 1, "divisor_override": 4},
+        ),
     ],
     export=False,
 )
 def avg_pool2d(
-    input: Tensor, kernel_size, stride=None, padding=0, count_include_pad: bool = True
+    input: Tensor,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
 ) -> Tensor:
     """Mean over sliding windows of an NCHW tensor; ``stride`` defaults to ``kernel_size``.
 
     With ``count_include_pad=True`` (the default, as PyTorch) padded zeros count
-    in the divisor.
+    in the divisor; ``divisor_override`` replaces the divisor. ``ceil_mode=True``
+    is not supported yet.
 
     Examples
     --------
@@ -864,6 +878,18 @@ def avg_pool2d(
         x = _unsqueeze0(x)
     geom = _pool_geom(x, kernel_size, stride, padding, "avg_pool2d")
     geom.count_include_pad = bool(count_include_pad)
+    if ceil_mode:
+        raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported")
+    if divisor_override is not None:
+        if isinstance(divisor_override, bool) or not isinstance(
+            divisor_override, (int, np.integer)
+        ):
+            raise TypeError(
+                f"avg_pool2d: divisor_override must be an int, got {divisor_override!r}"
+            )
+        if divisor_override == 0:
+            raise ValueError("avg_pool2d: divisor must be not zero")
+        geom.divisor = int(divisor_override)
     out = apply1(AvgPool2dBackward, x, geom)
     return _squeeze0(out) if single else out
 
