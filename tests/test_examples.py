@@ -136,3 +136,69 @@ def test_makemore_mlp_main_trains(capsys):
     assert len(out["samples"]) == 3 and all(isinstance(s, str) for s in out["samples"])
     text = capsys.readouterr().out
     assert "final loss" in text and "samples:" in text
+
+
+# ---------------------------------------------------------------- GPT
+
+
+@pytest.mark.parametrize("sdpa", [False, True], ids=["tril-heads", "sdpa"])
+def test_gpt_matches_torch(float64, sdpa):
+    ad = load_example("gpt", "autodiff")
+    pt = load_example("gpt", "torch")
+    text = ad.load_text()
+    chars, encode, _ = ad.make_codec(text)
+    data = np.array(encode(text), dtype=np.int64)
+
+    block_size, batch_size = 8, 4
+    autodiff.manual_seed(0)
+    kw = dict(block_size=block_size, n_embd=16, n_head=2, n_layer=2, dropout=0.0, sdpa=sdpa)
+    ad_model = ad.GPTLanguageModel(len(chars), **kw)
+    pt_model = pt.GPTLanguageModel(len(chars), **kw)
+    copy_weights(ad_model, pt_model)  # includes each head's tril buffer
+    ad_opt = autodiff.optim.AdamW(ad_model.parameters(), lr=1e-2)
+    pt_opt = torch.optim.AdamW(pt_model.parameters(), lr=1e-2)
+
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        ix = rng.integers(0, len(data) - block_size, size=batch_size)
+        xb = np.stack([data[i : i + block_size] for i in ix])
+        yb = np.stack([data[i + 1 : i + block_size + 1] for i in ix])
+        _, ad_loss = ad_model(autodiff.tensor(xb), autodiff.tensor(yb))
+        _, pt_loss = pt_model(torch.from_numpy(xb), torch.from_numpy(yb))
+        np.testing.assert_allclose(ad_loss.item(), pt_loss.item(), rtol=1e-10)
+        for opt, loss in ((ad_opt, ad_loss), (pt_opt, pt_loss)):
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+        assert_same_grads(ad_model, pt_model)
+        ad_opt.step()
+        pt_opt.step()
+        assert_same_state(ad_model, pt_model)
+
+    # generation: the same top-k filtered distribution at every position
+    ctx = xb[:2]
+    ad_logits, _ = ad_model(autodiff.tensor(ctx))
+    pt_logits, _ = pt_model(torch.from_numpy(ctx))
+    np.testing.assert_allclose(ad_logits.detach().numpy(), pt_logits.detach().numpy(), rtol=1e-8)
+    out = ad_model.generate(autodiff.tensor(ctx), 5, top_k=3)
+    assert tuple(out.shape) == (2, block_size + 5)
+    np.testing.assert_array_equal(out.numpy()[:, :block_size], ctx)
+
+
+def test_gpt_main_trains(capsys):
+    ad = load_example("gpt", "autodiff")
+    out = ad.main(
+        steps=60,
+        seed=0,
+        batch_size=8,
+        block_size=16,
+        n_embd=16,
+        n_head=2,
+        eval_iters=4,
+        eval_interval=30,
+        n_samples=2,
+        sample_len=20,
+    )
+    assert out["train_loss"] < out["first_loss"] - 0.5
+    assert len(out["samples"]) == 2 and all(len(s) == 20 for s in out["samples"])
+    text = capsys.readouterr().out
+    assert "final loss" in text
