@@ -31,7 +31,7 @@ from .engine import (
     sum_to_shape,
 )
 from .engine import namespaces as _namespaces
-from .tensor import POST_HOOKED, Tensor, _make, _root, as_ndarray
+from .tensor import POST_HOOKED, Tensor, _make, _root
 
 _FREED = (
     "Trying to backward through the graph a second time: the values saved for "
@@ -208,14 +208,6 @@ def _mark_escaped(escaped: set, arr) -> None:
         escaped.add(id(base))
 
 
-def _add_leaf(leaf_grads: dict, t: Tensor, g) -> None:
-    entry = leaf_grads.get(id(t))
-    if entry is None:
-        leaf_grads[id(t)] = [t, g]
-    else:
-        entry[1] = entry[1] + g
-
-
 def unbroadcast(gi, shape, node, t, create_graph):
     if not create_graph and gi.shape[1:] == shape:
         # the common case, a bias broadcast over a batch: no general check needed
@@ -274,7 +266,7 @@ def accumulate_leaf(t: Tensor, g, create_graph: bool, seen_arrays) -> None:
             seen_arrays.add(id(base))
         t.grad = _make(g, None)
     else:
-        t.grad._data = as_ndarray(t.grad._data + g)
+        t.grad._data = np.asarray(t.grad._data + g)  # (0-d + 0-d is a NumPy scalar)
 
 
 def run_hooks(hooks, g, create_graph, escaped=None):

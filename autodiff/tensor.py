@@ -683,14 +683,6 @@ class _RetainGrad:
 _new = object.__new__
 
 
-def as_ndarray(value) -> np.ndarray:
-    """``value`` (an op's raw result) as an ndarray: a ufunc or reduction on 0-d
-    input gives a NumPy scalar, and every Tensor's data is an ndarray."""
-    if isinstance(value, Tensor):
-        raise TypeError("internal error: an op produced a Tensor where an array belongs")
-    return np.asarray(value)
-
-
 def _make(data: np.ndarray, grad_fn) -> Tensor:
     """Fast internal constructor for op results (``engine.record`` makes those with a
     node): ``data`` becomes an ndarray if it is not one."""

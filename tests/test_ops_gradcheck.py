@@ -4,18 +4,10 @@ import inspect
 
 import numpy as np
 import pytest
-from _samples import materialise  # noqa: E402 - tests/ is on sys.path
+from _samples import materialise, op_cases  # noqa: E402 - tests/ is on sys.path
 
 import autodiff
 from autodiff.ops.registry import REGISTRY, Arg
-
-
-def _cases(differentiable=True):
-    for name, info in sorted(REGISTRY.items()):
-        if info.differentiable != differentiable:
-            continue
-        for k, sample in enumerate(info.samples()):
-            yield pytest.param(name, k, id=f"{name}-{k}{'-' + sample.note if sample.note else ''}")
 
 
 def _run(name, k, second):
@@ -35,12 +27,12 @@ def _run(name, k, second):
     assert check(fn, inputs, **sample.check)
 
 
-@pytest.mark.parametrize("name,k", list(_cases()))
+@pytest.mark.parametrize("name,k", op_cases(lambda info: info.differentiable))
 def test_first_order(name, k):
     _run(name, k, second=False)
 
 
-@pytest.mark.parametrize("name,k", list(_cases()))
+@pytest.mark.parametrize("name,k", op_cases(lambda info: info.differentiable))
 def test_second_order(name, k):
     info = REGISTRY[name]
     if not info.second_order:
@@ -48,7 +40,7 @@ def test_second_order(name, k):
     _run(name, k, second=True)
 
 
-@pytest.mark.parametrize("name,k", list(_cases(differentiable=False)))
+@pytest.mark.parametrize("name,k", op_cases(lambda info: not info.differentiable))
 def test_non_differentiable_ops_give_no_grad(name, k):
     info = REGISTRY[name]
     sample = info.samples()[k]
@@ -102,15 +94,7 @@ def test_every_public_op_is_declared():
     assert "getitem" in REGISTRY and "setitem" in REGISTRY and "mul_self" in REGISTRY
 
 
-def _ref_cases():
-    for name, info in sorted(REGISTRY.items()):
-        if info.ref is None:
-            continue
-        for k in range(len(info.samples())):
-            yield pytest.param(name, k, id=f"{name}-{k}")
-
-
-@pytest.mark.parametrize("name,k", list(_ref_cases()))
+@pytest.mark.parametrize("name,k", op_cases(lambda info: info.ref is not None))
 def test_forward_matches_the_numpy_reference(name, k):
     info = REGISTRY[name]
     sample = info.samples()[k]
@@ -120,15 +104,7 @@ def test_forward_matches_the_numpy_reference(name, k):
     np.testing.assert_allclose(out.data, info.ref(*arrays, **sample.kwargs), rtol=1e-12)
 
 
-def _error_cases():
-    for name, info in sorted(REGISTRY.items()):
-        if info.errors is None:
-            continue
-        for k in range(len(info.errors())):
-            yield pytest.param(name, k, id=f"{name}-{k}")
-
-
-@pytest.mark.parametrize("name,k", list(_error_cases()))
+@pytest.mark.parametrize("name,k", op_cases(lambda info: info.errors is not None, errors=True))
 def test_error_inputs_raise_what_they_declare(name, k):
     info = REGISTRY[name]
     case = info.errors()[k]

@@ -8,7 +8,7 @@ by NaN. The gradients must agree."""
 
 import numpy as np
 import pytest
-from _samples import materialise, recorded_outputs  # noqa: E402
+from _samples import materialise, op_cases, recorded_outputs  # noqa: E402
 
 from autodiff.engine import NP, Node
 from autodiff.ops.registry import REGISTRY
@@ -50,15 +50,7 @@ def _same(a, b):
     return a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
 
 
-def _cases():
-    for name, info in sorted(REGISTRY.items()):
-        if not info.differentiable:
-            continue
-        for k in range(len(info.samples())):
-            yield pytest.param(name, k, id=f"{name}-{k}")
-
-
-@pytest.mark.parametrize("name,k", list(_cases()))
+@pytest.mark.parametrize("name,k", op_cases(lambda info: info.differentiable))
 def test_nodes_read_only_what_they_declare(name, k):
     info = REGISTRY[name]
     sample = info.samples()[k]

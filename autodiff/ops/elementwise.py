@@ -48,18 +48,6 @@ def _erf_ref(x):
     return np.vectorize(math.erf, otypes=[np.float64])(x)
 
 
-def _pairs(low=None, high=None, b_low=None, b_high=None):
-    def make():
-        out = []
-        for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
-            a = R.randn(*sa, seed=k, low=low, high=high)
-            b = R.randn(*sb, seed=k + 100, low=b_low, high=b_high)
-            out.append(R.Sample((a, b)))
-        return out
-
-    return make
-
-
 def _scalar_samples(fn_low=None, fn_high=None):
     def make():
         return [
@@ -541,7 +529,7 @@ add.__doc__ = """Elementwise ``a + b`` with broadcasting.
     >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([2., 3.])
     """
-R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.add)(add)
+R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.add)(add)
 sub = _arith(
     "sub",
     np.add,
@@ -560,7 +548,7 @@ sub.__doc__ = """Elementwise ``a - b`` with broadcasting.
     >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([0., 1.])
     """
-R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.subtract)(sub)
+R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.subtract)(sub)
 mul = _arith("mul", np.multiply, MulBackward, MulScalarBackward, MulScalarBackward, np.multiply)
 mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
 
@@ -570,7 +558,7 @@ mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
     >>> autodiff.mul(autodiff.tensor([1.0, 2.0]), 3.0)
     Tensor([3., 6.])
     """
-R.op(samples=_both(_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
+R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
 # the operator / (ops/__init__ binds it): no rounding_mode to look at
 true_div = _arith(
     "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide
@@ -598,7 +586,7 @@ def div(a, b, *, rounding_mode=None) -> Tensor:
 
 
 R.op(
-    samples=_both(_pairs(b_low=0.5, b_high=2.0), _scalar_samples(0.5, 2.0)),
+    samples=_both(R.broadcast_pairs(b_low=0.5, b_high=2.0), _scalar_samples(0.5, 2.0)),
     method=True,
     ref=np.divide,
 )(div)

@@ -88,18 +88,10 @@ def _un(low=-2.0, high=2.0):
 
 
 def _pairs(low=-2.0, high=2.0, b_low=None, b_high=None):
-    b_low = low if b_low is None else b_low
-    b_high = high if b_high is None else b_high
-
-    def make():
-        out = []
-        for k, (sa, sb) in enumerate(R.BROADCAST_PAIRS):
-            a = R.randn(*sa, seed=k, low=low, high=high)
-            b = R.randn(*sb, seed=k + 100, low=b_low, high=b_high)
-            out.append(R.Sample((a, b)))
-        return out
-
-    return make
+    """Broadcasting pairs, ``b`` in ``a``'s range unless given."""
+    return R.broadcast_pairs(
+        low, high, low if b_low is None else b_low, high if b_high is None else b_high
+    )
 
 
 def _away_from_integers(*shape, seed=0):

@@ -175,6 +175,21 @@ def away_from_zero(*shape, seed: int = 0, margin: float = 0.2) -> Arg:
     return Arg(x)
 
 
+def broadcast_pairs(low=None, high=None, b_low=None, b_high=None) -> Callable[[], list]:
+    """Samples of a binary op on each of ``BROADCAST_PAIRS``' shapes: ``a`` in
+    [low, high), ``b`` in [b_low, b_high) (normal where a bound is None)."""
+
+    def make():
+        out = []
+        for k, (sa, sb) in enumerate(BROADCAST_PAIRS):
+            a = randn(*sa, seed=k, low=low, high=high)
+            b = randn(*sb, seed=k + 100, low=b_low, high=b_high)
+            out.append(Sample((a, b)))
+        return out
+
+    return make
+
+
 def distinct(*shape, seed: int = 0) -> Arg:
     """Values with no ties (for max/min/sort-like ops)."""
     n = int(np.prod(shape)) if shape else 1
