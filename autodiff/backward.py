@@ -31,20 +31,13 @@ from .engine import (
     sum_to_shape,
 )
 from .engine import namespaces as _namespaces
-from .tensor import POST_HOOKED, Tensor, _make, _root
+from .tensor import POST_HOOKED, Tensor, _make
+from .views import grad_fn_at, share_memory, version
 
 _FREED = (
     "Trying to backward through the graph a second time: the values saved for "
     "backward were freed by the first backward. Pass retain_graph=True to the "
     "first backward() (or autodiff.grad) if you need to backward through it again."
-)
-
-
-_BYPASSED = (
-    "a tensor made by '{}' has a hook (or retain_grad, or autodiff.grad asks for it), "
-    "but it was changed in place in part while more than 16 views of it were alive; "
-    "their gradients reach the older history directly and would miss the hook. Take "
-    "the views after the change, or hook a .clone()"
 )
 
 
@@ -300,9 +293,8 @@ def check_view_current(fn, consumer) -> None:
     backward root): the view's values come from the new history, its recorded
     one is stale. (A change under no_grad keeps the history: nothing to do.)"""
     used_at = CLOCK.clock if consumer is None else consumer.clock
-    current = getattr(fn, "view_current", fn.clock)
     for clock in getattr(fn, "view_rebases", ()):
-        if current < clock <= used_at:
+        if fn.clock < clock <= used_at:
             used_by = "as the backward root" if consumer is None else f"by '{consumer.name}'"
             raise RuntimeError(
                 f"a view made by '{fn.name}' was used {used_by} after the tensor it views "
@@ -317,12 +309,11 @@ def _inputs_as_recorded(node) -> tuple:
     the same memory owner), and the grad_fn it had when ``node`` used it."""
     inputs = list(node.inputs)
     for i, t in enumerate(inputs):
-        prior = getattr(t, "_prior_fns", None)
-        if prior and prior[-1][0] > node.clock:
-            old_fn = next(fn for clock, fn in prior if clock > node.clock)
+        rebased, old_fn = grad_fn_at(t, node.clock)
+        if rebased:
             stand_in = _make(t._data, old_fn)
             stand_in.requires_grad = t.requires_grad or old_fn is not None
-            stand_in._base = _root(t)
+            share_memory(stand_in, t)
             inputs[i] = stand_in
     return tuple(inputs)
 
@@ -333,8 +324,7 @@ def check_saved_values(node) -> None:
     for i, t in enumerate(node.inputs if node.reads_inputs else ()):
         if node.cross_reads and not any(n for k, n in enumerate(needs) if k != i):
             continue  # its value serves only the other inputs' gradients: none needed
-        root = _root(t)
-        if getattr(root, "_version", 0) > node.clock:
+        if version(t) > node.clock:
             raise RuntimeError(
                 f"a tensor of shape {t.shape} needed by the backward of '{node.name}' was "
                 "modified by an in-place operation after it was used; use the out-of-place "
@@ -538,8 +528,6 @@ class _Pass:
     def pre_hooks(self, node, g):
         """Capture the gradient as it arrives (autodiff.grad), then run the hooks
         of the tensor this node made, which may replace it."""
-        if getattr(node, "bypassed", False):
-            raise RuntimeError(_BYPASSED.format(node.name))
         self.sink.at_node(node, g, hooked=False)
         if node.hooks:
             g = run_hooks(node.hooks, g, self.create_graph, self.sink.escaped)

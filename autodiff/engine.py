@@ -32,7 +32,8 @@ from .grad_mode import (  # noqa: F401 - re-exported: the ops import grad mode f
     recording,
     set_grad_enabled,
 )
-from .tensor import Tensor, _make, _root
+from .tensor import Tensor, _make
+from .views import root, set_version
 
 
 class _Clock:
@@ -94,15 +95,10 @@ class Node:
         "calls",
         "shape",
         "dtype",
-        # set on view ops only (reshape, indexing, ...): the ``_rebases`` list of the
-        # tensor whose memory the output shares (not the tensor: its memory must be
-        # free to go); read with getattr(node, "view_rebases", ())
+        # set on view ops only (reshape, indexing, ...): the rebase log of the tensor
+        # whose memory the output shares (views.rebase_log; not the tensor: its
+        # memory must be free to go); read with getattr(node, "view_rebases", ())
         "view_rebases",
-        # the clock of a rebase of that tensor known not to touch this view's memory
-        "view_current",
-        # set when an in-place change of this node's tensor left views of it on the
-        # older history (see inplace._regenerate_views): hooks here would miss them
-        "bypassed",
         "__weakref__",
     )
     name = "op"
@@ -400,9 +396,9 @@ def sum_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
 def mark_output_dirty(t: Tensor) -> None:
     """Called by in-place ops before they change ``t``: VJPs that saved it must fail."""
     clock = CLOCK.tick()
-    root = _root(t)
-    root._version = clock
-    fn = root.grad_fn
+    owner = root(t)
+    set_version(owner, clock)
+    fn = owner.grad_fn
     if fn is not None and fn.uses_out:
         fn.out = _DIRTY
 

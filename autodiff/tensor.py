@@ -17,6 +17,7 @@ import numpy as np
 from . import _dtypes, _storage
 from .device import CPU
 from .device import device as _device
+from .views import share_memory
 
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
@@ -174,26 +175,16 @@ class Tensor:
         "requires_grad",
         "grad_fn",
         "_grad",
-        "_base",
-        "_version",
-        "_rebases",
-        "_untracked",
-        "_views",
-        "_prior_fns",
+        "_meta",
         "_hooks",
         "_post_hooks",
         "_name",
         "__weakref__",
     )
-    # _base (the tensor whose memory a view shares), _version (last in-place
-    # change), _rebases (clocks of in-place ops that gave it a new grad_fn),
-    # _untracked ("detach" for a detach(), "detach_view" for a view of one,
-    # "no_grad_view" for a view made under no_grad of one that requires grad),
-    # _views (weak references to its views, regenerated when an in-place op
-    # rebases it), _prior_fns ((clock, grad_fn) before each such rebase, for nodes
-    # recorded earlier), _hooks and _name stay unset until needed: every op result
-    # skips those stores (leaves made by __init__ set _base and _hooks to None). Read
-    # them with getattr(t, "_base", None) and the like.
+    # _meta: memory sharing and in-place history (a views.ViewMeta), set on first
+    # view, detach or in-place change; _hooks and _name likewise stay unset until
+    # needed: every op result skips those stores (leaves made by __init__ set _meta
+    # and _hooks to None). Read them with getattr(t, "_meta", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
@@ -208,7 +199,7 @@ class Tensor:
         self.grad_fn = None
         self._grad = None
         self._hooks = None  # leaves made here are the ones backward accumulates into
-        self._base = None  # (set: optimizer updates read it; an unset slot reads slowly)
+        self._meta = None  # (set: an unset slot reads slowly)
 
     # ------------------------------------------------------------------ basics
     @property
@@ -475,9 +466,8 @@ class Tensor:
         False
         """
         out = _make(self._data, None)
-        out._base = _root(self)
         # shares memory, not history (ops/inplace._refuse_untracked says what may change it)
-        out._untracked = "detach"
+        share_memory(out, self, "detach")
         return out
 
     def detach_(self) -> Tensor:
@@ -709,18 +699,3 @@ def is_tensor(obj: Any) -> bool:
 
 
 Number = numbers.Number
-
-
-def _rebase_log(t: Tensor) -> list:
-    """``t``'s list of clocks at which a recorded in-place op gave it a new grad_fn,
-    made on first use (view nodes of ``t`` share it; see engine._check_view_current)."""
-    log = getattr(t, "_rebases", None)
-    if log is None:
-        log = t._rebases = []
-    return log
-
-
-def _root(t: Tensor) -> Tensor:
-    """The tensor owning the memory ``t`` views (``t`` itself if not a view)."""
-    base = getattr(t, "_base", None)
-    return t if base is None else base

@@ -23,14 +23,14 @@ from ..engine import (
     record,
     recording,
 )
-from ..tensor import Tensor, _make, _rebase_log, _RetainGrad, _root
+from ..tensor import Tensor, _make, _RetainGrad
+from ..views import is_view, kind, live_views, meta, push_prior_fn, rebase_log, root
 from . import registry as R
 from ._base import as_tensor_arg, operands
 from .elementwise import add, clamp, div, mul, sub, where
 from .shape import (
     GetItemBackward,
     _convert_index,
-    _is_basic,
     _own_index,
     _torch_index,
     expand,
@@ -45,15 +45,12 @@ def _snapshot(t: Tensor) -> Tensor:
     return old
 
 
-def inplace(
-    t: Tensor, opname: str, out_of_place, other=None, replaces: bool = False, region=None
-) -> Tensor:
+def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = False) -> Tensor:
     """Apply ``out_of_place(t)`` and store the result into ``t`` itself.
 
     ``replaces``: the new value does not depend on the old one (fill_, copy_); while
     recording, ``t`` still becomes a non-leaf whose history passes a zero gradient
-    to its old value, as in PyTorch. ``region``: a view of the part of ``t.data``
-    that changes (setitem), when not all of it does.
+    to its old value, as in PyTorch.
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
@@ -66,9 +63,9 @@ def inplace(
             "`with autodiff.no_grad():` or use the out-of-place form"
         )
     records = grad_mode and (t.requires_grad or other_rg)
-    if grad_mode and getattr(t, "_untracked", None):
+    if grad_mode and kind(t):
         _refuse_untracked(t, opname, records)
-    if records and getattr(t, "_base", None) is not None:
+    if records and is_view(t):
         return _inplace_on_view(t, opname, out_of_place)
     if not t.data.flags.writeable:
         raise RuntimeError(
@@ -99,7 +96,7 @@ def inplace(
     np.copyto(t.data, res.data, casting="same_kind")
     if records and res.grad_fn is not None:
         _rebase(t, res.grad_fn)
-        _regenerate_views(t, region, None)
+        _regenerate_views(t, None)
     return t
 
 
@@ -109,9 +106,8 @@ def _refuse_untracked(t: Tensor, opname: str, recording: bool) -> None:
     refuses any change of it), or a detach() or a view of one changed with a value
     that requires grad (PyTorch records that on the detached tensor alone; autodiff
     refuses it)."""
-    kind = t._untracked
-    no_grad_view = kind == "no_grad_view"
-    if no_grad_view and _root(t).requires_grad:
+    no_grad_view = kind(t) == "no_grad_view"
+    if no_grad_view and root(t).requires_grad:
         raise RuntimeError(
             f"{opname}: this view was made under no_grad of a tensor that requires grad, "
             "so it shares memory, not history, with it; changing it in place in grad "
@@ -130,12 +126,9 @@ def _refuse_untracked(t: Tensor, opname: str, recording: bool) -> None:
 def _rebase(t: Tensor, node: Node) -> None:
     """Give ``t`` the history ``node`` (a recorded in-place change of it, or of the
     memory it views). Nodes recorded before keep the history they used (backward
-    reads ``_prior_fns``); a retain_grad() moves to the new history, as PyTorch's."""
+    reads ``views.grad_fn_at``); a retain_grad() moves to the new history, as PyTorch's."""
     old = t.grad_fn
-    prior = getattr(t, "_prior_fns", None)
-    if prior is None:
-        prior = t._prior_fns = []
-    prior.append((CLOCK.clock, old))
+    push_prior_fn(t, CLOCK.clock, old)
     if old is not None and old.hooks:
         moved = [h for h in old.hooks if isinstance(h, _RetainGrad) and h.ref() is t]
         if moved:
@@ -143,9 +136,9 @@ def _rebase(t: Tensor, node: Node) -> None:
             node.hook_list().extend(moved)
     t.grad_fn = node
     t.requires_grad = True
-    if getattr(t, "_base", None) is None:
+    if not is_view(t):
         # when: backward tells view nodes made before this from those made after
-        _rebase_log(t).append(CLOCK.clock)  # (a list its views' nodes share)
+        rebase_log(t).append(CLOCK.clock)  # (a list its views' nodes share)
 
 
 def view_positions(
@@ -212,7 +205,7 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
     view a new one, ``base[positions]``: gradients reach the base's old history
     everywhere but the view's elements, and the values the op depended on.
     """
-    base = t._base
+    base = root(t)
     if base.requires_grad and base.grad_fn is None:
         raise RuntimeError(
             f"{opname}: this is a view of a leaf tensor that requires grad; changing it in "
@@ -229,14 +222,13 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
             f"{opname}: changing a view of a 0-d tensor in place while recording "
             "gradients is not supported; change the 0-d tensor itself"
         )
-    positions = view_positions(t.data, base.data)
-    if positions is None:
+    index = _place(t, base, overlapping=False)
+    if index is None:
         raise RuntimeError(
             f"{opname}: cannot tell which elements of its base (of shape {base.shape}) this "
             "view covers (it overlaps itself); "
             "use the out-of-place form, or .clone() the view first"
         )
-    index = _base_index(positions, base)
     # the view's current value, with the base's current history (the view's own
     # recorded history may be stale: its base may have changed in place since)
     if base.requires_grad:
@@ -274,63 +266,45 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
         return t  # nothing to record: the new values need no gradient
     _rebase(base, node)
     _view_history(t, base, index)
-    _regenerate_views(base, t.data, t)
+    _regenerate_views(base, t)
     return t
+
+
+def _place(view: Tensor, base: Tensor, overlapping: bool = True) -> tuple | None:
+    """The index that picks ``view``'s elements out of ``base`` (cached on the view:
+    a view's place in its memory never changes); None if it cannot be told, or if
+    elements overlap (an expansion) unless ``overlapping``."""
+    m = meta(view)
+    cached = m.place
+    if cached is None or cached[0] is not base._data or cached[1] is not view._data:
+        positions = view_positions(view._data, base._data, overlapping=True)
+        index = None if positions is None else _base_index(positions, base)
+        unique = positions is not None and np.unique(positions).size == positions.size
+        cached = m.place = (base._data, view._data, index, unique)
+    index, unique = cached[2], cached[3]
+    return index if unique or overlapping else None
 
 
 def _view_history(view: Tensor, base: Tensor, index: tuple) -> None:
     """Give ``view`` the history ``base[index]`` from ``base``'s current one."""
     node = record(GetItemBackward, (base,), (True,), index, view.data).grad_fn
-    node.view_rebases = _rebase_log(base)
+    node.view_rebases = rebase_log(base)
     _rebase(view, node)
 
 
-def _regenerate_views(base: Tensor, changed: np.ndarray | None, done: Tensor | None) -> None:
-    """After a recorded in-place op gave ``base`` a new history, give each live view
-    of it that shares memory with what changed (the array ``changed``, or all of
-    ``base``) a history from the new one, as PyTorch regenerates a view on use
-    (``done``, the view changed, has one already). Other views' histories still
-    hold: they are marked current. A view whose place in ``base`` cannot be told
-    keeps its history, and backward raises if it is used after the change."""
-    views = getattr(base, "_views", None)
-    if not views:
-        return
-    live = [(ref, view) for ref, view in ((ref, ref()) for ref in views) if view is not None]
-    base._views = [ref for ref, _ in live]
-    # views apart from the change keep a history that still gives every leaf its
-    # gradient; with many (a buffer filled row by row) they are not regenerated,
-    # and the base's new node is marked: its hooks or autodiff.grad would miss them
-    few = len(live) <= _FEW_VIEWS
-    for _, view in live:
-        if view is done or getattr(view, "_untracked", None):
-            continue
-        if not few and changed is not None and not np.may_share_memory(view.data, changed):
-            if view.grad_fn is not None:
-                base.grad_fn.bypassed = True
-            _still_current(view.grad_fn)
+def _regenerate_views(base: Tensor, done: Tensor | None) -> None:
+    """After a recorded in-place op gave ``base`` a new history, give every live
+    view of it a history from the new one, as PyTorch regenerates a view on use
+    (``done``, the view changed, has one already): gradients through any view then
+    pass the base's new node and its hooks. A view whose place in ``base`` cannot
+    be told keeps its history, and backward raises if it is used after the change."""
+    for view in live_views(base):
+        if view is done or kind(view):
             continue
         # (an expansion reads elements more than once: its gradient adds them up)
-        positions = view_positions(view.data, base.data, overlapping=True)
-        if positions is not None:
-            index = _base_index(positions, base)
-            if index is not None:
-                _view_history(view, base, index)
-
-
-# a base with at most this many live views regenerates them all on a change
-_FEW_VIEWS = 16
-
-
-def _still_current(node: Node | None) -> None:
-    """The latest rebase of a view's base left the view's memory alone: its history
-    holds, if it held until then (engine._check_view_current reads the mark)."""
-    if node is None:
-        return
-    current = getattr(node, "view_current", node.clock)
-    rebases = getattr(node, "view_rebases", ())
-    # (rebases[-1] is this one; every earlier one regenerated or marked the view)
-    if len(rebases) < 2 or current >= rebases[-2]:
-        node.view_current = CLOCK.clock
+        index = _place(view, base)
+        if index is not None:
+            _view_history(view, base, index)
 
 
 class SetItemBackward(Node):
@@ -376,8 +350,7 @@ def setitem_outofplace(x, index, value) -> Tensor:
         np.broadcast_to(v.data, target_shape)
     except ValueError:
         raise ValueError(
-            f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape "
-            f"{target_shape}"
+            f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape {target_shape}"
         ) from None
     if recording() and (x.requires_grad or v.requires_grad):
         index = _own_index(index)
@@ -385,17 +358,7 @@ def setitem_outofplace(x, index, value) -> Tensor:
 
 
 def setitem(t: Tensor, index, value) -> None:
-    region = None
-    if isinstance(t, Tensor) and _is_basic(index):  # (NumPy gives a view: what changes)
-        items = index if isinstance(index, tuple) else (index,)
-        try:
-            # (a trailing Ellipsis: an all-integer index gives a 0-d view, not a copy)
-            region = t.data[items if Ellipsis in items else (*items, Ellipsis)]
-        except (IndexError, TypeError, ValueError):
-            region = None  # (setitem_outofplace raises the clear error)
-        if region is not None and not np.may_share_memory(region, t.data):
-            region = None  # (not a view after all: treat all of t as changed)
-    inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value, region=region)
+    inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)
 
 
 R.register(
@@ -422,7 +385,7 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     if recording():
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
-        if getattr(t, "_untracked", None):
+        if kind(t):
             _refuse_untracked(t, opname, False)
     if isinstance(other, Tensor):
         o = other.data

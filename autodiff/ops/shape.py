@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import weakref
 
 import numpy as np
 
@@ -19,7 +18,8 @@ from ..engine import (
     recording,
     sum_to_shape,
 )
-from ..tensor import Tensor, _make, _rebase_log, _root
+from ..tensor import Tensor, _make
+from ..views import add_view, kind, rebase_log, share_memory
 from . import registry as R
 from ._base import as_tensor_arg, cast, normalize_dim, operands
 from .xp import NP
@@ -52,36 +52,22 @@ def _view_of(out: Tensor, x: Tensor) -> Tensor:
     """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
     if not np.may_share_memory(out.data, x.data):  # (a reshape may have copied)
         return out
-    out._base = root = _root(x)
-    kind = getattr(x, "_untracked", None)
-    if kind or (x.requires_grad and out.grad_fn is None):
+    x_kind = kind(x)
+    if x_kind or (x.requires_grad and out.grad_fn is None):
         # a view of a detach(), or one made under no_grad: memory, not history, is
         # shared (changing it in place in grad mode may be an error: see inplace.py)
-        out._untracked = "no_grad_view" if kind in (None, "no_grad_view") else "detach_view"
+        share_memory(out, x, "no_grad_view" if x_kind in (None, "no_grad_view") else "detach_view")
         return out
+    owner = share_memory(out, x).base
     if out.grad_fn is not None:
-        # lets backward detect a recorded in-place change of root after this view:
-        # the node shares root's list of such changes (not root: its memory must be
-        # free to go, and it may be gone by backward)
-        out.grad_fn.view_rebases = _rebase_log(root)
-    if root.grad_fn is not None or not root.requires_grad:
+        # lets backward detect a recorded in-place change of the owner after this
+        # view: the node shares the owner's rebase log (not the owner: its memory
+        # must be free to go, and it may be gone by backward)
+        out.grad_fn.view_rebases = rebase_log(owner)
+    if owner.grad_fn is not None or not owner.requires_grad:
         # (a leaf that requires grad is never changed while recording)
-        _register_view(root, out)
+        add_view(owner, out)
     return out
-
-
-def _register_view(root: Tensor, view: Tensor) -> None:
-    """Remember ``view`` (weakly) so that an in-place change of ``root`` while
-    recording can regenerate its history; dead references are dropped each time
-    the list doubles, so a long-lived tensor viewed every step keeps a short list."""
-    views = getattr(root, "_views", None)
-    if views is None:
-        root._views = [weakref.ref(view)]
-        return
-    views.append(weakref.ref(view))
-    n = len(views)
-    if n >= 64 and not n & (n - 1):
-        root._views = [ref for ref in views if ref() is not None]
 
 
 def _shape_arg(shape) -> tuple:
