@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,88 @@ def test_a_raising_rank_aborts_the_job(n, tmp_path):
     err = proc.stdout + proc.stderr
     assert "rank 1 of" in err and "boom from the worker" in err, err[-2000:]
     assert "aborting all" in err
+
+
+LEFT = r"rank 1 {how} while rank \d waited for it in {what}; aborting all {n} ranks"
+EXITED = "exited \\(sys\\.exit or end of script\\)"
+
+
+@needs_mpi
+@pytest.mark.parametrize(
+    "n, how, collective, what",
+    [
+        (2, "3", "all_reduce", r"all_reduce\(\)"),
+        (2, "0", "all_reduce", r"all_reduce\(\)"),
+        (3, "0", "all_reduce", r"all_reduce\(\)"),
+        (2, "end", "barrier", r"barrier\(\)"),
+        (2, "3", "async", r"all_reduce\(async_op=True\)\.wait\(\)"),
+        (3, "0", "broadcast", r"broadcast\(\)"),
+        (2, "0", "all_gather_object", r"all_gather_object\(\)"),
+    ],
+)
+def test_a_rank_that_exits_without_raising_aborts_the_waiting_job(
+    n, how, collective, what, tmp_path
+):
+    # rank 1 leaves by sys.exit(how) or the end of the script while the others wait for
+    # it in a collective: without the goodbye they would wait forever (the timeout)
+    proc = mpirun(n, str(WORKER), "leave", str(tmp_path), how, collective, timeout=60)
+    assert proc.returncode != 0
+    err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=EXITED, what=what, n=n), err), err[-2000:]
+
+
+@needs_mpi
+def test_a_rank_that_destroys_the_group_aborts_the_waiting_job(tmp_path):
+    proc = mpirun(2, str(WORKER), "leave", str(tmp_path), "destroy", "all_reduce", timeout=60)
+    assert proc.returncode != 0
+    how = r"left the process group \(destroy_process_group\(\)\)"
+    err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=how, what=r"all_reduce\(\)", n=2), err), err[-2000:]
+
+
+@needs_mpi
+def test_a_rank_killed_by_sigkill_ends_the_job(tmp_path):
+    proc = mpirun(2, str(WORKER), "leave", str(tmp_path), "sigkill", "all_reduce", timeout=60)
+    assert proc.returncode != 0
+    assert "aborting" not in proc.stderr  # the launcher ended it, not a goodbye
+
+
+@needs_mpi
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_rank_that_leaves_when_nobody_needs_it_is_a_clean_exit(n, tmp_path):
+    # with 3 ranks, rank 1 leaves after its part of a reduce the last rank joins late
+    proc = mpirun(n, str(WORKER), "leave_early", str(tmp_path), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "autodiff.distributed" not in proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "rank0.json").read_text())["value"] == n * (n + 1) / 2
+    assert not (tmp_path / "rank1.json").exists()
+    assert all((tmp_path / f"rank{r}.json").exists() for r in range(2, n))
+
+
+@needs_mpi
+def test_ddp_training_ends_when_a_rank_exits_mid_training(tmp_path):
+    proc = mpirun(2, str(WORKER), "ddp_leave", str(tmp_path), timeout=60)
+    assert proc.returncode != 0
+    what = r"DistributedDataParallel's gradient all-reduce \(backward\)"
+    err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=EXITED, what=what, n=2), err), err[-2000:]
+
+
+@needs_mpi
+@pytest.mark.parametrize("n", [2, 3])
+def test_destroy_and_init_again_in_one_job(n, tmp_path):
+    proc = mpirun(n, str(WORKER), "reinit", str(tmp_path), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "autodiff.distributed" not in proc.stderr
+    for r in range(n):
+        facts = json.loads((tmp_path / f"rank{r}.json").read_text())
+        assert facts["first"] == n * (n - 1) / 2 and facts["second"] == n
+        assert facts["objects"] == [10 * i for i in range(n)]
+    # the second group's goodbye reaches the others; the first group's do not linger
+    proc = mpirun(n, str(WORKER), "reinit", str(tmp_path), "exit", timeout=60)
+    assert proc.returncode != 0
+    err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=EXITED, what=r"barrier\(\)", n=n), err), err[-2000:]
 
 
 @needs_mpi
