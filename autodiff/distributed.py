@@ -280,6 +280,20 @@ def init_process_group(
         ``timeout``) are accepted for compatibility; rank and world size come
         from the MPI launcher, and must agree with it if given.
 
+    Notes
+    -----
+    With more than one rank, this is a rendezvous of all ranks: it duplicates
+    the communicator into a private goodbye channel and registers an
+    ``atexit`` handler. A rank that ends without raising (``sys.exit`` with
+    any code, or the end of the script) or calls ``destroy_process_group``
+    tells every other rank how many collectives it finished; a rank waiting
+    for a collective the leaver never joined prints
+    ``autodiff.distributed: rank R exited (sys.exit or end of script) while
+    rank W waited for it in all_reduce(); aborting all N ranks`` and aborts
+    the job (``MPI_Abort``), instead of waiting forever. Leaving once no rank
+    needs you is a clean exit. ``os._exit`` skips ``atexit`` (the launcher
+    then ends the job, as for a rank killed by a signal).
+
     Raises
     ------
     RuntimeError

@@ -105,6 +105,9 @@ class DistributedDataParallel(Module):
     bucket and writes the averaged gradients (sum over ranks / world size, the
     gradient of the mean over the global batch) into ``.grad``: after
     ``loss.backward()`` the optimizer sees the same gradients on every rank.
+    If a rank ends (``sys.exit``, end of script) while the others wait for
+    its gradients, they abort the job naming it (see
+    ``autodiff.distributed.init_process_group``).
 
     Parameters
     ----------
