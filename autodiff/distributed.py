@@ -130,8 +130,14 @@ class _LocalComm:
         return obj
 
 
-# tags of the goodbye a rank sends when it leaves: at interpreter exit, or destroy_process_group
-_TAG_EXIT, _TAG_DESTROY = 1, 2
+# tags of the goodbye a rank sends when it leaves: at interpreter exit (after an uncaught
+# exception if abort_on_exception=False), or destroy_process_group
+_TAG_EXIT, _TAG_RAISED, _TAG_DESTROY = 1, 2, 3
+_HOW = {
+    _TAG_EXIT: "exited (sys.exit or end of script)",
+    _TAG_RAISED: "exited with an uncaught exception (abort_on_exception=False)",
+    _TAG_DESTROY: "left the process group (destroy_process_group())",
+}
 _SPIN_S = 0.05  # a waiting rank polls (yielding the core) this long, then sleeps between polls
 _MAX_SLEEP_S = 1e-3  # longest sleep between polls: the latency of noticing a finished collective
 
@@ -205,20 +211,15 @@ class _Group:
             self.gone[src] = (int(done[0]), tag)
         for r, (done, tag) in sorted(self.gone.items()):
             if done < seq:
-                how = (
-                    "exited (sys.exit or end of script)"
-                    if tag == _TAG_EXIT
-                    else "left the process group (destroy_process_group())"
-                )
                 _abort(
                     self,
-                    f"autodiff.distributed: rank {r} {how} while rank {self.rank} waited for "
+                    f"autodiff.distributed: rank {r} {_HOW[tag]} while rank {self.rank} waited for "
                     f"it in {what}; aborting all {self.size} ranks",
                 )
 
     def say_goodbye(self, tag: int) -> None:
         """Tell every other rank that this one leaves, and how many collectives it finished."""
-        if self.bye is None or self.farewell is not None:
+        if self.bye is None or self.farewell is not None or self.MPI.Is_finalized():
             return
         for s in list(self.open):  # collectives finished without a wait count as finished
             self.test([s])
@@ -360,7 +361,9 @@ def init_process_group(
 def _at_exit() -> None:
     # runs before mpi4py's MPI_Finalize (a C-level Py_AtExit, after Python's atexit)
     if _GROUP is not None:
-        _GROUP.say_goodbye(_TAG_EXIT)
+        # the interpreter's top level sets sys.last_type when it printed an uncaught exception
+        raised = getattr(sys, "last_type", None) is not None
+        _GROUP.say_goodbye(_TAG_RAISED if raised else _TAG_EXIT)
 
 
 def _abort(group: _Group, msg: str) -> None:
@@ -519,9 +522,17 @@ class Work:
             finish()
 
     def is_completed(self) -> bool:
-        """Whether the collective has finished (finishing it if MPI says so)."""
-        if not self._done and (self._group is None or self._group.test([self._seq])):
-            self._complete()
+        """Whether the collective has finished (finishing it if MPI says so).
+
+        A loop polling this is a wait too: it aborts the job, as ``wait()``,
+        if a rank that has not joined the collective has ended.
+        """
+        g = self._group
+        if not self._done:
+            if g is None or g.test([self._seq]):
+                self._complete()
+            else:
+                g.check_gone(self._seq, self._what)
         return self._done
 
     def wait(self, timeout: Any = None) -> bool:

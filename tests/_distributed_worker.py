@@ -274,6 +274,10 @@ def wait_in(collective, rank, world):
         work = dist.all_reduce(t, async_op=True)
         time.sleep(0.2)  # the goodbye arrives while the collective is in flight
         work.wait()
+    elif collective == "is_completed":
+        work = dist.broadcast(t, src=1, async_op=True)
+        while not work.is_completed():  # polling is waiting too
+            time.sleep(1e-3)
     elif collective == "barrier":
         dist.barrier()
     elif collective == "broadcast":
@@ -286,8 +290,13 @@ def wait_in(collective, rank, world):
 
 def scenario_leave(rank, world, out):
     how, collective = sys.argv[3], sys.argv[4]
+    if how == "raise":  # a group without the excepthook: the exception ends rank 1 plainly
+        dist.destroy_process_group()
+        dist.init_process_group(abort_on_exception=False)
     dist.all_reduce(autodiff.ones(2))  # one collective together first
     if rank == 1:
+        if how == "raise":
+            raise ValueError("boom without the abort hook")
         if how == "end":
             return KEEP  # reaches the end of the script, group still initialized
         if how == "destroy":

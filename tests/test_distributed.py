@@ -172,6 +172,7 @@ EXITED = "exited \\(sys\\.exit or end of script\\)"
         (2, "3", "async", r"all_reduce\(async_op=True\)\.wait\(\)"),
         (3, "0", "broadcast", r"broadcast\(\)"),
         (2, "0", "all_gather_object", r"all_gather_object\(\)"),
+        (2, "0", "is_completed", r"broadcast\(async_op=True\)\.wait\(\)"),
     ],
 )
 def test_a_rank_that_exits_without_raising_aborts_the_waiting_job(
@@ -191,6 +192,16 @@ def test_a_rank_that_destroys_the_group_aborts_the_waiting_job(tmp_path):
     assert proc.returncode != 0
     how = r"left the process group \(destroy_process_group\(\)\)"
     err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=how, what=r"all_reduce\(\)", n=2), err), err[-2000:]
+
+
+@needs_mpi
+def test_an_exception_without_the_abort_hook_is_reported_as_such(tmp_path):
+    proc = mpirun(2, str(WORKER), "leave", str(tmp_path), "raise", "all_reduce", timeout=60)
+    assert proc.returncode != 0
+    how = r"exited with an uncaught exception \(abort_on_exception=False\)"
+    err = proc.stdout + proc.stderr
+    assert "boom without the abort hook" in err  # Python's own traceback, not the hook's
     assert re.search(LEFT.format(how=how, what=r"all_reduce\(\)", n=2), err), err[-2000:]
 
 
