@@ -281,7 +281,8 @@ def wait_in(collective, rank, world):
     elif collective == "barrier":
         dist.barrier()
     elif collective == "broadcast":
-        dist.broadcast(t, src=0)
+        # from rank 1, which leaves: a broadcast from rank 0 may finish without rank 1
+        dist.broadcast(t, src=1)
     elif collective == "all_gather_object":
         dist.all_gather_object([None] * world, {"rank": rank})
     else:

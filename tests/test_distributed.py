@@ -158,51 +158,55 @@ def test_a_raising_rank_aborts_the_job(n, tmp_path):
 
 
 LEFT = r"rank 1 {how} while rank \d waited for it in {what}; aborting all {n} ranks"
-EXITED = "exited \\(sys\\.exit or end of script\\)"
+EXITED = r"exited \(sys\.exit or end of script\)"
+
+
+def assert_left(proc: subprocess.CompletedProcess, how: str, what: str, n: int) -> str:
+    """The job failed, and a waiting rank named rank 1, how it left and where it waited."""
+    assert proc.returncode != 0
+    err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=how, what=what, n=n), err), err[-2000:]
+    return err
 
 
 @needs_mpi
 @pytest.mark.parametrize(
-    "n, how, collective, what",
+    "n, leave, collective, what, how",
     [
-        (2, "3", "all_reduce", r"all_reduce\(\)"),
-        (2, "0", "all_reduce", r"all_reduce\(\)"),
-        (3, "0", "all_reduce", r"all_reduce\(\)"),
-        (2, "end", "barrier", r"barrier\(\)"),
-        (2, "3", "async", r"all_reduce\(async_op=True\)\.wait\(\)"),
-        (3, "0", "broadcast", r"broadcast\(\)"),
-        (2, "0", "all_gather_object", r"all_gather_object\(\)"),
-        (2, "0", "is_completed", r"broadcast\(async_op=True\)\.wait\(\)"),
+        (2, "3", "all_reduce", r"all_reduce\(\)", EXITED),
+        (2, "0", "all_reduce", r"all_reduce\(\)", EXITED),
+        (3, "0", "all_reduce", r"all_reduce\(\)", EXITED),
+        (2, "end", "barrier", r"barrier\(\)", EXITED),
+        (2, "3", "async", r"all_reduce\(async_op=True\)\.wait\(\)", EXITED),
+        (3, "0", "broadcast", r"broadcast\(\)", EXITED),
+        (2, "0", "all_gather_object", r"all_gather_object\(\)", EXITED),
+        (2, "0", "is_completed", r"broadcast\(async_op=True\)\.wait\(\)", EXITED),
+        (
+            2,
+            "destroy",
+            "all_reduce",
+            r"all_reduce\(\)",
+            r"left the process group \(destroy_process_group\(\)\)",
+        ),
+        (
+            2,
+            "raise",
+            "all_reduce",
+            r"all_reduce\(\)",
+            r"exited with an uncaught exception \(abort_on_exception=False\)",
+        ),
     ],
 )
-def test_a_rank_that_exits_without_raising_aborts_the_waiting_job(
-    n, how, collective, what, tmp_path
+def test_a_rank_that_leaves_without_the_abort_hook_aborts_the_waiting_job(
+    n, leave, collective, what, how, tmp_path
 ):
-    # rank 1 leaves by sys.exit(how) or the end of the script while the others wait for
-    # it in a collective: without the goodbye they would wait forever (the timeout)
-    proc = mpirun(n, str(WORKER), "leave", str(tmp_path), how, collective, timeout=60)
-    assert proc.returncode != 0
-    err = proc.stdout + proc.stderr
-    assert re.search(LEFT.format(how=EXITED, what=what, n=n), err), err[-2000:]
-
-
-@needs_mpi
-def test_a_rank_that_destroys_the_group_aborts_the_waiting_job(tmp_path):
-    proc = mpirun(2, str(WORKER), "leave", str(tmp_path), "destroy", "all_reduce", timeout=60)
-    assert proc.returncode != 0
-    how = r"left the process group \(destroy_process_group\(\)\)"
-    err = proc.stdout + proc.stderr
-    assert re.search(LEFT.format(how=how, what=r"all_reduce\(\)", n=2), err), err[-2000:]
-
-
-@needs_mpi
-def test_an_exception_without_the_abort_hook_is_reported_as_such(tmp_path):
-    proc = mpirun(2, str(WORKER), "leave", str(tmp_path), "raise", "all_reduce", timeout=60)
-    assert proc.returncode != 0
-    how = r"exited with an uncaught exception \(abort_on_exception=False\)"
-    err = proc.stdout + proc.stderr
-    assert "boom without the abort hook" in err  # Python's own traceback, not the hook's
-    assert re.search(LEFT.format(how=how, what=r"all_reduce\(\)", n=2), err), err[-2000:]
+    # rank 1 leaves (sys.exit(leave), end of script, destroy_process_group, an exception
+    # the hook does not see) while the others wait for it in a collective: without its
+    # goodbye they would wait forever (the timeout)
+    proc = mpirun(n, str(WORKER), "leave", str(tmp_path), leave, collective, timeout=60)
+    err = assert_left(proc, how, what, n)
+    if leave == "raise":
+        assert "boom without the abort hook" in err  # Python's own traceback
 
 
 @needs_mpi
@@ -227,10 +231,7 @@ def test_a_rank_that_leaves_when_nobody_needs_it_is_a_clean_exit(n, tmp_path):
 @needs_mpi
 def test_ddp_training_ends_when_a_rank_exits_mid_training(tmp_path):
     proc = mpirun(2, str(WORKER), "ddp_leave", str(tmp_path), timeout=60)
-    assert proc.returncode != 0
-    what = r"DistributedDataParallel's gradient all-reduce \(backward\)"
-    err = proc.stdout + proc.stderr
-    assert re.search(LEFT.format(how=EXITED, what=what, n=2), err), err[-2000:]
+    assert_left(proc, EXITED, r"DistributedDataParallel's gradient all-reduce \(backward\)", 2)
 
 
 @needs_mpi
@@ -245,9 +246,7 @@ def test_destroy_and_init_again_in_one_job(n, tmp_path):
         assert facts["objects"] == [10 * i for i in range(n)]
     # the second group's goodbye reaches the others; the first group's do not linger
     proc = mpirun(n, str(WORKER), "reinit", str(tmp_path), "exit", timeout=60)
-    assert proc.returncode != 0
-    err = proc.stdout + proc.stderr
-    assert re.search(LEFT.format(how=EXITED, what=r"barrier\(\)", n=n), err), err[-2000:]
+    assert_left(proc, EXITED, r"barrier\(\)", n)
 
 
 @needs_mpi
