@@ -6,7 +6,7 @@ scenario and writes ``OUTDIR/rank{r}.npz`` (arrays) and ``rank{r}.json``
 Scenarios: ``all`` (collectives, DDP against one process, no_sync, unused
 parameters, sampler), ``raise`` (rank 1 raises mid-run), ``mismatch`` (the
 ranks build different models), ``leave`` (rank 1 leaves by ARG: sys.exit(N),
-``end`` of script, ``destroy``, ``sigkill``, before the others' collective
+``end`` of script, ``destroy``, ``sigkill``, ``_exitN``, before the others' collective
 ARG2), ``leave_early`` (rank 1 leaves once nobody needs it), ``ddp_leave``
 (rank 1 exits mid-training), ``reinit`` (destroy and init again; ARG ``exit``:
 then rank 1 exits before a collective).
@@ -306,6 +306,8 @@ def scenario_leave(rank, world, out):
             return KEEP
         if how == "sigkill":
             os.kill(os.getpid(), signal.SIGKILL)
+        if how.startswith("_exit"):
+            os._exit(int(how[5:]))  # skips atexit: no goodbye, the launcher ends the job
         sys.exit(int(how))
     wait_in(collective, rank, world)
     return None
