@@ -138,6 +138,7 @@ _HOW = {
     _TAG_RAISED: "exited with an uncaught exception (abort_on_exception=False)",
     _TAG_DESTROY: "left the process group (destroy_process_group())",
 }
+_QUICK_POLLS = 100  # polls back to back before a wait starts to read goodbyes (~50 us)
 _SPIN_S = 0.05  # a waiting rank polls (yielding the core) this long, then sleeps between polls
 _MAX_SLEEP_S = 1e-3  # longest sleep between polls: the latency of noticing a finished collective
 
@@ -166,6 +167,7 @@ class _Group:
         self.open: dict[int, Any] = {}  # number -> MPI request, for those not yet finished
         self.gone: dict[int, tuple[int, int]] = {}  # rank -> (collectives it finished, tag)
         self.farewell: tuple[np.ndarray, list] | None = None  # the goodbye sent, once
+        self.status = mpi.Status() if mpi is not None else None  # reused by check_gone
 
     def start(self, request: Any) -> int:
         """Register a started collective's request; its number."""
@@ -183,18 +185,29 @@ class _Group:
         return True
 
     def wait(self, seqs: list[int], what: str) -> None:
-        """Block until the collectives ``seqs`` have finished, watching for ranks that left.
+        """Block until the started collectives ``seqs`` have finished (see ``poll``)."""
+        self.poll([self.open[s] for s in seqs if s in self.open], max(seqs, default=0), what)
+        for s in seqs:
+            self.open.pop(s, None)
+
+    def poll(self, reqs: list, seq: int, what: str) -> None:
+        """Block until the requests ``reqs`` of collective ``seq`` (the latest) have finished.
 
         Polls instead of ``MPI_Wait``: a blocked ``MPI_Wait`` would never
-        notice that a rank it waits for is gone. The first ``_SPIN_S`` seconds
-        poll back to back (yielding the core to a rank sharing it), as a
-        collective between ranks that arrive together takes; longer waits
-        (a slower rank) sleep between polls, up to ``_MAX_SLEEP_S``.
+        notice that a rank it waits for is gone. First ``_QUICK_POLLS`` polls
+        back to back (a collective whose ranks arrived together finishes in
+        microseconds); then, between polls, it reads the goodbyes and yields
+        the core (to a rank sharing it) for ``_SPIN_S`` seconds; longer waits
+        (for a slower rank) sleep between polls, up to ``_MAX_SLEEP_S``.
         """
+        testall = self.MPI.Request.Testall
+        for _ in range(_QUICK_POLLS):
+            if testall(reqs):
+                return
         t0 = time.perf_counter()
         nap = 5e-5
-        while not self.test(seqs):
-            self.check_gone(max(seqs), what)
+        while not testall(reqs):
+            self.check_gone(seq, what)
             if time.perf_counter() - t0 < _SPIN_S:
                 os.sched_yield()
             else:
@@ -203,7 +216,7 @@ class _Group:
 
     def check_gone(self, seq: int, what: str) -> None:
         """Receive goodbyes; abort the job if a rank left before joining collective ``seq``."""
-        st = self.MPI.Status()
+        st = self.status
         while self.bye.Iprobe(source=self.MPI.ANY_SOURCE, tag=self.MPI.ANY_TAG, status=st):
             done = np.empty(1, dtype=np.int64)
             src, tag = st.Get_source(), st.Get_tag()
@@ -556,11 +569,13 @@ def _run(
     finish: Callable[[], None] | None = None,
 ) -> Work | None:
     """A started collective: its Work (``async_op``), or wait for it here and return None."""
-    seq = g.start(request)
     if async_op:
-        return Work(g, seq, finish, f"{what[:-1]}async_op=True).wait()")
-    work = Work(g, seq, finish, what)
-    work.wait()
+        return Work(g, g.start(request), finish, f"{what[:-1]}async_op=True).wait()")
+    # blocking: numbered, but not registered as open (no Work): the hot path of small calls
+    g.started += 1
+    g.poll([request], g.started, what)
+    if finish is not None:
+        finish()
     return None
 
 
