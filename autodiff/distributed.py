@@ -20,7 +20,11 @@ training script works on a laptop and on a cluster.
 
 A rank that dies with an uncaught exception aborts the whole job (after
 printing its traceback and which rank failed), instead of leaving the others
-waiting forever in their next collective.
+waiting forever in their next collective. A rank that ends without raising
+(``sys.exit``, any code, or the end of the script) while the others still
+wait for it in a collective aborts the job too: at exit it tells the others
+(on a private channel) how many collectives it finished, and a rank waiting
+for one it never joined prints which rank left and aborts.
 
 Examples
 --------
@@ -38,8 +42,10 @@ Tensor([1., 2.])
 
 from __future__ import annotations
 
+import atexit
 import enum
 import os
+import pickle
 import sys
 import time
 import traceback
@@ -124,7 +130,31 @@ class _LocalComm:
         return obj
 
 
+# tags of the goodbye a rank sends when it leaves: at interpreter exit (after an uncaught
+# exception if abort_on_exception=False), or destroy_process_group
+_TAG_EXIT, _TAG_RAISED, _TAG_DESTROY = 1, 2, 3
+_HOW = {
+    _TAG_EXIT: "exited (sys.exit or end of script)",
+    _TAG_RAISED: "exited with an uncaught exception (abort_on_exception=False)",
+    _TAG_DESTROY: "left the process group (destroy_process_group())",
+}
+_QUICK_POLLS = 100  # polls back to back before a wait starts to read goodbyes (~50 us)
+_SPIN_S = 0.05  # a waiting rank polls (yielding the core) this long, then sleeps between polls
+_MAX_SLEEP_S = 1e-3  # longest sleep between polls: the latency of noticing a finished collective
+
+
 class _Group:
+    """The default process group: the communicator and the bookkeeping of collectives.
+
+    Every collective is started non-blocking (``start``) and numbered; the
+    numbers agree across ranks because MPI requires every rank to call the
+    collectives in the same order. A rank that leaves sends its count of
+    finished collectives to every other rank on ``bye`` (a duplicate of the
+    communicator, so no goodbye is ever mistaken for data or leaks into a later
+    group); a rank waiting for collective ``k`` aborts the job once it learns
+    that some rank left having finished fewer than ``k``.
+    """
+
     def __init__(self, comm: Any, mpi: Any, backend: str) -> None:
         self.comm = comm
         self.MPI = mpi  # the mpi4py.MPI module, or None for the local world of one
@@ -132,6 +162,87 @@ class _Group:
         self.rank = int(comm.Get_rank())
         self.size = int(comm.Get_size())
         self.prev_excepthook: Callable | None = None
+        self.bye: Any = None  # the goodbye channel (world size > 1 only)
+        self.started = 0  # collectives started on this group
+        self.open: dict[int, Any] = {}  # number -> MPI request, for those not yet finished
+        self.gone: dict[int, tuple[int, int]] = {}  # rank -> (collectives it finished, tag)
+        self.farewell: tuple[np.ndarray, list] | None = None  # the goodbye sent, once
+        self.status = mpi.Status() if mpi is not None else None  # reused by check_gone
+
+    def start(self, request: Any) -> int:
+        """Register a started collective's request; its number."""
+        self.started += 1
+        self.open[self.started] = request
+        return self.started
+
+    def test(self, seqs: list[int]) -> bool:
+        """Whether the collectives ``seqs`` have all finished (never blocks)."""
+        reqs = [self.open[s] for s in seqs if s in self.open]
+        if reqs and not self.MPI.Request.Testall(reqs):
+            return False
+        for s in seqs:
+            self.open.pop(s, None)
+        return True
+
+    def wait(self, seqs: list[int], what: str) -> None:
+        """Block until the started collectives ``seqs`` have finished (see ``poll``)."""
+        self.poll([self.open[s] for s in seqs if s in self.open], max(seqs, default=0), what)
+        for s in seqs:
+            self.open.pop(s, None)
+
+    def poll(self, reqs: list, seq: int, what: str) -> None:
+        """Block until the requests ``reqs`` of collective ``seq`` (the latest) have finished.
+
+        Polls instead of ``MPI_Wait``: a blocked ``MPI_Wait`` would never
+        notice that a rank it waits for is gone. First ``_QUICK_POLLS`` polls
+        back to back (a collective whose ranks arrived together finishes in
+        microseconds); then, between polls, it reads the goodbyes and yields
+        the core (to a rank sharing it) for ``_SPIN_S`` seconds; longer waits
+        (for a slower rank) sleep between polls, up to ``_MAX_SLEEP_S``.
+        """
+        testall = self.MPI.Request.Testall
+        for _ in range(_QUICK_POLLS):
+            if testall(reqs):
+                return
+        t0 = time.perf_counter()
+        nap = 5e-5
+        while not testall(reqs):
+            self.check_gone(seq, what)
+            if time.perf_counter() - t0 < _SPIN_S:
+                os.sched_yield()
+            else:
+                time.sleep(nap)
+                nap = min(2 * nap, _MAX_SLEEP_S)
+
+    def check_gone(self, seq: int, what: str) -> None:
+        """Receive goodbyes; abort the job if a rank left before joining collective ``seq``."""
+        st = self.status
+        while self.bye.Iprobe(source=self.MPI.ANY_SOURCE, tag=self.MPI.ANY_TAG, status=st):
+            done = np.empty(1, dtype=np.int64)
+            src, tag = st.Get_source(), st.Get_tag()
+            self.bye.Recv(done, source=src, tag=tag)
+            self.gone[src] = (int(done[0]), tag)
+        for r, (done, tag) in sorted(self.gone.items()):
+            if done < seq:
+                _abort(
+                    self,
+                    f"autodiff.distributed: rank {r} {_HOW[tag]} while rank {self.rank} waited for "
+                    f"it in {what}; aborting all {self.size} ranks",
+                )
+
+    def say_goodbye(self, tag: int) -> None:
+        """Tell every other rank that this one leaves, and how many collectives it finished."""
+        if self.bye is None or self.farewell is not None or self.MPI.Is_finalized():
+            return
+        for s in list(self.open):  # collectives finished without a wait count as finished
+            self.test([s])
+        done = np.array([min(self.open) - 1 if self.open else self.started], dtype=np.int64)
+        reqs = [self.bye.Isend(done, dest=r, tag=tag) for r in range(self.size) if r != self.rank]
+        self.farewell = (done, reqs)  # the buffer must outlive the sends
+        # 8 bytes go eagerly (complete at once); bounded all the same: never hang an exit
+        deadline = time.perf_counter() + 1.0
+        while not self.MPI.Request.Testall(reqs) and time.perf_counter() < deadline:
+            time.sleep(1e-4)
 
 
 _GROUP: _Group | None = None
@@ -182,6 +293,20 @@ def init_process_group(
         PyTorch's other arguments (``init_method``, ``world_size``, ``rank``,
         ``timeout``) are accepted for compatibility; rank and world size come
         from the MPI launcher, and must agree with it if given.
+
+    Notes
+    -----
+    With more than one rank, this is a rendezvous of all ranks: it duplicates
+    the communicator into a private goodbye channel and registers an
+    ``atexit`` handler. A rank that ends without raising (``sys.exit`` with
+    any code, or the end of the script) or calls ``destroy_process_group``
+    tells every other rank how many collectives it finished; a rank waiting
+    for a collective the leaver never joined prints
+    ``autodiff.distributed: rank R exited (sys.exit or end of script) while
+    rank W waited for it in all_reduce(); aborting all N ranks`` and aborts
+    the job (``MPI_Abort``), instead of waiting forever. Leaving once no rank
+    needs you is a clean exit. ``os._exit`` skips ``atexit`` (the launcher
+    then ends the job, as for a rank killed by a signal).
 
     Raises
     ------
@@ -237,10 +362,31 @@ def init_process_group(
                 f"init_process_group({key}={want}) disagrees with the MPI launcher's "
                 f"{key} {mine}; leave it out (MPI decides)"
             )
+    if group.size > 1:
+        group.bye = comm.Dup()  # collective: every rank joins here, as PyTorch's rendezvous
+        atexit.register(_at_exit)
     _GROUP = group
     if abort_on_exception and group.size > 1:
         group.prev_excepthook = sys.excepthook
         sys.excepthook = _abort_hook
+
+
+def _at_exit() -> None:
+    # runs before mpi4py's MPI_Finalize (a C-level Py_AtExit, after Python's atexit)
+    if _GROUP is not None:
+        # the interpreter's top level sets sys.last_type when it printed an uncaught exception
+        raised = getattr(sys, "last_type", None) is not None
+        _GROUP.say_goodbye(_TAG_RAISED if raised else _TAG_EXIT)
+
+
+def _abort(group: _Group, msg: str) -> None:
+    """Print ``msg`` and end every rank of the job (``MPI_Abort``)."""
+    try:
+        print(msg, file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        time.sleep(0.5)  # let the launcher forward this output before the job is killed
+    finally:
+        group.comm.Abort(1)
 
 
 def _abort_hook(exc_type, exc, tb) -> None:
@@ -253,20 +399,19 @@ def _abort_hook(exc_type, exc, tb) -> None:
         prev(exc_type, exc, tb)
     except Exception:  # pragma: no cover - a broken hook must not stop the abort
         traceback.print_exception(exc_type, exc, tb)
-    msg = (
+    _abort(
+        group,
         f"autodiff.distributed: rank {group.rank} of {group.size} failed with "
-        f"{exc_type.__name__}: {exc}; aborting all {group.size} ranks"
+        f"{exc_type.__name__}: {exc}; aborting all {group.size} ranks",
     )
-    try:
-        print(msg, file=sys.stderr, flush=True)
-        sys.stdout.flush()
-        time.sleep(0.5)  # let the launcher forward this output before the job is killed
-    finally:
-        group.comm.Abort(1)
 
 
 def destroy_process_group(group: Any = None) -> None:
     """Leave the default process group (MPI itself is finalized at exit).
+
+    The other ranks are told (as at exit): one still waiting in a collective
+    of this group that this rank never joined aborts the job instead of
+    hanging. ``init_process_group`` may be called again afterwards.
 
     Examples
     --------
@@ -282,6 +427,8 @@ def destroy_process_group(group: Any = None) -> None:
         return
     if sys.excepthook is _abort_hook:
         sys.excepthook = g.prev_excepthook or sys.__excepthook__
+    g.say_goodbye(_TAG_DESTROY)
+    atexit.unregister(_at_exit)
     _GROUP = None
 
 
@@ -367,31 +514,69 @@ class Work:
     >>> dist.destroy_process_group()
     """
 
-    def __init__(self, request: Any = None, finish: Callable[[], None] | None = None) -> None:
-        self._request = request
+    def __init__(
+        self,
+        group: _Group | None = None,
+        seq: int = 0,
+        finish: Callable[[], None] | None = None,
+        what: str = "Work.wait()",
+    ) -> None:
+        self._group = group  # None: nothing to wait for (world of one)
+        self._seq = seq
         self._finish = finish
+        self._what = what
         self._done = False
 
     def _complete(self) -> None:
         self._done = True
-        self._request = None
+        self._group = None
         if self._finish is not None:
             finish, self._finish = self._finish, None
             finish()
 
     def is_completed(self) -> bool:
-        """Whether the collective has finished (finishing it if MPI says so)."""
-        if not self._done and (self._request is None or self._request.Test()):
-            self._complete()
+        """Whether the collective has finished (finishing it if MPI says so).
+
+        A loop polling this is a wait too: it aborts the job, as ``wait()``,
+        if a rank that has not joined the collective has ended.
+        """
+        g = self._group
+        if not self._done:
+            if g is None or g.test([self._seq]):
+                self._complete()
+            else:
+                g.check_gone(self._seq, self._what)
         return self._done
 
     def wait(self, timeout: Any = None) -> bool:
-        """Block until the collective has finished; return True."""
+        """Block until the collective has finished; return True.
+
+        If a rank that has not joined the collective ends meanwhile, the job
+        is aborted (see ``init_process_group``) instead of waiting forever.
+        """
         if not self._done:
-            if self._request is not None:
-                self._request.Wait()
+            if self._group is not None:
+                self._group.wait([self._seq], self._what)
             self._complete()
         return True
+
+
+def _run(
+    g: _Group,
+    request: Any,
+    what: str,
+    async_op: bool,
+    finish: Callable[[], None] | None = None,
+) -> Work | None:
+    """A started collective: its Work (``async_op``), or wait for it here and return None."""
+    if async_op:
+        return Work(g, g.start(request), finish, f"{what[:-1]}async_op=True).wait()")
+    # blocking: numbered, but not registered as open (no Work): the hot path of small calls
+    g.started += 1
+    g.poll([request], g.started, what)
+    if finish is not None:
+        finish()
+    return None
 
 
 # ------------------------------------------------------------------ buffers
@@ -494,11 +679,7 @@ def all_reduce(
             np.divide(buf, g.size, out=buf)
         _write_back(tensor, arr, buf, direct)
 
-    if async_op:
-        return Work(g.comm.Iallreduce(g.MPI.IN_PLACE, buf, op=mop), finish)
-    g.comm.Allreduce(g.MPI.IN_PLACE, buf, op=mop)
-    finish()
-    return None
+    return _run(g, g.comm.Iallreduce(g.MPI.IN_PLACE, buf, op=mop), "all_reduce()", async_op, finish)
 
 
 def _mpi_op_local(op: ReduceOp) -> None:
@@ -548,11 +729,7 @@ def reduce(
                 np.divide(buf, g.size, out=buf)
             _write_back(tensor, arr, buf, direct)
 
-    if async_op:
-        return Work(g.comm.Ireduce(send, buf, op=mop, root=dst), finish)
-    g.comm.Reduce(send, buf, op=mop, root=dst)
-    finish()
-    return None
+    return _run(g, g.comm.Ireduce(send, buf, op=mop, root=dst), "reduce()", async_op, finish)
 
 
 def broadcast(
@@ -582,11 +759,7 @@ def broadcast(
     def finish() -> None:
         _write_back(tensor, arr, buf, direct)
 
-    if async_op:
-        return Work(g.comm.Ibcast(buf, root=src), finish)
-    g.comm.Bcast(buf, root=src)
-    finish()
-    return None
+    return _run(g, g.comm.Ibcast(buf, root=src), "broadcast()", async_op, finish)
 
 
 def all_gather(
@@ -631,11 +804,7 @@ def all_gather(
         for t, part in zip(tensor_list, recv):
             _write_back(t, t.data, part, False)
 
-    if async_op:
-        return Work(g.comm.Iallgather(send, recv), finish)
-    g.comm.Allgather(send, recv)
-    finish()
-    return None
+    return _run(g, g.comm.Iallgather(send, recv), "all_gather()", async_op, finish)
 
 
 def barrier(group: Any = None, async_op: bool = False) -> Work | None:
@@ -651,10 +820,7 @@ def barrier(group: Any = None, async_op: bool = False) -> Work | None:
     g = _group("barrier()")
     if g.size == 1:
         return Work() if async_op else None
-    if async_op:
-        return Work(g.comm.Ibarrier())
-    g.comm.Barrier()
-    return None
+    return _run(g, g.comm.Ibarrier(), "barrier()", async_op)
 
 
 def broadcast_object_list(object_list: list, src: int = 0, group: Any = None) -> None:
@@ -674,8 +840,17 @@ def broadcast_object_list(object_list: list, src: int = 0, group: Any = None) ->
     """
     g = _group("broadcast_object_list()")
     _check_rank(g, src, "src")
-    got = g.comm.bcast(list(object_list), root=src)
-    object_list[:] = got
+    if g.size == 1:
+        return
+    # the pickle's length, then its bytes: buffer collectives, so the wait sees ranks leave
+    what = "broadcast_object_list()"
+    data = pickle.dumps(list(object_list)) if g.rank == src else b""
+    n = np.array([len(data)], dtype=np.int64)
+    _run(g, g.comm.Ibcast(n, root=src), what, False)
+    buf = np.frombuffer(data, dtype=np.uint8).copy() if g.rank == src else np.empty(n[0], np.uint8)
+    _run(g, g.comm.Ibcast(buf, root=src), what, False)
+    if g.rank != src:
+        object_list[:] = pickle.loads(buf.tobytes())
 
 
 def all_gather_object(object_list: list, obj: Any, group: Any = None) -> None:
@@ -694,7 +869,19 @@ def all_gather_object(object_list: list, obj: Any, group: Any = None) -> None:
     g = _group("all_gather_object()")
     if len(object_list) != g.size:
         raise ValueError(f"all_gather_object() needs a list of world size ({g.size}) items")
-    object_list[:] = g.comm.allgather(obj)
+    if g.size == 1:
+        object_list[:] = [obj]
+        return
+    # every length, then the pickles padded to the longest: buffer collectives, watched waits
+    what = "all_gather_object()"
+    data = pickle.dumps(obj)
+    lengths = np.empty(g.size, dtype=np.int64)
+    _run(g, g.comm.Iallgather(np.array([len(data)], dtype=np.int64), lengths), what, False)
+    send = np.zeros(int(lengths.max()), dtype=np.uint8)
+    send[: len(data)] = np.frombuffer(data, dtype=np.uint8)
+    recv = np.empty((g.size, send.size), dtype=np.uint8)
+    _run(g, g.comm.Iallgather(send, recv), what, False)
+    object_list[:] = [pickle.loads(row[:k].tobytes()) for row, k in zip(recv, lengths)]
 
 
 def _check_rank(g: _Group, r: int, what: str) -> None:

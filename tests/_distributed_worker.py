@@ -5,14 +5,20 @@ scenario and writes ``OUTDIR/rank{r}.npz`` (arrays) and ``rank{r}.json``
 (checks that passed, and facts) for the test to compare across ranks.
 Scenarios: ``all`` (collectives, DDP against one process, no_sync, unused
 parameters, sampler), ``raise`` (rank 1 raises mid-run), ``mismatch`` (the
-ranks build different models).
+ranks build different models), ``leave`` (rank 1 leaves by ARG: sys.exit(N),
+``end`` of script, ``destroy``, ``sigkill``, ``_exitN``, before the others' collective
+ARG2), ``leave_early`` (rank 1 leaves once nobody needs it), ``ddp_leave``
+(rank 1 exits mid-training), ``reinit`` (destroy and init again; ARG ``exit``:
+then rank 1 exits before a collective).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import time
 
 import numpy as np
 
@@ -256,14 +262,121 @@ def scenario_mismatch(rank, world, out):
     DDP(nn.Linear(4, 2 if rank == 0 else 3))
 
 
+KEEP = "keep the group"  # a scenario's return: end the script without destroy_process_group
+
+
+def wait_in(collective, rank, world):
+    """Call ``collective`` (by name) as every rank would; the others wait in it."""
+    t = autodiff.ones(3)
+    if collective == "all_reduce":
+        dist.all_reduce(t)
+    elif collective == "async":
+        work = dist.all_reduce(t, async_op=True)
+        time.sleep(0.2)  # the goodbye arrives while the collective is in flight
+        work.wait()
+    elif collective == "is_completed":
+        work = dist.broadcast(t, src=1, async_op=True)
+        while not work.is_completed():  # polling is waiting too
+            time.sleep(1e-3)
+    elif collective == "barrier":
+        dist.barrier()
+    elif collective == "broadcast":
+        # from rank 1, which leaves: a broadcast from rank 0 may finish without rank 1
+        dist.broadcast(t, src=1)
+    elif collective == "all_gather_object":
+        dist.all_gather_object([None] * world, {"rank": rank})
+    else:
+        raise ValueError(collective)
+
+
+def scenario_leave(rank, world, out):
+    how, collective = sys.argv[3], sys.argv[4]
+    if how == "raise":  # a group without the excepthook: the exception ends rank 1 plainly
+        dist.destroy_process_group()
+        dist.init_process_group(abort_on_exception=False)
+    dist.all_reduce(autodiff.ones(2))  # one collective together first
+    if rank == 1:
+        if how == "raise":
+            raise ValueError("boom without the abort hook")
+        if how == "end":
+            return KEEP  # reaches the end of the script, group still initialized
+        if how == "destroy":
+            dist.destroy_process_group()
+            time.sleep(30)  # lingers, out of the group: only the abort ends it in time
+            return KEEP
+        if how == "sigkill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if how.startswith("_exit"):
+            os._exit(int(how[5:]))  # skips atexit: no goodbye, the launcher ends the job
+        sys.exit(int(how))
+    wait_in(collective, rank, world)
+    return None
+
+
+def scenario_leave_early(rank, world, out):
+    # rank 1 leaves after its part of a reduce that the last rank joins late: the
+    # collective it finished is no reason to abort; nor is the others' later work
+    t = autodiff.tensor([float(rank + 1)])
+    if rank == world - 1:
+        time.sleep(1.0)
+    dist.reduce(t, dst=0)
+    if rank == 1:
+        sys.exit(0)
+    time.sleep(0.5)  # local work after rank 1 has gone, no collective
+    with open(os.path.join(out, f"rank{rank}.json"), "w") as f:
+        json.dump({"rank": rank, "value": t.item()}, f)
+    return KEEP
+
+
+def scenario_ddp_leave(rank, world, out):
+    model = DDP(make_model(seed=1))
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    for step, (X, y) in enumerate(global_batches(6, world, 4)):
+        if rank == 1 and step == 3:
+            sys.exit(0)
+        sl = slice(rank * 4, (rank + 1) * 4)
+        opt.zero_grad()
+        F.cross_entropy(model(autodiff.tensor(X[sl])), autodiff.tensor(y[sl])).backward()
+        opt.step()
+
+
+def scenario_reinit(rank, world, out):
+    facts = {"rank": rank}
+    t = autodiff.tensor([float(rank)])
+    dist.all_reduce(t)
+    facts["first"] = t.item()
+    dist.destroy_process_group()  # every rank says goodbye on the first group's channel
+    dist.init_process_group()
+    t = autodiff.tensor([float(rank + 1)])
+    dist.all_reduce(t, op=dist.ReduceOp.MAX, async_op=True).wait()
+    facts["second"] = t.item()
+    objs = [None] * world
+    dist.all_gather_object(objs, rank * 10)
+    facts["objects"] = objs
+    if len(sys.argv) > 3 and sys.argv[3] == "exit" and rank == 1:
+        sys.exit(4)  # the second group's goodbye must reach the others
+    dist.barrier()
+    with open(os.path.join(out, f"rank{rank}.json"), "w") as f:
+        json.dump(facts, f)
+
+
+SCENARIOS = {
+    "all": scenario_all,
+    "raise": scenario_raise,
+    "mismatch": scenario_mismatch,
+    "leave": scenario_leave,
+    "leave_early": scenario_leave_early,
+    "ddp_leave": scenario_ddp_leave,
+    "reinit": scenario_reinit,
+}
+
+
 def main():
     scenario, out = sys.argv[1], sys.argv[2]
     dist.init_process_group(backend="mpi")
     rank, world = dist.get_rank(), dist.get_world_size()
-    {"all": scenario_all, "raise": scenario_raise, "mismatch": scenario_mismatch}[scenario](
-        rank, world, out
-    )
-    dist.destroy_process_group()
+    if SCENARIOS[scenario](rank, world, out) is not KEEP:
+        dist.destroy_process_group()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -154,6 +155,101 @@ def test_a_raising_rank_aborts_the_job(n, tmp_path):
     err = proc.stdout + proc.stderr
     assert "rank 1 of" in err and "boom from the worker" in err, err[-2000:]
     assert "aborting all" in err
+
+
+LEFT = r"rank 1 {how} while rank \d waited for it in {what}; aborting all {n} ranks"
+EXITED = r"exited \(sys\.exit or end of script\)"
+
+
+def assert_left(proc: subprocess.CompletedProcess, how: str, what: str, n: int) -> str:
+    """The job failed, and a waiting rank named rank 1, how it left and where it waited."""
+    assert proc.returncode != 0
+    err = proc.stdout + proc.stderr
+    assert re.search(LEFT.format(how=how, what=what, n=n), err), err[-2000:]
+    return err
+
+
+@needs_mpi
+@pytest.mark.parametrize(
+    "n, leave, collective, what, how",
+    [
+        (2, "3", "all_reduce", r"all_reduce\(\)", EXITED),
+        (2, "0", "all_reduce", r"all_reduce\(\)", EXITED),
+        (3, "0", "all_reduce", r"all_reduce\(\)", EXITED),
+        (2, "end", "barrier", r"barrier\(\)", EXITED),
+        (2, "3", "async", r"all_reduce\(async_op=True\)\.wait\(\)", EXITED),
+        (3, "0", "broadcast", r"broadcast\(\)", EXITED),
+        (2, "0", "all_gather_object", r"all_gather_object\(\)", EXITED),
+        (2, "0", "is_completed", r"broadcast\(async_op=True\)\.wait\(\)", EXITED),
+        (
+            2,
+            "destroy",
+            "all_reduce",
+            r"all_reduce\(\)",
+            r"left the process group \(destroy_process_group\(\)\)",
+        ),
+        (
+            2,
+            "raise",
+            "all_reduce",
+            r"all_reduce\(\)",
+            r"exited with an uncaught exception \(abort_on_exception=False\)",
+        ),
+    ],
+)
+def test_a_rank_that_leaves_without_the_abort_hook_aborts_the_waiting_job(
+    n, leave, collective, what, how, tmp_path
+):
+    # rank 1 leaves (sys.exit(leave), end of script, destroy_process_group, an exception
+    # the hook does not see) while the others wait for it in a collective: without its
+    # goodbye they would wait forever (the timeout)
+    proc = mpirun(n, str(WORKER), "leave", str(tmp_path), leave, collective, timeout=60)
+    err = assert_left(proc, how, what, n)
+    if leave == "raise":
+        assert "boom without the abort hook" in err  # Python's own traceback
+
+
+@needs_mpi
+@pytest.mark.parametrize("leave", ["sigkill", "_exit3", "_exit0"])
+def test_a_rank_killed_or_os_exit_ends_the_job(leave, tmp_path):
+    # no goodbye here: the launcher sees a rank end without MPI_Finalize and kills the
+    # others (mpirun's timeout fails a hang); the job's code is the rank's (MPICH: 9, 3, 0)
+    proc = mpirun(2, str(WORKER), "leave", str(tmp_path), leave, "all_reduce", timeout=60)
+    assert leave == "_exit0" or proc.returncode != 0, proc.stdout + proc.stderr[-2000:]
+    assert "aborting" not in proc.stderr  # the launcher ended it, not a goodbye
+
+
+@needs_mpi
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_rank_that_leaves_when_nobody_needs_it_is_a_clean_exit(n, tmp_path):
+    # with 3 ranks, rank 1 leaves after its part of a reduce the last rank joins late
+    proc = mpirun(n, str(WORKER), "leave_early", str(tmp_path), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "autodiff.distributed" not in proc.stdout + proc.stderr
+    assert json.loads((tmp_path / "rank0.json").read_text())["value"] == n * (n + 1) / 2
+    assert not (tmp_path / "rank1.json").exists()
+    assert all((tmp_path / f"rank{r}.json").exists() for r in range(2, n))
+
+
+@needs_mpi
+def test_ddp_training_ends_when_a_rank_exits_mid_training(tmp_path):
+    proc = mpirun(2, str(WORKER), "ddp_leave", str(tmp_path), timeout=60)
+    assert_left(proc, EXITED, r"DistributedDataParallel's gradient all-reduce \(backward\)", 2)
+
+
+@needs_mpi
+@pytest.mark.parametrize("n", [2, 3])
+def test_destroy_and_init_again_in_one_job(n, tmp_path):
+    proc = mpirun(n, str(WORKER), "reinit", str(tmp_path), timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert "autodiff.distributed" not in proc.stderr
+    for r in range(n):
+        facts = json.loads((tmp_path / f"rank{r}.json").read_text())
+        assert facts["first"] == n * (n - 1) / 2 and facts["second"] == n
+        assert facts["objects"] == [10 * i for i in range(n)]
+    # the second group's goodbye reaches the others; the first group's do not linger
+    proc = mpirun(n, str(WORKER), "reinit", str(tmp_path), "exit", timeout=60)
+    assert_left(proc, EXITED, r"barrier\(\)", n)
 
 
 @needs_mpi

@@ -22,7 +22,6 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -73,13 +72,6 @@ class _Bucket:
         return self.buf[self.offsets[i] : self.offsets[i] + p.data.size].reshape(p.shape)
 
 
-def _wait_all(mpi: Any, requests: list) -> None:
-    """``MPI_Waitall``, yielding the core between polls: a rank that waits for a slower
-    one does not take the CPU from it where ranks share cores (oversubscribed)."""
-    while not mpi.Request.Testall(requests):
-        os.sched_yield()
-
-
 class _Refs:
     """The wrapped module's parameters, in a container that ``Module`` does not walk
     (so they are not listed twice, under DDP's own name)."""
@@ -113,6 +105,9 @@ class DistributedDataParallel(Module):
     bucket and writes the averaged gradients (sum over ranks / world size, the
     gradient of the mean over the global batch) into ``.grad``: after
     ``loss.backward()`` the optimizer sees the same gradients on every rank.
+    If a rank ends (``sys.exit``, end of script) while the others wait for
+    its gradients, they abort the job naming it (see
+    ``autodiff.distributed.init_process_group``).
 
     Parameters
     ----------
@@ -215,7 +210,8 @@ class DistributedDataParallel(Module):
             return
         mine = [(n, tuple(p.shape), p.dtype.str) for n, p in zip(self._names, self._params)]
         mine += [("buffer " + n, tuple(b.shape), b.dtype.str) for n, b in module.named_buffers()]
-        every = g.comm.allgather(mine)
+        every: list = [None] * g.size
+        dist.all_gather_object(every, mine)
         ref = every[0]
         for r, theirs in enumerate(every):
             if theirs == ref:
@@ -368,14 +364,15 @@ class DistributedDataParallel(Module):
         for b in self._buckets:
             if b.pending == 0 and not b.launched:
                 b.launched = True
-                b.work = g.comm.Iallreduce(g.MPI.IN_PLACE, b.buf, op=g.MPI.SUM)
+                # numbered by the group, whose waits notice a rank that left
+                b.work = g.start(g.comm.Iallreduce(g.MPI.IN_PLACE, b.buf, op=g.MPI.SUM))
                 self._in_flight.append(b.work)
 
     def _progress(self) -> None:
         # MPI progresses non-blocking collectives inside MPI calls: poke it while
         # backward computes, so the reductions move on between layers
         if self._in_flight:
-            self._group.MPI.Request.Testall(self._in_flight)
+            self._group.test(self._in_flight)
 
     def _finish(self) -> None:
         g = self._group
@@ -384,10 +381,11 @@ class DistributedDataParallel(Module):
                 b.pending = 0
         self._launch_ready()
         used_all = None
+        what = "DistributedDataParallel's gradient all-reduce (backward)"
         if self.find_unused_parameters:
             used_all = self._used.astype(np.uint8)
-            g.comm.Allreduce(g.MPI.IN_PLACE, used_all, op=g.MPI.MAX)
-        _wait_all(g.MPI, [b.work for b in self._buckets])
+            g.wait([g.start(g.comm.Iallreduce(g.MPI.IN_PLACE, used_all, op=g.MPI.MAX))], what)
+        g.wait([b.work for b in self._buckets], what)
         scale = 1.0 / g.size
         for b in self._buckets:
             avg = b.buf
