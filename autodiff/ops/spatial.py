@@ -12,12 +12,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg
-from .conv import avg_pool2d, max_pool2d
 from .indexing import index_select, narrow, take_along_dim
 from .shape import cat, matmul, reshape, transpose
 
@@ -419,114 +417,9 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     return out
 
 
-# --------------------------------------------------------------- 1-d pools
-
-
-def _int1(v, what: str, opname: str, low: int = 1) -> int:
-    if isinstance(v, (tuple, list)):
-        if len(v) != 1:
-            raise ValueError(f"{opname}: {what} must be an int or a 1-tuple, got {v!r}")
-        v = v[0]
-    v = int(v)
-    if v < low:
-        raise ValueError(f"{opname}: {what} must be >= {low}, got {v}")
-    return v
-
-
-def _pool1d_args(input, kernel_size, stride, padding, ceil_mode, opname):
-    x = as_tensor_arg(input, opname)
-    if x.ndim not in (2, 3):
-        raise ValueError(f"{opname}: expected a 2-d or 3-d input (N, C, L), got shape {x.shape}")
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"{opname}: needs a floating-point input, got dtype {x.data.dtype}")
-    if ceil_mode:
-        raise NotImplementedError(f"{opname}: ceil_mode=True is not supported")
-    k = _int1(kernel_size, "kernel_size", opname)
-    s = k if stride is None or stride == () or stride == [] else _int1(stride, "stride", opname)
-    p = _int1(padding, "padding", opname, low=0)
-    if p > k // 2:
-        raise ValueError(f"{opname}: padding {p} must be at most half the kernel size {k}")
-    if x.shape[-1] + 2 * p < k:
-        raise ValueError(
-            f"{opname}: kernel size {k} is larger than the padded input length "
-            f"{x.shape[-1] + 2 * p}"
-        )
-    return x, k, s, p
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample((R.randn(2, 2, 6),), {"kernel_size": 2}),
-        R.Sample(
-            (R.randn(1, 2, 7, seed=1),),
-            {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
-        ),
-    ],
-    export=False,
-)
-def avg_pool1d(
-    input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-    count_include_pad: bool = True,
-) -> Tensor:
-    """Mean over sliding windows of an (N, C, L) tensor; ``stride`` defaults to ``kernel_size``.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> from autodiff.nn import functional as F
-    >>> F.avg_pool1d(autodiff.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2)
-    Tensor([[[1.5, 3.5]]])
-    """
-    x, k, s, p = _pool1d_args(input, kernel_size, stride, padding, ceil_mode, "avg_pool1d")
-    x4 = reshape(x, x.shape[:-1] + (1, x.shape[-1]))
-    out = avg_pool2d(x4, (1, k), (1, s), (0, p), count_include_pad=count_include_pad)
-    return reshape(out, out.shape[:-2] + (out.shape[-1],))
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample((R.distinct(2, 2, 6),), {"kernel_size": 2}),
-        R.Sample((R.distinct(1, 2, 7, seed=1),), {"kernel_size": 3, "stride": 2, "padding": 1}),
-        R.Sample((R.distinct(2, 5, seed=2),), {"kernel_size": 3, "stride": 1}, note="2-d"),
-    ],
-    export=False,
-)
-def max_pool1d(
-    input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-    return_indices: bool = False,
-):
-    """Max over sliding windows of an (N, C, L) tensor; padding counts as -inf.
-
-    With ``return_indices=True`` also returns the position of each maximum (int64).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> from autodiff.nn import functional as F
-    >>> F.max_pool1d(autodiff.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2, return_indices=True)
-    (Tensor([[[3., 2.]]]), Tensor([[[1, 2]]]))
-    """
-    x, k, s, p = _pool1d_args(input, kernel_size, stride, padding, ceil_mode, "max_pool1d")
-    if _int1(dilation, "dilation", "max_pool1d") != 1:
-        raise NotImplementedError("max_pool1d: only dilation=1 is supported")
-    if not return_indices:
-        x4 = reshape(x, x.shape[:-1] + (1, x.shape[-1]))
-        out = max_pool2d(x4, (1, k), (1, s), (0, p))
-        return reshape(out, out.shape[:-2] + (out.shape[-1],))
-    d = x.data
-    widths = [(0, 0)] * (d.ndim - 1) + [(p, p)]
-    padded = np.pad(d, widths, constant_values=-np.inf) if p else d
-    win = sliding_window_view(padded, k, axis=-1)[..., ::s, :]  # (..., L_out, k)
-    idx = _window_argmax(win) + np.arange(win.shape[-2]) * s - p
-    out = take_along_dim(x, idx, dim=-1)
-    return out, _make(idx.astype(np.int64), None)
-
-
 __all__ = [
     "pad",
     "interpolate",
     "adaptive_avg_pool2d",
     "adaptive_max_pool2d",
-    "avg_pool1d",
-    "max_pool1d",
 ]
