@@ -213,7 +213,7 @@ class AdaptiveMaxPool2d(Module):
 
 
 class Upsample(Module):
-    """Resize with ``F.interpolate`` (``nearest`` or ``bilinear``).
+    """Resize with ``F.interpolate`` (any of its modes; ``antialias`` is not supported).
 
     Examples
     --------
