@@ -156,9 +156,14 @@ def test_pool_errors_where_torch_raises(call):
 
 def test_ceil_mode_allows_a_kernel_larger_than_the_input_as_torch():
     # (5 - 7 + 6) // 7 + 1 = 1 window, starting inside the input
-    for kw in (dict(kernel_size=7, ceil_mode=True), dict(kernel_size=3, ceil_mode=True)):
-        _compare(lambda x: F.max_pool2d(x, **kw), lambda x: TF.max_pool2d(x, **kw), (1, 2, 5, 2))
-        _compare(lambda x: F.avg_pool2d(x, **kw), lambda x: TF.avg_pool2d(x, **kw), (1, 2, 2, 5))
+    for k in (7, 3):
+        for ours, theirs, shape in ((F.max_pool2d, TF.max_pool2d, (1, 2, 5, 2)),
+                                    (F.avg_pool2d, TF.avg_pool2d, (1, 2, 2, 5))):  # fmt: skip
+            _compare(
+                lambda x, f=ours: f(x, k, ceil_mode=True),  # noqa: B023 - called at once
+                lambda x, f=theirs: f(x, k, ceil_mode=True),  # noqa: B023
+                shape,
+            )
 
 
 def test_pool_too_small_message_names_the_sizes():
