@@ -263,3 +263,31 @@ def test_max_pool_layer_return_indices_feeds_unpool():
     ref_out, ref_idx = torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor(x))
     ref = torch.nn.MaxUnpool2d(2)(ref_out, ref_idx)
     np.testing.assert_array_equal(back.numpy(), ref.numpy())
+
+
+def test_max_pools_with_several_nans_pick_torchs_nan():
+    # PyTorch scans a window in order and takes a NaN over anything, even an earlier NaN
+    x = np.arange(36.0).reshape(1, 1, 6, 6)
+    x[0, 0, [0, 1, 2, 3, 4], [0, 1, 3, 3, 5]] = np.nan
+    for kw in (dict(kernel_size=2), dict(kernel_size=3, stride=1, padding=1, ceil_mode=True)):
+        _compare(
+            lambda t, kw=kw: F.max_pool2d(t, return_indices=True, **kw),
+            lambda t, kw=kw: TF.max_pool2d(t, return_indices=True, **kw),
+            None,
+            indices=True,
+            x=x,
+        )
+    _compare(
+        lambda t: F.adaptive_max_pool2d(t, (2, 3), return_indices=True),
+        lambda t: TF.adaptive_max_pool2d(t, (2, 3), return_indices=True),
+        None,
+        indices=True,
+        x=x,
+    )
+    _compare(
+        lambda t: F.max_pool1d(t, 4, 2, return_indices=True),
+        lambda t: TF.max_pool1d(t, 4, 2, return_indices=True),
+        None,
+        indices=True,
+        x=x[0],
+    )

@@ -95,22 +95,24 @@ def _fold_of(cols_nckl: Tensor, geom: _Geom) -> Tensor:
 def _argmax_masks(x: np.ndarray, out: np.ndarray, geom: _Geom):
     """For each kernel offset k: where that offset holds its window's maximum.
 
-    Ties go to the first offset in row-major kernel order (as PyTorch); padding
-    never wins, even in a window of -inf.
+    As PyTorch: ties go to the first offset in row-major kernel order, a window
+    whose maximum is NaN picks its last NaN, and padding never wins, even in a
+    window of -inf.
     """
     oh, ow = out.shape[2:]
     xp_ = geom.padded(x, -np.inf)
     real = None
     if xp_ is not x:
         real = geom.padded(np.ones(x.shape[2:], dtype=bool)[None, None], False)
-    # a window whose maximum is NaN sends its gradient to the (first) NaN, as PyTorch
+    last_nan = None
     nan_out = np.isnan(out)
-    has_nan = bool(nan_out.any())
+    if nan_out.any():
+        last_nan = np.full(out.shape, -1)
+        for k, (si, sj) in geom.offsets(oh, ow):
+            last_nan[np.isnan(xp_[:, :, si, sj]) & nan_out] = k
     taken = None
     for k, (si, sj) in geom.offsets(oh, ow):
-        m = xp_[:, :, si, sj] == out
-        if has_nan:
-            m |= nan_out & np.isnan(xp_[:, :, si, sj])
+        m = xp_[:, :, si, sj] == out  # never true in a NaN window
         if real is not None:
             m &= real[:, :, si, sj]
         if taken is None:
@@ -118,6 +120,8 @@ def _argmax_masks(x: np.ndarray, out: np.ndarray, geom: _Geom):
         else:
             m &= ~taken
             taken |= m
+        if last_nan is not None:
+            m |= last_nan == k
         yield k, m
 
 

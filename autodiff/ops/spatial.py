@@ -455,11 +455,12 @@ def _gather_flat(x: Tensor, idx: np.ndarray, out_shape) -> Tensor:
 
 
 def _window_argmax(vals: np.ndarray) -> np.ndarray:
-    """Index of each row's maximum along the last axis; a NaN wins (as PyTorch)."""
+    """Index of each row's maximum along the last axis; the last NaN wins (as PyTorch)."""
     nan = np.isnan(vals)
     arg = np.argmax(vals, axis=-1)
     if nan.any():
-        arg = np.where(nan.any(axis=-1), np.argmax(nan, axis=-1), arg)
+        last = vals.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        arg = np.where(nan.any(axis=-1), last, arg)
     return arg
 
 
