@@ -202,3 +202,51 @@ def test_avg_pool2d_divisor_override_zero_raises():
         TF.avg_pool2d(torch.ones(1, 1, 4, 4), 2, divisor_override=0)
     with pytest.raises(ValueError, match="divisor"):
         F.avg_pool2d(autodiff.ones(1, 1, 4, 4), 2, divisor_override=0)
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize(
+    "name,args,kw,shape",
+    [
+        ("Conv2d", (3, 4, 3), dict(padding=1), (2, 3, 6, 7)),
+        ("Conv2d", (3, 4, (3, 2)), dict(padding=(2, 1), stride=2, dilation=(1, 2)), (2, 3, 6, 7)),
+        ("Conv2d", (4, 4, 3), dict(padding="same", dilation=2, groups=2), (4, 6, 7)),
+        ("Conv2d", (3, 2, 2), dict(padding="valid"), (1, 3, 4, 4)),
+        ("Conv1d", (3, 4, 3), dict(padding=2), (2, 3, 8)),
+        ("Conv1d", (3, 4, 4), dict(padding="same"), (3, 8)),
+    ],
+)
+def test_conv_padding_mode_matches_torch(mode, name, args, kw, shape):
+    ref = getattr(torch.nn, name)(*args, padding_mode=mode, **kw).double()
+    ours = getattr(nn, name)(*args, padding_mode=mode, **kw)
+    assert repr(ours) == repr(ref)
+    ours.weight.data[...] = ref.weight.detach().numpy()
+    ours.bias.data[...] = ref.bias.detach().numpy()
+    x = np.random.default_rng(0).standard_normal(shape)
+    a = autodiff.tensor(x.astype(np.float32), requires_grad=True)
+    t = torch.tensor(x, requires_grad=True)
+    out, out_t = ours(a), ref(t)
+    assert out.shape == tuple(out_t.shape)
+    np.testing.assert_allclose(out.numpy(), out_t.detach().numpy(), rtol=1e-5, atol=1e-5)
+    out.sum().backward()
+    out_t.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        ours.weight.grad.numpy(), ref.weight.grad.numpy(), rtol=1e-4, atol=1e-4
+    )
+
+
+def test_conv_padding_mode_errors_where_torch_raises():
+    with pytest.raises(ValueError):
+        torch.nn.Conv2d(1, 1, 3, padding_mode="wrap")
+    with pytest.raises(ValueError, match="padding_mode must be one of"):
+        nn.Conv2d(1, 1, 3, padding_mode="wrap")
+    with pytest.raises(ValueError):
+        torch.nn.ConvTranspose2d(1, 1, 3, padding_mode="reflect")
+    with pytest.raises(ValueError, match='only "zeros"'):
+        nn.ConvTranspose2d(1, 1, 3, padding_mode="reflect")
+    # reflect padding must be smaller than the input
+    with pytest.raises(RuntimeError):
+        torch.nn.Conv1d(1, 1, 5, padding=3, padding_mode="reflect")(torch.ones(1, 1, 3))
+    with pytest.raises(ValueError, match="reflect padding"):
+        nn.Conv1d(1, 1, 5, padding=3, padding_mode="reflect")(autodiff.ones(1, 1, 3))

@@ -88,7 +88,32 @@ INTERP = [
     ((2, 1, 6, 5), {"size": (1, 1), "mode": "bilinear", "align_corners": True}),
     ((1, 2, 4, 3), {"scale_factor": 1.7, "mode": "bilinear"}),
     ((1, 2, 4, 3), {"scale_factor": (2, 0.5), "mode": "bilinear", "align_corners": False}),
+    ((1, 2, 4, 3), {"scale_factor": (1.2, 1.4), "mode": "bilinear"}),  # size kept: a copy
 ]
+
+# the modes added after nearest/bilinear, on 3-d, 4-d and 5-d input
+INTERP_MODES = [
+    (shape, dict(kw, mode=mode, **extra))
+    for shape, modes in (
+        ((2, 3, 5), ("nearest-exact", "area", "linear")),
+        ((1, 2, 5, 4), ("nearest-exact", "area", "bicubic")),
+        ((1, 2, 3, 4, 3), ("nearest", "nearest-exact", "area", "trilinear")),
+    )
+    for mode in modes
+    for kw in (
+        {"size": 1}, {"size": 2}, {"size": 7}, {"scale_factor": 0.7}, {"scale_factor": 1.3},
+        {"scale_factor": 2}, {"scale_factor": 2.5}, {"scale_factor": 1.3,
+                                                      "recompute_scale_factor": True},
+    )
+    for extra in (
+        ({},) if mode in ("nearest", "nearest-exact", "area")
+        else ({}, {"align_corners": True})
+    )
+    # torch's 1-d/3-d nearest backward uses other source indices than its forward
+    # when the size is kept or doubled; those are compared on values below
+    if not (mode == "nearest" and kw.get("scale_factor") == 1.3 and "recompute_scale_factor"
+            not in kw)
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("shape,kw", INTERP)
@@ -96,20 +121,68 @@ def test_interpolate_matches_torch(shape, kw):
     _compare(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), shape)
 
 
+@pytest.mark.parametrize("shape,kw", INTERP_MODES, ids=str)
+def test_interpolate_modes_match_torch(shape, kw):
+    _compare(lambda x: F.interpolate(x, **kw), lambda x: TF.interpolate(x, **kw), shape)
+
+
+def test_interpolate_nearest_where_torch_backward_disagrees_with_its_forward():
+    # torch's upsample_nearest1d/3d forward computes floor(i / scale) but its
+    # backward uses the 2-d kernel's shortcuts (copy when the size is kept, i // 2
+    # when it doubles): our gradient is the one of the forward, gradchecked
+    for shape, sf in (((2, 3, 5), 2.1), ((1, 2, 3, 4, 3), 1.3), ((1, 1, 3), 1.3)):
+        x = np.random.default_rng(0).standard_normal(shape)
+        out = F.interpolate(autodiff.tensor(x), scale_factor=sf)
+        np.testing.assert_array_equal(
+            out.numpy(), TF.interpolate(torch.tensor(x), scale_factor=sf).numpy()
+        )
+        assert autodiff.gradcheck(
+            lambda t, sf=sf: F.interpolate(t, scale_factor=sf),
+            (autodiff.tensor(x, requires_grad=True),),
+        )
+
+
+def test_interpolate_float32_keeps_its_dtype():
+    x = np.random.default_rng(0).standard_normal((1, 2, 4, 5)).astype(np.float32)
+    for mode in ("nearest-exact", "area", "bicubic", "bilinear"):
+        out = F.interpolate(autodiff.tensor(x), size=(7, 3), mode=mode)
+        ref = TF.interpolate(torch.tensor(x), size=(7, 3), mode=mode)
+        assert out.dtype == autodiff.float32
+        np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize(
-    "shape,kw",
+    "shape,kw,error,match",
     [
-        ((1, 1, 2, 2), {}),
-        ((1, 1, 2, 2), {"size": 3, "scale_factor": 2}),
-        ((1, 1, 2, 2), {"size": 3, "align_corners": True}),
-        ((1, 1, 2), {"size": 3, "mode": "bilinear"}),
+        ((1, 1, 2, 2), {}, ValueError, "either"),
+        ((1, 1, 2, 2), {"size": 3, "scale_factor": 2}, ValueError, "only one"),
+        ((1, 1, 2, 2), {"size": 3, "align_corners": True}, ValueError, "align_corners"),
+        ((1, 1, 2, 2), {"size": 3, "mode": "area", "align_corners": False}, ValueError,
+         "align_corners"),
+        ((1, 1, 2), {"size": 3, "mode": "bilinear"}, NotImplementedError, "needs 4D"),
+        ((1, 1, 2, 2), {"size": 3, "mode": "linear"}, NotImplementedError, "needs 3D"),
+        ((1, 1, 2, 2), {"size": 3, "mode": "trilinear"}, NotImplementedError, "needs 5D"),
+        ((1, 1, 2, 2), {"size": 3, "mode": "cubic"}, NotImplementedError, "'cubic'"),
+        ((1, 2), {"size": 3}, NotImplementedError, "2-d input"),
+        ((1, 1, 2, 2), {"size": (3, 3, 3)}, ValueError, "same number"),
+        ((1, 1, 2, 2), {"scale_factor": (2,)}, ValueError, "scale_factor"),
+        ((1, 1, 2, 2), {"size": 3, "recompute_scale_factor": True}, ValueError, "meaningful"),
+        ((1, 1, 2, 2), {"size": 3, "antialias": True}, ValueError, "Anti-alias"),
+        ((1, 1, 2, 2), {"scale_factor": 0.1}, (ValueError, RuntimeError), "greater than 0"),
     ],
-)
-def test_interpolate_errors_where_torch_raises(shape, kw):
-    with pytest.raises((ValueError, NotImplementedError)):
+)  # fmt: skip
+def test_interpolate_errors_where_torch_raises(shape, kw, error, match):
+    with pytest.raises(error if error is not ValueError else ValueError):
         TF.interpolate(torch.zeros(shape), **kw)
-    with pytest.raises((ValueError, NotImplementedError)):
+    with pytest.raises(error, match=match):
         F.interpolate(autodiff.zeros(*shape), **kw)
+
+
+def test_interpolate_antialias_and_lanczos_are_not_implemented():
+    for kw in ({"mode": "bilinear", "antialias": True}, {"mode": "lanczos", "antialias": True}):
+        TF.interpolate(torch.zeros(1, 1, 4, 4), size=3, **kw)  # torch has them
+        with pytest.raises(NotImplementedError, match="antialias.*nearest-exact"):
+            F.interpolate(autodiff.zeros(1, 1, 4, 4), size=3, **kw)
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ from .activation import (
     Unflatten,
 )
 from .attention import MultiheadAttention
-from .conv import AvgPool2d, Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool2d
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout2d
 from .linear import MLP, Embedding, Linear
 from .losses import (
@@ -64,7 +64,17 @@ from .module import (
     Sequential,
 )
 from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
-from .pooling import AdaptiveAvgPool2d, AdaptiveMaxPool2d, Upsample
+from .pooling import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxUnpool1d,
+    MaxUnpool2d,
+    Upsample,
+)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 
@@ -89,6 +99,10 @@ __all__ = [
     "ConvTranspose2d",
     "MaxPool2d",
     "AvgPool2d",
+    "MaxPool1d",
+    "AvgPool1d",
+    "MaxUnpool2d",
+    "MaxUnpool1d",
     "AdaptiveAvgPool2d",
     "AdaptiveMaxPool2d",
     "Upsample",

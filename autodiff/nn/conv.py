@@ -1,4 +1,4 @@
-"""Conv1d, Conv2d, ConvTranspose1d/2d, MaxPool2d and AvgPool2d layers."""
+"""Conv1d, Conv2d, ConvTranspose1d/2d layers (the pooling layers are in ``pooling.py``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ def _pair(v, name: str) -> tuple[int, int]:
         return (int(a), int(b))
     except (TypeError, ValueError):
         raise TypeError(f"{name} must be an int or a pair of ints, got {v!r}") from None
+
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 def _ntuple(v, n: int, name: str) -> tuple:
@@ -62,8 +65,13 @@ class _ConvNd(Module):
             raise ValueError(f"{cls}: in_channels must be divisible by groups")
         if self.out_channels % self.groups:
             raise ValueError(f"{cls}: out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{cls}: only padding_mode='zeros' is supported")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(
+                f"{cls}: padding_mode must be one of {_PADDING_MODES}, but got "
+                f"padding_mode={padding_mode!r}"
+            )
+        if self._transposed and padding_mode != "zeros":
+            raise ValueError(f'{cls}: only "zeros" padding mode is supported')
         self.padding_mode = padding_mode
         self.kernel_size = _ntuple(kernel_size, n, f"{cls}: kernel_size")
         self.stride = _ntuple(stride, n, f"{cls}: stride")
@@ -88,6 +96,7 @@ class _ConvNd(Module):
                 raise ValueError(f"{cls}: {what} must be >= {low}, got {v}")
         if not isinstance(self.padding, str) and min(self.padding) < 0:
             raise ValueError(f"{cls}: padding must be >= 0, got {self.padding}")
+        self._reversed_padding_repeated_twice = self._pad_amounts()
         if self._transposed:
             shape = (self.in_channels, self.out_channels // self.groups)
         else:
@@ -95,6 +104,27 @@ class _ConvNd(Module):
         self.weight = _param(*shape, *self.kernel_size)
         self.bias = _param(self.out_channels) if bias else None
         self.reset_parameters()
+
+    def _pad_amounts(self) -> tuple:
+        """F.pad's amounts (last dimension first) for a padding_mode other than zeros."""
+        if self.padding == "valid":
+            return (0, 0) * self._dims
+        amounts = []
+        for i in reversed(range(self._dims)):
+            if self.padding == "same":  # as PyTorch: any odd pixel goes on the right
+                total = self.dilation[i] * (self.kernel_size[i] - 1)
+                amounts += [total // 2, total - total // 2]
+            else:
+                amounts += [self.padding[i]] * 2
+        return tuple(amounts)
+
+    def _padded(self, input: Tensor):
+        """``(input, padding)`` for the convolution: with a padding_mode other than zeros,
+        the input padded by F.pad and padding 0, as PyTorch."""
+        if self.padding_mode == "zeros":
+            return input, self.padding
+        x = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+        return x, (0,) * self._dims
 
     def reset_parameters(self) -> None:
         """Re-draw the weights with PyTorch's default initialisation."""
@@ -140,6 +170,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -168,9 +200,8 @@ class Conv2d(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         self._check_input(input)
-        return F.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-        )
+        x, padding = self._padded(input)
+        return F.conv2d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
 class Conv1d(_ConvNd):
@@ -198,10 +229,9 @@ class Conv1d(_ConvNd):
 
     def forward(self, input: Tensor) -> Tensor:
         self._check_input(input)
-        p = self.padding if isinstance(self.padding, str) else self.padding[0]
-        return F.conv1d(
-            input, self.weight, self.bias, self.stride[0], p, self.dilation[0], self.groups
-        )
+        x, padding = self._padded(input)
+        p = padding if isinstance(padding, str) else padding[0]
+        return F.conv1d(x, self.weight, self.bias, self.stride[0], p, self.dilation[0], self.groups)
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -280,70 +310,3 @@ class ConvTranspose1d(_ConvTransposeNd):
             input, self.weight, self.bias, self.stride[0], self.padding[0],
             self._output_padding(input, output_size)[0], self.groups, self.dilation[0],
         )  # fmt: skip
-
-
-class MaxPool2d(Module):
-    """Max over kernel_size windows (stride defaults to kernel_size).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.nn.MaxPool2d(2)(autodiff.zeros(1, 3, 8, 8)).shape
-    (1, 3, 4, 4)
-    """
-
-    def __init__(self, kernel_size, stride=None, padding=0) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
-
-
-class AvgPool2d(Module):
-    """Mean over kernel_size windows (stride defaults to kernel_size).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.nn.AvgPool2d(2)(autodiff.ones(1, 1, 4, 4))
-    Tensor([[[[1., 1.],
-              [1., 1.]]]])
-    """
-
-    def __init__(
-        self,
-        kernel_size,
-        stride=None,
-        padding=0,
-        ceil_mode: bool = False,
-        count_include_pad: bool = True,
-        divisor_override: int | None = None,
-    ):
-        super().__init__()
-        if ceil_mode:
-            raise NotImplementedError("AvgPool2d: ceil_mode=True is not supported")
-        self.ceil_mode = False
-        self.divisor_override = divisor_override
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
-        self.count_include_pad = count_include_pad
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool2d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            count_include_pad=self.count_include_pad,
-            divisor_override=self.divisor_override,
-        )
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

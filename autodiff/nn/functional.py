@@ -15,30 +15,22 @@ from .._dtypes import default_float
 from ..engine import no_grad
 from ..factories import generator
 from ..grad_mode import is_grad_enabled
-from ..ops.conv import (
-    avg_pool2d,
-    conv1d,
-    conv2d,
-    conv_transpose1d,
-    conv_transpose2d,
-    fold,
-    max_pool2d,
-    unfold,
-)
+from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
 from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
+from ..ops.pooling import (
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+    max_unpool1d,
+    max_unpool2d,
+)
 from ..ops.reductions import log_softmax as _log_softmax
 from ..ops.reductions import norm as _norm
 from ..ops.reductions import softmax as _softmax
 from ..ops.shape import gather, reshape
 from ..ops.shape import linear as _linear_op
-from ..ops.spatial import (
-    adaptive_avg_pool2d,
-    adaptive_max_pool2d,
-    avg_pool1d,
-    interpolate,
-    max_pool1d,
-    pad,
-)
+from ..ops.spatial import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate, pad
 from ..tensor import Tensor, _make
 from . import _activations_fused as _act
 from . import _fused
@@ -1492,6 +1484,8 @@ __all__ = [
     "adaptive_max_pool2d",
     "avg_pool1d",
     "max_pool1d",
+    "max_unpool2d",
+    "max_unpool1d",
     "batch_norm",
     "layer_norm",
     "group_norm",

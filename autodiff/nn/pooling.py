@@ -1,10 +1,172 @@
-"""Adaptive pooling and upsampling layers (issue 17): thin modules over ``nn.functional``."""
+"""Pooling, unpooling and upsampling layers: thin modules over ``nn.functional``."""
 
 from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F
+from .conv import _ntuple
 from .module import Module
+
+
+class MaxPool2d(Module):
+    """Max over sliding windows (stride defaults to kernel_size), as ``F.max_pool2d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.MaxPool2d(2)(autodiff.zeros(1, 3, 8, 8)).shape
+    (1, 3, 4, 4)
+    >>> autodiff.nn.MaxPool2d(3, stride=2, ceil_mode=True)
+    MaxPool2d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=True)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:  # fmt: skip
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input: Tensor):
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            self.ceil_mode, self.return_indices)  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool1d(MaxPool2d):
+    """Max over sliding windows of (N, C, L) input, as ``F.max_pool1d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.MaxPool1d(3, stride=2)(autodiff.zeros(2, 4, 9)).shape
+    (2, 4, 4)
+    """
+
+    def forward(self, input: Tensor):
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            self.ceil_mode, self.return_indices)  # fmt: skip
+
+
+class AvgPool2d(Module):
+    """Mean over sliding windows (stride defaults to kernel_size), as ``F.avg_pool2d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.AvgPool2d(2)(autodiff.ones(1, 1, 4, 4))
+    Tensor([[[[1., 1.],
+              [1., 1.]]]])
+    """
+
+    def __init__(
+        self,
+        kernel_size,
+        stride=None,
+        padding=0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+        divisor_override: int | None = None,
+    ):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _single(v) -> tuple:
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,)
+
+
+class AvgPool1d(Module):
+    """Mean over sliding windows of (N, C, L) input, as ``F.avg_pool1d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.AvgPool1d(2)
+    AvgPool1d(kernel_size=(2,), stride=(2,), padding=(0,))
+    >>> autodiff.nn.AvgPool1d(2)(autodiff.ones(1, 1, 5))
+    Tensor([[[1., 1.]]])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:  # fmt: skip
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(kernel_size if stride is None else stride)
+        self.padding = _single(padding)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)  # fmt: skip
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool2d(Module):
+    """The partial inverse of ``MaxPool2d``, as ``F.max_unpool2d``;
+    ``forward(input, indices, output_size=None)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> pool, unpool = autodiff.nn.MaxPool2d(2, return_indices=True), autodiff.nn.MaxUnpool2d(2)
+    >>> out, idx = pool(autodiff.randn(1, 1, 5, 5))
+    >>> unpool(out, idx, output_size=(5, 5)).shape
+    (1, 1, 5, 5)
+    """
+
+    _dims = 2
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        n, cls = self._dims, type(self).__name__
+        self.kernel_size = _ntuple(kernel_size, n, f"{cls}: kernel_size")
+        self.stride = _ntuple(kernel_size if stride is None else stride, n, f"{cls}: stride")
+        self.padding = _ntuple(padding, n, f"{cls}: padding")
+
+    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
+        unpool = F.max_unpool2d if self._dims == 2 else F.max_unpool1d
+        return unpool(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(MaxUnpool2d):
+    """The partial inverse of ``MaxPool1d``, as ``F.max_unpool1d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> out, idx = autodiff.nn.MaxPool1d(2, return_indices=True)(autodiff.randn(1, 2, 6))
+    >>> autodiff.nn.MaxUnpool1d(2)(out, idx).shape
+    (1, 2, 6)
+    """
+
+    _dims = 1
 
 
 class AdaptiveAvgPool2d(Module):
@@ -51,7 +213,7 @@ class AdaptiveMaxPool2d(Module):
 
 
 class Upsample(Module):
-    """Resize with ``F.interpolate`` (``nearest`` or ``bilinear``).
+    """Resize with ``F.interpolate`` (any of its modes; ``antialias`` is not supported).
 
     Examples
     --------
@@ -93,4 +255,14 @@ class Upsample(Module):
         return f"{info}, mode={self.mode!r}"
 
 
-__all__ = ["AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "Upsample"]
+__all__ = [
+    "MaxPool2d",
+    "MaxPool1d",
+    "AvgPool2d",
+    "AvgPool1d",
+    "MaxUnpool2d",
+    "MaxUnpool1d",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "Upsample",
+]

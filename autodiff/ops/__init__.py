@@ -7,7 +7,7 @@ import numpy as np
 from .. import _dtypes, engine
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
-from . import conv, indexing, spatial  # noqa: F401 - register conv/pool, indexing, spatial ops
+from . import conv, indexing, pooling, spatial  # noqa: F401 - register conv, pool, indexing, spatial ops
 from . import elementwise as E
 from . import inplace as I
 from . import math as M  # registers the pointwise maths (issue 17)

@@ -1,12 +1,9 @@
-"""Convolution and pooling ops on NCHW tensors: unfold (im2col), fold (col2im),
-conv2d, max_pool2d and avg_pool2d.
+"""Convolution ops on NCHW/NCL tensors: unfold (im2col), fold (col2im), conv2d,
+conv1d and the transposed convolutions (the pools are in ``pooling.py``).
 
 ``unfold`` and ``fold`` are each other's adjoint, so each one's VJP is the other
 and derivatives of any order work. ``conv2d`` is ``unfold`` + one (batched)
-matmul. The pools run a Python loop over the kh*kw kernel offsets only: each
-step is one vectorised NumPy operation on strided views, never a loop over
-pixels or batch items. Their first-order VJPs are per-offset slice adds; under
-``create_graph=True`` they are written with ``fold`` so they are recorded too.
+matmul.
 """
 
 from __future__ import annotations
@@ -15,12 +12,12 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..engine import Node, apply1
-from ..tensor import Tensor, _make
+from ..tensor import Tensor
 from . import registry as R
 from ._base import as_tensor_arg
 from .elementwise import add
 from .indexing import narrow
-from .shape import expand, matmul, reshape, transpose
+from .shape import matmul, reshape, transpose
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -51,25 +48,41 @@ def _out_len(n: int, k: int, s: int, p: int, d: int = 1) -> int:
 
 
 class _Geom:
-    """Kernel, stride, padding (and input size) of one conv/pool call."""
+    """Kernel, stride, padding (and input size) of one conv/pool call.
 
-    __slots__ = ("k", "s", "p", "hw", "count_include_pad", "d", "divisor")
+    ``e`` is extra padding on the bottom/right only: a ``ceil_mode`` pool's last
+    window may hang over the padded input, so the input is padded further there.
+    """
 
-    def __init__(self, k, s, p, hw=None, count_include_pad=True, d=(1, 1)):
+    __slots__ = ("k", "s", "p", "hw", "count_include_pad", "d", "divisor", "e")
+
+    def __init__(self, k, s, p, hw=None, count_include_pad=True, d=(1, 1), e=(0, 0)):
         self.k, self.s, self.p, self.hw = k, s, p, hw
         self.count_include_pad = count_include_pad
-        self.d = d
+        self.d, self.e = d, e
         self.divisor = None  # avg_pool2d's divisor_override
 
     def like(self, hw=None) -> _Geom:
         """The same kernel, stride, padding and dilation with input size ``hw``."""
-        return _Geom(self.k, self.s, self.p, hw, self.count_include_pad, self.d)
+        return _Geom(self.k, self.s, self.p, hw, self.count_include_pad, self.d, self.e)
 
     def out_hw(self, h: int, w: int) -> tuple[int, int]:
         return (
-            _out_len(h, self.k[0], self.s[0], self.p[0], self.d[0]),
-            _out_len(w, self.k[1], self.s[1], self.p[1], self.d[1]),
+            _out_len(h + self.e[0], self.k[0], self.s[0], self.p[0], self.d[0]),
+            _out_len(w + self.e[1], self.k[1], self.s[1], self.p[1], self.d[1]),
         )
+
+    def padded(self, x: np.ndarray, value=0.0) -> np.ndarray:
+        """``x`` (N, C, H, W) padded by ``p`` on each side and ``e`` more at the end."""
+        (ph, pw), (eh, ew) = self.p, self.e
+        if ph == pw == eh == ew == 0:
+            return x
+        widths = ((0, 0), (0, 0), (ph, ph + eh), (pw, pw + ew))
+        return np.pad(x, widths, constant_values=value)
+
+    def padded_hw(self) -> tuple[int, int]:
+        h, w = self.hw
+        return h + 2 * self.p[0] + self.e[0], w + 2 * self.p[1] + self.e[1]
 
     def offsets(self, oh: int, ow: int):
         """(flat offset, (slice_h, slice_w)) into the padded input for each kernel position."""
@@ -83,16 +96,10 @@ class _Geom:
                 )
 
 
-def _pad(x: np.ndarray, p, value=0.0) -> np.ndarray:
-    ph, pw = p
-    if ph == 0 and pw == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=value)
-
-
 def _crop(x: np.ndarray, p, hw) -> np.ndarray:
+    """The (H, W) = ``hw`` input region of a padded ``x`` (padding ``p`` before it)."""
     ph, pw = p
-    if ph == 0 and pw == 0:
+    if x.shape[2:] == tuple(hw):
         return x
     return x[:, :, ph : ph + hw[0], pw : pw + hw[1]]
 
@@ -125,7 +132,7 @@ def _unfold_np(x: np.ndarray, g: _Geom) -> np.ndarray:
     n, c, h, w = x.shape
     oh, ow = g.out_hw(h, w)
     kh, kw = g.k
-    xp_ = _pad(x, g.p)
+    xp_ = g.padded(x)
     if g.d != (1, 1):
         (dh, dw) = g.d
         win = sliding_window_view(xp_, (dh * (kh - 1) + 1, dw * (kw - 1) + 1), axis=(2, 3))
@@ -143,7 +150,7 @@ def _fold_np(cols: np.ndarray, g: _Geom) -> np.ndarray:
     c = ck // (kh * kw)
     oh, ow = g.out_hw(h, w)
     cols6 = cols.reshape(n, c, kh, kw, oh, ow)
-    out = np.zeros((n, c, h + 2 * g.p[0], w + 2 * g.p[1]), dtype=cols.dtype)
+    out = np.zeros((n, c) + g.like((h, w)).padded_hw(), dtype=cols.dtype)
     for k, (si, sj) in g.offsets(oh, ow):
         out[:, :, si, sj] += cols6[:, :, k // kw, k % kw]
     return np.ascontiguousarray(_crop(out, g.p, (h, w)))
@@ -655,245 +662,6 @@ def conv_transpose1d(
     return _squeeze0(out) if single else out
 
 
-# ----------------------------------------------------------------- pooling
-
-
-def _pool_geom(x: Tensor, kernel_size, stride, padding, opname: str) -> _Geom:
-    _check_4d(x, opname)
-    k = _pair(kernel_size, "kernel_size", opname)
-    s = k if stride is None or stride == () or stride == [] else _pair(stride, "stride", opname)
-    p = _pair(padding, "padding", opname, allow_zero=True)
-    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
-        raise ValueError(
-            f"{opname}: padding {p} must be at most half the kernel size {k} (as PyTorch)"
-        )
-    geom = _Geom(k, s, p, tuple(x.shape[2:]))
-    _check_fits(x.shape[2], x.shape[3], geom, opname)
-    return geom
-
-
-def _scatter_np(g: np.ndarray, geom: _Geom, pick) -> np.ndarray:
-    """Adjoint of a pool: ``pick(k, g, dst)`` writes offset k's share of ``g`` into ``dst``
-    (a fresh zero array shaped like ``g``, or, when windows do not overlap, the
-    strided slice of the input gradient itself)."""
-    n, c, oh, ow = g.shape
-    h, w = geom.hw
-    hp, wp = h + 2 * geom.p[0], w + 2 * geom.p[1]
-    (kh, kw), (sh, sw) = geom.k, geom.s
-    disjoint = sh >= kh and sw >= kw
-    tiled = sh == kh and sw == kw and hp == oh * kh and wp == ow * kw
-    # exactly tiled: every element is written once, so no zero fill is needed
-    out = (np.empty if tiled else np.zeros)((n, c, hp, wp), dtype=g.dtype)
-    for k, (si, sj) in geom.offsets(oh, ow):
-        if disjoint:
-            pick(k, g, out[:, :, si, sj])
-        else:
-            tmp = np.empty_like(g)
-            pick(k, g, tmp)
-            out[:, :, si, sj] += tmp
-    return np.ascontiguousarray(_crop(out, geom.p, geom.hw))
-
-
-def _fold_of(cols_nckl: Tensor, geom: _Geom) -> Tensor:
-    """fold() of (N, C, kh*kw, L) columns, recorded (for create_graph VJPs)."""
-
-    n, c, kk, l = cols_nckl.shape
-    return apply1(FoldBackward, reshape(cols_nckl, (n, c * kk, l)), geom)
-
-
-def _argmax_masks(x: np.ndarray, out: np.ndarray, geom: _Geom):
-    """For each kernel offset k: where that offset holds its window's maximum.
-
-    Ties go to the first offset in row-major kernel order (as PyTorch).
-    """
-    oh, ow = out.shape[2:]
-    xp_ = _pad(x, geom.p, -np.inf)
-    # a window whose maximum is NaN sends its gradient to the (first) NaN, as PyTorch
-    nan_out = np.isnan(out)
-    has_nan = bool(nan_out.any())
-    taken = None
-    for k, (si, sj) in geom.offsets(oh, ow):
-        m = xp_[:, :, si, sj] == out
-        if has_nan:
-            m |= nan_out & np.isnan(xp_[:, :, si, sj])
-        if taken is None:
-            taken = m.copy()
-        else:
-            m &= ~taken
-            taken |= m
-        yield k, m
-
-
-class MaxPool2dBackward(Node):
-    name = "max_pool2d"
-    uses_out = True
-
-    @staticmethod
-    def forward(x, geom):
-        n, c, h, w = x.shape
-        oh, ow = geom.out_hw(h, w)
-        xp_ = _pad(x, geom.p, -np.inf)
-        best = None
-        for _, (si, sj) in geom.offsets(oh, ow):
-            sl = xp_[:, :, si, sj]
-            # np.maximum propagates NaN, as PyTorch's max pooling does
-            best = sl.copy() if best is None else np.maximum(best, sl, out=best)
-        return best
-
-    def vjp(self, g, xs, out, xp):
-        geom = self.attrs
-        if xp is NP:
-            masks = dict(_argmax_masks(xs[0], out, geom))
-            return (_scatter_np(g, geom, lambda k, g_, dst: np.multiply(g_, masks[k], out=dst)),)
-
-        n, c, oh, ow = g.shape
-        kk = geom.k[0] * geom.k[1]
-        onehot = np.empty((n, c, kk, oh * ow), dtype=g.data.dtype)
-        for k, m in _argmax_masks(xs[0].data, out.data, geom):
-            onehot[:, :, k] = m.reshape(n, c, oh * ow)
-        cols = reshape(g, (n, c, 1, oh * ow)) * _make(onehot, None)
-        return (_fold_of(cols, geom),)
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample((_distinct_img(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
-        R.Sample((_distinct_img(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
-        R.Sample(
-            (_distinct_img(1, 1, 5, 5, seed=2),),
-            {"kernel_size": 3, "stride": 2, "padding": 1},
-            note="overlapping padded",
-        ),
-    ],
-    export=False,
-)
-def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0) -> Tensor:
-    """Max over sliding windows of an NCHW tensor; the gradient goes to each window's max.
-
-    ``stride`` defaults to ``kernel_size``; padding counts as -inf (as PyTorch).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> from autodiff.nn import functional as F
-    >>> x = autodiff.arange(16.0).reshape(1, 1, 4, 4)
-    >>> F.max_pool2d(x, 2)
-    Tensor([[[[ 5.,  7.],
-              [13., 15.]]]])
-    """
-    x = as_tensor_arg(input, "max_pool2d")
-    single = x.data.ndim == 3
-    if single:
-        x = _unsqueeze0(x)
-    out = apply1(MaxPool2dBackward, x, _pool_geom(x, kernel_size, stride, padding, "max_pool2d"))
-    return _squeeze0(out) if single else out
-
-
-class AvgPool2dBackward(Node):
-    name = "avg_pool2d"
-
-    @staticmethod
-    def forward(x, geom):
-        n, c, h, w = x.shape
-        oh, ow = geom.out_hw(h, w)
-        xp_ = _pad(x, geom.p)
-        acc = None
-        for _, (si, sj) in geom.offsets(oh, ow):
-            sl = xp_[:, :, si, sj]
-            acc = sl.copy() if acc is None else np.add(acc, sl, out=acc)
-        return acc * _divisor(geom, h, w, x.dtype)
-
-    def vjp(self, g, xs, out, xp):
-        geom = self.attrs
-        h, w = geom.hw
-        scaled = g * _divisor(geom, h, w, xs[0].dtype)
-        if xp is NP:
-            return (_scatter_np(scaled, geom, lambda k, g_, dst: np.copyto(dst, g_)),)
-
-        n, c, oh, ow = g.shape
-        kk = geom.k[0] * geom.k[1]
-        cols = expand(reshape(scaled, (n, c, 1, oh * ow)), (n, c, kk, oh * ow))
-        return (_fold_of(cols, geom),)
-
-
-def _divisor(geom: _Geom, h: int, w: int, dtype):
-    """1 / (number of elements averaged) per window: a float, or an array without padding."""
-    if geom.divisor is not None:
-        return 1.0 / geom.divisor
-    kk = geom.k[0] * geom.k[1]
-    if geom.count_include_pad or geom.p == (0, 0):
-        return 1.0 / kk
-    oh, ow = geom.out_hw(h, w)
-    ones = _pad(np.ones((1, 1, h, w), dtype=dtype), geom.p)
-    cnt = sum(ones[:, :, si, sj] for _, (si, sj) in geom.offsets(oh, ow))
-    return (1.0 / cnt).astype(dtype)
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample((R.randn(2, 2, 4, 4),), {"kernel_size": 2}, note="non-overlapping"),
-        R.Sample((R.randn(1, 2, 5, 5, seed=1),), {"kernel_size": 3, "stride": 1}),
-        R.Sample(
-            (R.randn(1, 1, 5, 4, seed=2),),
-            {"kernel_size": 3, "stride": 2, "padding": 1},
-            note="overlapping padded",
-        ),
-        R.Sample(
-            (R.randn(1, 1, 5, 4, seed=3),),
-            {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
-        ),
-        R.Sample(
-            (R.randn(1, 1, 5, 4, seed=4),),
-            {"kernel_size": 3, "stride": 2, "padding": 1, "divisor_override": 4},
-        ),
-    ],
-    export=False,
-)
-def avg_pool2d(
-    input: Tensor,
-    kernel_size,
-    stride=None,
-    padding=0,
-    ceil_mode: bool = False,
-    count_include_pad: bool = True,
-    divisor_override: int | None = None,
-) -> Tensor:
-    """Mean over sliding windows of an NCHW tensor; ``stride`` defaults to ``kernel_size``.
-
-    With ``count_include_pad=True`` (the default, as PyTorch) padded zeros count
-    in the divisor; ``divisor_override`` replaces the divisor. ``ceil_mode=True``
-    is not supported yet.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> from autodiff.nn import functional as F
-    >>> F.avg_pool2d(autodiff.arange(16.0).reshape(1, 1, 4, 4), 2)
-    Tensor([[[[ 2.5,  4.5],
-              [10.5, 12.5]]]])
-    """
-    x = as_tensor_arg(input, "avg_pool2d")
-    single = x.data.ndim == 3
-    if single:
-        x = _unsqueeze0(x)
-    geom = _pool_geom(x, kernel_size, stride, padding, "avg_pool2d")
-    geom.count_include_pad = bool(count_include_pad)
-    if ceil_mode:
-        raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported")
-    if divisor_override is not None:
-        if isinstance(divisor_override, bool) or not isinstance(
-            divisor_override, (int, np.integer)
-        ):
-            raise TypeError(
-                f"avg_pool2d: divisor_override must be an int, got {divisor_override!r}"
-            )
-        if divisor_override == 0:
-            raise ValueError("avg_pool2d: divisor must be not zero")
-        geom.divisor = int(divisor_override)
-    out = apply1(AvgPool2dBackward, x, geom)
-    return _squeeze0(out) if single else out
-
-
 def _unsqueeze0(x: Tensor) -> Tensor:
 
     return reshape(x, (1,) + x.shape)
@@ -914,6 +682,4 @@ __all__ = [
     "conv1d",
     "conv_transpose2d",
     "conv_transpose1d",
-    "max_pool2d",
-    "avg_pool2d",
 ]

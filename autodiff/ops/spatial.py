@@ -12,12 +12,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg
-from .conv import avg_pool2d, max_pool2d
 from .indexing import index_select, narrow, take_along_dim
 from .shape import cat, matmul, reshape, transpose
 
@@ -150,63 +148,148 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 
 # ------------------------------------------------------------- interpolate
 
+_INTERP_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+_INTERP_DIMS = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}  # the input's ndim
+
 
 def _apply_matrix(x: Tensor, a: np.ndarray, dim: int) -> Tensor:
     """Contract ``dim`` of ``x`` with the constant (out, in) matrix ``a``."""
     m = _make(np.ascontiguousarray(a.astype(x.data.dtype)), None)
-    if dim == x.ndim - 1:
+    last = x.ndim - 1
+    if dim == last:
         return matmul(x, transpose(m, 0, 1))
-    return matmul(m, x)  # dim == ndim - 2
+    if dim == last - 1:
+        return matmul(m, x)
+    # an earlier dimension (5-d input): bring it last and back
+    return transpose(matmul(transpose(x, dim, last), transpose(m, 0, 1)), dim, last)
 
 
-def _linear_matrix(n: int, m: int, align_corners: bool, scale) -> np.ndarray:
-    """Bilinear weights (m, n) along one dimension, as PyTorch's upsample_bilinear2d."""
-    i = np.arange(m, dtype=np.float64)
+def _pixel_scale(n: int, m: int, align_corners: bool, scale) -> float:
+    """PyTorch's area_pixel_compute_scale: source step per output pixel."""
     if align_corners:
-        src = i * ((n - 1) / (m - 1) if m > 1 else 0.0)
-    else:
-        s = n / m if scale is None else 1.0 / scale
-        src = np.maximum((i + 0.5) * s - 0.5, 0.0)
+        return (n - 1) / (m - 1) if m > 1 else 0.0
+    return 1.0 / scale if scale is not None and scale > 0 else n / m
+
+
+def _source(n: int, m: int, align_corners: bool, scale, cubic: bool = False):
+    """The source position of each output pixel and the index at or below it
+    (PyTorch's area_pixel_compute_source_index and guard_index_and_lambda)."""
+    s = _pixel_scale(n, m, align_corners, scale)
+    i = np.arange(m, dtype=np.float64)
+    src = i * s if align_corners else (i + 0.5) * s - 0.5
+    if not cubic:
+        src = np.maximum(src, 0.0)
     i0 = np.minimum(np.floor(src).astype(np.int64), n - 1)
-    i1 = np.minimum(i0 + 1, n - 1)
-    lam = src - i0
+    return i0, np.clip(src - i0, 0.0, 1.0)
+
+
+def _weights_matrix(n: int, m: int, cols, weights) -> np.ndarray:
     a = np.zeros((m, n))
-    np.add.at(a, (np.arange(m), i0), 1.0 - lam)
-    np.add.at(a, (np.arange(m), i1), lam)
+    rows = np.arange(m)
+    for c, w in zip(cols, weights):
+        np.add.at(a, (rows, np.clip(c, 0, n - 1)), w)
     return a
 
 
-def _nearest_index(n: int, m: int, scale) -> np.ndarray:
-    s = np.float32(n / m if scale is None else 1.0 / scale)
-    return np.minimum(np.floor(np.arange(m, dtype=np.float32) * s).astype(np.int64), n - 1)
+def _linear_matrix(n: int, m: int, align_corners: bool, scale) -> np.ndarray:
+    """Linear weights (m, n) along one dimension, as PyTorch's upsample_linear kernels."""
+    i0, lam = _source(n, m, align_corners, scale)
+    return _weights_matrix(n, m, (i0, i0 + 1), (1.0 - lam, lam))
 
 
-def _out_sizes(x: Tensor, size, scale_factor, nd: int, opname: str):
-    if (size is None) == (scale_factor is None):
-        raise ValueError(
-            f"{opname}: "
-            + ("only one of size or scale_factor should be defined" if size is not None
-               else "either size or scale_factor should be defined")
-        )
-    if size is not None:
-        sizes = [int(size)] * nd if isinstance(size, (int, np.integer)) else [int(s) for s in size]
-        if len(sizes) != nd:
-            raise ValueError(
-                f"{opname}: input with spatial shape {x.shape[2:]} needs size of {nd} values, "
-                f"got {size!r}"
-            )
-        return sizes, [None] * nd
-    if isinstance(scale_factor, (int, float)):
-        scales = [float(scale_factor)] * nd
+def _cubic_matrix(n: int, m: int, align_corners: bool, scale) -> np.ndarray:
+    """Bicubic weights (m, n) along one dimension: Keys' kernel with A = -0.75 and the
+    taps clamped to the border, as PyTorch's upsample_bicubic2d."""
+    i0, t = _source(n, m, align_corners, scale, cubic=True)
+    a = -0.75
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    cols = (i0 - 1, i0, i0 + 1, i0 + 2)
+    return _weights_matrix(n, m, cols, (far(t + 1), near(t), near(1 - t), far(2 - t)))
+
+
+def _nearest_index(n: int, m: int, scale, exact: bool, shortcuts: bool) -> np.ndarray:
+    """PyTorch's nearest_idx / nearest_exact_idx (float32 arithmetic, as PyTorch).
+
+    ``shortcuts``: PyTorch's 2-d nearest kernel copies when the size is kept and
+    halves the index when it doubles, whatever ``scale_factor`` says.
+    """
+    i = np.arange(m)
+    if shortcuts and not exact and m == n:
+        return i
+    if shortcuts and not exact and m == 2 * n:
+        return i >> 1
+    s = np.float32(1.0 / scale if scale is not None and scale > 0 else n / m)
+    if exact:
+        src = np.float32(i + 0.5) * s
     else:
-        scales = [float(s) for s in scale_factor]
-        if len(scales) != nd:
+        src = i.astype(np.float32) * s
+    return np.minimum(np.floor(src).astype(np.int64), n - 1)
+
+
+def _n_values(v, nd: int, what: str, x: Tensor, cast):
+    if not isinstance(v, (tuple, list)):
+        return [cast(v)] * nd
+    if len(v) != nd:
+        name = "output" if what == "size" else what
+        raise ValueError(
+            f"interpolate: Input and {name} must have the same number of spatial dimensions, "
+            f"but got input with spatial dimensions of {list(x.shape[2:])} and {what} "
+            f"{v!r}. Give {nd} value(s), one per dimension after (N, C)."
+        )
+    return [cast(s) for s in v]
+
+
+def _out_sizes(x: Tensor, size, scale_factor, recompute, mode: str):
+    """The output sizes and the scales the kernels use (None: from the sizes)."""
+    nd = x.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("interpolate: only one of size or scale_factor should be defined")
+    if size is None and scale_factor is None:
+        raise ValueError("interpolate: either size or scale_factor should be defined")
+    if size is not None:
+        if recompute:
             raise ValueError(
-                f"{opname}: input with spatial shape {x.shape[2:]} needs scale_factor of "
-                f"{nd} values, got {scale_factor!r}"
+                "interpolate: recompute_scale_factor is not meaningful with an explicit size."
             )
-    sizes = [int(math.floor(x.shape[2 + i] * scales[i])) for i in range(nd)]
+        return _n_values(size, nd, "size", x, int), [None] * nd
+    scales = _n_values(scale_factor, nd, "scale_factor", x, float)
+    sizes = [int(math.floor(float(x.shape[2 + i]) * scales[i])) for i in range(nd)]
+    if recompute or mode == "area":  # as PyTorch: area always recomputes
+        scales = [None] * nd
     return sizes, scales
+
+
+def _interp_check(x: Tensor, mode: str, antialias: bool) -> None:
+    """PyTorch's checks of interpolate, in its order (after align_corners and the sizes)."""
+    if antialias and not (mode in ("bilinear", "bicubic", "lanczos") and x.ndim == 4):
+        raise ValueError(
+            "interpolate: Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+            "modes and requires a 4-D tensor as input"
+        )
+    if mode not in _INTERP_MODES + ("lanczos",) or x.ndim not in (3, 4, 5):
+        raise NotImplementedError(
+            f"interpolate: only 3-d, 4-d and 5-d inputs (N, C, ...) are supported, in the "
+            f"modes {' | '.join(_INTERP_MODES)}; got a {x.ndim}-d input and mode {mode!r}"
+        )
+    need = _INTERP_DIMS.get(mode)
+    if need is not None and x.ndim != need:
+        raise NotImplementedError(
+            f"interpolate: Got {x.ndim}D input, but {mode} mode needs {need}D input"
+        )
+    if antialias or mode == "lanczos":
+        raise NotImplementedError(
+            f"interpolate: antialias=True (and mode 'lanczos', which needs it) is not "
+            f"supported; got mode {mode!r}. Supported: antialias=False with the modes "
+            f"{' | '.join(_INTERP_MODES)}"
+        )
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"interpolate: needs a floating-point input, got dtype {x.data.dtype}")
 
 
 @R.op(
@@ -218,6 +301,14 @@ def _out_sizes(x: Tensor, size, scale_factor, nd: int, opname: str):
             (R.randn(2, 1, 3, 3, seed=3),),
             {"scale_factor": 2, "mode": "bilinear", "align_corners": True},
         ),
+        R.Sample((R.randn(1, 2, 5, seed=4),), {"size": 7, "mode": "linear"}),
+        R.Sample((R.randn(1, 2, 3, 5, seed=5),), {"size": (4, 3), "mode": "nearest-exact"}),
+        R.Sample((R.randn(1, 2, 5, 7, seed=6),), {"size": (3, 4), "mode": "area"}),
+        R.Sample((R.randn(1, 1, 3, 4, seed=7),), {"size": (5, 6), "mode": "bicubic"}),
+        R.Sample(
+            (R.randn(1, 1, 2, 3, 2, seed=8),),
+            {"scale_factor": (1.5, 1, 2), "mode": "trilinear", "align_corners": True},
+        ),
     ],
     export=False,
     errors=lambda: [
@@ -226,6 +317,11 @@ def _out_sizes(x: Tensor, size, scale_factor, nd: int, opname: str):
             (R.tensor(np.ones((1, 1, 2, 2))), 3, None, "nearest", True),
             error=ValueError,
             match="align_corners",
+        ),
+        R.ErrorInput(
+            (R.tensor(np.ones((1, 1, 2, 2))), 3, None, "cubic"),
+            error=NotImplementedError,
+            match="'cubic'",
         ),
     ],
 )
@@ -238,12 +334,15 @@ def interpolate(
     recompute_scale_factor: bool | None = None,
     antialias: bool = False,
 ) -> Tensor:
-    """Resize the spatial dimensions of ``input`` (``nearest`` or ``bilinear``).
+    """Resize the spatial dimensions of a 3-d (N, C, L), 4-d or 5-d ``input``.
 
-    Give either ``size`` (the output's spatial size) or ``scale_factor``; as
-    PyTorch, an output size from ``scale_factor`` is ``floor(in * scale)`` and the
-    source positions use ``1 / scale_factor`` unless ``recompute_scale_factor``.
-    ``nearest`` takes 3-d (N, C, L) or 4-d input, ``bilinear`` 4-d input.
+    ``mode``: ``nearest``, ``nearest-exact``, ``area`` (adaptive average pooling)
+    on any of them; ``linear`` (3-d), ``bilinear`` and ``bicubic`` (4-d),
+    ``trilinear`` (5-d). Give either ``size`` (the output's spatial size) or
+    ``scale_factor``; as PyTorch, an output size from ``scale_factor`` is
+    ``floor(in * scale)`` and the source positions use ``1 / scale_factor`` unless
+    ``recompute_scale_factor`` (or mode ``area``). ``antialias=True`` is not
+    supported.
 
     Examples
     --------
@@ -256,45 +355,33 @@ def interpolate(
     Tensor([[[[0. , 0.5, 1. ]]]])
     """
     x = as_tensor_arg(input, "interpolate")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not supported")
-    if mode not in ("nearest", "bilinear"):
-        raise NotImplementedError(
-            f"interpolate: mode {mode!r} is not supported (nearest, bilinear)"
-        )
-    if mode == "nearest" and align_corners is not None:
+    if mode in ("nearest", "area", "nearest-exact") and align_corners is not None:
         raise ValueError(
             "interpolate: align_corners option can only be set with the interpolating "
             "modes: linear | bilinear | bicubic | trilinear"
         )
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"interpolate: needs a floating-point input, got dtype {x.data.dtype}")
-    if mode == "bilinear" and x.ndim != 4:
-        raise NotImplementedError(
-            f"interpolate: Got {x.ndim}D input, but bilinear mode needs 4D input"
+    sizes, scales = _out_sizes(x, size, scale_factor, recompute_scale_factor, mode)
+    _interp_check(x, mode, antialias)
+    if min(sizes) <= 0:
+        raise ValueError(
+            f"interpolate: output size {tuple(sizes)} from input {x.shape} is too small: "
+            "sizes must be greater than 0"
         )
-    if x.ndim not in (3, 4):
-        raise NotImplementedError(
-            f"interpolate: input must be 3-d or 4-d (N, C, ...), got shape {x.shape}"
-        )
-    nd = x.ndim - 2
-    sizes, scales = _out_sizes(x, size, scale_factor, nd, "interpolate")
-    if recompute_scale_factor:
-        scales = [None] * nd
-    for m in sizes:
-        if m <= 0:
-            raise ValueError(
-                f"interpolate: output size {tuple(sizes)} from input {x.shape} is too small"
-            )
+    corners = bool(align_corners)
     out = x
-    for i in range(nd):
-        dim = 2 + i
-        n, m = x.shape[dim], sizes[i]
-        if mode == "nearest":
-            if n != m or scales[i] not in (None, 1.0):
-                out = index_select(out, dim, _nearest_index(n, m, scales[i]))
-        else:
-            out = _apply_matrix(out, _linear_matrix(n, m, bool(align_corners), scales[i]), dim)
+    for i, m in enumerate(sizes):
+        dim, n = 2 + i, x.shape[2 + i]
+        if mode in ("nearest", "nearest-exact"):
+            idx = _nearest_index(n, m, scales[i], mode == "nearest-exact", len(sizes) == 2)
+            if m != n or (idx != np.arange(n)).any():
+                out = index_select(out, dim, idx)
+        elif mode == "area":
+            if m != n:
+                out = _apply_matrix(out, _mean_matrix(n, m), dim)
+        elif mode == "bicubic":
+            out = _apply_matrix(out, _cubic_matrix(n, m, corners, scales[i]), dim)
+        elif m != n:  # same size copies, as PyTorch's linear kernels
+            out = _apply_matrix(out, _linear_matrix(n, m, corners, scales[i]), dim)
     return out
 
 
@@ -368,11 +455,12 @@ def _gather_flat(x: Tensor, idx: np.ndarray, out_shape) -> Tensor:
 
 
 def _window_argmax(vals: np.ndarray) -> np.ndarray:
-    """Index of each row's maximum along the last axis; a NaN wins (as PyTorch)."""
+    """Index of each row's maximum along the last axis; the last NaN wins (as PyTorch)."""
     nan = np.isnan(vals)
     arg = np.argmax(vals, axis=-1)
     if nan.any():
-        arg = np.where(nan.any(axis=-1), np.argmax(nan, axis=-1), arg)
+        last = vals.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        arg = np.where(nan.any(axis=-1), last, arg)
     return arg
 
 
@@ -419,114 +507,9 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     return out
 
 
-# --------------------------------------------------------------- 1-d pools
-
-
-def _int1(v, what: str, opname: str, low: int = 1) -> int:
-    if isinstance(v, (tuple, list)):
-        if len(v) != 1:
-            raise ValueError(f"{opname}: {what} must be an int or a 1-tuple, got {v!r}")
-        v = v[0]
-    v = int(v)
-    if v < low:
-        raise ValueError(f"{opname}: {what} must be >= {low}, got {v}")
-    return v
-
-
-def _pool1d_args(input, kernel_size, stride, padding, ceil_mode, opname):
-    x = as_tensor_arg(input, opname)
-    if x.ndim not in (2, 3):
-        raise ValueError(f"{opname}: expected a 2-d or 3-d input (N, C, L), got shape {x.shape}")
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"{opname}: needs a floating-point input, got dtype {x.data.dtype}")
-    if ceil_mode:
-        raise NotImplementedError(f"{opname}: ceil_mode=True is not supported")
-    k = _int1(kernel_size, "kernel_size", opname)
-    s = k if stride is None or stride == () or stride == [] else _int1(stride, "stride", opname)
-    p = _int1(padding, "padding", opname, low=0)
-    if p > k // 2:
-        raise ValueError(f"{opname}: padding {p} must be at most half the kernel size {k}")
-    if x.shape[-1] + 2 * p < k:
-        raise ValueError(
-            f"{opname}: kernel size {k} is larger than the padded input length "
-            f"{x.shape[-1] + 2 * p}"
-        )
-    return x, k, s, p
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample((R.randn(2, 2, 6),), {"kernel_size": 2}),
-        R.Sample(
-            (R.randn(1, 2, 7, seed=1),),
-            {"kernel_size": 3, "stride": 2, "padding": 1, "count_include_pad": False},
-        ),
-    ],
-    export=False,
-)
-def avg_pool1d(
-    input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-    count_include_pad: bool = True,
-) -> Tensor:
-    """Mean over sliding windows of an (N, C, L) tensor; ``stride`` defaults to ``kernel_size``.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> from autodiff.nn import functional as F
-    >>> F.avg_pool1d(autodiff.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2)
-    Tensor([[[1.5, 3.5]]])
-    """
-    x, k, s, p = _pool1d_args(input, kernel_size, stride, padding, ceil_mode, "avg_pool1d")
-    x4 = reshape(x, x.shape[:-1] + (1, x.shape[-1]))
-    out = avg_pool2d(x4, (1, k), (1, s), (0, p), count_include_pad=count_include_pad)
-    return reshape(out, out.shape[:-2] + (out.shape[-1],))
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample((R.distinct(2, 2, 6),), {"kernel_size": 2}),
-        R.Sample((R.distinct(1, 2, 7, seed=1),), {"kernel_size": 3, "stride": 2, "padding": 1}),
-        R.Sample((R.distinct(2, 5, seed=2),), {"kernel_size": 3, "stride": 1}, note="2-d"),
-    ],
-    export=False,
-)
-def max_pool1d(
-    input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-    return_indices: bool = False,
-):
-    """Max over sliding windows of an (N, C, L) tensor; padding counts as -inf.
-
-    With ``return_indices=True`` also returns the position of each maximum (int64).
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> from autodiff.nn import functional as F
-    >>> F.max_pool1d(autodiff.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2, return_indices=True)
-    (Tensor([[[3., 2.]]]), Tensor([[[1, 2]]]))
-    """
-    x, k, s, p = _pool1d_args(input, kernel_size, stride, padding, ceil_mode, "max_pool1d")
-    if _int1(dilation, "dilation", "max_pool1d") != 1:
-        raise NotImplementedError("max_pool1d: only dilation=1 is supported")
-    if not return_indices:
-        x4 = reshape(x, x.shape[:-1] + (1, x.shape[-1]))
-        out = max_pool2d(x4, (1, k), (1, s), (0, p))
-        return reshape(out, out.shape[:-2] + (out.shape[-1],))
-    d = x.data
-    widths = [(0, 0)] * (d.ndim - 1) + [(p, p)]
-    padded = np.pad(d, widths, constant_values=-np.inf) if p else d
-    win = sliding_window_view(padded, k, axis=-1)[..., ::s, :]  # (..., L_out, k)
-    idx = _window_argmax(win) + np.arange(win.shape[-2]) * s - p
-    out = take_along_dim(x, idx, dim=-1)
-    return out, _make(idx.astype(np.int64), None)
-
-
 __all__ = [
     "pad",
     "interpolate",
     "adaptive_avg_pool2d",
     "adaptive_max_pool2d",
-    "avg_pool1d",
-    "max_pool1d",
 ]
