@@ -21,7 +21,7 @@ from ..engine import (
 )
 from ..tensor import Tensor, _make, _rebase_log, _root
 from . import registry as R
-from ._base import as_tensor_arg, cast, normalize_dim, operands
+from ._base import as_tensor_arg, cast, normalize_dim, numpy_names, operands
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -264,6 +264,7 @@ def transpose(x, dim0: int, dim1: int) -> Tensor:
     ],
     method=True,
 )
+@numpy_names(keepdim=False)
 def squeeze(x, dim=None) -> Tensor:
     """Drop dimensions of size 1 (only ``dim``, if given; a no-op if it is not 1).
 
@@ -287,6 +288,7 @@ def squeeze(x, dim=None) -> Tensor:
     samples=lambda: [R.Sample((R.randn(2, 3), 1)), R.Sample((R.randn(2, 3), -1))],
     method=True,
 )
+@numpy_names(keepdim=False)
 def unsqueeze(x, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``.
 
@@ -433,6 +435,7 @@ class CatBackward(Node):
     ],
     check=lambda *ts, dim=0: cat(list(ts), dim),
 )
+@numpy_names(keepdim=False)
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension.
 
@@ -483,6 +486,7 @@ class StackBackward(Node):
     ],
     check=lambda *ts, dim=0: stack(list(ts), dim),
 )
+@numpy_names(keepdim=False)
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension.
 
