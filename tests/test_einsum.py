@@ -131,6 +131,17 @@ def test_einsum_errors_where_torch_errors(eq, shapes, match):
         autodiff.einsum(eq, *[autodiff.tensor(a) for a in arrays])
 
 
+@pytest.mark.parametrize(
+    "dtypes", [(np.float32, np.float64), (np.int64, np.float32), (np.int64, np.int64)]
+)
+def test_einsum_dtypes_as_torch(dtypes):
+    a, b = (np.arange(3).astype(d) for d in dtypes)
+    res = check(
+        lambda p, q: autodiff.einsum("i,i", p, q), lambda p, q: torch.einsum("i,i", p, q), a, b
+    )
+    assert res == ("ok" if dtypes[0] == dtypes[1] else "raises")
+
+
 def test_einsum_no_operands_and_bad_sublist():
     with pytest.raises(ValueError, match="at least one operand"):
         autodiff.einsum("ij")
@@ -181,5 +192,39 @@ def test_einsum_diagonals_fuzzed(n, m, eq):
     shape = {"ii->i": (n, n), "ii": (n, n)}.get(eq, (n, n, m) if eq.startswith("ii") else (m, n, n))
     assert (
         check(lambda x: autodiff.einsum(eq, x), lambda x: torch.einsum(eq, x), *_arrays([shape]))
+        == "ok"
+    )
+
+
+@st.composite
+def _equations(draw):
+    # random operands over a few letters (repeats allowed: diagonals), random sizes
+    # (some 1: broadcast), an explicit output (a subset, any order) or none
+    size = {c: draw(st.integers(1, 3)) for c in "abcd"}
+    n_ops = draw(st.integers(1, 3))
+    ins = ["".join(draw(st.lists(st.sampled_from("abcd"), max_size=3))) for _ in range(n_ops)]
+    used = sorted(set("".join(ins)))
+    shapes = []
+    for sub in ins:
+        # a letter's size-1 broadcast holds across operands, not within one
+        ones = {c: draw(st.booleans()) and len(ins) > 1 for c in set(sub)}
+        shapes.append(tuple(1 if ones[c] else size[c] for c in sub))
+    eq = ",".join(ins)
+    if draw(st.booleans()):
+        out = draw(st.permutations(used))[: draw(st.integers(0, len(used)))]
+        eq += "->" + "".join(out)
+    return eq, shapes
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(_equations())
+def test_einsum_random_equations_fuzzed(case):
+    eq, shapes = case
+    assert (
+        check(
+            lambda *xs: autodiff.einsum(eq, *xs),
+            lambda *xs: torch.einsum(eq, *xs),
+            *_arrays(shapes),
+        )
         == "ok"
     )

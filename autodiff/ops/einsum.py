@@ -16,7 +16,8 @@ import numpy as np
 from ..engine import Node, apply
 from ..tensor import Tensor
 from . import registry as R
-from .shape import _tensor_list, _view_of
+from ._base import as_tensor_arg
+from .shape import _view_of
 
 # PyTorch's sublist format numbers subscripts 0..51 as A..Z then a..z
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase
@@ -238,6 +239,7 @@ def _einsum_errors():
         E(("ii", a), match="repeated in operand 0.*different sizes"),
         E(("i.j", a), match="not part of one '...'"),
         E(("i->i->i", a), match="more than one '->'"),
+        E(("i,i", t(np.ones(2)), t(np.ones(2), np.float64)), error=RuntimeError, match="one dtype"),
     ]
 
 
@@ -266,7 +268,14 @@ def einsum(equation, *operands) -> Tensor:
         operands = tuple(operands[0])
     if not operands:
         raise ValueError("einsum: needs at least one operand after the equation")
-    ts = _tensor_list(list(operands), "einsum")
+    ts = [as_tensor_arg(t, "einsum") for t in operands]
+    dtypes = [t.data.dtype for t in ts]
+    if any(d != dtypes[0] for d in dtypes):
+        # (PyTorch does not promote here: it raises)
+        raise RuntimeError(
+            f"einsum: operands must share one dtype, got {[str(d) for d in dtypes]}; "
+            "convert them first, e.g. b.to(a.dtype)"
+        )
     ins, out = _parse(equation, [t.shape for t in ts])
     result = apply(EinsumBackward, tuple(ts), (ins, out))
     if len(ts) == 1:
