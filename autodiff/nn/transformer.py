@@ -40,6 +40,24 @@ def _layer_norm(d_model: int, eps: float, bias: bool) -> LayerNorm:
     return LayerNorm(d_model, eps=eps, bias=bias)
 
 
+def _init_layer(layer, attns: tuple, d_model, nhead, dim_ff, dropout, bias, batch_first) -> None:
+    """A layer's attention blocks and feed-forward linears, in PyTorch's order of names."""
+    for name in attns:
+        mha = MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first)
+        setattr(layer, name, mha)
+    layer.linear1 = Linear(d_model, dim_ff, bias=bias)
+    layer.dropout = Dropout(dropout)
+    layer.linear2 = Linear(dim_ff, d_model, bias=bias)
+
+
+def _init_norms(layer, n: int, d_model, eps, bias, dropout) -> None:
+    """``norm1..n`` then ``dropout1..n`` (one per residual block), as PyTorch registers them."""
+    for k in range(1, n + 1):
+        setattr(layer, f"norm{k}", _layer_norm(d_model, eps, bias))
+    for k in range(1, n + 1):
+        setattr(layer, f"dropout{k}", Dropout(dropout))
+
+
 def _activation(activation) -> Callable[[Tensor], Tensor]:
     if isinstance(activation, str):
         if activation == "relu":
@@ -99,17 +117,11 @@ class TransformerEncoderLayer(Module):
         bias: bool = True,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+        _init_layer(
+            self, ("self_attn",), d_model, nhead, dim_feedforward, dropout, bias, batch_first
         )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
         self.norm_first = bool(norm_first)
-        self.norm1 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.norm2 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        _init_norms(self, 2, d_model, layer_norm_eps, bias, dropout)
         self.activation = _activation(activation)
 
     def forward(

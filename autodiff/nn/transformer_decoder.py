@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import init
-from .activation import Dropout
-from .attention import MultiheadAttention
-from .linear import Linear
 from .module import Module
 from .transformer import (
     TransformerEncoder,
@@ -18,6 +15,8 @@ from .transformer import (
     _clones,
     _detect_is_causal_mask,
     _feed_forward,
+    _init_layer,
+    _init_norms,
     _layer_norm,
     _seq_len,
     generate_square_subsequent_mask,
@@ -56,22 +55,10 @@ class TransformerDecoderLayer(Module):
         bias: bool = True,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
-        )
-        self.multihead_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
-        )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
+        attns = ("self_attn", "multihead_attn")
+        _init_layer(self, attns, d_model, nhead, dim_feedforward, dropout, bias, batch_first)
         self.norm_first = bool(norm_first)
-        self.norm1 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.norm2 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.norm3 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
+        _init_norms(self, 3, d_model, layer_norm_eps, bias, dropout)
         self.activation = _activation(activation)
 
     def forward(
