@@ -216,3 +216,16 @@ def test_custom_encoder_decoder_and_dropout_training():
     assert not np.allclose(a.data, model(src, tgt).data)
     model.eval()
     np.testing.assert_array_equal(model(src, tgt).data, model(src, tgt).data)
+
+
+def test_ported_constructor_arguments():
+    # what torch programs pass: dtype/device on the layers, the encoder's fast-path flags
+    layer = nn.TransformerDecoderLayer(8, 2, 16, dtype=autodiff.float64, device="cpu")
+    assert {p.dtype for p in layer.parameters()} == {autodiff.float64}
+    model = nn.Transformer(8, 2, 1, 1, 16, dtype=autodiff.float64)
+    assert {p.dtype for p in model.parameters()} == {autodiff.float64}
+    enc_layer = nn.TransformerEncoderLayer(8, 2, 16, dtype=autodiff.float64)
+    enc = nn.TransformerEncoder(enc_layer, 2, enable_nested_tensor=False, mask_check=False)
+    assert enc(autodiff.randn(3, 2, 8, dtype=autodiff.float64)).dtype == autodiff.float64
+    with pytest.raises(RuntimeError, match="CPU only"):
+        nn.TransformerDecoderLayer(8, 2, 16, device="cuda")

@@ -95,6 +95,8 @@ class TransformerEncoderLayer(Module):
         Pre-norm rather than post-norm.
     bias : bool
         Biases in the linear layers and the layer norms.
+    device, dtype
+        As PyTorch's: ``"cpu"`` (or None) only; a floating dtype for the parameters.
 
     Examples
     --------
@@ -115,6 +117,8 @@ class TransformerEncoderLayer(Module):
         batch_first: bool = False,
         norm_first: bool = False,
         bias: bool = True,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         _init_layer(
@@ -123,6 +127,7 @@ class TransformerEncoderLayer(Module):
         self.norm_first = bool(norm_first)
         _init_norms(self, 2, d_model, layer_norm_eps, bias, dropout)
         self.activation = _activation(activation)
+        self.to(device=device, dtype=dtype)
 
     def forward(
         self,
@@ -200,6 +205,8 @@ class TransformerEncoder(Module):
     num_layers : int
     norm : Module, optional
         Applied to the output of the last layer.
+    enable_nested_tensor, mask_check : bool
+        Accepted as PyTorch's (they steer its nested-tensor fast path); no effect here.
 
     Examples
     --------
@@ -210,7 +217,16 @@ class TransformerEncoder(Module):
     (2, (5, 3, 8))
     """
 
-    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:
+    def __init__(
+        self,
+        encoder_layer: Module,
+        num_layers: int,
+        norm: Module | None = None,
+        enable_nested_tensor: bool = True,
+        mask_check: bool = True,
+    ) -> None:
+        # (enable_nested_tensor and mask_check steer PyTorch's nested-tensor fast
+        # path; accepted for ported code, they change nothing here)
         super().__init__()
         self.layers = _clones(encoder_layer, num_layers, "TransformerEncoder", "encoder_layer")
         self.num_layers = int(num_layers)

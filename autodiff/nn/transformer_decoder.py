@@ -53,6 +53,8 @@ class TransformerDecoderLayer(Module):
         batch_first: bool = False,
         norm_first: bool = False,
         bias: bool = True,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         attns = ("self_attn", "multihead_attn")
@@ -60,6 +62,7 @@ class TransformerDecoderLayer(Module):
         self.norm_first = bool(norm_first)
         _init_norms(self, 3, d_model, layer_norm_eps, bias, dropout)
         self.activation = _activation(activation)
+        self.to(device=device, dtype=dtype)
 
     def forward(
         self,
@@ -187,6 +190,8 @@ class Transformer(Module):
         batch_first: bool = False,
         norm_first: bool = False,
         bias: bool = True,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
         kw = dict(
@@ -214,6 +219,7 @@ class Transformer(Module):
             if p.ndim > 1:
                 init.xavier_uniform_(p)
         self.d_model, self.nhead, self.batch_first = int(d_model), int(nhead), bool(batch_first)
+        self.to(device=device, dtype=dtype)
 
     generate_square_subsequent_mask = staticmethod(generate_square_subsequent_mask)
 
