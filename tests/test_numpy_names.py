@@ -95,7 +95,7 @@ def test_moments_and_aminmax_and_joins_accept_axis():
     for name in ("var_mean", "std_mean", "aminmax"):
         fn = lambda t, mod, name=name: tuple(getattr(mod, name)(t, axis=2, keepdims=True))  # noqa: E731
         assert check(lambda t, f=fn: f(t, autodiff), lambda t, f=fn: f(t, torch), x) == "ok"
-    for name in ("cat", "stack"):
+    for name in ("cat", "stack", "concat", "concatenate"):
         fn = lambda a, b, mod, name=name: getattr(mod, name)([a, b], axis=1)  # noqa: E731
         assert (
             check(lambda a, b, f=fn: f(a, b, autodiff), lambda a, b, f=fn: f(a, b, torch), x, x)

@@ -465,6 +465,38 @@ def cat(tensors, dim: int = 0) -> Tensor:
     return apply(CatBackward, tuple(tensors), (axis, tuple(t.shape[axis] for t in tensors)))
 
 
+def _join_alias_samples():
+    return [R.Sample((R.randn(2, 3), R.randn(2, 2, seed=2)), {"axis": 1})]
+
+
+@R.op(samples=_join_alias_samples, check=lambda *ts, **kw: concat(list(ts), **kw))
+@numpy_names(keepdim=False)
+def concat(tensors, dim: int = 0) -> Tensor:
+    """Alias of :func:`cat` (``axis=`` accepted for ``dim=``, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.concat([autodiff.ones(1, 2), autodiff.zeros(1, 2)], axis=1).shape
+    (1, 4)
+    """
+    return cat(tensors, dim)
+
+
+@R.op(samples=_join_alias_samples, check=lambda *ts, **kw: concatenate(list(ts), **kw))
+@numpy_names(keepdim=False)
+def concatenate(tensors, dim: int = 0) -> Tensor:
+    """Alias of :func:`cat`, NumPy's name (``axis=`` or ``dim=``, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.concatenate([autodiff.ones(2), autodiff.zeros(1)], axis=0)
+    Tensor([1., 1., 0.])
+    """
+    return cat(tensors, dim)
+
+
 class StackBackward(Node):
     name = "stack"
     reads_inputs = False
