@@ -695,10 +695,21 @@ def layer_norm(
     return out
 
 
-def embedding(input, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+def embedding(
+    input,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
     """Rows of ``weight`` at the integer indices ``input``: shape ``input.shape + (dim,)``.
 
     Repeated indices add up in the gradient; the row ``padding_idx`` gets none.
+    With ``max_norm``, each looked-up row whose ``norm_type``-norm exceeds it is
+    first rescaled in place (under no_grad, as PyTorch) to norm ``max_norm``.
+    ``scale_grad_by_freq`` divides each row's gradient by its count in ``input``.
 
     Examples
     --------
@@ -731,12 +742,36 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None) -> Tensor:
                 f"embedding: padding_idx {padding_idx} is out of range for {num} embeddings "
                 f"(valid: {-num} to {num - 1})"
             )
+    if sparse:
+        raise NotImplementedError(
+            "embedding: sparse=True (sparse gradients) is not supported; use sparse=False"
+        )
+    if max_norm is not None:
+        _embedding_renorm_(w, idx, float(max_norm), float(norm_type))
     out = w[idx]
+    if scale_grad_by_freq and out.requires_grad:
+        uniq, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
+        scale = (1.0 / counts[inverse.reshape(idx.shape)]).astype(out.dtype)[..., None]
+        out.register_hook(lambda g: g * scale)
     if padding_idx is not None and out.requires_grad:
         pad = padding_idx % num
         mask = _make((idx == pad)[..., None], None)
         out = where(mask, out.detach(), out)
     return out
+
+
+def _embedding_renorm_(w: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:
+    """PyTorch's embedding_renorm_: rows of ``w`` used by ``idx`` with norm above
+    ``max_norm`` are scaled by ``max_norm / (norm + 1e-7)``, in place, not recorded."""
+    rows = np.unique(idx)
+    if not rows.size:
+        return
+    norms = np.linalg.norm(w.data[rows].astype(np.float64), ord=norm_type, axis=1)
+    big = norms > max_norm
+    if big.any():
+        scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)[:, None]
+        with no_grad():
+            w[rows[big]] = w.data[rows[big]] * scale
 
 
 def one_hot(tensor, num_classes: int = -1) -> Tensor:

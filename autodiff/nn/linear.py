@@ -144,17 +144,31 @@ class Embedding(Module):
     """A lookup table: integer indices -> rows of ``weight`` (num_embeddings, embedding_dim).
 
     Initialised N(0, 1) (as PyTorch); the ``padding_idx`` row starts at zero
-    and gets no gradient. Repeated indices add up in the gradient.
+    and gets no gradient. Repeated indices add up in the gradient. With
+    ``max_norm``, looked-up rows are renormalised in place (see ``F.embedding``).
 
     Examples
     --------
     >>> import autodiff
-    >>> emb = autodiff.nn.Embedding(10, 3)
+    >>> emb = autodiff.nn.Embedding(10, 3, max_norm=1.0)
     >>> emb(autodiff.tensor([[1, 2], [1, 9]])).shape
     (2, 2, 3)
+    >>> bool(emb.weight[1].norm() <= 1.0)
+    True
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None):
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+        _weight: Tensor | None = None,
+        _freeze: bool = False,
+    ):
         super().__init__()
         self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
         if padding_idx is not None and not -num_embeddings <= padding_idx < num_embeddings:
@@ -162,16 +176,81 @@ class Embedding(Module):
                 f"Embedding: padding_idx {padding_idx} must be within num_embeddings "
                 f"({num_embeddings})"
             )
+        if sparse:
+            raise NotImplementedError("Embedding: sparse=True is not supported; use sparse=False")
         self.padding_idx = None if padding_idx is None else padding_idx % num_embeddings
-        self.weight = _param(self.num_embeddings, self.embedding_dim)
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            with no_grad():
-                self.weight[self.padding_idx] = 0.0
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        if _weight is None:
+            self.weight = _param(self.num_embeddings, self.embedding_dim)
+            init.normal_(self.weight)
+            if self.padding_idx is not None:
+                with no_grad():
+                    self.weight[self.padding_idx] = 0.0
+        else:
+            if tuple(_weight.shape) != (self.num_embeddings, self.embedding_dim):
+                raise ValueError(
+                    f"Embedding: _weight of shape {tuple(_weight.shape)} does not match "
+                    f"({num_embeddings}, {embedding_dim})"
+                )
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        embeddings: Tensor,
+        freeze: bool = True,
+        padding_idx: int | None = None,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        sparse: bool = False,
+    ) -> Embedding:
+        """An Embedding holding a copy of ``embeddings`` (2-d); frozen by default.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> emb = autodiff.nn.Embedding.from_pretrained(autodiff.eye(3))
+        >>> emb(autodiff.tensor([2])), emb.weight.requires_grad
+        (Tensor([[0., 0., 1.]]), False)
+        """
+        if embeddings.ndim != 2:
+            raise ValueError(
+                f"Embedding.from_pretrained: embeddings must be 2-d, got shape {embeddings.shape}"
+            )
+        rows, cols = embeddings.shape
+        return cls(
+            rows,
+            cols,
+            padding_idx,
+            max_norm,
+            norm_type,
+            scale_grad_by_freq,
+            sparse,
+            _weight=embeddings,
+            _freeze=freeze,
+        )
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(
+            input,
+            self.weight,
+            self.padding_idx,
+            self.max_norm,
+            self.norm_type,
+            self.scale_grad_by_freq,
+            self.sparse,
+        )
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
-        return s if self.padding_idx is None else s + f", padding_idx={self.padding_idx}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            s += ", scale_grad_by_freq=True"
+        return s

@@ -36,15 +36,18 @@ class BatchNorm1d(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        *,
+        bias: bool = True,
     ) -> None:
         super().__init__()
         self.num_features = int(num_features)
         self.eps, self.momentum = eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.weight = _param(self.num_features) if affine else None
-        self.bias = _param(self.num_features) if affine else None
+        self.bias = _param(self.num_features) if affine and bias else None
         if affine:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(self.num_features))
@@ -94,7 +97,8 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
         )
 
 
@@ -133,18 +137,24 @@ class LayerNorm(Module):
     (2, 4)
     """
 
-    def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True):
+    def __init__(
+        self,
+        normalized_shape,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+    ):
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
         self.normalized_shape = tuple(int(s) for s in shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.weight = self.bias = None
         if elementwise_affine:
             self.weight = _param(*self.normalized_shape)
-            self.bias = _param(*self.normalized_shape)
             init.ones_(self.weight)
-            init.zeros_(self.bias)
-        else:
-            self.weight = self.bias = None
+            if bias:
+                self.bias = _param(*self.normalized_shape)
+                init.zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         k = len(self.normalized_shape)
@@ -159,6 +169,7 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+            f", bias={self.bias is not None}"
         )
 
 

@@ -1,4 +1,6 @@
-"""Transformer encoder: ``nn.TransformerEncoderLayer`` and ``nn.TransformerEncoder``."""
+"""Transformer encoder: ``nn.TransformerEncoderLayer`` and ``nn.TransformerEncoder``
+(the decoder and ``nn.Transformer`` are in transformer_decoder.py), with PyTorch's
+submodule and parameter names (a torch ``state_dict`` loads)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import _dtypes
+from ..factories import _check_device
 from ..tensor import Tensor, _make
 from . import functional as F
 from .activation import Dropout
@@ -17,7 +20,7 @@ from .module import Module, ModuleList
 from .norm import LayerNorm
 
 
-def generate_square_subsequent_mask(sz: int, dtype=None) -> Tensor:
+def generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
     """The float causal mask of size ``(sz, sz)``: -inf above the diagonal, 0 elsewhere.
 
     Examples
@@ -27,16 +30,32 @@ def generate_square_subsequent_mask(sz: int, dtype=None) -> Tensor:
     Tensor([[  0., -inf],
             [  0.,   0.]])
     """
+    _check_device(device)
     dtype = _dtypes.default_float() if dtype is None else dtype
     m = np.triu(np.full((sz, sz), -np.inf, dtype=dtype), 1)
     return _make(np.where(np.isneginf(m), m, 0.0).astype(dtype), None)
 
 
 def _layer_norm(d_model: int, eps: float, bias: bool) -> LayerNorm:
-    norm = LayerNorm(d_model, eps=eps)
-    if not bias:
-        norm.bias = None
-    return norm
+    return LayerNorm(d_model, eps=eps, bias=bias)
+
+
+def _init_layer(layer, attns: tuple, d_model, nhead, dim_ff, dropout, bias, batch_first) -> None:
+    """A layer's attention blocks and feed-forward linears, in PyTorch's order of names."""
+    for name in attns:
+        mha = MultiheadAttention(d_model, nhead, dropout, bias, batch_first=batch_first)
+        setattr(layer, name, mha)
+    layer.linear1 = Linear(d_model, dim_ff, bias=bias)
+    layer.dropout = Dropout(dropout)
+    layer.linear2 = Linear(dim_ff, d_model, bias=bias)
+
+
+def _init_norms(layer, n: int, d_model, eps, bias, dropout) -> None:
+    """``norm1..n`` then ``dropout1..n`` (one per residual block), as PyTorch registers them."""
+    for k in range(1, n + 1):
+        setattr(layer, f"norm{k}", _layer_norm(d_model, eps, bias))
+    for k in range(1, n + 1):
+        setattr(layer, f"dropout{k}", Dropout(dropout))
 
 
 def _activation(activation) -> Callable[[Tensor], Tensor]:
@@ -76,6 +95,8 @@ class TransformerEncoderLayer(Module):
         Pre-norm rather than post-norm.
     bias : bool
         Biases in the linear layers and the layer norms.
+    device, dtype
+        As PyTorch's: ``"cpu"`` (or None) only; a floating dtype for the parameters.
 
     Examples
     --------
@@ -96,20 +117,17 @@ class TransformerEncoderLayer(Module):
         batch_first: bool = False,
         norm_first: bool = False,
         bias: bool = True,
+        device=None,
+        dtype=None,
     ) -> None:
         super().__init__()
-        self.self_attn = MultiheadAttention(
-            d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first
+        _init_layer(
+            self, ("self_attn",), d_model, nhead, dim_feedforward, dropout, bias, batch_first
         )
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
         self.norm_first = bool(norm_first)
-        self.norm1 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.norm2 = _layer_norm(d_model, layer_norm_eps, bias)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        _init_norms(self, 2, d_model, layer_norm_eps, bias, dropout)
         self.activation = _activation(activation)
+        self.to(device=device, dtype=dtype)
 
     def forward(
         self,
@@ -130,20 +148,27 @@ class TransformerEncoderLayer(Module):
         return x
 
     def _sa_block(self, x, attn_mask, key_padding_mask, is_causal) -> Tensor:
-        x = self.self_attn(
-            x,
-            x,
-            x,
-            attn_mask=attn_mask,
-            key_padding_mask=key_padding_mask,
-            need_weights=False,
-            is_causal=is_causal,
-        )[0]
-        return self.dropout1(x)
+        return self.dropout1(_attend(self.self_attn, x, x, attn_mask, key_padding_mask, is_causal))
 
     def _ff_block(self, x: Tensor) -> Tensor:
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
+        return _feed_forward(self, x, self.dropout2)
+
+
+def _feed_forward(layer: Module, x: Tensor, dropout: Module) -> Tensor:
+    """``dropout(linear2(dropout(activation(linear1(x)))))``: a layer's feed-forward block."""
+    return dropout(layer.linear2(layer.dropout(layer.activation(layer.linear1(x)))))
+
+
+def _attend(attn: Module, x, mem, attn_mask, key_padding_mask, is_causal) -> Tensor:
+    return attn(
+        x,
+        mem,
+        mem,
+        attn_mask=attn_mask,
+        key_padding_mask=key_padding_mask,
+        need_weights=False,
+        is_causal=is_causal,
+    )[0]
 
 
 def _detect_is_causal_mask(mask, is_causal, size: int) -> bool:
@@ -152,9 +177,22 @@ def _detect_is_causal_mask(mask, is_causal, size: int) -> bool:
         if mask.data.dtype == np.bool_:
             causal = np.triu(np.ones((size, size), dtype=bool), 1)
         else:
-            causal = generate_square_subsequent_mask(size, mask.data.dtype).data
+            causal = generate_square_subsequent_mask(size, dtype=mask.data.dtype).data
         make_causal = mask.shape == causal.shape and bool(np.all(mask.data == causal))
     return make_causal
+
+
+def _seq_len(layers: ModuleList, x: Tensor) -> int:
+    """The sequence length of ``x`` as the first layer reads it (batch_first or not)."""
+    first = layers[0] if len(layers) else None
+    batch_first = bool(getattr(getattr(first, "self_attn", None), "batch_first", False))
+    return x.shape[1 if batch_first and x.ndim == 3 else 0]
+
+
+def _clones(layer: Module, n: int, who: str, what: str) -> ModuleList:
+    if not isinstance(layer, Module):
+        raise TypeError(f"{who}: {what} must be a Module, got {type(layer).__name__}")
+    return ModuleList([copy.deepcopy(layer) for _ in range(int(n))])
 
 
 class TransformerEncoder(Module):
@@ -167,6 +205,8 @@ class TransformerEncoder(Module):
     num_layers : int
     norm : Module, optional
         Applied to the output of the last layer.
+    enable_nested_tensor, mask_check : bool
+        Accepted as PyTorch's (they steer its nested-tensor fast path); no effect here.
 
     Examples
     --------
@@ -177,14 +217,18 @@ class TransformerEncoder(Module):
     (2, (5, 3, 8))
     """
 
-    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None) -> None:
+    def __init__(
+        self,
+        encoder_layer: Module,
+        num_layers: int,
+        norm: Module | None = None,
+        enable_nested_tensor: bool = True,
+        mask_check: bool = True,
+    ) -> None:
+        # (enable_nested_tensor and mask_check steer PyTorch's nested-tensor fast
+        # path; accepted for ported code, they change nothing here)
         super().__init__()
-        if not isinstance(encoder_layer, Module):
-            raise TypeError(
-                f"TransformerEncoder: encoder_layer must be a Module, got "
-                f"{type(encoder_layer).__name__}"
-            )
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(int(num_layers))])
+        self.layers = _clones(encoder_layer, num_layers, "TransformerEncoder", "encoder_layer")
         self.num_layers = int(num_layers)
         self.norm = norm
 
@@ -196,10 +240,7 @@ class TransformerEncoder(Module):
         is_causal: bool | None = None,
     ) -> Tensor:
         """Run ``src`` through every layer (masks as in TransformerEncoderLayer)."""
-        first = self.layers[0] if self.num_layers else None
-        batch_first = bool(getattr(getattr(first, "self_attn", None), "batch_first", False))
-        seq_len = src.shape[1 if batch_first and src.ndim == 3 else 0]
-        is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
+        is_causal = _detect_is_causal_mask(mask, is_causal, _seq_len(self.layers, src))
         out = src
         for mod in self.layers:
             out = mod(

@@ -8,6 +8,7 @@ from .. import _dtypes, engine
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import conv, indexing, pooling, spatial  # noqa: F401 - register conv, pool, indexing, spatial ops
+from . import einsum as Es
 from . import elementwise as E
 from . import inplace as I
 from . import math as M  # registers the pointwise maths (issue 17)
@@ -175,7 +176,7 @@ def _fill_ts() -> None:
     T.logical_and = staticmethod(logical_and)
     T.data = staticmethod(lambda x: x.data if isinstance(x, Tensor) else x)
     T.concatenate = staticmethod(lambda xs, axis: S.cat(list(xs), axis))
-    T.einsum = staticmethod(S.einsum)
+    T.einsum = staticmethod(Es.einsum)
 
 
 _fill_ts()

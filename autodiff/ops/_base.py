@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -9,6 +10,51 @@ import numpy as np
 from .. import _dtypes
 from ..engine import ALL_THREADS, STATE, Node, apply1, apply2, record
 from ..tensor import Tensor, _make
+
+
+def np_names(dim, keepdim, axis, keepdims, opname: str = "reduction"):
+    """NumPy's ``axis=``/``keepdims=``, accepted as PyTorch does (aliases of dim/keepdim)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{opname}(): got both dim= and its alias axis=; pass one of them")
+        dim = axis
+    return dim, (keepdim if keepdims is None else bool(keepdims))
+
+
+def numpy_names(fn=None, *, keepdim: bool = True):
+    """Decorator: ``fn`` also accepts ``axis=`` for ``dim=`` (and, with ``keepdim``,
+    ``keepdims=`` for ``keepdim=``), as PyTorch does for that op.
+
+    Examples
+    --------
+    >>> @numpy_names
+    ... def total(x, dim=None, keepdim=False):
+    ...     return dim, keepdim
+    >>> total(0, axis=1, keepdims=True)
+    (1, True)
+    """
+
+    def wrap(f):
+        @functools.wraps(f)
+        def accepting(*args, **kw):
+            if "axis" in kw or (keepdim and "keepdims" in kw):
+                _rename(kw, "axis", "dim", f.__name__)
+                if keepdim:
+                    _rename(kw, "keepdims", "keepdim", f.__name__)
+            return f(*args, **kw)
+
+        return accepting
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def _rename(kw: dict, alias: str, name: str, opname: str) -> None:
+    if alias in kw:
+        if name in kw:
+            raise TypeError(
+                f"{opname}(): got both {name}= and its alias {alias}=; pass one of them"
+            )
+        kw[name] = kw.pop(alias)
 
 
 def as_tensor_arg(x, name: str = "argument") -> Tensor:

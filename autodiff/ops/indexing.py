@@ -26,7 +26,7 @@ from . import elementwise as E
 from . import reductions as Rd
 from . import registry as R
 from . import shape as S
-from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims
+from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims, numpy_names
 from .xp import NP
 
 # results with .values/.indices, as torch.return_types
@@ -786,6 +786,7 @@ def chunk(input, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
     check=lambda *a, **k: _pieces_check(unbind)(*a, **k),
     errors=lambda: [R.ErrorInput((R.tensor(1.0),), error=IndexError, match="0-d")],
 )
+@numpy_names(keepdim=False)
 def unbind(input, dim: int = 0) -> tuple:  # noqa: A002
     """The slices along ``dim`` (which goes away), each a view.
 
@@ -1482,6 +1483,7 @@ class CumsumBackward(Node):
     ref=lambda x, dim: np.cumsum(x, dim),
     errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 3))), 2), error=IndexError, match="dim 2")],
 )
+@numpy_names(keepdim=False)
 def cumsum(input, dim: int, *, dtype=None) -> Tensor:  # noqa: A002
     """Running sums along ``dim`` (integers and bools in int64).
 
@@ -1541,6 +1543,7 @@ class CumprodBackward(Node):
     method=True,
     ref=lambda x, dim: np.cumprod(x, dim),
 )
+@numpy_names(keepdim=False)
 def cumprod(input, dim: int, *, dtype=None) -> Tensor:  # noqa: A002
     """Running products along ``dim``; gradients exact at zeros, as PyTorch.
 
@@ -1586,6 +1589,7 @@ def _cumext(x, dim, is_min, opname):
     method=True,
     check=lambda *a, **k: cummax(*a, **k)[0],
 )
+@numpy_names(keepdim=False)
 def cummax(input, dim: int):  # noqa: A002
     """``(values, indices)``: running maxima along ``dim`` and where they are (the
     latest among equal values, and a NaN once met, as PyTorch).
@@ -1604,6 +1608,7 @@ def cummax(input, dim: int):  # noqa: A002
     method=True,
     check=lambda *a, **k: cummin(*a, **k)[0],
 )
+@numpy_names(keepdim=False)
 def cummin(input, dim: int):  # noqa: A002
     """``(values, indices)``: running minima along ``dim`` and where they are (the
     latest among equal values, as PyTorch).
@@ -1662,6 +1667,7 @@ class LogcumsumexpBackward(Node):
     method=True,
     ref=lambda x, dim: np.logaddexp.accumulate(x, dim),
 )
+@numpy_names(keepdim=False)
 def logcumsumexp(input, dim: int) -> Tensor:  # noqa: A002
     """log(cumsum(exp(x))) along ``dim``, computed stably.
 
@@ -1730,6 +1736,7 @@ class ProdBackward(Node):
     ref=lambda x, dim=None, keepdim=False: np.prod(x, axis=dim, keepdims=keepdim),
     errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 3))), 2), error=IndexError, match="dim 2")],
 )
+@numpy_names
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
     """Product of all elements, or along ``dim``; gradients exact at zeros.
 
@@ -1812,6 +1819,7 @@ def _amax_samples():
         R.ErrorInput((R.tensor(np.ones((0, 3))), 0), error=IndexError, match="non-zero size")
     ],
 )
+@numpy_names
 def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
     """Largest values over ``dim`` (an int or tuple; all when empty); ties share the
     gradient evenly.
@@ -1830,6 +1838,7 @@ def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
     method=True,
     ref=lambda x, dim=(), keepdim=False: np.min(x, axis=dim or None, keepdims=keepdim),
 )
+@numpy_names
 def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
     """Smallest values over ``dim`` (an int or tuple; all when empty); ties share the
     gradient evenly.
@@ -1848,6 +1857,7 @@ def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
     method=True,
     check=lambda *a, **k: S.stack(list(aminmax(*a, **k))),
 )
+@numpy_names
 def aminmax(input, *, dim=None, keepdim: bool = False):  # noqa: A002
     """``(min, max)`` over all elements or along ``dim``.
 
@@ -1880,6 +1890,7 @@ def _logical(x, dim, keepdim, fn, opname):
     method=True,
     differentiable=False,
 )
+@numpy_names
 def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether every element (along ``dim``) is non-zero; a bool tensor.
 
@@ -1900,6 +1911,7 @@ def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     method=True,
     differentiable=False,
 )
+@numpy_names
 def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether some element (along ``dim``) is non-zero; a bool tensor.
 
@@ -1921,6 +1933,7 @@ def _moments_samples():
 
 
 @R.op(samples=_moments_samples, check=lambda *a, **k: S.stack(list(var_mean(*a, **k))))
+@numpy_names
 def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):  # noqa: A002
     """``(var, mean)`` over ``dim`` (Bessel's correction by default, as PyTorch).
 
@@ -1935,6 +1948,7 @@ def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correctio
 
 
 @R.op(samples=_moments_samples, check=lambda *a, **k: S.stack(list(std_mean(*a, **k))))
+@numpy_names
 def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):  # noqa: A002
     """``(std, mean)`` over ``dim`` (Bessel's correction by default, as PyTorch).
 
@@ -1970,6 +1984,7 @@ def _sort_indices(d: np.ndarray, axis: int, descending: bool) -> np.ndarray:
     method=True,
     check=lambda *a, **k: sort(*a, **k)[0],
 )
+@numpy_names(keepdim=False)
 def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):  # noqa: A002
     """``(values, indices)`` sorted along ``dim``. The sort is always stable here
     (PyTorch's order of equal values is defined only with ``stable=True``); NaN
@@ -1995,6 +2010,7 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
     method=True,
     differentiable=False,
 )
+@numpy_names(keepdim=False)
 def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:  # noqa: A002
     """The indices that sort ``input`` along ``dim`` (stable; see ``sort``).
 

@@ -36,6 +36,7 @@ from .shape import (
     expand,
     index_target,
     index_view,
+    reshape,
 )
 
 
@@ -346,11 +347,16 @@ def setitem_outofplace(x, index, value) -> Tensor:
     x, v = operands(x, value, "setitem")
     index = _torch_index(_convert_index(index))
     target_shape = index_view(x.data, index).shape
+    lead = v.data.ndim - len(target_shape)
+    if lead > 0 and all(n == 1 for n in v.shape[:lead]):
+        # as PyTorch: a value's leading 1-dims may go (x[0] = row of shape (1, n))
+        v = reshape(v, v.shape[lead:])
     try:
         np.broadcast_to(v.data, target_shape)
     except ValueError:
         raise ValueError(
-            f"setitem: value of shape {v.shape} does not fit x[{index!r}] of shape {target_shape}"
+            f"setitem: value of shape {tuple(v.shape)} does not broadcast to x[{index!r}] of "
+            f"shape {target_shape} (leading 1-dims of the value may be dropped, no others)"
         ) from None
     if recording() and (x.requires_grad or v.requires_grad):
         index = _own_index(index)
@@ -371,6 +377,10 @@ R.register(
             (R.randn(2, 3, 4), (0, slice(None), np.array([2, 0])), R.randn(3, 2, seed=6)),
             note="int and array apart (PyTorch's layout)",
         ),
+        R.Sample((R.randn(3, 4), 0, R.randn(1, 4, seed=7)), note="leading 1 dropped"),
+        R.Sample((R.randn(3, 4), (slice(None), 1), R.randn(1, 1, 3, seed=8)), note="1s dropped"),
+        R.Sample((R.randn(3, 4), (slice(None), slice(1, 3)), R.randn(3, 1, seed=9)), note="bcast"),
+        R.Sample((R.randn(3, 4), (1, 2), R.randn(1, 1, seed=10)), note="one element"),
     ],
 )
 

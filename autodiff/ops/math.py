@@ -804,18 +804,25 @@ class RemainderBackward(Node):
         return _remainder_np(a, b)
 
     def vjp(self, g, xs, out, xp):
+        if self.attrs == "number_first":
+            # PyTorch's remainder(Scalar, Tensor) has no derivative: its backward raises
+            raise RuntimeError(
+                "derivative for remainder(number, tensor) (number % tensor) is not "
+                "implemented, as in PyTorch; to differentiate it write "
+                "number - (number / t).floor() * t"
+            )
         a, b = xs
         gb = -g * _const(xp, _floor_div_np, a, b) if self.needs[1] else None
         return g, gb
 
 
-def _modulo(cls, a, b, opname):
+def _modulo(cls, a, b, opname, attrs=None):
     a, b = _binary_operands(a, b, opname)
     dt = a._data.dtype
     if dt.kind == "b":
         raise _not_implemented(f"{opname}_cpu", dt)
     _int_zero_check(b._data, opname)
-    return apply2(cls, a, b)
+    return apply2(cls, a, b, attrs)
 
 
 def _mod_samples():
@@ -867,7 +874,7 @@ def fmod(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
 
 
 @R.op(
-    samples=lambda: [*_mod_samples(), R.Sample((5.5, R.Arg(np.array([2.0, -1.5, 4.0]))))],
+    samples=_mod_samples,
     method=True,
     ref=np.remainder,
     errors=_mod_errors("remainder"),
@@ -883,8 +890,14 @@ def remainder(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
     Tensor([1., 1.])
     >>> autodiff.tensor([-3, 3]) % 2
     Tensor([1, 1])
+
+    As in PyTorch, ``number % t`` (a Python number first) has a value but no
+    derivative: backward through it raises.
     """
-    return _modulo(RemainderBackward, input, other, "remainder")
+    number_first = not isinstance(input, Tensor) and isinstance(other, Tensor)
+    return _modulo(
+        RemainderBackward, input, other, "remainder", "number_first" if number_first else None
+    )
 
 
 # ----------------------------------------------------- binary float functions

@@ -12,7 +12,14 @@ from .. import _dtypes
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
-from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims
+from ._base import (
+    as_tensor_arg,
+    cast,
+    normalize_dim,
+    normalize_dims,
+    np_names,
+    numpy_names,
+)
 from .elementwise import abs as _abs
 from .elementwise import float_arg
 from .xp import NP
@@ -115,7 +122,7 @@ def sum(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tens
     (Tensor(10.), Tensor([4., 6.]))
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "sum")
     if dim is None and not keepdim and isinstance(x, Tensor) and x.data.dtype.kind == "f":
         return apply1(SumBackward, x, _ALL)  # the common full reduction, checked cheaply
     x = as_tensor_arg(x, "sum")
@@ -126,15 +133,6 @@ def sum(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tens
 
 
 _ALL = (None, False)
-
-
-def _np_names(dim, keepdim, axis, keepdims):
-    """NumPy's ``axis=``/``keepdims=``, accepted as PyTorch does (aliases of dim/keepdim)."""
-    if axis is not None:
-        if dim is not None:
-            raise TypeError("got both dim and axis; pass one of them")
-        dim = axis
-    return dim, (keepdim if keepdims is None else bool(keepdims))
 
 
 @R.op(samples=_reduce_samples, method=True)
@@ -148,7 +146,7 @@ def mean(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Ten
     Tensor([1.5, 3.5])
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "mean")
     x = as_tensor_arg(x, "mean")
     if x.data.dtype.kind != "f":
         raise TypeError(
@@ -268,7 +266,7 @@ def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noq
     Tensor([1, 0])
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "max")
     return _max_min(x, dim, keepdim, False)
 
 
@@ -283,7 +281,7 @@ def min(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noq
     Tensor([1., 2.])
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "min")
     return _max_min(x, dim, keepdim, True)
 
 
@@ -418,7 +416,7 @@ def var(
     Tensor(1.6667)
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "var")
     x = as_tensor_arg(x, "var")
     if x.data.dtype.kind != "f":
         raise TypeError(f"var: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -448,7 +446,7 @@ def std(
     1.291
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "std")
     x = as_tensor_arg(x, "std")
     if x.data.dtype.kind != "f":
         raise TypeError(f"std: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -492,7 +490,7 @@ def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -
     Tensor(1000.6932)
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "logsumexp")
     x = as_tensor_arg(x, "logsumexp")
     if x.data.dtype.kind != "f":
         x = cast(x, _dtypes.default_float())
@@ -556,6 +554,7 @@ def _softmax_dim(x, dim, opname):
     samples=_softmax_samples,
     method=True,
 )
+@numpy_names(keepdim=False)
 def softmax(x, dim=None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
 
@@ -573,6 +572,7 @@ def softmax(x, dim=None) -> Tensor:
 
 
 @R.op(samples=_softmax_samples, method=True)
+@numpy_names(keepdim=False)
 def log_softmax(x, dim=None) -> Tensor:
     """x - logsumexp(x) along ``dim``, stable for any finite logits.
 
@@ -668,7 +668,7 @@ def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=Non
     Tensor([7.])
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "norm")
     x = as_tensor_arg(x, "norm")
     if x.data.dtype.kind != "f":
         raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -739,7 +739,7 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> T
     Tensor([1, 0])
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "argmax")
     return _arg(x, dim, keepdim, np.argmax, "argmax")
 
 
@@ -758,7 +758,7 @@ def argmin(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> T
     Tensor(1)
     """
     if axis is not None or keepdims is not None:
-        dim, keepdim = _np_names(dim, keepdim, axis, keepdims)
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "argmin")
     return _arg(x, dim, keepdim, np.argmin, "argmin")
 
 

@@ -21,7 +21,7 @@ from ..engine import (
 from ..tensor import Tensor, _make
 from ..views import add_view, kind, rebase_log, share_memory
 from . import registry as R
-from ._base import as_tensor_arg, cast, normalize_dim, operands
+from ._base import as_tensor_arg, cast, normalize_dim, numpy_names, operands
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -250,6 +250,7 @@ def transpose(x, dim0: int, dim1: int) -> Tensor:
     ],
     method=True,
 )
+@numpy_names(keepdim=False)
 def squeeze(x, dim=None) -> Tensor:
     """Drop dimensions of size 1 (only ``dim``, if given; a no-op if it is not 1).
 
@@ -273,6 +274,7 @@ def squeeze(x, dim=None) -> Tensor:
     samples=lambda: [R.Sample((R.randn(2, 3), 1)), R.Sample((R.randn(2, 3), -1))],
     method=True,
 )
+@numpy_names(keepdim=False)
 def unsqueeze(x, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``.
 
@@ -419,6 +421,7 @@ class CatBackward(Node):
     ],
     check=lambda *ts, dim=0: cat(list(ts), dim),
 )
+@numpy_names(keepdim=False)
 def cat(tensors, dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension.
 
@@ -448,6 +451,38 @@ def cat(tensors, dim: int = 0) -> Tensor:
     return apply(CatBackward, tuple(tensors), (axis, tuple(t.shape[axis] for t in tensors)))
 
 
+def _join_alias_samples():
+    return [R.Sample((R.randn(2, 3), R.randn(2, 2, seed=2)), {"axis": 1})]
+
+
+@R.op(samples=_join_alias_samples, check=lambda *ts, **kw: concat(list(ts), **kw))
+@numpy_names(keepdim=False)
+def concat(tensors, dim: int = 0) -> Tensor:
+    """Alias of :func:`cat` (``axis=`` accepted for ``dim=``, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.concat([autodiff.ones(1, 2), autodiff.zeros(1, 2)], axis=1).shape
+    (1, 4)
+    """
+    return cat(tensors, dim)
+
+
+@R.op(samples=_join_alias_samples, check=lambda *ts, **kw: concatenate(list(ts), **kw))
+@numpy_names(keepdim=False)
+def concatenate(tensors, dim: int = 0) -> Tensor:
+    """Alias of :func:`cat`, NumPy's name (``axis=`` or ``dim=``, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.concatenate([autodiff.ones(2), autodiff.zeros(1)], axis=0)
+    Tensor([1., 1., 0.])
+    """
+    return cat(tensors, dim)
+
+
 class StackBackward(Node):
     name = "stack"
     reads_inputs = False
@@ -469,6 +504,7 @@ class StackBackward(Node):
     ],
     check=lambda *ts, dim=0: stack(list(ts), dim),
 )
+@numpy_names(keepdim=False)
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension.
 
@@ -996,98 +1032,6 @@ def linear(x, weight, bias=None) -> Tensor:
             target = _dtypes.default_float()
         inputs = tuple(cast(t, target) for t in inputs)
     return apply(LinearBackward, inputs, None)
-
-
-class EinsumBackward(Node):
-    """``np.einsum`` with explicit output; each operand's VJP is another einsum."""
-
-    name = "einsum"
-
-    @staticmethod
-    def forward(*arrays_and_attrs):
-        *arrays, (ins, out) = arrays_and_attrs
-        return np.einsum(",".join(ins) + "->" + out, *arrays)
-
-    def vjp(self, g, xs, out, xp):
-        ins, out_subs = self.attrs
-        grads = []
-        for i, sub in enumerate(ins):
-            if not self.needs[i]:
-                grads.append(None)
-                continue
-            others = [(s, x) for j, (s, x) in enumerate(zip(ins, xs)) if j != i]
-            present = set(out_subs).union(*[set(s) for s, _ in others])
-            # indices only in this operand were summed away: broadcast back over them
-            kept = "".join(c for c in sub if c in present)
-            spec = ",".join([out_subs] + [s for s, _ in others]) + "->" + kept
-            gi = xp.einsum(spec, g, *[x for _, x in others])
-            if kept != sub:
-                for axis, c in enumerate(sub):
-                    if c not in present:
-                        gi = xp.expand_dims(gi, axis)
-                gi = xp.broadcast_to(gi, tuple(xs[i].shape))
-            grads.append(gi)
-        return tuple(grads)
-
-
-@R.op(
-    samples=lambda: [
-        R.Sample(("ij,jk->ik", R.randn(2, 3), R.randn(3, 4, seed=1))),
-        R.Sample(("bij,bjk->bik", R.randn(2, 2, 3), R.randn(2, 3, 2, seed=1)), note="batched"),
-        R.Sample(("ij->", R.randn(2, 3)), note="full sum"),
-        R.Sample(("ij,kj->ki", R.randn(2, 3), R.randn(4, 3, seed=2)), note="transpose"),
-        R.Sample(("ijk,j->ik", R.randn(2, 3, 4), R.randn(3, seed=3)), note="contract middle"),
-        R.Sample(("i,j->ij", R.randn(3), R.randn(2, seed=4)), note="outer"),
-        R.Sample(("ij,ij->i", R.randn(2, 3), R.randn(2, 3, seed=5)), note="row dots"),
-    ],
-)
-def einsum(equation: str, *operands) -> Tensor:
-    """Einstein summation, as ``numpy.einsum``, differentiable in every operand.
-
-    The equation needs an explicit ``->`` output; ellipses and an index repeated
-    within one operand (diagonals) are not supported.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> a, b = R.tensor(np.ones((2, 3))), autodiff.ones(3, 4)
-    >>> autodiff.einsum("ij,jk->ik", a, b).shape
-    (2, 4)
-    """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    eq = equation.replace(" ", "")
-    if "->" not in eq or "..." in eq:
-        raise ValueError(
-            f"einsum: {equation!r} needs an explicit output after '->' and no '...'; "
-            "write e.g. 'ij,jk->ik'"
-        )
-    lhs, out = eq.split("->")
-    ins = lhs.split(",")
-    if len(ins) != len(operands):
-        raise ValueError(f"einsum: {equation!r} names {len(ins)} operands, got {len(operands)}")
-    ts = _tensor_list(list(operands), "einsum")
-    for k, (sub, t) in enumerate(zip(ins, ts)):
-        if len(sub) != t.data.ndim:
-            raise ValueError(
-                f"einsum: operand {k} has shape {t.shape} but {sub!r} names {len(sub)} dimensions"
-            )
-        if len(set(sub)) != len(sub):
-            raise NotImplementedError(
-                f"einsum: index repeated within operand {k} ({sub!r}, a diagonal) is not supported"
-            )
-    try:
-        np.einsum(eq, *[np.empty(t.shape, dtype=bool) for t in ts])
-    except ValueError as err:
-        raise ValueError(
-            f"einsum: {equation!r} does not fit shapes {[t.shape for t in ts]}: {err}"
-        ) from None
-    result = apply(EinsumBackward, tuple(ts), (tuple(ins), out))
-    if len(ts) == 1:
-        # a permutation ('ij->ji') is a view in NumPy, as in PyTorch: mark it one, so
-        # that an in-place change of it reaches the operand's history too
-        _view_of(result, ts[0])
-    return result
 
 
 # ---------------------------------------------------------------- registry
