@@ -528,7 +528,10 @@ def _convert_index(index):
     if kind is int or kind is SplitIndex:
         return index
     if kind is tuple:
-        return tuple(_convert_index(i) for i in index)
+        for i in index:  # (x[k, j] with ints: nothing to convert, the common case)
+            if type(i) not in _PLAIN:
+                return tuple(_convert_index(i) for i in index)
+        return index
     if kind is slice:
         if isinstance(index.start, Tensor) or isinstance(index.stop, Tensor):
             return slice(_bound(index.start), _bound(index.stop), _bound(index.step))
@@ -540,6 +543,9 @@ def _convert_index(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+_PLAIN = frozenset({int, type(None), type(Ellipsis)})
 
 
 def _bound(b):
