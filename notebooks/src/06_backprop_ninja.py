@@ -326,8 +326,10 @@ with torch.no_grad():
     cmp("hprebn", dhprebn_fast)
 
 # %% [markdown]
-# The same check against the library's own batch norm, `F.batch_norm` in training mode
-# (its backward is one fused node in autodiff, as in PyTorch):
+# The same check against the library's own batch norm, `F.batch_norm` in training mode.
+# autodiff computes its normalisation as one node whose backward is exactly this
+# expression (the gain and the bias are two more small nodes), instead of the six
+# nodes of part 1:
 
 # %%
 x = hprebn.detach().clone().requires_grad_(True)
