@@ -221,15 +221,24 @@ def run_case(
     builders: dict[str, Callable[[], Runner] | str],
     dtype: np.dtype | type = np.float32,
     min_round_s: float = 0.0,
+    reference: str = "numpy",
 ) -> list[Result]:
-    """Check every engine against ``builders["numpy"]``, then time those that pass.
+    """Check every engine against ``builders[reference]``, then time those that pass.
 
     ``builders`` maps an engine to a factory of its Runner, or to a string that
     explains why the engine does not run this workload. ``scale`` converts
-    seconds per step into ``unit`` (e.g. 1e3 for ms/step).
+    seconds per step into ``unit`` (e.g. 1e3 for ms/step). ``reference``: the
+    engine whose first step the others must match (hand-written NumPy where the
+    workload has one; when the reference cannot be imported, every row is skipped).
     """
     results: list[Result] = []
-    ref_runner = builders["numpy"]()  # type: ignore[operator]
+    available, info = engine_status(reference)
+    if not available:
+        note = f"not run: the reference engine {reference} is {info}"
+        out = [Result(workload, case, e, SKIPPED, unit=unit, note=note) for e in ctx.engines]
+        ctx.log(format_case(out))
+        return [r for r in out if r.engine not in OPTIONAL or r.engine in builders]
+    ref_runner = builders[reference]()  # type: ignore[operator]
     ref = ref_runner.check()
     runners: dict[str, Runner] = {}
     for engine in ctx.engines:
@@ -244,8 +253,8 @@ def run_case(
             res.note = builder
         else:
             try:
-                runner = ref_runner if engine == "numpy" else builder()
-                got = ref if engine == "numpy" else runner.check()
+                runner = ref_runner if engine == reference else builder()
+                got = ref if engine == reference else runner.check()
                 problem = check_against(got, ref, dtype)
             except Exception as err:  # noqa: BLE001 - a crashing engine is a result
                 res.status, res.note = ERROR, f"{type(err).__name__}: {err}"[:200]

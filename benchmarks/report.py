@@ -120,6 +120,8 @@ TARGETS: list[Target] = [
     Target(
         "memory: no growth, step 5 -> 20 (<= 1 MiB)", _value_of("memory", key="growth"), 1.0, " MiB"
     ),
+    Target("charmlp_step <= 1.0x PyTorch", _ratio_of("charmlp_step", "torch"), 1.0),
+    Target("gpt_step <= 1.0x PyTorch", _ratio_of("gpt_step", "torch"), 1.0),
 ]
 
 

@@ -140,6 +140,9 @@ PER_PROCESS = (
     "small_ops",
     "micrograd_demo",
     "cnn_step",
+    "charmlp_step",
+    "gpt_step",
+    "idioms",
 )
 
 

@@ -192,3 +192,37 @@ def test_median_of_processes_marks_a_case_some_processes_lack():
     assert merged[("c", "autodiff")].status == ERROR
     assert "no figure from process 2 of 2" in merged[("c", "autodiff")].note
     assert merged[("d", "numpy")].status == ERROR  # only in the second process: kept, marked
+
+
+def test_charmlp_autodiff_and_torch_match_the_hand_written_step() -> None:
+    from benchmarks.workloads import charmlp
+
+    _assert_matches(charmlp.ModuleCharMLP("autodiff"), charmlp.NumpyCharMLP())
+    pytest.importorskip("torch")
+    _assert_matches(charmlp.ModuleCharMLP("torch"), charmlp.NumpyCharMLP())
+
+
+def test_gpt_step_autodiff_matches_torch() -> None:
+    pytest.importorskip("torch")
+    from benchmarks.workloads import gpt
+
+    _assert_matches(gpt.GPTStep("autodiff"), gpt.GPTStep("torch"))
+
+
+@pytest.mark.parametrize("case", ["pow3", "slice0d", "setitem_add", "embedding_fb", "linear_fb"])
+def test_idioms_autodiff_matches_numpy(case) -> None:
+    from benchmarks.workloads import idioms
+
+    _assert_matches(idioms.TensorIdiom("autodiff", case), idioms.NumpyIdiom(case))
+
+
+def test_a_workload_whose_reference_is_absent_is_skipped_not_run() -> None:
+    ctx = Context(quick=True, engines=("numpy", "autodiff", "mygrad"), log=lambda s: None)
+    calls = []
+    res = run_case(
+        ctx, "t", "c", "ms", 1.0, {"autodiff": lambda: calls.append(1)}, reference="mygrad"
+    )
+    if res[0].status != "skipped":
+        pytest.skip("mygrad is installed here")
+    assert [r.status for r in res] == ["skipped"] * 3 and not calls
+    assert "reference engine mygrad" in res[1].note

@@ -34,6 +34,7 @@ from ..ops.spatial import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate,
 from ..tensor import Tensor, _make
 from . import _activations_fused as _act
 from . import _fused
+from ._norm_fused import normalize as _normalize_axes
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -629,8 +630,7 @@ def batch_norm(
                 f"batch_norm: expected more than 1 value per channel when training, got input "
                 f"of shape {x.shape}"
             )
-        mean = x.mean(dim=axes, keepdim=True)
-        var = x.var(dim=axes, keepdim=True, correction=0)
+        out, saved = _normalize_axes(x, axes, eps)
         if training and running_mean is not None and running_var is not None:
             if momentum is None:
                 if num_batches_tracked is None:
@@ -638,9 +638,10 @@ def batch_norm(
                 m = 1.0 / max(int(num_batches_tracked.item()), 1)
             else:
                 m = float(momentum)
+            mean, var, _ = saved[0]
             with no_grad():
-                bm = reshape(mean.detach(), (c,))
-                bv = reshape(var.detach(), (c,)) * (n / max(n - 1, 1))
+                bm = _make(mean.reshape(c), None)
+                bv = _make(var.reshape(c) * (n / max(n - 1, 1)), None)
                 running_mean.mul_(1.0 - m).add_(bm * m)
                 running_var.mul_(1.0 - m).add_(bv * m)
     else:
@@ -652,7 +653,7 @@ def batch_norm(
                 )
         mean = reshape(running_mean.detach(), bshape)
         var = reshape(running_var.detach(), bshape)
-    out = (x - mean) / (var + eps).sqrt()
+        out = (x - mean) / (var + eps).sqrt()
     if weight is not None:
         out = out * reshape(weight, bshape)
     if bias is not None:
@@ -685,9 +686,7 @@ def layer_norm(
             f"got input of shape {x.shape}"
         )
     axes = tuple(range(x.ndim - k, x.ndim))
-    mean = x.mean(dim=axes, keepdim=True)
-    var = x.var(dim=axes, keepdim=True, correction=0)
-    out = (x - mean) / (var + eps).sqrt()
+    out = _normalize_axes(x, axes, eps)[0]
     if weight is not None:
         out = out * weight
     if bias is not None:
@@ -1399,17 +1398,16 @@ def instance_norm(
                 "Expected more than 1 spatial element when training, got input size "
                 f"torch.Size({list(x.shape)})"
             )
-        axes = tuple(range(2, x.ndim))
-        mean = x.mean(dim=axes, keepdim=True)
-        var = x.var(dim=axes, keepdim=True, correction=0)
+        out, saved = _normalize_axes(x, tuple(range(2, x.ndim)), eps)
         if running_mean is not None or running_var is not None:
+            mean, var, _ = (_make(a, None) for a in saved[0])
             with no_grad():
                 mom = float(momentum)
                 if running_mean is not None:
-                    bm = reshape(mean.detach(), x.shape[:2]).mean(dim=0)
+                    bm = reshape(mean, x.shape[:2]).mean(dim=0)
                     running_mean.mul_(1.0 - mom).add_(bm * mom)
                 if running_var is not None:
-                    bv = reshape(var.detach(), x.shape[:2]).mean(dim=0) * (m / (m - 1))
+                    bv = reshape(var, x.shape[:2]).mean(dim=0) * (m / (m - 1))
                     running_var.mul_(1.0 - mom).add_(bv * mom)
     else:
         if running_mean is None or running_var is None:
@@ -1418,7 +1416,7 @@ def instance_norm(
             )
         mean = reshape(running_mean.detach(), bshape)
         var = reshape(running_var.detach(), bshape)
-    out = (x - mean) / (var + eps).sqrt()
+        out = (x - mean) / (var + eps).sqrt()
     if weight is not None:
         out = out * reshape(weight, bshape)
     if bias is not None:

@@ -241,6 +241,7 @@ _CONSTS: dict = {}  # (value, dtype) -> 0-d constant, for other float dtypes
 # float32 and float64 constants by value alone: a dtype hashes slowly (~30 ns), and
 # these two are singletons, told apart by identity
 _F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_I64, _I62 = np.dtype(np.int64), 2**62
 _CONSTS32: dict = {}
 _CONSTS64: dict = {}
 
@@ -385,6 +386,7 @@ def _arith(
     else takes the general path (promotion, clear broadcast errors).
     """
     tensor_ufunc = tensor_ufunc or ufunc
+    int_ok = name in ("add", "sub", "mul")  # int64 op int stays int64 (not div)
     if not scalar_cls.keeps_nodes or scalar_cls.uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
@@ -434,6 +436,9 @@ def _arith(
                     t.grad_fn = node
                     t._grad = None
                     return t
+                if dtype is _I64 and type(b) is int and int_ok and -_I62 < b < _I62:
+                    # (an index tensor and an offset, x[t:t + 8]: no grad, no promotion)
+                    return _make(ufunc(data, -b if negate else b), None)
         elif type(a) in _PYNUM:
             if isinstance(b, Tensor):
                 data = b._data

@@ -335,6 +335,27 @@ class SetItemBackward(Node):
         return gx, gv
 
 
+def _setitem_operands(x, index, value) -> tuple:
+    """``(x, v, index)``: the operands promoted and the index converted, after checking
+    that ``value`` fits ``x[index]``."""
+    x, v = operands(x, value, "setitem")
+    index = _torch_index(_convert_index(index))
+    target_shape = index_view(x.data, index).shape
+    if v.shape != target_shape:
+        lead = v.data.ndim - len(target_shape)
+        if lead > 0 and all(n == 1 for n in v.shape[:lead]):
+            # as PyTorch: a value's leading 1-dims may go (x[0] = row of shape (1, n))
+            v = reshape(v, v.shape[lead:])
+        try:
+            np.broadcast_to(v.data, target_shape)
+        except ValueError:
+            raise ValueError(
+                f"setitem: value of shape {tuple(v.shape)} does not broadcast to x[{index!r}] "
+                f"of shape {target_shape} (leading 1-dims of the value may be dropped, no others)"
+            ) from None
+    return x, v, index
+
+
 def setitem_outofplace(x, index, value) -> Tensor:
     """``x`` with ``value`` written at ``index`` (out of place).
 
@@ -344,26 +365,34 @@ def setitem_outofplace(x, index, value) -> Tensor:
     >>> autodiff.ops.inplace.setitem_outofplace(autodiff.zeros(3), 1, 5.0)
     Tensor([0., 5., 0.])
     """
-    x, v = operands(x, value, "setitem")
-    index = _torch_index(_convert_index(index))
-    target_shape = index_view(x.data, index).shape
-    lead = v.data.ndim - len(target_shape)
-    if lead > 0 and all(n == 1 for n in v.shape[:lead]):
-        # as PyTorch: a value's leading 1-dims may go (x[0] = row of shape (1, n))
-        v = reshape(v, v.shape[lead:])
-    try:
-        np.broadcast_to(v.data, target_shape)
-    except ValueError:
-        raise ValueError(
-            f"setitem: value of shape {tuple(v.shape)} does not broadcast to x[{index!r}] of "
-            f"shape {target_shape} (leading 1-dims of the value may be dropped, no others)"
-        ) from None
+    x, v, index = _setitem_operands(x, index, value)
     if recording() and (x.requires_grad or v.requires_grad):
         index = _own_index(index)
     return apply2(SetItemBackward, x, v, index)
 
 
+def _setitem_direct(t: Tensor, index, value) -> bool:
+    """Write ``value`` at ``index`` straight into ``t``'s memory when nothing is
+    recorded (a loop of ``x[i] += v`` would otherwise copy all of ``t`` each time);
+    False when the general path must run (recording, read-only memory, promotion,
+    a tensor that shares memory but not history)."""
+    if recording() and (t.requires_grad or (isinstance(value, Tensor) and value.requires_grad)):
+        return False
+    data = t.data
+    if not data.flags.writeable or kind(t):
+        return False
+    x, v, index = _setitem_operands(t, index, value)
+    if x is not t:  # (the value's dtype promoted x: the general path says what is wrong)
+        return False
+    view, idx = index_target(data, index)
+    view[idx] = v.data
+    mark_output_dirty(t)
+    return True
+
+
 def setitem(t: Tensor, index, value) -> None:
+    if isinstance(t, Tensor) and _setitem_direct(t, index, value):
+        return
     inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -48,9 +49,10 @@ def _idx_samples():
     ]
 
 
-def _view_of(out: Tensor, x: Tensor) -> Tensor:
-    """Mark ``out`` as sharing ``x``'s memory (one version counter for both)."""
-    if not np.may_share_memory(out.data, x.data):  # (a reshape may have copied)
+def _view_of(out: Tensor, x: Tensor, shares: bool = False) -> Tensor:
+    """Mark ``out`` as sharing ``x``'s memory (one version counter for both);
+    ``shares``: the caller knows it does (basic indexing always gives a view)."""
+    if not shares and not np.may_share_memory(out.data, x.data):  # (a reshape may copy)
         return out
     x_kind = kind(x)
     if x_kind or (x.requires_grad and out.grad_fn is None):
@@ -541,16 +543,36 @@ def _tensor_list(tensors, opname):
 
 # ----------------------------------------------------------------- indexing
 def _convert_index(index):
-    """Tensors and lists in an index become ndarrays (advanced indexing)."""
-    if type(index) is SplitIndex:
+    """Tensors and lists in an index become ndarrays (advanced indexing); a 0-d
+    integer Tensor or array becomes an int, as in PyTorch (``x[t]`` is a view, like
+    ``x[3]``), and so do Tensor bounds of a slice (``x[t:t + 8]``)."""
+    kind = type(index)
+    if kind is int or kind is SplitIndex:
         return index
-    if isinstance(index, tuple):
-        return tuple(_convert_index(i) for i in index)
+    if kind is tuple:
+        for i in index:  # (x[k, j] with ints: nothing to convert, the common case)
+            if type(i) not in _PLAIN:
+                return tuple(_convert_index(i) for i in index)
+        return index
+    if kind is slice:
+        if isinstance(index.start, Tensor) or isinstance(index.stop, Tensor):
+            return slice(_bound(index.start), _bound(index.stop), _bound(index.step))
+        return index
     if isinstance(index, Tensor):
-        return index.data
+        index = index.data
+    if isinstance(index, np.ndarray):
+        return int(index) if index.ndim == 0 and index.dtype.kind in "iu" else index
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+_PLAIN = frozenset({int, type(None), type(Ellipsis)})
+
+
+def _bound(b):
+    """A slice bound as an int (a Tensor's ``__index__`` raises the clear error)."""
+    return b if b is None or type(b) is int else operator.index(b)
 
 
 class SplitIndex(tuple):
@@ -640,9 +662,15 @@ def _own_index(index):
     return index.copy() if isinstance(index, np.ndarray) else index
 
 
+_BASIC = frozenset({int, slice, type(None), type(Ellipsis)})
+
+
 def _is_basic(index) -> bool:
     items = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, (int, np.integer, slice)) for i in items)
+    for i in items:  # (a loop, not all(): this runs on every x[i])
+        if type(i) not in _BASIC and not isinstance(i, (int, np.integer, slice)):
+            return False
+    return True
 
 
 class GetItemBackward(Node):
@@ -669,25 +697,24 @@ def getitem(x, index) -> Tensor:
     >>> x.grad
     Tensor([2., 0., 1.])
     """
-    index = _torch_index(_convert_index(index))
-    try:
-        index_view(x.data, index)
-    except IndexError as err:
-        raise IndexError(
-            f"index {index!r} is invalid for a tensor of shape {x.shape}: {err}"
-        ) from None
+    index = shown = _torch_index(_convert_index(index))
     basic = _is_basic(index)
     if basic:
         # an all-integer index gives a NumPy scalar copy, and PyTorch a 0-d view: with a
         # trailing ``...`` NumPy gives the view
         parts = index if type(index) is tuple else (index,)
-        if not any(p is Ellipsis for p in parts):
+        if Ellipsis not in parts:
             index = (*parts, Ellipsis)
     elif x.requires_grad and recording():
         index = _own_index(index)
-    out = apply1(GetItemBackward, x, index)
+    try:  # (the forward is index_view alone: an IndexError there is the user's index)
+        out = apply1(GetItemBackward, x, index)
+    except IndexError as err:
+        raise IndexError(
+            f"index {shown!r} is invalid for a tensor of shape {x.shape}: {err}"
+        ) from None
     if basic:
-        _view_of(out, x)
+        _view_of(out, x, shares=True)
     return out
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..common import Context, Result
-from . import cnn, deep_chain, digits, memory, micrograd_demo, mlp, scaling, small_ops
+from . import (
+    charmlp,
+    cnn,
+    deep_chain,
+    digits,
+    gpt,
+    idioms,
+    memory,
+    micrograd_demo,
+    mlp,
+    scaling,
+    small_ops,
+)
 
 WORKLOADS: dict[str, Callable[[Context], list[Result]]] = {
     "mlp_step": mlp.run_mlp_step,
@@ -18,4 +30,7 @@ WORKLOADS: dict[str, Callable[[Context], list[Result]]] = {
     "memory": memory.run,
     "digits": digits.run,
     "scaling": scaling.run,
+    "charmlp_step": charmlp.run,
+    "gpt_step": gpt.run,
+    "idioms": idioms.run,
 }
