@@ -380,13 +380,37 @@ class Work:
             finish()
 
     def is_completed(self) -> bool:
-        """Whether the collective has finished (finishing it if MPI says so)."""
+        """Whether the collective has finished (finishing it if MPI says so).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> import autodiff.distributed as dist
+        >>> dist.init_process_group()
+        >>> work = dist.all_reduce(autodiff.ones(2), async_op=True)
+        >>> work.wait() and work.is_completed()
+        True
+        >>> dist.destroy_process_group()
+        """
         if not self._done and (self._request is None or self._request.Test()):
             self._complete()
         return self._done
 
     def wait(self, timeout: Any = None) -> bool:
-        """Block until the collective has finished; return True."""
+        """Block until the collective has finished; return True.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> import autodiff.distributed as dist
+        >>> dist.init_process_group()
+        >>> t = autodiff.ones(2)
+        >>> dist.all_reduce(t, async_op=True).wait()
+        True
+        >>> t  # world size 1: the sum is the tensor itself
+        Tensor([1., 1.])
+        >>> dist.destroy_process_group()
+        """
         if not self._done:
             if self._request is not None:
                 self._request.Wait()

@@ -274,7 +274,22 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        """The accumulated gradient (a Tensor of this shape), or None."""
+        """The accumulated gradient (a Tensor of this shape), or None.
+
+        ``backward()`` adds into it (leaves, and tensors that called
+        ``retain_grad()``); set it to None (``optimizer.zero_grad()`` does) to
+        start again.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> w = autodiff.tensor([1.0, 2.0], requires_grad=True)
+        >>> print(w.grad)
+        None
+        >>> (3 * w).sum().backward()
+        >>> w.grad
+        Tensor([3., 3.])
+        """
         return self._grad
 
     @grad.setter
@@ -304,7 +319,16 @@ class Tensor:
 
     @property
     def name(self) -> str | None:
-        """A label for graph pictures (None unless set)."""
+        """A label for graph pictures (None unless set).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> x = autodiff.ones(2)
+        >>> x.name = "x"
+        >>> x.name
+        'x'
+        """
         return getattr(self, "_name", None)
 
     @name.setter
@@ -313,18 +337,50 @@ class Tensor:
 
     @property
     def shape(self) -> tuple:
+        """The shape, a tuple of ints (PyTorch's is a ``torch.Size``, also a tuple).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).shape
+        (2, 3)
+        """
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type, a NumPy dtype (``autodiff.float32 is np.dtype("float32")``).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.tensor([1, 2]).dtype, autodiff.tensor([1.0]).dtype
+        (dtype('int64'), dtype('float32'))
+        """
         return self._data.dtype
 
     @property
     def size_(self) -> int:
+        """The number of elements (as ``numel()``).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).size_
+        6
+        """
         return self._data.size
 
     def size(self, dim: int | None = None):
@@ -350,11 +406,29 @@ class Tensor:
         return self._data.size
 
     def dim(self) -> int:
-        """Number of dimensions (same as ``ndim``)."""
+        """Number of dimensions (same as ``ndim``).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).dim()
+        2
+        """
         return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
+        """True for a tensor no recorded op made (``grad_fn is None``).
+
+        Leaves that require grad are where ``backward()`` leaves gradients.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> w = autodiff.ones(2, requires_grad=True)
+        >>> w.is_leaf, (w * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     def numpy(self) -> np.ndarray:
@@ -618,11 +692,26 @@ class Tensor:
 
     @property
     def device(self):
-        """Always the CPU (autodiff computes with NumPy)."""
+        """Always the CPU (autodiff computes with NumPy).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.ones(2).device
+        device(type='cpu')
+        """
         return CPU
 
     @property
     def is_cuda(self) -> bool:
+        """Always False: autodiff has no GPU backend.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.ones(2).is_cuda
+        False
+        """
         return False
 
     def cpu(self) -> Tensor:
@@ -638,7 +727,17 @@ class Tensor:
         return self
 
     def cuda(self, *args, **kwargs) -> Tensor:
-        """Raises: autodiff has no GPU backend."""
+        """Raises: autodiff has no GPU backend (the message says so and what to do).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> try:
+        ...     autodiff.ones(2).cuda()
+        ... except RuntimeError as e:
+        ...     print("CPU only" in str(e))
+        True
+        """
         _device("cuda")  # raises the explanatory error
         return self  # pragma: no cover
 

@@ -118,8 +118,17 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool = False,
     ) -> Tensor:
-        """Encode ``src``; masks as in :class:`MultiheadAttention` (``src_mask`` is
-        its ``attn_mask``, ``is_causal`` a hint that ``src_mask`` is causal)."""
+        """Encode ``src``; masks as in ``MultiheadAttention`` (``src_mask`` is
+        its ``attn_mask``, ``is_causal`` a hint that ``src_mask`` is causal).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> layer(autodiff.randn(3, 5, 8)).shape
+        (3, 5, 8)
+        """
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -195,7 +204,17 @@ class TransformerEncoder(Module):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool | None = None,
     ) -> Tensor:
-        """Run ``src`` through every layer (masks as in TransformerEncoderLayer)."""
+        """Run ``src`` through every layer (masks as in TransformerEncoderLayer).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
+        >>> enc = nn.TransformerEncoder(layer, num_layers=2)
+        >>> enc(autodiff.randn(5, 3, 8)).shape
+        (5, 3, 8)
+        """
         first = self.layers[0] if self.num_layers else None
         batch_first = bool(getattr(getattr(first, "self_attn", None), "batch_first", False))
         seq_len = src.shape[1 if batch_first and src.ndim == 3 else 0]

@@ -37,8 +37,8 @@ Gradient health rules
   backward ran (some other parameter has a gradient). Parameters in
   ``params`` that the graph never uses are drawn apart, in a dashed box.
 
-Modules
--------
+Module calls
+------------
 Importing ``autodiff.viz`` (``import autodiff`` does) adds a hook to
 ``Module.__call__`` that records each call on its output's node
 (``record_module_call``; any callable can record itself with it). With
