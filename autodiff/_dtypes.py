@@ -81,6 +81,15 @@ def get_default_dtype() -> np.dtype:
 
 
 def default_float() -> np.dtype:
+    """The default floating dtype (what ``autodiff.get_default_dtype()`` returns):
+    float32 unless ``set_default_dtype`` changed it.
+
+    Examples
+    --------
+    >>> from autodiff._dtypes import default_float
+    >>> default_float()
+    dtype('float32')
+    """
     return _default[0]
 
 

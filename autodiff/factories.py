@@ -26,7 +26,21 @@ def manual_seed(seed: int) -> None:
 
 
 def generator() -> np.random.Generator:
-    """The global ``numpy.random.Generator`` (reseeded by ``manual_seed``)."""
+    """The global ``numpy.random.Generator`` (reseeded by ``manual_seed``).
+
+    Factories draw from it unless given ``generator=``; ``manual_seed`` replaces
+    it, so fetch it again after reseeding rather than keeping it.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.factories import generator
+    >>> autodiff.manual_seed(0)
+    >>> a = generator().random()
+    >>> autodiff.manual_seed(0)
+    >>> generator().random() == a
+    True
+    """
     return _rng[0]
 
 

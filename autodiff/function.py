@@ -9,6 +9,8 @@ import numpy as np
 from .engine import Node, _GradMode, record, recording
 from .tensor import Tensor, _make
 
+__all__ = ["Function", "FunctionCtx"]
+
 
 class FunctionCtx:
     """The ``ctx`` passed to a ``Function``'s ``forward`` and ``backward``.

@@ -33,6 +33,13 @@ PUBLIC_MODULES = [
     "autodiff.serialization",
     "autodiff.distributed",
     "autodiff.random",
+    "autodiff.factories",
+    "autodiff.grad_mode",
+    "autodiff.device",
+    "autodiff.backends",
+    "autodiff.tensor",
+    "autodiff.function",
+    "autodiff.demo",
 ]
 
 
