@@ -1,17 +1,74 @@
-"""The documentation's examples run as written (docs/*.md code with >>> prompts)."""
+"""The documentation's examples run as written: docs/**/*.md (the site's pages).
 
+Two kinds of code block, both run here:
+- ``>>>`` examples (architecture.md, adding-an-op.md, ...) are doctested;
+- plain ```python blocks are scripts, run top to bottom, one namespace per page
+  (a tutorial page builds on its earlier blocks), in a scratch directory. Each
+  ``print(...)  # expected`` line says what it prints (``...`` matches anything);
+  the page's output must be exactly those lines.
+"""
+
+import contextlib
 import doctest
+import io
 import pathlib
+import re
 
 import pytest
 
 DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+PAGES = sorted(
+    str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md") if "api" not in p.relative_to(DOCS).parts
+)
+BLOCK = re.compile(r"^```python\n(.*?)^```", flags=re.S | re.M)
+EXPECT = re.compile(r"^\s*print\(.*\)  # (.*)$")
 
 
-@pytest.mark.parametrize("page", ["architecture.md"])
+def _blocks(page: str) -> list:
+    return BLOCK.findall((DOCS / page).read_text())
+
+
+def _scripts(page: str) -> list:
+    return [b for b in _blocks(page) if not b.lstrip().startswith(">>>")]
+
+
+def _matches(expected: str, line: str) -> bool:
+    pattern = ".*".join(re.escape(part) for part in expected.split("..."))
+    return re.fullmatch(pattern, line) is not None
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if any(
+    b.lstrip().startswith(">>>") for b in _blocks(p))])
 def test_doc_examples_run(page):
     result = doctest.testfile(
         str(DOCS / page), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE
     )
     assert result.attempted > 0, f"{page} has no examples"
     assert result.failed == 0, f"{result.failed} example(s) failed in docs/{page}"
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if _scripts(p)])
+def test_page_scripts_run_and_print_their_comments(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # pages write checkpoints and pictures
+    namespace: dict = {"__name__": "__main__"}
+    out = io.StringIO()
+    expected = []
+    for k, block in enumerate(_scripts(page)):
+        with contextlib.redirect_stdout(out):
+            exec(compile(block, f"docs/{page} block {k}", "exec"), namespace)
+        expected += [m.group(1) for m in map(EXPECT.match, block.splitlines()) if m]
+    printed = out.getvalue().splitlines()
+    assert len(printed) == len(expected), (printed, expected)
+    for want, got in zip(expected, printed):
+        assert _matches(want, got), f"docs/{page}: printed {got!r}, the page says {want!r}"
+
+
+def test_the_tutorial_pages_have_code():
+    tutorial = [p for p in PAGES if p.startswith("tutorial")]
+    assert len(tutorial) == 6 and all(_scripts(p) for p in tutorial)
+
+
+def test_every_page_is_in_the_site():
+    nav = (DOCS.parent / "mkdocs.yml").read_text()
+    for page in PAGES:
+        assert page in nav, f"docs/{page} is not in mkdocs.yml's nav"
