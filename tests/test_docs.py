@@ -72,3 +72,55 @@ def test_every_page_is_in_the_site():
     nav = (DOCS.parent / "mkdocs.yml").read_text()
     for page in PAGES:
         assert page in nav, f"docs/{page} is not in mkdocs.yml's nav"
+
+
+def _section(page: str, title: str) -> str:
+    text = (DOCS / page).read_text()
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _table_rows(section: str) -> list:
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[c.strip() for c in r.strip("|").split("|")] for r in rows[2:]]  # no header
+
+
+def _resolve(dotted: str):
+    """The object a dotted name names: the longest importable module, then attributes."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)
+
+
+def test_porting_names_resolve():
+    pytest.importorskip("torch")
+    rows = _table_rows(_section("porting.md", "Where PyTorch's names are"))
+    assert len(rows) >= 19
+    for theirs, ours in rows:
+        torch_names = re.findall(r"`(torch\.[\w.]+)`", theirs)
+        our_names = re.findall(r"`(autodiff\.[\w.]+)`", ours)
+        assert our_names, ours
+        for name in torch_names + our_names:
+            _resolve(name)  # raises if the name is not there
+        # each PyTorch name has its autodiff name, in the same order ("(also ...)" aside)
+        main = re.findall(r"`(autodiff\.[\w.]+)`", re.sub(r"\(.*?\)", "", ours))
+        assert [n.split(".")[-1] for n in torch_names] == [
+            n.split(".")[-1] for n in main[: len(torch_names)]], (theirs, ours)
+
+
+def test_every_porting_difference_is_checked():
+    section = _section("porting.md", "What differs")
+    rows = _table_rows(section)
+    (checks,) = BLOCK.findall(section)
+    numbers = [int(r[0]) for r in rows]
+    assert numbers == list(range(1, len(rows) + 1))
+    for n in numbers:
+        assert re.search(rf"^# {n}\. \S", checks, flags=re.M), f"row {n} has no check"
