@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import TensorFn, Tensors
 from .backward import grad as autograd_grad
 from .tensor import Tensor, _make
 
@@ -49,8 +50,8 @@ def _flat_outputs(outputs) -> list:
 
 
 def gradcheck(
-    fn,
-    inputs,
+    fn: TensorFn,
+    inputs: Tensors,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -130,8 +131,8 @@ def gradcheck(
 
 
 def gradgradcheck(
-    fn,
-    inputs,
+    fn: TensorFn,
+    inputs: Tensors,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,

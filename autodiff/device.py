@@ -49,7 +49,7 @@ class device:  # noqa: N801 - PyTorch's name
 CPU = device("cpu")
 
 
-def is_device_spec(obj) -> bool:
+def is_device_spec(obj: object) -> bool:
     """True for a device object or a string naming a device (``"cpu"``, ``"cuda:0"``).
 
     Only tells whether ``obj`` names a device (``t.to("cuda")`` then raises a

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import _dtypes, _storage
+from ._typing import DeviceLike, DTypeLike, GeneratorLike, Size
 from .device import device
 from .random import resolve
 from .tensor import Tensor, _make, _to_array
@@ -73,7 +76,9 @@ def _float(dtype):
     return _dtypes.default_float() if dtype is None else np.dtype(dtype)
 
 
-def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def tensor(
+    data: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Make a Tensor (always a new one, copying Tensor and NumPy data, as torch.tensor;
     ``from_numpy`` shares an array's memory).
 
@@ -96,7 +101,7 @@ def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Tensor:
+def from_numpy(array: np.ndarray, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
     """A Tensor sharing ``array``'s memory and dtype (a copy if ``dtype`` differs).
 
     Examples
@@ -114,7 +119,9 @@ def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Te
     return _finish(array, requires_grad)  # sharing, requires_grad or not
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def zeros(
+    *size: Size, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Tensor of zeros.
 
     Examples
@@ -127,7 +134,9 @@ def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return _finish(_storage.zeros(_sizes(size), _float(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def ones(
+    *size: Size, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Tensor of ones.
 
     Examples
@@ -140,7 +149,13 @@ def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     return _finish(_storage.full(_sizes(size), 1, _float(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def full(
+    size: Size,
+    fill_value: float | bool,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Tensor filled with ``fill_value``.
 
     Examples
@@ -156,7 +171,9 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None)
     return _finish(_storage.full(_sizes(size), fill_value, np.dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def empty(
+    *size: Size, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Uninitialised tensor (zeros here, for reproducibility).
 
     Examples
@@ -169,7 +186,14 @@ def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; ints give int64.
 
     Examples
@@ -193,7 +217,12 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, dev
 
 
 def linspace(
-    start, end, steps: int, dtype=None, requires_grad: bool = False, device=None
+    start: float,
+    end: float,
+    steps: int,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
@@ -217,7 +246,11 @@ def linspace(
 
 
 def eye(
-    n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None
+    n: int,
+    m: int | None = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
 ) -> Tensor:
     """Identity matrix.
 
@@ -232,7 +265,13 @@ def eye(
     return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def rand(
+    *size: Size,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Uniform samples in [0, 1).
 
     Examples
@@ -246,7 +285,13 @@ def rand(*size, generator=None, dtype=None, requires_grad: bool = False, device=
     return _finish(_storage.copy(_gen(generator).random(_sizes(size)), dt), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def randn(
+    *size: Size,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Standard normal samples.
 
     Examples
@@ -261,7 +306,13 @@ def randn(*size, generator=None, dtype=None, requires_grad: bool = False, device
 
 
 def randint(
-    low, high=None, size=(), *, generator=None, dtype=None, device=None,
+    low: int,
+    high: int | None = None,
+    size: Size = (),
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: DeviceLike = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Random integers in [low, high).
@@ -282,7 +333,9 @@ def randint(
     return _finish(_gen(generator).integers(low, high, size=size).astype(dt), requires_grad)
 
 
-def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def zeros_like(
+    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Zeros with ``t``'s shape and dtype.
 
     Examples
@@ -296,7 +349,9 @@ def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tenso
     return _finish(_storage.zeros(arr.shape, dtype or arr.dtype), requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def ones_like(
+    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Ones with ``t``'s shape and dtype.
 
     Examples
@@ -310,7 +365,13 @@ def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return _finish(_storage.full(arr.shape, 1, dtype or arr.dtype), requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def full_like(
+    t,
+    fill_value: float | bool,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """``fill_value`` with ``t``'s shape and dtype.
 
     Examples
@@ -324,7 +385,9 @@ def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=Non
     return _finish(_storage.full(arr.shape, fill_value, dtype or arr.dtype), requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def randn_like(
+    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Standard normal samples with ``t``'s shape and dtype.
 
     Examples
@@ -344,7 +407,9 @@ def randn_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tenso
     return _finish(_storage.copy(_rng[0].standard_normal(arr.shape), dt), requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def rand_like(
+    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Uniform [0, 1) samples with ``t``'s shape and dtype.
 
     Examples

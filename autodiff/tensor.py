@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 import sys
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -94,7 +95,12 @@ _PROFILES = {
 
 
 def set_printoptions(
-    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
 ) -> None:
     """How Tensor reprs print, as ``torch.set_printoptions``: ``precision`` (decimals),
     ``threshold`` (elements before summarising with ``...``), ``edgeitems``,
@@ -196,7 +202,7 @@ class Tensor:
     # them with getattr(t, "_base", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _to_array(data, None if dtype is None else np.dtype(dtype))
         if requires_grad and arr.dtype.kind != "f":
             raise TypeError(
@@ -383,7 +389,7 @@ class Tensor:
         """
         return self._data.size
 
-    def size(self, dim: int | None = None):
+    def size(self, dim: int | None = None) -> tuple | int:
         """Shape as a tuple, or the length of one dimension.
 
         Examples
@@ -442,7 +448,7 @@ class Tensor:
         """
         return self._data
 
-    def item(self):
+    def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number.
 
         Examples
@@ -457,7 +463,7 @@ class Tensor:
             )
         return self._data.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The values as (nested) Python lists.
 
         Examples
@@ -575,7 +581,7 @@ class Tensor:
         self.requires_grad = False
         return self
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed.
 
         The hook may return a new gradient (a Tensor) to use instead.
@@ -601,7 +607,9 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
-    def register_post_accumulate_grad_hook(self, hook):
+    def register_post_accumulate_grad_hook(
+        self, hook: Callable[[Tensor], None]
+    ) -> _HookHandle:
         """Call ``hook(tensor)`` once this leaf's ``.grad`` has been accumulated in a
         backward pass, as soon as its gradient is complete (the rest of the pass may
         still be running), as PyTorch's. Returns a handle whose ``remove()``
@@ -654,12 +662,12 @@ class Tensor:
 
     def backward(
         self,
-        grad=None,
+        grad: Any = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
         *,
-        gradient=None,
-    ):
+        gradient: Any = None,
+    ) -> None:
         """Accumulate d(self)/d(leaf), weighted by ``grad``, into every leaf's ``.grad``.
 
         Parameters
@@ -691,7 +699,7 @@ class Tensor:
         backward(self, grad, retain_graph, create_graph)
 
     @property
-    def device(self):
+    def device(self) -> _device:
         """Always the CPU (autodiff computes with NumPy).
 
         Examples
@@ -726,7 +734,7 @@ class Tensor:
         """
         return self
 
-    def cuda(self, *args, **kwargs) -> Tensor:
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
         """Raises: autodiff has no GPU backend (the message says so and what to do).
 
         Examples

@@ -50,6 +50,11 @@ the calls at nesting depth ``d`` (0 = outermost).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (annotations only: graphviz is imported when rendering)
+    import graphviz
+
 from ..tensor import Tensor
 from ._dot import build_lines, check_options
 from ._graph import GradProbe  # noqa: F401 - for advanced use
@@ -155,7 +160,7 @@ def draw(
     norm_range: tuple[float, float] = (1e-8, 1e2),
     dpi: float | None = None,
     format: str = "svg",  # noqa: A002 - graphviz's name
-):
+) -> graphviz.Digraph:
     """The graph behind ``roots`` as a ``graphviz.Digraph``.
 
     Shown inline in Jupyter (SVG). ``.render("name", format="png")`` writes
