@@ -334,7 +334,7 @@ def randint(
 
 
 def zeros_like(
-    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
     """Zeros with ``t``'s shape and dtype.
 
@@ -350,7 +350,7 @@ def zeros_like(
 
 
 def ones_like(
-    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
     """Ones with ``t``'s shape and dtype.
 
@@ -366,7 +366,7 @@ def ones_like(
 
 
 def full_like(
-    t,
+    t: Tensor,
     fill_value: float | bool,
     dtype: DTypeLike = None,
     requires_grad: bool = False,
@@ -386,7 +386,7 @@ def full_like(
 
 
 def randn_like(
-    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
     """Standard normal samples with ``t``'s shape and dtype.
 
@@ -408,7 +408,7 @@ def randn_like(
 
 
 def rand_like(
-    t, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
     """Uniform [0, 1) samples with ``t``'s shape and dtype.
 

@@ -164,7 +164,7 @@ def jvp(
 
 
 def jacobian(func: TensorFn, inputs: Tensors, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False, strategy: str = "reverse-mode"):
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """The Jacobian of ``func`` at ``inputs``: for one output and one input a Tensor
     of shape ``output.shape + input.shape``; tuples of them for tuples (indexed
     ``[output][input]``), as PyTorch.
@@ -212,7 +212,7 @@ def jacobian(func: TensorFn, inputs: Tensors, create_graph: bool = False, strict
 
 
 def hessian(func: TensorFn, inputs: Tensors, create_graph: bool = False, strict: bool = False,
-            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode"):
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """The Hessian of a scalar ``func`` at ``inputs``: a Tensor of shape
     ``input.shape + input.shape``, or a tuple of tuples for a tuple of inputs.
 
