@@ -32,9 +32,9 @@ class _CellBase(Module):
         Examples
         --------
         >>> from autodiff import nn
-        >>> rnn = nn.GRU(3, 4)
-        >>> rnn.reset_parameters()
-        >>> all(float(p.abs().max()) <= 0.5 for p in rnn.parameters())
+        >>> cell = nn.LSTMCell(3, 16)
+        >>> cell.reset_parameters()
+        >>> max(float(p.abs().max()) for p in cell.parameters()) <= 0.25  # 1/sqrt(16)
         True
         """
         bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
