@@ -79,14 +79,38 @@ def _float(dtype):
 def tensor(
     data: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
-    """Make a Tensor (always a new one, copying Tensor and NumPy data, as torch.tensor;
-    ``from_numpy`` shares an array's memory).
+    """Make a Tensor from data: always a new one, copying Tensor and NumPy data, as
+    ``torch.tensor`` (``from_numpy`` shares an array's memory instead).
+
+    Parameters
+    ----------
+    data : number, bool, nested lists or tuples of them, ndarray or Tensor
+        The values. Nested sequences must be rectangular.
+    dtype : dtype, optional
+        By default as PyTorch infers it: Python floats give the default dtype
+        (float32 unless ``set_default_dtype`` changed it), ints int64, bools bool;
+        an ndarray or a Tensor keeps its own dtype.
+    requires_grad : bool, default False
+        Record operations on the result, so ``backward()`` fills its ``.grad``
+        (only for floating dtypes).
+    device : "cpu" or autodiff.device, optional
+        Accepted for PyTorch's code; any device but the CPU raises.
+
+    Returns
+    -------
+    Tensor
+        A leaf tensor.
 
     Examples
     --------
+    >>> import numpy as np
     >>> import autodiff
     >>> autodiff.tensor([[1, 2], [3, 4]]).dtype
     dtype('int64')
+    >>> autodiff.tensor([0.5, 1.5], requires_grad=True)
+    Tensor([0.5, 1.5], requires_grad=True)
+    >>> autodiff.tensor(np.arange(3.0)).dtype  # an array keeps its dtype
+    dtype('float64')
     """
     _check_device(device)
     if isinstance(data, Tensor):
