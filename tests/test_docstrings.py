@@ -123,7 +123,8 @@ def test_every_public_name_is_documented(what):
 TYPED_MODULES = ("autodiff.factories", "autodiff.grad_mode", "autodiff.checks",
                  "autodiff.autograd", "autodiff.random", "autodiff.serialization",
                  "autodiff.viz", "autodiff.tensor", "autodiff.backward", "autodiff.function",
-                 "autodiff.data", "autodiff.optim", "autodiff.distributed")
+                 "autodiff.data", "autodiff.optim", "autodiff.distributed",
+                 "autodiff.nn.functional")
 
 
 def test_public_signatures_are_type_hinted():
