@@ -118,8 +118,8 @@ def test_every_public_name_is_documented(what):
     assert not bad, f"{len(bad)} public name(s) without a {what}: {', '.join(bad)}"
 
 
-# the modules whose public signatures are fully annotated (the op modules, whose
-# functions autodiff/ops/*.py declare, and autodiff.nn are not yet: issue 19)
+# the modules whose public signatures are fully annotated (not yet: the op functions
+# declared in autodiff/ops/*.py, and the nn layer classes: issue 19)
 TYPED_MODULES = ("autodiff.factories", "autodiff.grad_mode", "autodiff.checks",
                  "autodiff.autograd", "autodiff.random", "autodiff.serialization",
                  "autodiff.viz", "autodiff.tensor", "autodiff.backward", "autodiff.function",
