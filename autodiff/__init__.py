@@ -12,6 +12,7 @@ Tensor([2., 4., 6.])
 from __future__ import annotations
 
 from . import (
+    _tensor_docs,  # noqa: F401 - docstrings of the methods ops binds as lambdas
     autograd,
     backends,
     data,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
@@ -51,7 +52,7 @@ bfloat16 = _NoBfloat16()
 _default = [float32]
 
 
-def set_default_dtype(dtype) -> None:
+def set_default_dtype(dtype: DTypeLike) -> None:
     """Set the dtype that Python floats and float factories produce.
 
     Examples
@@ -81,6 +82,15 @@ def get_default_dtype() -> np.dtype:
 
 
 def default_float() -> np.dtype:
+    """The default floating dtype (what ``autodiff.get_default_dtype()`` returns):
+    float32 unless ``set_default_dtype`` changed it.
+
+    Examples
+    --------
+    >>> from autodiff._dtypes import default_float
+    >>> default_float()
+    dtype('float32')
+    """
     return _default[0]
 
 

@@ -17,9 +17,11 @@ non-leaves and runs only the VJPs on paths to what it asks for).
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 import numpy as np
 
+from ._typing import Tensors
 from .engine import (
     _DIRTY,
     _RELEASED,
@@ -96,7 +98,12 @@ def backward(tensor: Tensor, grad=None, retain_graph=None, create_graph=False) -
 
 
 def grad(
-    outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False
+    outputs: Tensors,
+    inputs: Tensors,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
 ) -> tuple:
     """Gradients of ``outputs`` with respect to ``inputs`` (leaves or not).
 

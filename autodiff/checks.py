@@ -4,12 +4,37 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import TensorFn, Tensors
 from .backward import grad as autograd_grad
 from .tensor import Tensor, _make
 
+__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+
 
 class GradcheckError(RuntimeError):
-    """Raised by gradcheck when analytic and numeric gradients disagree."""
+    """Raised by gradcheck when analytic and numeric gradients disagree.
+
+    The message names the input, the element and both values.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> class WrongSin(autodiff.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x.sin()
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         (x,) = ctx.saved_tensors
+    ...         return g * x.sin()  # should be cos
+    >>> x = autodiff.tensor([0.5], dtype=autodiff.float64, requires_grad=True)
+    >>> try:
+    ...     autodiff.gradcheck(WrongSin.apply, (x,))
+    ... except autodiff.GradcheckError as e:
+    ...     print(type(e).__name__, "input 0" in str(e))
+    GradcheckError True
+    """
 
 
 def _as_tuple(x):
@@ -25,8 +50,8 @@ def _flat_outputs(outputs) -> list:
 
 
 def gradcheck(
-    fn,
-    inputs,
+    fn: TensorFn,
+    inputs: Tensors,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -106,8 +131,8 @@ def gradcheck(
 
 
 def gradgradcheck(
-    fn,
-    inputs,
+    fn: TensorFn,
+    inputs: Tensors,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,

@@ -259,6 +259,14 @@ class ConcatDataset(Dataset):
 
     @staticmethod
     def cumsum(sequence: Sequence[Any]) -> list[int]:
+        """Running totals of the datasets' lengths (where each one ends), as PyTorch's.
+
+        Examples
+        --------
+        >>> from autodiff.data import ConcatDataset
+        >>> ConcatDataset.cumsum([range(3), range(2)])
+        [3, 5]
+        """
         out, total = [], 0
         for d in sequence:
             total += len(d)
@@ -556,6 +564,15 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self) -> int:
+        """How many indices one pass yields (``num_samples=`` if given, else the
+        dataset's length).
+
+        Examples
+        --------
+        >>> from autodiff.data import RandomSampler
+        >>> RandomSampler(range(10)).num_samples, RandomSampler(range(10), True, 4).num_samples
+        (10, 4)
+        """
         if self._num_samples is None:
             return len(self.data_source)
         return self._num_samples
@@ -1202,7 +1219,19 @@ class DistributedSampler(Sampler):
         return self.num_samples
 
     def set_epoch(self, epoch: int) -> None:
-        """Set the epoch, which picks this epoch's permutation (same on every rank)."""
+        """Set the epoch, which picks this epoch's permutation (same on every rank).
+
+        Call it at the start of every epoch, or every epoch reuses one order.
+
+        Examples
+        --------
+        >>> from autodiff.data import DistributedSampler
+        >>> s = DistributedSampler(range(8), num_replicas=2, rank=0, seed=1)
+        >>> first = list(s)
+        >>> s.set_epoch(1)
+        >>> len(list(s)), list(s) != first
+        (4, True)
+        """
         self.epoch = int(epoch)
 
 

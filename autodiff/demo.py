@@ -162,6 +162,9 @@ def save_graph(
 ) -> str:
     """Draw one training step's graph (forward and backward of one batch) into ``out``.
 
+    The picture is the README's: ``viz.watch`` makes the backward remember every
+    op's gradient and ``retain_graph=True`` keeps the step's values, so each
+    layer shows its output's values and gradient, the leaves their gradients.
     Writes ``graph.png`` through ``autodiff.viz`` and Graphviz; where the
     ``dot`` program is missing, writes the DOT text to ``graph.dot`` instead.
     Never raises: returns a one-line report of what was written. The
@@ -179,7 +182,8 @@ def save_graph(
     try:
         model.train()
         loss = nn.functional.cross_entropy(model(inputs), targets)
-        loss.backward()
+        viz.watch(loss)  # the backward remembers every op's gradient, for the picture
+        loss.backward(retain_graph=True)  # keeps the step's values, to draw them
         params = dict(model.named_parameters())
         os.makedirs(out, exist_ok=True)
         try:

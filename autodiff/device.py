@@ -49,8 +49,19 @@ class device:  # noqa: N801 - PyTorch's name
 CPU = device("cpu")
 
 
-def is_device_spec(obj) -> bool:
-    """True for a device object or a string naming a device (``"cpu"``, ``"cuda:0"``)."""
+def is_device_spec(obj: object) -> bool:
+    """True for a device object or a string naming a device (``"cpu"``, ``"cuda:0"``).
+
+    Only tells whether ``obj`` names a device (``t.to("cuda")`` then raises a
+    clear error), not whether autodiff can use it.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.device import is_device_spec
+    >>> is_device_spec("cuda:0"), is_device_spec(autodiff.device("cpu")), is_device_spec(3)
+    (True, True, False)
+    """
     if isinstance(obj, device):
         return True
     if isinstance(obj, str):

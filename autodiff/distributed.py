@@ -539,6 +539,16 @@ class Work:
 
         A loop polling this is a wait too: it aborts the job, as ``wait()``,
         if a rank that has not joined the collective has ended.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> import autodiff.distributed as dist
+        >>> dist.init_process_group()
+        >>> work = dist.all_reduce(autodiff.ones(2), async_op=True)
+        >>> work.wait() and work.is_completed()
+        True
+        >>> dist.destroy_process_group()
         """
         g = self._group
         if not self._done:
@@ -553,6 +563,18 @@ class Work:
 
         If a rank that has not joined the collective ends meanwhile, the job
         is aborted (see ``init_process_group``) instead of waiting forever.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> import autodiff.distributed as dist
+        >>> dist.init_process_group()
+        >>> t = autodiff.ones(2)
+        >>> dist.all_reduce(t, async_op=True).wait()
+        True
+        >>> t  # world size 1: the sum is the tensor itself
+        Tensor([1., 1.])
+        >>> dist.destroy_process_group()
         """
         if not self._done:
             if self._group is not None:

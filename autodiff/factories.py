@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import _dtypes, _storage
+from ._typing import DeviceLike, DTypeLike, GeneratorLike, Size
 from .device import device
 from .random import resolve
 from .tensor import Tensor, _make, _to_array
@@ -26,7 +29,21 @@ def manual_seed(seed: int) -> None:
 
 
 def generator() -> np.random.Generator:
-    """The global ``numpy.random.Generator`` (reseeded by ``manual_seed``)."""
+    """The global ``numpy.random.Generator`` (reseeded by ``manual_seed``).
+
+    Factories draw from it unless given ``generator=``; ``manual_seed`` replaces
+    it, so fetch it again after reseeding rather than keeping it.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.factories import generator
+    >>> autodiff.manual_seed(0)
+    >>> a = generator().random()
+    >>> autodiff.manual_seed(0)
+    >>> generator().random() == a
+    True
+    """
     return _rng[0]
 
 
@@ -59,15 +76,41 @@ def _float(dtype):
     return _dtypes.default_float() if dtype is None else np.dtype(dtype)
 
 
-def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
-    """Make a Tensor (always a new one, copying Tensor and NumPy data, as torch.tensor;
-    ``from_numpy`` shares an array's memory).
+def tensor(
+    data: Any, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
+    """Make a Tensor from data: always a new one, copying Tensor and NumPy data, as
+    ``torch.tensor`` (``from_numpy`` shares an array's memory instead).
+
+    Parameters
+    ----------
+    data : number, bool, nested lists or tuples of them, ndarray or Tensor
+        The values. Nested sequences must be rectangular.
+    dtype : dtype, optional
+        By default as PyTorch infers it: Python floats give the default dtype
+        (float32 unless ``set_default_dtype`` changed it), ints int64, bools bool;
+        an ndarray or a Tensor keeps its own dtype.
+    requires_grad : bool, default False
+        Record operations on the result, so ``backward()`` fills its ``.grad``
+        (only for floating dtypes).
+    device : "cpu" or autodiff.device, optional
+        Accepted for PyTorch's code; any device but the CPU raises.
+
+    Returns
+    -------
+    Tensor
+        A leaf tensor.
 
     Examples
     --------
+    >>> import numpy as np
     >>> import autodiff
     >>> autodiff.tensor([[1, 2], [3, 4]]).dtype
     dtype('int64')
+    >>> autodiff.tensor([0.5, 1.5], requires_grad=True)
+    Tensor([0.5, 1.5], requires_grad=True)
+    >>> autodiff.tensor(np.arange(3.0)).dtype  # an array keeps its dtype
+    dtype('float64')
     """
     _check_device(device)
     if isinstance(data, Tensor):
@@ -82,7 +125,7 @@ def tensor(data, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
-def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Tensor:
+def from_numpy(array: np.ndarray, dtype: DTypeLike = None, requires_grad: bool = False) -> Tensor:
     """A Tensor sharing ``array``'s memory and dtype (a copy if ``dtype`` differs).
 
     Examples
@@ -100,7 +143,9 @@ def from_numpy(array: np.ndarray, dtype=None, requires_grad: bool = False) -> Te
     return _finish(array, requires_grad)  # sharing, requires_grad or not
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def zeros(
+    *size: Size, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Tensor of zeros.
 
     Examples
@@ -113,7 +158,9 @@ def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return _finish(_storage.zeros(_sizes(size), _float(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def ones(
+    *size: Size, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Tensor of ones.
 
     Examples
@@ -126,7 +173,13 @@ def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     return _finish(_storage.full(_sizes(size), 1, _float(dtype)), requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def full(
+    size: Size,
+    fill_value: float | bool,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Tensor filled with ``fill_value``.
 
     Examples
@@ -142,7 +195,9 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None)
     return _finish(_storage.full(_sizes(size), fill_value, np.dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def empty(
+    *size: Size, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Uninitialised tensor (zeros here, for reproducibility).
 
     Examples
@@ -155,7 +210,14 @@ def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def arange(
+    start: float,
+    end: float | None = None,
+    step: float = 1,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; ints give int64.
 
     Examples
@@ -179,7 +241,12 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, dev
 
 
 def linspace(
-    start, end, steps: int, dtype=None, requires_grad: bool = False, device=None
+    start: float,
+    end: float,
+    steps: int,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
@@ -203,7 +270,11 @@ def linspace(
 
 
 def eye(
-    n: int, m: int | None = None, dtype=None, requires_grad: bool = False, device=None
+    n: int,
+    m: int | None = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
 ) -> Tensor:
     """Identity matrix.
 
@@ -218,7 +289,13 @@ def eye(
     return _finish(np.eye(n, m, dtype=_float(dtype)), requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def rand(
+    *size: Size,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Uniform samples in [0, 1).
 
     Examples
@@ -232,7 +309,13 @@ def rand(*size, generator=None, dtype=None, requires_grad: bool = False, device=
     return _finish(_storage.copy(_gen(generator).random(_sizes(size)), dt), requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def randn(
+    *size: Size,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """Standard normal samples.
 
     Examples
@@ -247,7 +330,13 @@ def randn(*size, generator=None, dtype=None, requires_grad: bool = False, device
 
 
 def randint(
-    low, high=None, size=(), *, generator=None, dtype=None, device=None,
+    low: int,
+    high: int | None = None,
+    size: Size = (),
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    device: DeviceLike = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Random integers in [low, high).
@@ -268,7 +357,9 @@ def randint(
     return _finish(_gen(generator).integers(low, high, size=size).astype(dt), requires_grad)
 
 
-def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def zeros_like(
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Zeros with ``t``'s shape and dtype.
 
     Examples
@@ -282,7 +373,9 @@ def zeros_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tenso
     return _finish(_storage.zeros(arr.shape, dtype or arr.dtype), requires_grad)
 
 
-def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def ones_like(
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Ones with ``t``'s shape and dtype.
 
     Examples
@@ -296,7 +389,13 @@ def ones_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     return _finish(_storage.full(arr.shape, 1, dtype or arr.dtype), requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def full_like(
+    t: Tensor,
+    fill_value: float | bool,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
     """``fill_value`` with ``t``'s shape and dtype.
 
     Examples
@@ -310,7 +409,9 @@ def full_like(t, fill_value, dtype=None, requires_grad: bool = False, device=Non
     return _finish(_storage.full(arr.shape, fill_value, dtype or arr.dtype), requires_grad)
 
 
-def randn_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def randn_like(
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Standard normal samples with ``t``'s shape and dtype.
 
     Examples
@@ -330,7 +431,9 @@ def randn_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tenso
     return _finish(_storage.copy(_rng[0].standard_normal(arr.shape), dt), requires_grad)
 
 
-def rand_like(t, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
+def rand_like(
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
     """Uniform [0, 1) samples with ``t``'s shape and dtype.
 
     Examples

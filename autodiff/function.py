@@ -2,23 +2,75 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .engine import Node, _GradMode, record, recording
 from .tensor import Tensor, _make
 
+__all__ = ["Function", "FunctionCtx"]
+
 
 class FunctionCtx:
-    """The ``ctx`` passed to ``forward`` and ``backward``."""
+    """The ``ctx`` passed to a ``Function``'s ``forward`` and ``backward``.
+
+    ``forward`` stores what ``backward`` needs with ``save_for_backward``;
+    ``backward`` reads ``saved_tensors``, and ``needs_input_grad`` (one bool per
+    ``forward`` argument) to skip gradients nobody asked for. Other attributes
+    may be set freely (``ctx.k = 3``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> class Scale(autodiff.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x, k):
+    ...         ctx.k = k
+    ...         return x * k
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         print(ctx.needs_input_grad)
+    ...         return g * ctx.k, None
+    >>> x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    >>> Scale.apply(x, 3.0).sum().backward()
+    (True, False)
+    >>> x.grad
+    Tensor([3., 3.])
+    """
 
     def __init__(self) -> None:
         self.saved_tensors: tuple = ()
         self.needs_input_grad: tuple = ()
 
-    def save_for_backward(self, *tensors) -> None:
+    def save_for_backward(self, *tensors: Tensor) -> None:
+        """Keep ``tensors`` for ``backward``, which reads them as ``ctx.saved_tensors``.
+
+        A saved input or output changed in place before ``backward`` runs makes
+        ``backward`` raise, as in PyTorch.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import FunctionCtx
+        >>> ctx = FunctionCtx()
+        >>> ctx.save_for_backward(autodiff.ones(2))
+        >>> len(ctx.saved_tensors)
+        1
+        """
         self.saved_tensors = tuple(tensors)
 
-    def mark_non_differentiable(self, *tensors) -> None:  # accepted for compatibility
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
+        """Accepted for PyTorch compatibility; does nothing here.
+
+        Integer and bool outputs are never differentiable in autodiff; a float
+        output whose gradient ``backward`` ignores simply gets none.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.FunctionCtx().mark_non_differentiable(autodiff.ones(2))
+        """
         pass
 
 
@@ -151,15 +203,71 @@ class Function:
     """
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: FunctionCtx, *args: Any, **kwargs: Any) -> Any:
+        """Compute the outputs from the arguments (override it, as a staticmethod).
+
+        Receives Tensors, not recorded (grad mode is off inside); returns a Tensor
+        or a tuple of them. See the class's example.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> try:
+        ...     autodiff.Function.apply(autodiff.ones(1))
+        ... except NotImplementedError as e:
+        ...     print(e)
+        a Function subclass must define forward(ctx, ...)
+        """
         raise NotImplementedError("a Function subclass must define forward(ctx, ...)")
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: FunctionCtx, *grads: Tensor) -> Any:
+        """Gradients of the inputs from the outputs' gradients (override it, as a
+        staticmethod): one per ``forward`` argument, None for non-Tensor ones.
+
+        A gradient of the wrong shape raises a clear error naming the input.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> class Bad(autodiff.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return x * 2
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         return g.sum()
+        >>> x = autodiff.ones(3, requires_grad=True)
+        >>> try:
+        ...     Bad.apply(x).sum().backward()
+        ... except RuntimeError as e:
+        ...     print(str(e)[:62])
+        Bad.backward returned a gradient of shape () for input 0 of sh
+        """
         raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` on ``args`` and record one node whose backward is ``backward``.
+
+        Returns what ``forward`` returned (a Tensor, or a tuple of Tensors).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> class Cube(autodiff.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, g):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 3 * x * x * g
+        >>> x = autodiff.tensor([2.0], dtype=autodiff.float64, requires_grad=True)
+        >>> autodiff.gradcheck(Cube.apply, (x,))
+        True
+        """
         ctx = FunctionCtx()
         tensor_pos = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         inputs = tuple(args[i] for i in tensor_pos)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+from collections.abc import Callable
 
 
 class _Mode(threading.local):
@@ -97,7 +98,7 @@ class _GradMode(contextlib.ContextDecorator):
         return wrapper
 
 
-def no_grad(orig_func=None) -> _GradMode:
+def no_grad(orig_func: Callable | None = None) -> _GradMode:
     """Context manager and decorator that turns off graph recording.
 
     Examples
@@ -114,7 +115,7 @@ def no_grad(orig_func=None) -> _GradMode:
     return _GradMode(False)
 
 
-def enable_grad(orig_func=None) -> _GradMode:
+def enable_grad(orig_func: Callable | None = None) -> _GradMode:
     """Context manager and decorator that turns graph recording back on.
 
     Examples
@@ -217,7 +218,7 @@ class inference_mode(_GradMode):  # noqa: N801 - PyTorch's name
     False
     """
 
-    def __init__(self, mode=True) -> None:
+    def __init__(self, mode: bool = True) -> None:
         if callable(mode) and not isinstance(mode, bool):  # bare @inference_mode
             self._fn = mode
             mode = True

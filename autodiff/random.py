@@ -9,10 +9,15 @@ from PyTorch's; the same seed gives the same draws.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .device import device as _device
+
+if TYPE_CHECKING:  # (annotations only: tensor.py imports this module)
+    from ._typing import DeviceLike
+    from .tensor import Tensor
 
 
 class Generator:
@@ -33,7 +38,7 @@ class Generator:
     (True, 42)
     """
 
-    def __init__(self, device="cpu") -> None:
+    def __init__(self, device: DeviceLike = "cpu") -> None:
         self.device = _device(device)
         self.seed()
 
@@ -77,7 +82,7 @@ class Generator:
         """
         return self._seed
 
-    def get_state(self):
+    def get_state(self) -> Tensor:
         """The generator's state as a uint8 Tensor (give it to ``set_state``).
 
         Examples
@@ -95,7 +100,7 @@ class Generator:
         blob = json.dumps({"seed": self._seed, "state": self._gen.bit_generator.state})
         return Tensor(np.frombuffer(blob.encode(), dtype=np.uint8).copy())
 
-    def set_state(self, new_state) -> Generator:
+    def set_state(self, new_state: Tensor) -> Generator:
         """Restore a state from ``get_state``; returns the generator.
 
         Examples
@@ -121,7 +126,7 @@ class Generator:
         return "<autodiff.Generator object (cpu)>"
 
 
-def resolve(generator) -> np.random.Generator:
+def resolve(generator: Generator | None) -> np.random.Generator:
     """The ``numpy.random.Generator`` behind ``generator`` (None: the global one).
 
     Examples

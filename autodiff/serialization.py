@@ -496,7 +496,9 @@ def _read_all(f: Any, what: str) -> bytes:
         return fh.read()
 
 
-def load(f: str | os.PathLike | IO[bytes], map_location=None, weights_only: bool = True) -> Any:
+def load(
+    f: str | os.PathLike | IO[bytes], map_location: Any = None, weights_only: bool = True
+) -> Any:
     """Load a checkpoint written by ``autodiff.save``.
 
     Tensors come back as Tensors (same dtype, shape, values and

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 import sys
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from . import _dtypes, _storage
 from .device import CPU
 from .device import device as _device
-from .views import share_memory
+from .views import share_memory as _share_memory
 
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
@@ -95,7 +96,12 @@ _PROFILES = {
 
 
 def set_printoptions(
-    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+    precision: int | None = None,
+    threshold: float | None = None,
+    edgeitems: int | None = None,
+    linewidth: int | None = None,
+    profile: str | None = None,
+    sci_mode: bool | None = None,
 ) -> None:
     """How Tensor reprs print, as ``torch.set_printoptions``: ``precision`` (decimals),
     ``threshold`` (elements before summarising with ``...``), ``edgeitems``,
@@ -187,7 +193,7 @@ class Tensor:
     # and _hooks to None). Read them with getattr(t, "_meta", None) and the like.
     __array_priority__ = 1000  # so ndarray op Tensor defers to Tensor's reflected op
 
-    def __init__(self, data: Any, requires_grad: bool = False, dtype=None) -> None:
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         arr = _to_array(data, None if dtype is None else np.dtype(dtype))
         if requires_grad and arr.dtype.kind != "f":
             raise TypeError(
@@ -265,7 +271,22 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        """The accumulated gradient (a Tensor of this shape), or None."""
+        """The accumulated gradient (a Tensor of this shape), or None.
+
+        ``backward()`` adds into it (leaves, and tensors that called
+        ``retain_grad()``); set it to None (``optimizer.zero_grad()`` does) to
+        start again.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> w = autodiff.tensor([1.0, 2.0], requires_grad=True)
+        >>> print(w.grad)
+        None
+        >>> (3 * w).sum().backward()
+        >>> w.grad
+        Tensor([3., 3.])
+        """
         return self._grad
 
     @grad.setter
@@ -295,7 +316,16 @@ class Tensor:
 
     @property
     def name(self) -> str | None:
-        """A label for graph pictures (None unless set)."""
+        """A label for graph pictures (None unless set).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> x = autodiff.ones(2)
+        >>> x.name = "x"
+        >>> x.name
+        'x'
+        """
         return getattr(self, "_name", None)
 
     @name.setter
@@ -304,21 +334,53 @@ class Tensor:
 
     @property
     def shape(self) -> tuple:
+        """The shape, a tuple of ints (PyTorch's is a ``torch.Size``, also a tuple).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).shape
+        (2, 3)
+        """
         return self._data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type, a NumPy dtype (``autodiff.float32 is np.dtype("float32")``).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.tensor([1, 2]).dtype, autodiff.tensor([1.0]).dtype
+        (dtype('int64'), dtype('float32'))
+        """
         return self._data.dtype
 
     @property
     def size_(self) -> int:
+        """The number of elements (as ``numel()``).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).size_
+        6
+        """
         return self._data.size
 
-    def size(self, dim: int | None = None):
+    def size(self, dim: int | None = None) -> tuple | int:
         """Shape as a tuple, or the length of one dimension.
 
         Examples
@@ -341,11 +403,29 @@ class Tensor:
         return self._data.size
 
     def dim(self) -> int:
-        """Number of dimensions (same as ``ndim``)."""
+        """Number of dimensions (same as ``ndim``).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.zeros(2, 3).dim()
+        2
+        """
         return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
+        """True for a tensor no recorded op made (``grad_fn is None``).
+
+        Leaves that require grad are where ``backward()`` leaves gradients.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> w = autodiff.ones(2, requires_grad=True)
+        >>> w.is_leaf, (w * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     def numpy(self) -> np.ndarray:
@@ -359,7 +439,7 @@ class Tensor:
         """
         return self._data
 
-    def item(self):
+    def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number.
 
         Examples
@@ -374,7 +454,7 @@ class Tensor:
             )
         return self._data.item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The values as (nested) Python lists.
 
         Examples
@@ -467,7 +547,7 @@ class Tensor:
         """
         out = _make(self._data, None)
         # shares memory, not history (ops/inplace._refuse_untracked says what may change it)
-        share_memory(out, self, "detach")
+        _share_memory(out, self, "detach")
         return out
 
     def detach_(self) -> Tensor:
@@ -491,7 +571,7 @@ class Tensor:
         self.requires_grad = False
         return self
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _HookHandle:
         """Call ``hook(grad)`` when this tensor's gradient is computed.
 
         The hook may return a new gradient (a Tensor) to use instead.
@@ -517,7 +597,9 @@ class Tensor:
         hooks.append(hook)
         return _HookHandle(hooks, hook)
 
-    def register_post_accumulate_grad_hook(self, hook):
+    def register_post_accumulate_grad_hook(
+        self, hook: Callable[[Tensor], None]
+    ) -> _HookHandle:
         """Call ``hook(tensor)`` once this leaf's ``.grad`` has been accumulated in a
         backward pass, as soon as its gradient is complete (the rest of the pass may
         still be running), as PyTorch's. Returns a handle whose ``remove()``
@@ -570,12 +652,12 @@ class Tensor:
 
     def backward(
         self,
-        grad=None,
+        grad: Any = None,
         retain_graph: bool | None = None,
         create_graph: bool = False,
         *,
-        gradient=None,
-    ):
+        gradient: Any = None,
+    ) -> None:
         """Accumulate d(self)/d(leaf), weighted by ``grad``, into every leaf's ``.grad``.
 
         Parameters
@@ -607,12 +689,27 @@ class Tensor:
         backward(self, grad, retain_graph, create_graph)
 
     @property
-    def device(self):
-        """Always the CPU (autodiff computes with NumPy)."""
+    def device(self) -> _device:
+        """Always the CPU (autodiff computes with NumPy).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.ones(2).device
+        device(type='cpu')
+        """
         return CPU
 
     @property
     def is_cuda(self) -> bool:
+        """Always False: autodiff has no GPU backend.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.ones(2).is_cuda
+        False
+        """
         return False
 
     def cpu(self) -> Tensor:
@@ -627,8 +724,18 @@ class Tensor:
         """
         return self
 
-    def cuda(self, *args, **kwargs) -> Tensor:
-        """Raises: autodiff has no GPU backend."""
+    def cuda(self, *args: Any, **kwargs: Any) -> Tensor:
+        """Raises: autodiff has no GPU backend (the message says so and what to do).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> try:
+        ...     autodiff.ones(2).cuda()
+        ... except RuntimeError as e:
+        ...     print("CPU only" in str(e))
+        True
+        """
         _device("cuda")  # raises the explanatory error
         return self  # pragma: no cover
 

@@ -148,7 +148,11 @@ def test_cli_without_graphviz_writes_dot_text(tmp_path):
     )
     assert re.fullmatch(r"test accuracy: [01]\.\d{3}", lines[-1])
     assert os.listdir(tmp_path / "pics") == ["graph.dot"]
-    assert (tmp_path / "pics" / "graph.dot").read_text().startswith("digraph")
+    dot = (tmp_path / "pics" / "graph.dot").read_text()
+    assert dot.startswith("digraph")
+    # the README's picture: the step's values and every op's gradient are kept to draw
+    assert "value freed by backward" not in dot and "op gradients unknown" not in dot
+    assert "grad norm" in dot and "data norm" in dot
 
 
 def test_cli_help_and_bad_arguments(tmp_path):

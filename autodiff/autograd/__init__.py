@@ -14,6 +14,9 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
+from .._typing import Tensors
 from ..backward import grad
 from ..checks import gradcheck, gradgradcheck
 from ..function import Function, FunctionCtx
@@ -22,7 +25,11 @@ from . import functional
 
 
 def backward(
-    tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False, inputs=None
+    tensors: Tensors,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Tensors | None = None,
 ) -> None:
     """Accumulate the gradients of ``tensors`` (weighted by ``grad_tensors``) into the
     leaves' ``.grad``, as ``torch.autograd.backward``.

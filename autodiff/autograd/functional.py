@@ -8,9 +8,12 @@ vector, so differentiating it again gives the forward product).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import grad_mode
+from .._typing import TensorFn, Tensors
 from ..backward import grad as _grad
 from ..tensor import Tensor, _make
 
@@ -82,7 +85,10 @@ def _check_v(v, like, what):
     return vs
 
 
-def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def vjp(
+    func: TensorFn, inputs: Tensors, v: Tensors | None = None, create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(*inputs), v^T J)``: the vector-Jacobian product at ``inputs``.
 
     Examples
@@ -112,7 +118,10 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     return (outs if out_tuple else outs[0]), (res if in_tuple else res[0])
 
 
-def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def jvp(
+    func: TensorFn, inputs: Tensors, v: Tensors | None = None, create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(*inputs), J v)``: the Jacobian-vector product at ``inputs`` (by the
     double-vjp trick).
 
@@ -154,8 +163,8 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     return (outs if out_tuple else outs[0]), (res if out_tuple else res[0])
 
 
-def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False, strategy: str = "reverse-mode"):
+def jacobian(func: TensorFn, inputs: Tensors, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """The Jacobian of ``func`` at ``inputs``: for one output and one input a Tensor
     of shape ``output.shape + input.shape``; tuples of them for tuples (indexed
     ``[output][input]``), as PyTorch.
@@ -202,8 +211,8 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
     return tuple(rows) if out_tuple else rows[0]
 
 
-def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
-            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode"):
+def hessian(func: TensorFn, inputs: Tensors, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Any:
     """The Hessian of a scalar ``func`` at ``inputs``: a Tensor of shape
     ``input.shape + input.shape``, or a tuple of tuples for a tuple of inputs.
 
@@ -228,7 +237,10 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
     return res if in_tuple else res[0][0]
 
 
-def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def vhp(
+    func: TensorFn, inputs: Tensors, v: Tensors | None = None, create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Tensor, Any]:
     """``(func(*inputs), v^T H)`` for a scalar ``func``.
 
     Examples
@@ -265,7 +277,10 @@ def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     return out, (res if in_tuple else res[0])
 
 
-def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def hvp(
+    func: TensorFn, inputs: Tensors, v: Tensors | None = None, create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Tensor, Any]:
     """``(func(*inputs), H v)`` for a scalar ``func`` (the Hessian is symmetric,
     so this is ``vhp``'s product, as PyTorch's double-backward trick gives).
 

@@ -170,6 +170,16 @@ class MultiheadAttention(Module):
         tuple
             ``(output, weights)``: output as ``query``; weights ``(N, L, S)``
             (or ``(N, num_heads, L, S)``), or None when not ``need_weights``.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> mha = nn.MultiheadAttention(8, 2, batch_first=True)
+        >>> x = autodiff.randn(4, 5, 8)
+        >>> out, w = mha(x, x, x)
+        >>> out.shape, w.shape
+        ((4, 5, 8), (4, 5, 5))
         """
         for name, t in (("query", query), ("key", key), ("value", value)):
             if not isinstance(t, Tensor):

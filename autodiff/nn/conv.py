@@ -127,7 +127,19 @@ class _ConvNd(Module):
         return x, (0,) * self._dims
 
     def reset_parameters(self) -> None:
-        """Re-draw the weights with PyTorch's default initialisation."""
+        """Re-draw the weights with PyTorch's default initialisation.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.Conv2d(1, 2, 3)
+        >>> with autodiff.no_grad():
+        ...     _ = layer.weight.fill_(0.0)
+        >>> layer.reset_parameters()
+        >>> bool((layer.weight != 0).any())
+        True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in = self.weight.shape[1] * math.prod(self.kernel_size)

@@ -8,6 +8,8 @@ order), except the two fused binary cross-entropies (``nn._fused``).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -279,7 +281,8 @@ def softsign(input: Tensor) -> Tensor:
     return x / (x.abs() + 1.0)
 
 
-def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
     """``softmax(-x)`` along ``dim`` (PyTorch's legacy default dim when None);
     ``dtype`` casts the input first.
 
@@ -332,7 +335,8 @@ def _norm_dim(dim: int, ndim: int, name: str) -> int:
     return int(dim) % max(ndim, 1)
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: None = None) -> Tensor:
     """``x / max(||x||_p, eps)`` along ``dim``.
 
     Parameters
@@ -663,7 +667,7 @@ def batch_norm(
 
 def layer_norm(
     input: Tensor,
-    normalized_shape,
+    normalized_shape: int | Sequence[int],
     weight: Tensor | None = None,
     bias: Tensor | None = None,
     eps: float = 1e-5,
@@ -695,7 +699,7 @@ def layer_norm(
 
 
 def embedding(
-    input,
+    input: Tensor,
     weight: Tensor,
     padding_idx: int | None = None,
     max_norm: float | None = None,
@@ -773,7 +777,7 @@ def _embedding_renorm_(w: Tensor, idx: np.ndarray, max_norm: float, norm_type: f
             w[rows[big]] = w.data[rows[big]] * scale
 
 
-def one_hot(tensor, num_classes: int = -1) -> Tensor:
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding: shape ``labels.shape + (num_classes,)``.
 
     Examples
@@ -865,7 +869,9 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     return _reduce((x - y).abs(), reduction)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0):
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0
+) -> Tensor:
     """0.5 d**2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = x - y).
 
     Examples
@@ -888,8 +894,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
 def smooth_l1_loss(
     input: Tensor,
     target: Tensor,
-    size_average=None,
-    reduce=None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     beta: float = 1.0,
 ) -> Tensor:
@@ -940,8 +946,8 @@ _KL_REDUCTIONS = ("mean", "batchmean", "sum", "none")
 def kl_div(
     input: Tensor,
     target: Tensor,
-    size_average=None,
-    reduce=None,
+    size_average: bool | None = None,
+    reduce: bool | None = None,
     reduction: str = "mean",
     log_target: bool = False,
 ) -> Tensor:
@@ -1077,8 +1083,8 @@ def _nll(logp: Tensor, tgt: np.ndarray, weight, ignore_index: int, reduction: st
 
 def cross_entropy(
     input: Tensor,
-    target,
-    weight=None,
+    target: Tensor,
+    weight: Tensor | None = None,
     ignore_index: int = -100,
     reduction: str = "mean",
     label_smoothing: float = 0.0,
@@ -1209,7 +1215,11 @@ def cross_entropy(
 
 
 def nll_loss(
-    input: Tensor, target, weight=None, ignore_index: int = -100, reduction: str = "mean"
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
 ) -> Tensor:
     """Negative log-likelihood of log-probabilities (N, C[, d1...]) at int64 targets.
 
@@ -1255,7 +1265,7 @@ def _elementwise_weight(loss: Tensor, weight, name: str) -> Tensor:
 
 
 def binary_cross_entropy(
-    input: Tensor, target: Tensor, weight=None, reduction: str = "mean"
+    input: Tensor, target: Tensor, weight: Tensor | None = None, reduction: str = "mean"
 ) -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p, logs clamped at -100 (as PyTorch).
 
@@ -1279,7 +1289,11 @@ def binary_cross_entropy(
 
 
 def binary_cross_entropy_with_logits(
-    input: Tensor, target: Tensor, weight=None, reduction: str = "mean", pos_weight=None
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
 ) -> Tensor:
     """Sigmoid + binary cross-entropy in one stable step, for any finite logit.
 
@@ -1424,7 +1438,9 @@ def instance_norm(
     return out
 
 
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
+def dropout2d(
+    input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> Tensor:
     """Channel-wise dropout: zero whole channels of (N, C, H, W) or (C, H, W)
     input with probability ``p`` and scale the rest by 1 / (1 - p) while training.
 

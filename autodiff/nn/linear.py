@@ -41,7 +41,19 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Re-draw the weights with PyTorch's default initialisation."""
+        """Re-draw the weights with PyTorch's default initialisation.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.Linear(3, 2)
+        >>> with autodiff.no_grad():
+        ...     _ = layer.weight.fill_(0.0)
+        >>> layer.reset_parameters()
+        >>> bool((layer.weight != 0).any())
+        True
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             bound = 1.0 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0

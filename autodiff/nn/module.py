@@ -107,6 +107,19 @@ class Module:
 
     # ------------------------------------------------------------- calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The module's computation: override it, and call the module (``model(x)``),
+        not ``forward``, so that hooks run and graph pictures see the call.
+
+        Every layer documents its inputs and outputs in its class docstring.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.Linear(3, 2)
+        >>> layer(autodiff.ones(4, 3)).shape
+        (4, 2)
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -576,7 +589,14 @@ class Module:
 
     # ----------------------------------------------------------------- repr
     def extra_repr(self) -> str:
-        """The text inside this module's parentheses in ``repr`` (override it)."""
+        """The text inside this module's parentheses in ``repr`` (override it).
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> nn.Linear(3, 2).extra_repr()
+        'in_features=3, out_features=2, bias=True'
+        """
         return ""
 
     def __repr__(self) -> str:
@@ -682,14 +702,29 @@ class ModuleList(Module):
             self.append(m)
 
     def append(self, module: Module) -> ModuleList:
-        """Add a module at the end."""
+        """Add a module at the end.
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> ml = nn.ModuleList([nn.ReLU()])
+        >>> len(ml.append(nn.Tanh()))
+        2
+        """
         if not isinstance(module, Module):
             raise TypeError(f"ModuleList.append: expected a Module, got {type(module).__name__}")
         setattr(self, str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Add several modules at the end."""
+        """Add several modules at the end.
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> len(nn.ModuleList().extend([nn.ReLU(), nn.Tanh()]))
+        2
+        """
         for m in modules:
             self.append(m)
         return self
@@ -744,15 +779,36 @@ class ModuleDict(Module):
         return iter([k for k, _ in self._submodules()])
 
     def keys(self) -> list[str]:
-        """The keys, in insertion order."""
+        """The keys, in insertion order.
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> nn.ModuleDict({"a": nn.ReLU(), "b": nn.Tanh()}).keys()
+        ['a', 'b']
+        """
         return list(self)
 
     def items(self) -> list[tuple[str, Module]]:
-        """(key, module) pairs, in insertion order."""
+        """(key, module) pairs, in insertion order.
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> nn.ModuleDict({"a": nn.ReLU()}).items()
+        [('a', ReLU())]
+        """
         return self._submodules()
 
     def values(self) -> list[Module]:
-        """The modules, in insertion order."""
+        """The modules, in insertion order.
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> nn.ModuleDict({"a": nn.ReLU()}).values()
+        [ReLU()]
+        """
         return [m for _, m in self._submodules()]
 
 
@@ -784,13 +840,30 @@ class ParameterList(Module):
             self.append(v)
 
     def append(self, value: Any) -> ParameterList:
-        """Add a parameter at the end."""
+        """Add a parameter at the end.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> pl = nn.ParameterList()
+        >>> len(pl.append(autodiff.ones(2)))
+        1
+        """
         setattr(self, str(self._size), _as_parameter(value, "ParameterList.append"))
         object.__setattr__(self, "_size", self._size + 1)
         return self
 
     def extend(self, values: Iterable[Any]) -> ParameterList:
-        """Add several parameters at the end."""
+        """Add several parameters at the end.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> len(nn.ParameterList().extend([autodiff.ones(2), autodiff.zeros(3)]))
+        2
+        """
         for v in values:
             self.append(v)
         return self
@@ -812,6 +885,15 @@ class ParameterList(Module):
         return iter([getattr(self, str(i)) for i in range(self._size)])
 
     def extra_repr(self) -> str:
+        """One line per parameter, as PyTorch prints a ParameterList.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> nn.ParameterList([autodiff.ones(2, 3)]).extra_repr()
+        '(0): Parameter containing: [Tensor of size 2x3]'
+        """
         return "\n".join(
             f"({i}): Parameter containing: [Tensor of size {'x'.join(map(str, p.shape))}]"
             for i, p in enumerate(self)
@@ -865,34 +947,95 @@ class ParameterDict(Module):
         return iter(list(self._keys))
 
     def keys(self) -> list[str]:
-        """The keys, in insertion order."""
+        """The keys, in insertion order.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> nn.ParameterDict({"w": autodiff.ones(2), "b": autodiff.zeros(1)}).keys()
+        ['w', 'b']
+        """
         return list(self._keys)
 
     def items(self) -> list[tuple[str, Parameter]]:
-        """(key, parameter) pairs, in insertion order."""
+        """(key, parameter) pairs, in insertion order.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> [(k, p.shape) for k, p in nn.ParameterDict({"w": autodiff.ones(2)}).items()]
+        [('w', (2,))]
+        """
         return [(k, getattr(self, k)) for k in self._keys]
 
     def values(self) -> list[Parameter]:
-        """The parameters, in insertion order."""
+        """The parameters, in insertion order.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> [p.shape for p in nn.ParameterDict({"w": autodiff.ones(2)}).values()]
+        [(2,)]
+        """
         return [getattr(self, k) for k in self._keys]
 
     def get(self, key: str, default: Any = None) -> Any:
-        """The parameter under ``key``, or ``default``."""
+        """The parameter under ``key``, or ``default``.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> pd = nn.ParameterDict({"w": autodiff.ones(2)})
+        >>> pd.get("w").shape, pd.get("v")
+        ((2,), None)
+        """
         return getattr(self, key) if key in self._keys else default
 
     def pop(self, key: str) -> Parameter:
-        """Remove ``key`` and return its parameter."""
+        """Remove ``key`` and return its parameter.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> pd = nn.ParameterDict({"w": autodiff.ones(2)})
+        >>> pd.pop("w").shape, pd.keys()
+        ((2,), [])
+        """
         v = self[key]
         del self[key]
         return v
 
     def update(self, parameters: Any) -> None:
-        """Add (key, parameter) pairs from a mapping or an iterable of pairs."""
+        """Add (key, parameter) pairs from a mapping or an iterable of pairs.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> pd = nn.ParameterDict()
+        >>> pd.update([("w", autodiff.ones(2))])
+        >>> pd.keys()
+        ['w']
+        """
         pairs = parameters.items() if hasattr(parameters, "items") else parameters
         for k, v in pairs:
             self[k] = v
 
     def extra_repr(self) -> str:
+        """One line per parameter, as PyTorch prints a ParameterDict.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> nn.ParameterDict({"w": autodiff.ones(2)}).extra_repr()
+        '(w): Parameter containing: [Tensor of size 2]'
+        """
         return "\n".join(
             f"({k}): Parameter containing: [Tensor of size {'x'.join(map(str, p.shape))}]"
             for k, p in self.items()

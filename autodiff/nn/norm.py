@@ -59,7 +59,18 @@ class BatchNorm1d(Module):
             self.register_buffer("num_batches_tracked", None)
 
     def reset_running_stats(self) -> None:
-        """Running mean 0, running variance 1, no batches seen."""
+        """Running mean 0, running variance 1, no batches seen.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> bn = nn.BatchNorm1d(2)
+        >>> _ = bn(autodiff.randn(8, 2) + 5)
+        >>> bn.reset_running_stats()
+        >>> bn.running_mean.tolist(), bn.running_var.tolist(), int(bn.num_batches_tracked)
+        ([0.0, 0.0], [1.0, 1.0], 0)
+        """
         if self.track_running_stats:
             with no_grad():
                 self.running_mean.fill_(0.0)
@@ -206,7 +217,19 @@ class GroupNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        """Weight 1, bias 0."""
+        """Weight 1, bias 0.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> gn = nn.GroupNorm(2, 4)
+        >>> with autodiff.no_grad():
+        ...     _ = gn.weight.fill_(3.0)
+        >>> gn.reset_parameters()
+        >>> gn.weight.tolist(), gn.bias.tolist()
+        ([1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0])
+        """
         if self.weight is not None:
             init.ones_(self.weight)
         if self.bias is not None:

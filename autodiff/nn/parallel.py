@@ -257,7 +257,19 @@ class DistributedDataParallel(Module):
 
     # ----------------------------------------------------------- forward
     def forward(self, *args: Any, **kwargs: Any) -> Any:
-        """Run the wrapped module, and prepare the gradient reduction of its backward."""
+        """Run the wrapped module, and prepare the gradient reduction of its backward.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> import autodiff.distributed as dist
+        >>> from autodiff import nn
+        >>> dist.init_process_group()
+        >>> ddp = nn.parallel.DistributedDataParallel(nn.Linear(3, 1))
+        >>> ddp(autodiff.ones(2, 3)).shape
+        (2, 1)
+        >>> dist.destroy_process_group()
+        """
         g = self._group
         if g.size > 1:
             self._check_finished()

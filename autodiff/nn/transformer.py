@@ -136,8 +136,17 @@ class TransformerEncoderLayer(Module):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool = False,
     ) -> Tensor:
-        """Encode ``src``; masks as in :class:`MultiheadAttention` (``src_mask`` is
-        its ``attn_mask``, ``is_causal`` a hint that ``src_mask`` is causal)."""
+        """Encode ``src``; masks as in ``MultiheadAttention`` (``src_mask`` is
+        its ``attn_mask``, ``is_causal`` a hint that ``src_mask`` is causal).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+        >>> layer(autodiff.randn(3, 5, 8)).shape
+        (3, 5, 8)
+        """
         x = src
         if self.norm_first:
             x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
@@ -239,7 +248,17 @@ class TransformerEncoder(Module):
         src_key_padding_mask: Tensor | None = None,
         is_causal: bool | None = None,
     ) -> Tensor:
-        """Run ``src`` through every layer (masks as in TransformerEncoderLayer)."""
+        """Run ``src`` through every layer (masks as in TransformerEncoderLayer).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16)
+        >>> enc = nn.TransformerEncoder(layer, num_layers=2)
+        >>> enc(autodiff.randn(5, 3, 8)).shape
+        (5, 3, 8)
+        """
         is_causal = _detect_is_causal_mask(mask, is_causal, _seq_len(self.layers, src))
         out = src
         for mod in self.layers:

@@ -77,7 +77,16 @@ class TransformerDecoderLayer(Module):
     ) -> Tensor:
         """Decode ``tgt`` attending to ``memory``; masks as in :class:`MultiheadAttention`
         (``tgt_mask`` is the self-attention's ``attn_mask``, ``memory_mask`` the
-        cross-attention's; ``*_is_causal`` hint that the matching mask is causal)."""
+        cross-attention's; ``*_is_causal`` hint that the matching mask is causal).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16)
+        >>> layer(autodiff.randn(4, 3, 8), autodiff.randn(5, 3, 8)).shape
+        (4, 3, 8)
+        """
         x = tgt
         sa, mha = self.self_attn, self.multihead_attn
         if self.norm_first:
@@ -138,7 +147,16 @@ class TransformerDecoder(Module):
         tgt_is_causal: bool | None = None,
         memory_is_causal: bool = False,
     ) -> Tensor:
-        """Run ``tgt`` through every layer (masks as in TransformerDecoderLayer)."""
+        """Run ``tgt`` through every layer (masks as in TransformerDecoderLayer).
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> dec = nn.TransformerDecoder(nn.TransformerDecoderLayer(8, 2, 16), num_layers=2)
+        >>> dec(autodiff.randn(4, 3, 8), autodiff.randn(5, 3, 8)).shape
+        (4, 3, 8)
+        """
         tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, _seq_len(self.layers, tgt))
         out = tgt
         for mod in self.layers:
@@ -241,6 +259,14 @@ class Transformer(Module):
 
         Shapes ``(S, N, E)`` and ``(T, N, E)`` (``(N, S, E)``, ``(N, T, E)`` with
         ``batch_first``, or unbatched ``(S, E)``, ``(T, E)``); output as ``tgt``.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> from autodiff import nn
+        >>> model = nn.Transformer(8, 2, 1, 1, dim_feedforward=16, batch_first=True)
+        >>> model(autodiff.randn(2, 5, 8), autodiff.randn(2, 4, 8)).shape
+        (2, 4, 8)
         """
         batch = 0 if self.batch_first else 1
         if src.ndim == 3 and src.shape[batch] != tgt.shape[batch]:

@@ -789,7 +789,7 @@ def _crop(x, shape, axis):
     method=True,
 )
 def gather(x, dim: int, index) -> Tensor:
-    """Values along ``dim`` at ``index``: out[i][j] = x[i][index[i][j]] for dim=1.
+    """Values along ``dim`` at ``index``: ``out[i][j] = x[i][index[i][j]]`` for dim=1.
 
     Examples
     --------

@@ -95,7 +95,21 @@ class LRScheduler:
             self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rates for the epoch ``last_epoch`` (already advanced)."""
+        """The learning rates for the epoch ``last_epoch`` (already advanced).
+
+        ``step()`` calls it and writes the rates into the optimizer's groups;
+        read the current ones with ``get_last_lr()``.
+
+        Examples
+        --------
+        >>> from autodiff import nn, optim
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        >>> opt.step()
+        >>> sched.step()
+        >>> sched.get_last_lr()
+        [0.5]
+        """
         raise NotImplementedError  # pragma: no cover - every scheduler overrides
 
     def step(self, epoch: int | None = None) -> None:
@@ -939,7 +953,21 @@ class SequentialLR(LRScheduler):
         self._last_lr = self._schedulers[idx].get_last_lr()
 
     def recursive_undo(self, sched: Any = None) -> None:
-        """Undo the step each scheduler took when it was constructed."""
+        """Undo the step each scheduler took when it was constructed.
+
+        ``SequentialLR`` calls it itself (as PyTorch's); it is public because
+        PyTorch's is.
+
+        Examples
+        --------
+        >>> from autodiff import nn, optim
+        >>> from autodiff.optim import lr_scheduler as L
+        >>> opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=1.0)
+        >>> first = L.LinearLR(opt, 0.5, total_iters=2)
+        >>> s = L.SequentialLR(opt, [first, L.ExponentialLR(opt, 0.9)], [2])
+        >>> s.get_last_lr()
+        [0.5]
+        """
         sched = self if sched is None else sched
         if hasattr(sched, "_schedulers"):
             for s in sched._schedulers:

@@ -37,8 +37,8 @@ Gradient health rules
   backward ran (some other parameter has a gradient). Parameters in
   ``params`` that the graph never uses are drawn apart, in a dashed box.
 
-Modules
--------
+Module calls
+------------
 Importing ``autodiff.viz`` (``import autodiff`` does) adds a hook to
 ``Module.__call__`` that records each call on its output's node
 (``record_module_call``; any callable can record itself with it). With
@@ -49,6 +49,11 @@ the calls at nesting depth ``d`` (0 = outermost).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (annotations only: graphviz is imported when rendering)
+    import graphviz
 
 from ..tensor import Tensor
 from ._dot import build_lines, check_options
@@ -155,7 +160,7 @@ def draw(
     norm_range: tuple[float, float] = (1e-8, 1e2),
     dpi: float | None = None,
     format: str = "svg",  # noqa: A002 - graphviz's name
-):
+) -> graphviz.Digraph:
     """The graph behind ``roots`` as a ``graphviz.Digraph``.
 
     Shown inline in Jupyter (SVG). ``.render("name", format="png")`` writes

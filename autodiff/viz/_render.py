@@ -14,7 +14,17 @@ INSTALL_HELP = (
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Raised when rendering needs Graphviz's ``dot`` program and it is missing."""
+    """Raised when rendering needs Graphviz's ``dot`` program and it is missing.
+
+    The message says how to install it (``apt-get install graphviz``, ...);
+    ``viz.to_dot`` needs no Graphviz and always works.
+
+    Examples
+    --------
+    >>> from autodiff.viz import GraphvizNotFoundError
+    >>> issubclass(GraphvizNotFoundError, RuntimeError)
+    True
+    """
 
 
 def check_format(fmt) -> str:
