@@ -677,3 +677,33 @@ def test_errors_where_torch_raises(fn, arrays):
         "histc",
         "multinomial",
     }, msg
+
+
+@pytest.mark.parametrize(
+    "shape, dim, size, step",
+    [((7,), 0, 3, 2), ((3, 5), 1, 2, 1), ((2, 6, 2), -2, 2, 3), ((4, 3), 0, 4, 1),
+     ((5,), 0, 0, 1), ((2, 0), 1, 0, 1), ((), 0, 1, 1), ((6, 2), 0, 1, 4)],
+)
+def test_tensor_unfold_matches_torch(shape, dim, size, step):
+    x0 = np.random.default_rng(3).standard_normal(shape)
+    w0 = None
+    got = {}
+    for lib, make in (("ad", autodiff.tensor), ("torch", torch.tensor)):
+        x = make(x0, requires_grad=True)
+        y = x.unfold(dim, size, step)
+        if w0 is None:
+            w0 = np.random.default_rng(4).standard_normal(tuple(y.shape))
+        (y * make(w0)).sum().backward()
+        got[lib] = (y.detach().numpy(), tuple(y.shape), x.grad.numpy())
+    np.testing.assert_array_equal(got["ad"][0], got["torch"][0])
+    assert got["ad"][1] == got["torch"][1]
+    np.testing.assert_allclose(got["ad"][2], got["torch"][2], rtol=1e-12, atol=1e-15)
+
+
+def test_tensor_unfold_is_a_view_of_its_input():
+    x = autodiff.arange(6.0)
+    windows = x.unfold(0, 2, 2)
+    x.mul_(10.0)
+    assert windows.tolist() == [[0.0, 10.0], [20.0, 30.0], [40.0, 50.0]]
+    with pytest.raises(RuntimeError, match="read-only"):
+        windows.add_(1.0)  # (overlapping windows could not be written consistently)

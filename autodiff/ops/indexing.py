@@ -692,6 +692,75 @@ def narrow(input, dim: int, start, length: int) -> Tensor:  # noqa: A002
     return S.getitem(x, _narrow_index(x.ndim, axis, start, start + length))
 
 
+class UnfoldBackward(Node):
+    """Windows of ``size`` every ``step`` along ``axis``, as a new last dimension."""
+
+    name = "unfold"
+    reads_inputs = False
+
+    @staticmethod
+    def forward(x, attrs):
+        axis, size, step = attrs
+        windows = np.lib.stride_tricks.sliding_window_view(x, size, axis=axis)
+        return windows[(slice(None),) * axis + (slice(None, None, step),)]
+
+    def vjp(self, g, xs, out, xp):
+        axis, size, step = self.attrs
+        shape = xs[0].shape
+        n_windows = g.shape[axis]
+        gx = None
+        for k in range(size):  # window element k of every window: one strided slice
+            place = (slice(None),) * axis + (slice(k, k + step * (n_windows - 1) + 1, step),)
+            part = xp.index_add(xp.getitem(g, (Ellipsis, k)), place, shape)
+            gx = part if gx is None else gx + part
+        return (xp.zeros_like(xs[0]) if gx is None else gx,)
+
+
+@R.op(
+    "tensor_unfold",
+    samples=lambda: [
+        R.Sample((R.randn(7), 0, 3, 2), note="overlapping windows"),
+        R.Sample((R.randn(3, 5), 1, 2, 1)),
+        R.Sample((R.randn(2, 6, 2), -2, 2, 3), note="gaps between windows"),
+        R.Sample((R.randn(4, 3), 0, 4, 1), note="one window"),
+    ],
+    method="unfold",  # (F.unfold, im2col, is the op registered as "unfold")
+    export=False,
+    errors=lambda: [
+        R.ErrorInput((R.tensor(np.ones(7)), 0, 8, 1), error=RuntimeError, match="maximum size"),
+        R.ErrorInput((R.tensor(np.ones(7)), 0, 2, 0), error=RuntimeError, match="step is 0"),
+        R.ErrorInput((R.tensor(np.ones(7)), 1, 2, 1), error=IndexError, match="out of range"),
+    ],
+)
+def unfold(input, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002
+    """Every slice of ``size`` elements along ``dimension``, ``step`` apart, as a new last
+    dimension (a read-only view, as ``torch.Tensor.unfold``); overlapping windows add
+    up in the gradient.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arange(7.0).unfold(0, 3, 2)
+    Tensor([[0., 1., 2.],
+            [2., 3., 4.],
+            [4., 5., 6.]])
+    """
+    x = _t(input, "unfold")
+    size, step = int(size), int(step)
+    if x.ndim == 0:  # (PyTorch: a 0-d tensor has one window of at most one element)
+        normalize_dim(dimension, 1, "unfold")
+        return unfold(x.reshape(1), 0, size, step).reshape(size)
+    axis = normalize_dim(dimension, x.ndim, "unfold")
+    n = x.shape[axis]
+    if size < 0 or size > n:
+        raise RuntimeError(
+            f"unfold: maximum size for tensor at dimension {axis} is {n} but size is {size}"
+        )
+    if step <= 0:
+        raise RuntimeError(f"unfold: step is {step} but must be > 0")
+    return S._view_of(apply1(UnfoldBackward, x, (axis, size, step)), x)
+
+
 def _pieces_check(fn):
     # (the checks call one function with one result: the pieces, scaled apart, joined)
     def check(*args, **kwargs):
