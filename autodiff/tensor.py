@@ -18,6 +18,10 @@ from . import _dtypes, _storage
 from .device import CPU
 from .device import device as _device
 
+# autodiff.backward.backward, set when that module loads (it imports this one; an
+# import inside Tensor.backward would cost ~0.5 us a call)
+_run_backward: Any = None
+
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
     """Convert user data to an ndarray with autodiff's default dtypes."""
@@ -611,10 +615,7 @@ class Tensor:
             if grad is not None:
                 raise TypeError("backward(): pass grad= or gradient=, not both")
             grad = gradient
-        # (imported here: autodiff.backward imports this module; ~0.5 us a call)
-        from .backward import backward
-
-        backward(self, grad, retain_graph, create_graph)
+        _run_backward(self, grad, retain_graph, create_graph)
 
     @property
     def device(self):
