@@ -21,10 +21,12 @@ from typing import Any
 
 import numpy as np
 
+from . import engine as _engine
 from ._typing import Tensors
 from .engine import (
     _DIRTY,
     _RELEASED,
+    ALL_THREADS,
     CLOCK,
     STATE,
     _GradMode,
@@ -32,7 +34,7 @@ from .engine import (
     sum_rows,
     sum_to_shape,
 )
-from .engine import namespaces as _namespaces
+from .grad_mode import swap_grad_enabled
 from .tensor import POST_HOOKED, Tensor, _make
 from .views import grad_fn_at, share_memory, version
 
@@ -95,6 +97,7 @@ def backward(tensor: Tensor, grad=None, retain_graph=None, create_graph=False) -
         retain_graph = create_graph
     seed = _seed(tensor, grad, create_graph)
     run_backward((tensor,), (seed,), retain_graph, create_graph, None)
+
 
 
 def grad(
@@ -217,7 +220,7 @@ def unbroadcast(gi, shape, node, t, create_graph):
         if np.broadcast_shapes(shape, tuple(gi.shape)) != tuple(gi.shape):
             raise ValueError
         if create_graph:
-            return _namespaces()[1].sum_to(gi, shape)
+            return _engine.TS.sum_to(gi, shape)
         return sum_to_shape(gi, shape)
     except ValueError:
         # (the lean path may already have re-pointed the input to its node)
@@ -375,8 +378,7 @@ def check_anomaly(node, in_grads) -> None:
 def run_backward(roots, seeds, retain_graph, create_graph, capture):
     """The backward pass. With ``capture`` (a tuple of tensors) gradients are
     returned for those tensors instead of accumulated into leaves."""
-    prev_mode = STATE.grad_enabled
-    STATE.set(bool(create_graph), STATE.anomaly)  # (this thread's mode only)
+    prev_mode = swap_grad_enabled(bool(create_graph))  # (this thread's mode only)
     # backward makes no reference cycles: pausing the cyclic GC spares it from
     # rescanning the (possibly huge) live graph while gradients are allocated
     gc_was_on = gc.isenabled()
@@ -392,7 +394,7 @@ def run_backward(roots, seeds, retain_graph, create_graph, capture):
             pass_.run()
             return sink.finish()
     finally:
-        STATE.set(prev_mode, STATE.anomaly)
+        swap_grad_enabled(prev_mode)
         if gc_was_on:
             gc.enable()
 
@@ -402,30 +404,49 @@ class _Pass:
     ``[consumers still to run, gradient so far, node]``; ``ready`` is a stack of
     the entries of nodes whose consumers have all run."""
 
+    __slots__ = (
+        "sink",
+        "retain_graph",
+        "create_graph",
+        "anomaly",
+        "xp",
+        "pending",
+        "ready",
+        "lean",
+        "leaf_counts",
+    )
+
     def __init__(self, sink, retain_graph: bool, create_graph: bool) -> None:
         self.sink = sink
         self.retain_graph = retain_graph
         self.create_graph = create_graph
-        self.xp = _namespaces()[1 if create_graph else 0]
+        # (this thread's anomaly mode, read once: a thread-local read costs ~35 ns)
+        self.anomaly = ALL_THREADS.any_anomaly and STATE.anomaly
+        self.xp = _engine.TS if create_graph else _engine.NP
         self.pending: dict = {}
         self.ready: list = []
         # first order, no anomaly checks: VJPs on ndarrays, the loop's inlined paths
-        self.lean = not create_graph and not STATE.anomaly
+        self.lean = not create_graph and not self.anomaly
         # id(leaf) -> consumers still to run, for leaves with post-accumulate hooks
         # (only while some tensor has one: counting leaf edges is not free)
-        self.leaf_counts = {} if isinstance(sink, _Accumulate) and len(POST_HOOKED) else None
+        self.leaf_counts = {} if isinstance(sink, _Accumulate) and sink.post_hooked else None
 
     # ------------------------------------------------------------ the loop
     def run(self) -> None:
+        """Run each node once all its consumers have (the steps: see the module
+        docstring). One loop with every first-order step inline: a method call costs
+        ~70 ns, and small graphs are mostly this loop."""
         sink = self.sink
         skip = sink.skip  # nodes whose VJP need not run (autodiff.grad), or None
         captured = sink.captured  # non-leaves whose gradient is asked for, or None
-        lean = self.lean
+        lean = self.lean  # first order, no anomaly checks: VJPs straight on ndarrays
         retain = self.retain_graph
+        create_graph = self.create_graph
+        # id(leaf) -> [leaf, gradient so far] (None: leaves with post-accumulate hooks)
+        leaf_grads = sink.leaf_grads if self.leaf_counts is None else None
         pending = self.pending
         ready = self.ready
         pop, push = ready.pop, ready.append
-        leaf = sink.leaf if self.leaf_counts is None else self.leaf_arrived
         xp = self.xp
         while ready:
             entry = pop()
@@ -440,8 +461,7 @@ class _Pass:
                 check_saved_values(node)
             inputs = node.inputs
             if lean and len(inputs) == 1:
-                # the common case, inlined (benchmarks: ~0.3 us a node): one input,
-                # first order; the same steps as below
+                # the commonest case, unrolled (~0.3 us a node less): the steps below
                 t = inputs[0]
                 data = t._data
                 gi = node.vjp(g, (data,), node.out, xp)[0]
@@ -456,7 +476,7 @@ class _Pass:
                 if gi.shape != data.shape:
                     gi = unbroadcast(gi, data.shape, node, t, False)
                 if fn is None:
-                    leaf(t, gi)
+                    self.sink.leaf(t, gi) if leaf_grads is not None else self.leaf_arrived(t, gi)
                     continue
                 entry = pending[fn]
                 prev = entry[1]
@@ -466,7 +486,43 @@ class _Pass:
                     push(entry)
                 continue
             t = data = gi = None  # (nothing of the lean path outlives it: peak memory)
-            self.run_node(node, g)
+            if not lean:
+                in_grads = self.run_vjp(node, g)
+            elif len(inputs) == 2:
+                in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, xp)
+            else:
+                in_grads = node.vjp(g, [t._data for t in inputs], node.out, xp)
+            g = None
+            for t, gi, need in zip(inputs, in_grads, node.needs):
+                if not need:
+                    continue
+                fn = t.grad_fn
+                if gi is None:  # (a zero gradient)
+                    self.consumer_done(fn, t)
+                    continue
+                shape = t._data.shape
+                if gi.shape != shape:
+                    gi = unbroadcast(gi, shape, node, t, create_graph)
+                if fn is not None:
+                    entry = pending[fn]
+                    prev = entry[1]
+                    entry[1] = gi if prev is None else prev + gi
+                    entry[0] -= 1
+                    if entry[0] == 0:
+                        push(entry)
+                elif leaf_grads is not None:  # (the sink's leaf(), inlined)
+                    entry = leaf_grads.get(id(t))
+                    if entry is None:
+                        leaf_grads[id(t)] = [t, gi]
+                    else:
+                        entry[1] = entry[1] + gi
+                else:
+                    self.leaf_arrived(t, gi)
+            if not retain:
+                if not node.keeps_nodes:  # (the others hold only leaves and nodes already)
+                    release_inputs(node)
+                node.out = _RELEASED
+            in_grads = gi = t = None  # nothing of this node outlives it (peak memory)
 
     # ----------------------------------------------------------- the steps
     def count_dependencies(self, roots, seeds) -> None:
@@ -511,7 +567,7 @@ class _Pass:
                     stack.append(fn)
                 else:
                     entry[0] += 1
-        self.sink.plan(pending)
+        self.sink.plan()
         skip = self.sink.skip
         for node in released:
             if not skip or node not in skip:
@@ -559,51 +615,9 @@ class _Pass:
             in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, self.xp)
         else:
             in_grads = node.vjp(g, [t._data for t in inputs], node.out, self.xp)
-        if STATE.anomaly:
+        if self.anomaly:
             check_anomaly(node, in_grads)
         return in_grads
-
-    def run_node(self, node, g) -> None:
-        """Run the node's VJP, send each input's gradient (unbroadcast) to its
-        producer's entry or to the sink, release what the node saved. (One method
-        with its steps inline: each call costs ~70 ns, and small graphs run this for
-        most of their nodes.)"""
-        inputs = node.inputs
-        if not self.lean:
-            in_grads = self.run_vjp(node, g)
-        elif len(inputs) == 2:
-            in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, self.xp)
-        else:
-            in_grads = node.vjp(g, [t._data for t in inputs], node.out, self.xp)
-        pending = self.pending
-        leaf_grads = self.sink.leaf_grads if self.leaf_counts is None else None
-        for t, gi, need in zip(inputs, in_grads, node.needs):
-            if not need:
-                continue
-            fn = t.grad_fn
-            if gi is None:
-                self.consumer_done(fn, t)
-                continue
-            if gi.shape != t._data.shape:
-                gi = unbroadcast(gi, t._data.shape, node, t, self.create_graph)
-            if fn is None:
-                if leaf_grads is None:
-                    self.leaf_arrived(t, gi)
-                    continue
-                entry = leaf_grads.get(id(t))  # (the sink's leaf(), inlined)
-                if entry is None:
-                    leaf_grads[id(t)] = [t, gi]
-                else:
-                    entry[1] = entry[1] + gi
-                continue
-            entry = pending[fn]
-            prev = entry[1]
-            entry[1] = gi if prev is None else prev + gi
-            entry[0] -= 1  # (consumer_done, inlined: this runs for every edge)
-            if entry[0] == 0:
-                self.ready.append(entry)
-        if not self.retain_graph:
-            release_saved(node)
 
     def consumer_done(self, fn, t=None) -> None:
         """One consumer of ``fn`` (the node that made ``t``; None for a leaf) has run
@@ -653,14 +667,23 @@ def _inputs_with_edges(node) -> list:
 def release_saved(node) -> None:
     """Free what backward saved; keep the structure (leaves and upstream nodes)."""
     if not node.keeps_nodes:  # (its inputs are already leaves and nodes)
-        inputs = node.inputs
-        if len(inputs) == 2:  # (the common case, without a list's frame)
-            a, b = inputs
-            fa, fb = a.grad_fn, b.grad_fn
-            node.inputs = (a if fa is None else fa, b if fb is None else fb)
-        else:
-            node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
+        release_inputs(node)
     node.out = _RELEASED
+
+
+def release_inputs(node) -> None:
+    """Replace the non-leaf Tensors in ``node.inputs`` by their producing nodes."""
+    inputs = node.inputs
+    if len(inputs) == 1:  # (the common cases, without a list's frame)
+        fn = inputs[0].grad_fn
+        if fn is not None:
+            node.inputs = (fn,)
+    elif len(inputs) == 2:
+        a, b = inputs
+        fa, fb = a.grad_fn, b.grad_fn
+        node.inputs = (a if fa is None else fa, b if fb is None else fb)
+    else:
+        node.inputs = tuple([t if t.grad_fn is None else t.grad_fn for t in inputs])
 
 
 # --------------------------------------------------------------------- sinks
@@ -668,11 +691,12 @@ class _Sink:
     """Where leaf gradients go. Collects them during the pass (a leaf reached by
     several paths gets their sum); ``finish`` delivers them."""
 
-    skip = None
-    captured = None
+    __slots__ = ("create_graph", "leaf_grads", "escaped", "skip", "captured")
 
     def __init__(self, create_graph: bool, seeds) -> None:
         self.create_graph = create_graph
+        self.skip = None  # nodes whose VJP need not run
+        self.captured = None  # non-leaf node -> where its gradient is asked for
         self.leaf_grads: dict = {}  # id(leaf) -> [leaf, gradient] (int keys hash fastest)
         # ids of arrays that escape backward (seeds, arrays user hooks saw or returned):
         # a leaf's .grad must never share memory with them (see accumulate_leaf)
@@ -689,8 +713,8 @@ class _Sink:
         else:
             entry[1] = entry[1] + g
 
-    def plan(self, pending: dict) -> None:
-        """Called once the graph is counted."""
+    def plan(self) -> None:
+        """Called once the graph is counted (and its edges fixed as recorded)."""
 
     def at_node(self, node, g, hooked: bool) -> None:
         """A non-leaf's gradient, as it arrives (only ``_Capture`` keeps it)."""
@@ -702,9 +726,31 @@ class _Accumulate(_Sink):
     post-accumulate hooks (which then run: DistributedDataParallel starts its
     all-reduce there, overlapping the rest of backward)."""
 
+    __slots__ = ("post_hooked",)
+
+    def __init__(self, create_graph: bool, seeds) -> None:
+        super().__init__(create_graph, seeds)
+        # whether any leaf has post-accumulate hooks (read once a pass)
+        self.post_hooked = len(POST_HOOKED) > 0
+
     def finish(self) -> None:
+        escaped = self.escaped
+        plain = escaped is not None and not self.post_hooked  # first order, no post hooks
         for t, g in self.leaf_grads.values():
-            self.deliver(t, g)
+            if (
+                plain
+                and t._grad is None
+                and type(g) is np.ndarray
+                and g.base is None
+                and id(g) not in escaped
+                and g.dtype == t._data.dtype
+                and not getattr(t, "_hooks", None)
+            ):
+                # the common case, inline: a fresh array becomes .grad, uncopied
+                escaped.add(id(g))
+                t._grad = _make(g, None)
+            else:
+                self.deliver(t, g)
         self.leaf_grads = None
 
     def complete(self, t: Tensor) -> None:
@@ -714,28 +760,13 @@ class _Accumulate(_Sink):
             self.deliver(t, entry[1])
 
     def deliver(self, t: Tensor, g) -> None:
-        create_graph = self.create_graph
-        escaped = self.escaped
         hooks = getattr(t, "_hooks", None)
         if hooks:
-            g = run_hooks(hooks, g, create_graph, escaped)
-        if (
-            not hooks
-            and not create_graph
-            and t._grad is None
-            and type(g) is np.ndarray
-            and g.base is None
-            and g.dtype == t._data.dtype
-            and id(g) not in escaped
-        ):
-            # accumulate_leaf's common case, inlined: a fresh array becomes .grad
-            escaped.add(id(g))
-            t._grad = _make(g, None)
-        else:
-            accumulate_leaf(t, g, create_graph, escaped)
-        post = getattr(t, "_post_hooks", None)
-        if post:
-            for hook in list(post):
+            g = run_hooks(hooks, g, self.create_graph, self.escaped)
+        accumulate_leaf(t, g, self.create_graph, self.escaped)
+        if self.post_hooked:
+            # (a slot read that fails costs ~0.3 us, an unset one formats an error)
+            for hook in list(getattr(t, "_post_hooks", ())):
                 hook(t)
 
 
@@ -743,17 +774,19 @@ class _Capture(_Sink):
     """``autodiff.grad``: the gradients of the requested tensors are returned, and
     only the VJPs on paths to them run (as PyTorch)."""
 
+    __slots__ = ("capture", "found", "roots")
+
     def __init__(self, create_graph: bool, seeds, capture: tuple, roots) -> None:
         super().__init__(create_graph, seeds)
         self.capture = capture
-        self.roots = roots
         self.found = [None] * len(capture)
         self.captured = {}  # node -> indices into capture of the tensors it made
         for i, t in enumerate(capture):
             if t.grad_fn is not None:
                 self.captured.setdefault(t.grad_fn, []).append(i)
+        self.roots = roots
 
-    def plan(self, pending: dict) -> None:
+    def plan(self) -> None:
         self.skip = _unneeded_nodes(self.roots, self.captured, {id(t) for t in self.capture})
 
     def at_node(self, node, g, hooked: bool) -> None:

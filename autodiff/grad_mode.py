@@ -59,6 +59,28 @@ ALL_THREADS = _AllThreads()
 STATE = _Mode()
 
 
+def swap_grad_enabled(enabled: bool) -> bool:
+    """Set this thread's grad mode and return the one it had: ``set`` with fewer
+    thread-local reads (each ~35 ns), for backward, which switches twice a pass.
+
+    Examples
+    --------
+    >>> from autodiff.grad_mode import is_grad_enabled, swap_grad_enabled
+    >>> prev = swap_grad_enabled(False)
+    >>> is_grad_enabled(), swap_grad_enabled(prev)
+    (False, False)
+    """
+    mode = STATE
+    prev = mode.grad_enabled
+    if prev is not enabled:
+        threads = ALL_THREADS
+        with threads.lock:
+            threads.off += 1 if prev else -1
+            threads.all_recording = threads.off == 0
+            mode.grad_enabled = enabled
+    return prev
+
+
 def recording() -> bool:
     """Whether this thread records ops (its grad mode), cheaply.
 

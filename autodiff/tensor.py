@@ -20,6 +20,17 @@ from .device import CPU
 from .device import device as _device
 from .views import share_memory as _share_memory
 
+_BACKWARD: list = []  # [autodiff.backward.backward], once Tensor.backward first runs
+
+
+def _load_backward():
+    # imported here, not at module level: backward.py imports this module (a real
+    # cycle); kept in _BACKWARD, as an import on every call costs ~0.5 us
+    from .backward import backward
+
+    _BACKWARD.append(backward)
+    return backward
+
 
 def _to_array(data: Any, dtype=None) -> np.ndarray:
     """Convert user data to an ndarray with autodiff's default dtypes."""
@@ -683,10 +694,7 @@ class Tensor:
             if grad is not None:
                 raise TypeError("backward(): pass grad= or gradient=, not both")
             grad = gradient
-        # (imported here: autodiff.backward imports this module; ~0.5 us a call)
-        from .backward import backward
-
-        backward(self, grad, retain_graph, create_graph)
+        (_BACKWARD[0] if _BACKWARD else _load_backward())(self, grad, retain_graph, create_graph)
 
     @property
     def device(self) -> _device:
