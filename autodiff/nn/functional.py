@@ -593,6 +593,22 @@ def scaled_dot_product_attention(
     return weights @ v
 
 
+def _normalize_running(x: Tensor, running_mean: Tensor, running_var: Tensor, eps, bshape):
+    """``x`` normalised by stored statistics (batch/instance norm in eval form)."""
+    mean = reshape(running_mean.detach(), bshape)
+    var = reshape(running_var.detach(), bshape)
+    return (x - mean) / (var + eps).sqrt()
+
+
+def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, bshape) -> Tensor:
+    """``out * weight + bias``, per channel, either optional."""
+    if weight is not None:
+        out = out * reshape(weight, bshape)
+    if bias is not None:
+        out = out + reshape(bias, bshape)
+    return out
+
+
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -655,14 +671,8 @@ def batch_norm(
                     f"batch_norm: {name} must have shape ({c},) for input of shape {x.shape}, "
                     f"got {t.shape}"
                 )
-        mean = reshape(running_mean.detach(), bshape)
-        var = reshape(running_var.detach(), bshape)
-        out = (x - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * reshape(weight, bshape)
-    if bias is not None:
-        out = out + reshape(bias, bshape)
-    return out
+        out = _normalize_running(x, running_mean, running_var, eps, bshape)
+    return _affine(out, weight, bias, bshape)
 
 
 def layer_norm(
@@ -1428,14 +1438,8 @@ def instance_norm(
             raise ValueError(
                 "instance_norm: expected running_mean and running_var when use_input_stats=False"
             )
-        mean = reshape(running_mean.detach(), bshape)
-        var = reshape(running_var.detach(), bshape)
-        out = (x - mean) / (var + eps).sqrt()
-    if weight is not None:
-        out = out * reshape(weight, bshape)
-    if bias is not None:
-        out = out + reshape(bias, bshape)
-    return out
+        out = _normalize_running(x, running_mean, running_var, eps, bshape)
+    return _affine(out, weight, bias, bshape)
 
 
 def dropout2d(
