@@ -330,10 +330,17 @@ def _inputs_as_recorded(node) -> tuple:
 
 def check_saved_values(node) -> None:
     """Raise if a value this node's VJP reads was changed in place since it was recorded."""
+    inputs = node.inputs
+    reads = node._saved_reads
+    if reads is None:  # ("inputs": every input, for every gradient)
+        reads = [(i, None) for i in range(len(inputs))] if node._reads_inputs else ()
     needs = node.needs
-    for i, t in enumerate(node.inputs if node.reads_inputs else ()):
-        if node.cross_reads and not any(n for k, n in enumerate(needs) if k != i):
-            continue  # its value serves only the other inputs' gradients: none needed
+    for i, grads in reads:
+        if i >= len(inputs):  # (an optional input not given, e.g. a bias)
+            continue
+        if grads is not None and not any(needs[k] for k in grads if k < len(needs)):
+            continue  # its value serves only gradients that are not needed
+        t = inputs[i]
         if version(t) > node.clock:
             raise RuntimeError(
                 f"a tensor of shape {t.shape} needed by the backward of '{node.name}' was "
@@ -433,15 +440,37 @@ class _Pass:
 
     # ------------------------------------------------------------ the loop
     def run(self) -> None:
-        """Run each node once all its consumers have (the steps: see the module
-        docstring). One loop with every first-order step inline: a method call costs
-        ~70 ns, and small graphs are mostly this loop."""
+        """Run each node once all its consumers have: the backward loop, step by step."""
+        if self.lean:
+            return self.run_lean()  # (the same steps, inlined: first order only)
+        ready = self.ready
+        while ready:
+            entry = ready.pop()
+            node, g = entry[2], entry[1]
+            entry[1] = None  # (the pass keeps the entry, not the gradient)
+            if g is None or self.needs_no_vjp(node):
+                self.pass_over(node, g)
+                continue
+            g = self.pre_hooks(node, g)
+            if node.clock < CLOCK.clock:  # (only an in-place op since can change a value)
+                check_saved_values(node)
+            in_grads = self.run_vjp(node, g)
+            g = None
+            self.send(node, in_grads)
+            if not self.retain_graph:
+                release_saved(node)
+            in_grads = None  # nothing of this node outlives it (peak memory)
+
+    def run_lean(self) -> None:
+        """``run`` for a first-order pass without anomaly checks, every step inline:
+        a method call costs ~70 ns, and small graphs are mostly this loop (the
+        benchmarks' micrograd_demo and small_ops backward: ~0.3 us a node less, the
+        one-input case unrolled). tests/test_engine.py checks that both loops give
+        the same gradients on every declared op."""
         sink = self.sink
         skip = sink.skip  # nodes whose VJP need not run (autodiff.grad), or None
         captured = sink.captured  # non-leaves whose gradient is asked for, or None
-        lean = self.lean  # first order, no anomaly checks: VJPs straight on ndarrays
         retain = self.retain_graph
-        create_graph = self.create_graph
         # id(leaf) -> [leaf, gradient so far] (None: leaves with post-accumulate hooks)
         leaf_grads = sink.leaf_grads if self.leaf_counts is None else None
         pending = self.pending
@@ -460,8 +489,7 @@ class _Pass:
             if node.clock < CLOCK.clock:  # (only an in-place op since can change a value)
                 check_saved_values(node)
             inputs = node.inputs
-            if lean and len(inputs) == 1:
-                # the commonest case, unrolled (~0.3 us a node less): the steps below
+            if len(inputs) == 1:
                 t = inputs[0]
                 data = t._data
                 gi = node.vjp(g, (data,), node.out, xp)[0]
@@ -476,7 +504,7 @@ class _Pass:
                 if gi.shape != data.shape:
                     gi = unbroadcast(gi, data.shape, node, t, False)
                 if fn is None:
-                    self.sink.leaf(t, gi) if leaf_grads is not None else self.leaf_arrived(t, gi)
+                    sink.leaf(t, gi) if leaf_grads is not None else self.leaf_arrived(t, gi)
                     continue
                 entry = pending[fn]
                 prev = entry[1]
@@ -485,10 +513,8 @@ class _Pass:
                 if entry[0] == 0:
                     push(entry)
                 continue
-            t = data = gi = None  # (nothing of the lean path outlives it: peak memory)
-            if not lean:
-                in_grads = self.run_vjp(node, g)
-            elif len(inputs) == 2:
+            t = data = gi = None  # (nothing of the one-input path outlives it: peak memory)
+            if len(inputs) == 2:
                 in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, xp)
             else:
                 in_grads = node.vjp(g, [t._data for t in inputs], node.out, xp)
@@ -502,7 +528,7 @@ class _Pass:
                     continue
                 shape = t._data.shape
                 if gi.shape != shape:
-                    gi = unbroadcast(gi, shape, node, t, create_graph)
+                    gi = unbroadcast(gi, shape, node, t, False)
                 if fn is not None:
                     entry = pending[fn]
                     prev = entry[1]
@@ -519,7 +545,7 @@ class _Pass:
                 else:
                     self.leaf_arrived(t, gi)
             if not retain:
-                if not node.keeps_nodes:  # (the others hold only leaves and nodes already)
+                if not node._keeps_nodes:  # (the others hold only leaves and nodes already)
                     release_inputs(node)
                 node.out = _RELEASED
             in_grads = gi = t = None  # nothing of this node outlives it (peak memory)
@@ -576,6 +602,11 @@ class _Pass:
             if pending[node][0] == 0:
                 self.ready.append(pending[node])
 
+    def needs_no_vjp(self, node) -> bool:
+        """True for a node below nothing ``autodiff.grad`` asked for."""
+        skip = self.sink.skip
+        return bool(skip) and node in skip
+
     def pass_over(self, node, g) -> None:
         """A node whose VJP does not run: no gradient reached it (every consumer's
         VJP returned None, a zero gradient), or nothing asked for lies below it.
@@ -591,7 +622,9 @@ class _Pass:
     def pre_hooks(self, node, g):
         """Capture the gradient as it arrives (autodiff.grad), then run the hooks
         of the tensor this node made, which may replace it."""
-        self.sink.at_node(node, g, hooked=False)
+        captured = self.sink.captured
+        if captured and node in captured:
+            self.sink.at_node(node, g, hooked=False)
         if node.hooks:
             g = run_hooks(node.hooks, g, self.create_graph, self.sink.escaped)
         return g
@@ -601,10 +634,10 @@ class _Pass:
         inputs = node.inputs
         if self.create_graph:
             out = None
-            if node.uses_out:
-                if node.out_is_const:
+            if node._uses_out:
+                if node._out_is_const:
                     out = node.out
-                elif node.reads_inputs:
+                elif node._reads_inputs:
                     out = _recompute(node)
                 else:
                     # the saved result, differentiable through this very node (as
@@ -619,6 +652,30 @@ class _Pass:
             check_anomaly(node, in_grads)
         return in_grads
 
+    def send(self, node, in_grads) -> None:
+        """Add each input's gradient to its producer's entry (or give a leaf's to the
+        sink), summed back to the input's shape where the VJP broadcast it."""
+        pending = self.pending
+        for t, gi, need in zip(node.inputs, in_grads, node.needs):
+            if not need:
+                continue
+            fn = t.grad_fn
+            if gi is None:  # (a zero gradient)
+                self.consumer_done(fn, t)
+                continue
+            shape = t._data.shape
+            if gi.shape != shape:
+                gi = unbroadcast(gi, shape, node, t, self.create_graph)
+            if fn is None:
+                self.leaf_arrived(t, gi)
+                continue
+            entry = pending[fn]
+            prev = entry[1]
+            entry[1] = gi if prev is None else prev + gi
+            entry[0] -= 1
+            if entry[0] == 0:
+                self.ready.append(entry)
+
     def consumer_done(self, fn, t=None) -> None:
         """One consumer of ``fn`` (the node that made ``t``; None for a leaf) has run
         (and sent its gradient, if any)."""
@@ -631,9 +688,11 @@ class _Pass:
             self.leaf_done(t)
 
     def leaf_arrived(self, t: Tensor, g) -> None:
-        """A gradient for leaf ``t``, while some leaves have post-accumulate hooks."""
+        """A gradient for leaf ``t`` (counted while some leaves have post-accumulate
+        hooks: those run as soon as the leaf's gradient is complete)."""
         self.sink.leaf(t, g)
-        self.leaf_done(t)
+        if self.leaf_counts is not None:
+            self.leaf_done(t)
 
     def leaf_done(self, t: Tensor) -> None:
         counts = self.leaf_counts
@@ -651,7 +710,7 @@ def _inputs_with_edges(node) -> list:
     """The inputs ``node`` sends gradients to, as recorded, after an in-place op or
     where some input needs no gradient."""
     inputs = node.inputs
-    if node.clock < CLOCK.clock and node.reads_inputs:
+    if node.clock < CLOCK.clock and node._reads_inputs:
         # an in-place op ran since this node was recorded: an input it gave a new
         # history (x.mul_(...), or a view regenerated from its base's new one)
         # must lead back to the history this node used, as PyTorch's edges do
@@ -666,7 +725,7 @@ def _inputs_with_edges(node) -> list:
 
 def release_saved(node) -> None:
     """Free what backward saved; keep the structure (leaves and upstream nodes)."""
-    if not node.keeps_nodes:  # (its inputs are already leaves and nodes)
+    if not node._keeps_nodes:  # (its inputs are already leaves and nodes)
         release_inputs(node)
     node.out = _RELEASED
 

@@ -59,15 +59,10 @@ CLOCK = _Clock()
 class Node:
     """One recorded op application. Subclasses declare one op each.
 
-    Class attributes: ``name`` (the op's name, as drawn), ``uses_out`` (the
-    VJP reads the forward result), ``reads_inputs`` (it reads input values,
-    not only their shapes), ``out_is_const`` (it uses the result only through
-    non-differentiable functions such as ``out > 0``, so a second-order pass
-    can take the saved array; otherwise that pass gets the result as a Tensor
-    whose history is the node itself, or, for an op that also reads its
-    inputs, recomputes it from them). Subclasses define ``forward(*arrays, attrs)``
-    (static, on ndarrays) and ``vjp(self, g, xs, out, xp)``, which returns one
-    gradient per input (or None where ``self.needs`` is False).
+    Class attributes: ``name`` (the op's name, as drawn) and ``saves``, what the VJP
+    reads besides the incoming gradient (see ``_declare_saves``). Subclasses define
+    ``forward(*arrays, attrs)`` (static, on ndarrays) and ``vjp(self, g, xs, out, xp)``,
+    which returns one gradient per input (or None where ``self.needs`` is False).
 
     What a node keeps is what its VJP needs, as PyTorch's saved tensors: an op
     that reads no input values (add, sum, reshape, relu, sigmoid, exp, ...) keeps, in place
@@ -104,16 +99,24 @@ class Node:
     name = "op"
     # a unary op may declare its forward as one NumPy ufunc (ufunc = np.tanh)
     ufunc = None
-    uses_out = False
-    # False where the VJP uses no input values (only shapes/dtypes): an in-place
-    # change of an input after the op then does not invalidate its backward
-    reads_inputs = True
-    out_is_const = False
-    # True where the VJP reads an input's value only for the other inputs' gradients
-    # (a * b, a @ b): changing an input in place then matters only if another needs one
-    cross_reads = False
-    # keep producing nodes, not input Tensors (set per class from the flags above)
-    keeps_nodes = False
+    # What the VJP reads (PyTorch's saved tensors; chainer's retain_inputs and
+    # retain_outputs), declared by every op and checked per op by
+    # tests/test_saved_flags.py. A tuple of:
+    #   i            input i's value (for every gradient)
+    #   "inputs"     every input's value (ops with any number of inputs)
+    #   "out"        the forward result
+    #   "out_const"  the result only through non-differentiable functions (relu's
+    #                out > 0): a second-order pass takes the saved array as it is
+    # () means shapes and dtypes only. A dict {i: (k, ...)} says which gradients read
+    # input i (mul: {0: (1,), 1: (0,)}): an in-place change of input i then matters
+    # only when one of those gradients is needed, as in PyTorch.
+    saves: tuple | dict  # (required: a subclass that does not declare it is refused)
+    # derived from ``saves`` by _declare_saves, read by the engine and backward
+    _uses_out = False
+    _out_is_const = False
+    _reads_inputs = True
+    _keeps_nodes = False  # keep producing nodes, not input Tensors (reads no input)
+    _saved_reads = None  # ((i, gradients or None), ...); None: every input, always
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -121,9 +124,7 @@ class Node:
         if ufunc is not None and "forward" not in cls.__dict__:
             # a unary op whose forward is one NumPy ufunc declares just that
             cls.forward = staticmethod(lambda x, attrs, ufunc=ufunc: ufunc(x))
-        # (an op that uses its result but no input values needs no inputs even for a
-        # second-order pass: there its result is a Tensor whose history is the node)
-        cls.keeps_nodes = not cls.reads_inputs
+        _declare_saves(cls)
 
     # a node standing in for its output tensor (see the class docstring)
     @property
@@ -172,6 +173,41 @@ class Node:
         return tuple(out)
 
 
+_OLD_FLAGS = ("uses_out", "reads_inputs", "out_is_const", "cross_reads", "keeps_nodes")
+
+
+def _declare_saves(cls) -> None:
+    """Check ``cls.saves`` and derive the flags the engine reads from it."""
+    old = [f for f in _OLD_FLAGS if f in cls.__dict__]
+    if old:
+        raise TypeError(
+            f"{cls.__name__}: {', '.join(old)} is no longer read; declare what the VJP "
+            "reads as saves = (...), e.g. saves = (0,) or saves = ('out',)"
+        )
+    saves = getattr(cls, "saves", None)
+    if saves is None:
+        raise TypeError(
+            f"{cls.__name__}: declare what its VJP reads, e.g. saves = (0,) (input 0's "
+            "value), saves = ('out',) (the result) or saves = () (shapes only)"
+        )
+    reads = saves if isinstance(saves, dict) else dict.fromkeys(saves)
+    for key, grads in reads.items():
+        ok = key in ("inputs", "out", "out_const") or (type(key) is int and key >= 0)
+        if not ok or not (grads is None or isinstance(grads, tuple)):
+            raise TypeError(
+                f"{cls.__name__}.saves: {key!r}: {grads!r} is not an input index, "
+                "'inputs', 'out' or 'out_const' (with a tuple of gradient indices in a dict)"
+            )
+    cls._uses_out = "out" in reads or "out_const" in reads
+    cls._out_is_const = "out_const" in reads
+    indices = tuple((k, g) for k, g in reads.items() if type(k) is int)
+    cls._reads_inputs = "inputs" in reads or bool(indices)
+    # (an op that uses its result but no input values needs no inputs even for a
+    # second-order pass: there its result is a Tensor whose history is the node)
+    cls._keeps_nodes = not cls._reads_inputs
+    cls._saved_reads = None if "inputs" in reads else indices
+
+
 class _Released:
     """Stands in for ``node.out`` once backward has freed the node's saved values.
 
@@ -185,7 +221,7 @@ class _Released:
 _RELEASED = _Released()
 
 
-# Engine policy: a node standing in for its tensor (``keeps_nodes``) keeps the value
+# Engine policy: a node standing in for its tensor (``_keeps_nodes``) keeps the value
 # as ``node.out`` when it has at most this many elements. Holding a few numbers costs
 # nothing, and whoever reads the graph later (autodiff.viz prints values of up to this
 # size, ``viz._stats.SMALL``) sees every value of a small expression, not "not kept".
@@ -230,7 +266,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     if type(out) is not np.ndarray:  # (a 0-d result of a ufunc or reduction)
         out = np.asarray(out)
     node = _new(cls)
-    if cls.keeps_nodes:
+    if cls._keeps_nodes:
         if len(inputs) == 1:
             # node_edges, inlined for the commonest case (every unary op, x * 2.0)
             x = inputs[0]
@@ -247,7 +283,7 @@ def record(cls, inputs: tuple, needs: tuple, attrs, out: np.ndarray) -> Tensor:
     node.inputs = inputs
     node.needs = needs
     node.attrs = attrs
-    node.out = out if cls.uses_out else None
+    node.out = out if cls._uses_out else None
     node.clock = CLOCK.clock
     node.hooks = None
     if ALL_THREADS.any_anomaly and STATE.anomaly:
@@ -270,7 +306,7 @@ def record_unary(cls, x: Tensor, attrs, out) -> Tensor:
         return record(cls, (x,), _TRUE1, attrs, out)
     node = _new(cls)
     fn = x.grad_fn
-    if fn is None or not cls.keeps_nodes:
+    if fn is None or not cls._keeps_nodes:
         node.inputs = (x,)
     else:  # node_edge, inlined
         data = x._data
@@ -281,7 +317,7 @@ def record_unary(cls, x: Tensor, attrs, out) -> Tensor:
         node.inputs = (fn,)
     node.needs = _TRUE1
     node.attrs = attrs
-    node.out = out if cls.uses_out else None
+    node.out = out if cls._uses_out else None
     node.clock = CLOCK.clock
     node.hooks = None
     t = _new(Tensor)
@@ -399,7 +435,7 @@ def mark_output_dirty(t: Tensor) -> None:
     owner = root(t)
     set_version(owner, clock)
     fn = owner.grad_fn
-    if fn is not None and fn.uses_out:
+    if fn is not None and fn._uses_out:
         fn.out = _DIRTY
 
 

@@ -78,6 +78,7 @@ class FunctionBackward(Node):
     """Node for a user ``Function``: calls the user's ``backward``."""
 
     name = "function"
+    saves = ("inputs",)
 
     def vjp(self, g, xs, out, xp):
         fn_cls, ctx, tensor_pos, n_args = self.attrs
@@ -148,6 +149,7 @@ class MultiFunctionBackward(Node):
     """
 
     name = "function"
+    saves = ("inputs",)
 
     def vjp(self, g, xs, out, xp):
         fn_cls, ctx, tensor_pos, n_args, layout, n_outputs = self.attrs
@@ -161,6 +163,7 @@ class SelectOutputBackward(Node):
     """One output of a multi-output Function: a slice of the packed outputs."""
 
     name = "output"
+    saves = ("inputs",)
 
     @staticmethod
     def forward(packed, attrs):
@@ -285,7 +288,7 @@ class Function:
             if any(isinstance(t, Tensor) and t.data is out.data for t in ctx.saved_tensors):
                 # backward reads the output: an in-place change of it must fail backward
                 # (the engine marks such a node's saved output dirty), as in PyTorch
-                body.update(uses_out=True, out_is_const=True)
+                body.update(saves=("inputs", "out_const"))
             node_cls = type(f"{cls.__name__}Backward", (FunctionBackward,), body)
             return record(node_cls, inputs, needs, (cls, ctx, tensor_pos, len(args)), out.data)
         return _make(out.data, None)
@@ -320,7 +323,7 @@ class Function:
         saved_cls = type(
             f"{cls.__name__}OutputBackward",
             (SelectOutputBackward,),
-            dict(body, uses_out=True, out_is_const=True),
+            dict(body, saves=("inputs", "out_const")),
         )
         saved = [t.data for t in ctx.saved_tensors if isinstance(t, Tensor)]
         result = [_make(o.data, None) for o in outs]  # integer outputs carry no gradient

@@ -49,6 +49,7 @@ def _kinks(*points, n=12, seed=0) -> R.Arg:
 
 class SiluBackward(Node):
     name = "silu"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -83,6 +84,7 @@ def silu(x) -> Tensor:
 
 class MishBackward(Node):
     name = "mish"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -119,6 +121,7 @@ def mish(x) -> Tensor:
 
 class HardtanhBackward(Node):
     name = "hardtanh"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -158,6 +161,7 @@ def hardtanh(x, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
 
 class HardsigmoidBackward(Node):
     name = "hardsigmoid"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -192,6 +196,7 @@ def hardsigmoid(x) -> Tensor:
 
 class HardswishBackward(Node):
     name = "hardswish"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -226,6 +231,7 @@ def hardswish(x) -> Tensor:
 
 class CeluBackward(Node):
     name = "celu"
+    saves = (0,)
 
     @staticmethod
     def forward(x, alpha):
@@ -268,6 +274,7 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 class SeluBackward(Node):
     name = "selu"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -304,6 +311,7 @@ def selu(x) -> Tensor:
 
 class LogsigmoidBackward(Node):
     name = "logsigmoid"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):

@@ -29,6 +29,7 @@ def _softplus_neg(x, xp):
 
 class BCEWithLogitsBackward(Node):
     name = "bce_with_logits"
+    saves = (0, 1, 2)
 
     @staticmethod
     def forward(*arrays):
@@ -87,6 +88,7 @@ def bce_with_logits(x: Tensor, y: Tensor, pos_weight: Tensor | None = None) -> T
 
 class BCEBackward(Node):
     name = "binary_cross_entropy"
+    saves = (0, 1)
 
     @staticmethod
     def forward(p, y, attrs):
@@ -126,6 +128,7 @@ def bce(p: Tensor, y: Tensor) -> Tensor:
 
 class SoftmaxCrossEntropyBackward(Node):
     name = "cross_entropy"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):

@@ -23,7 +23,7 @@ from ..tensor import Tensor
 
 class NormalizeBackward(Node):
     name = "normalize"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):

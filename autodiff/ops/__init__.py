@@ -23,7 +23,7 @@ from .xp import NP, TS
 
 class CloneBackward(Node):
     name = "clone"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):

@@ -110,7 +110,7 @@ def operands(a, b, opname: str):
 
 class ToBackward(Node):
     name = "to"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, dtype):

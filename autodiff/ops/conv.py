@@ -158,6 +158,7 @@ def _fold_np(cols: np.ndarray, g: _Geom) -> np.ndarray:
 
 class UnfoldBackward(Node):
     name = "unfold"
+    saves = (0,)
 
     @staticmethod
     def forward(x, g):
@@ -173,6 +174,7 @@ class UnfoldBackward(Node):
 
 class FoldBackward(Node):
     name = "fold"
+    saves = (0,)
 
     @staticmethod
     def forward(cols, g):

@@ -139,6 +139,7 @@ class EinsumBackward(Node):
     """``np.einsum`` on the normalised equation; each operand's VJP is another einsum."""
 
     name = "einsum"
+    saves = (0, 1)
 
     @staticmethod
     def forward(*arrays_and_attrs):

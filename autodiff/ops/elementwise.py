@@ -103,7 +103,7 @@ def _where_samples():
 
 class AddBackward(Node):
     name = "add"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(a, b, attrs):
@@ -115,7 +115,7 @@ class AddBackward(Node):
 
 class SubBackward(Node):
     name = "sub"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(a, b, attrs):
@@ -127,7 +127,7 @@ class SubBackward(Node):
 
 class MulBackward(Node):
     name = "mul"
-    cross_reads = True
+    saves = {0: (1,), 1: (0,)}
 
     @staticmethod
     def forward(a, b, attrs):
@@ -141,6 +141,7 @@ class MulBackward(Node):
 
 class SquareBackward(Node):
     name = "square"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -155,6 +156,7 @@ class SquareBackward(Node):
 
 class DivBackward(Node):
     name = "div"
+    saves = {0: (1,), 1: (0, 1)}
 
     @staticmethod
     def forward(a, b, attrs):
@@ -170,6 +172,7 @@ class DivBackward(Node):
 
 class PowBackward(Node):
     name = "pow"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -201,6 +204,7 @@ class PowBackward(Node):
 
 class MaximumBackward(Node):
     name = "maximum"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -218,6 +222,7 @@ class MaximumBackward(Node):
 
 class MinimumBackward(Node):
     name = "minimum"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -270,7 +275,7 @@ def scalar_array(value, dtype) -> np.ndarray:
 
 class AddScalarBackward(Node):
     name = "add"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, s):
@@ -282,7 +287,7 @@ class AddScalarBackward(Node):
 
 class MulScalarBackward(Node):
     name = "mul"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, s):
@@ -294,7 +299,7 @@ class MulScalarBackward(Node):
 
 class RSubScalarBackward(Node):
     name = "rsub"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, s):
@@ -306,7 +311,7 @@ class RSubScalarBackward(Node):
 
 class DivScalarBackward(Node):
     name = "div"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, s):
@@ -318,6 +323,7 @@ class DivScalarBackward(Node):
 
 class RDivScalarBackward(Node):
     name = "rdiv"
+    saves = (0,)
 
     @staticmethod
     def forward(x, s):
@@ -330,6 +336,7 @@ class RDivScalarBackward(Node):
 
 class PowScalarBackward(Node):
     name = "pow"
+    saves = (0,)
 
     @staticmethod
     def forward(x, s):
@@ -355,8 +362,7 @@ class PowScalarBackward(Node):
 
 class RPowScalarBackward(Node):
     name = "rpow"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, s):
@@ -387,7 +393,7 @@ def _arith(
     """
     tensor_ufunc = tensor_ufunc or ufunc
     int_ok = name in ("add", "sub", "mul")  # int64 op int stays int64 (not div)
-    if not scalar_cls.keeps_nodes or scalar_cls.uses_out:
+    if not scalar_cls._keeps_nodes or scalar_cls._uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
     def op(a, b):
@@ -750,7 +756,7 @@ R.register(
 
 class NegBackward(Node):
     name = "neg"
-    reads_inputs = False
+    saves = ()
 
     ufunc = np.negative  # the forward: np.negative(x)
 
@@ -760,8 +766,7 @@ class NegBackward(Node):
 
 class ExpBackward(Node):
     name = "exp"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     ufunc = np.exp  # the forward: np.exp(x)
 
@@ -771,6 +776,7 @@ class ExpBackward(Node):
 
 class LogBackward(Node):
     name = "log"
+    saves = (0,)
 
     ufunc = np.log  # the forward: np.log(x)
 
@@ -780,8 +786,7 @@ class LogBackward(Node):
 
 class SqrtBackward(Node):
     name = "sqrt"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     ufunc = np.sqrt  # the forward: np.sqrt(x)
 
@@ -791,6 +796,7 @@ class SqrtBackward(Node):
 
 class AbsBackward(Node):
     name = "abs"
+    saves = (0,)
 
     ufunc = np.abs  # the forward: np.abs(x)
 
@@ -802,6 +808,7 @@ class AbsBackward(Node):
 
 class SinBackward(Node):
     name = "sin"
+    saves = (0,)
 
     ufunc = np.sin  # the forward: np.sin(x)
 
@@ -811,6 +818,7 @@ class SinBackward(Node):
 
 class CosBackward(Node):
     name = "cos"
+    saves = (0,)
 
     ufunc = np.cos  # the forward: np.cos(x)
 
@@ -820,8 +828,7 @@ class CosBackward(Node):
 
 class TanhBackward(Node):
     name = "tanh"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     ufunc = np.tanh  # the forward: np.tanh(x)
 
@@ -838,8 +845,7 @@ def _sigmoid_np(x):
 
 class SigmoidBackward(Node):
     name = "sigmoid"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, attrs):
@@ -852,10 +858,8 @@ class SigmoidBackward(Node):
 
 class ReluBackward(Node):
     name = "relu"
+    saves = ("out_const",)
     # saves its result (which the next layer usually keeps anyway), not its input
-    uses_out = True
-    out_is_const = True
-    reads_inputs = False
 
     @staticmethod
     def forward(x, attrs):
@@ -869,6 +873,7 @@ class ReluBackward(Node):
 
 class SignBackward(Node):
     name = "sign"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -972,6 +977,7 @@ def erf_np(x: np.ndarray) -> np.ndarray:
 
 class ErfBackward(Node):
     name = "erf"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -1018,8 +1024,8 @@ def _fast_unary(cls, float_only: bool):
     and leaves anything but an ndarray result outside anomaly mode to it."""
     forward = cls.forward
     compute = cls.ufunc or (lambda data: forward(data, None))
-    keeps_nodes = cls.keeps_nodes
-    uses_out = cls.uses_out
+    keeps_nodes = cls._keeps_nodes
+    uses_out = cls._uses_out
 
     def build(public):
         name = public.__name__
@@ -1263,6 +1269,7 @@ R.register("mul_self", lambda x: mul(x, x), _un())
 
 class ClampBackward(Node):
     name = "clamp"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -1329,6 +1336,7 @@ def float_arg(x, opname: str) -> Tensor:
 
 class LeakyReluBackward(Node):
     name = "leaky_relu"
+    saves = (0,)
 
     @staticmethod
     def forward(x, slope):
@@ -1353,6 +1361,7 @@ def leaky_relu(x, negative_slope: float = 0.01) -> Tensor:
 
 class EluBackward(Node):
     name = "elu"
+    saves = (0,)
 
     @staticmethod
     def forward(x, alpha):
@@ -1380,6 +1389,7 @@ def elu(x, alpha: float = 1.0) -> Tensor:
 
 class SoftplusBackward(Node):
     name = "softplus"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -1421,6 +1431,7 @@ _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 
 class GeluBackward(Node):
     name = "gelu"
+    saves = (0,)
 
     @staticmethod
     def forward(x, approximate):
@@ -1465,7 +1476,7 @@ def gelu(x, approximate: str = "none") -> Tensor:
 
 class WhereBackward(Node):
     name = "where"
-    reads_inputs = False  # (only the condition, its own copy)
+    saves = ()
 
     @staticmethod
     def forward(a, b, cond):

@@ -80,7 +80,7 @@ class IndexSelectBackward(Node):
     selection ops below, which differ only in their name."""
 
     name = "index_select"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -121,42 +121,52 @@ class IndexSelectBackward(Node):
 
 class FlipBackward(IndexSelectBackward):
     name = "flip"
+    saves = ()
 
 
 class RollBackward(IndexSelectBackward):
     name = "roll"
+    saves = ()
 
 
 class TrilBackward(IndexSelectBackward):
     name = "tril"
+    saves = ()
 
 
 class TriuBackward(IndexSelectBackward):
     name = "triu"
+    saves = ()
 
 
 class DiagBackward(IndexSelectBackward):
     name = "diag"
+    saves = ()
 
 
 class DiagonalBackward(IndexSelectBackward):
     name = "diagonal"
+    saves = ()
 
 
 class RepeatBackward(IndexSelectBackward):
     name = "repeat"
+    saves = ()
 
 
 class RepeatInterleaveBackward(IndexSelectBackward):
     name = "repeat_interleave"
+    saves = ()
 
 
 class MaskedSelectBackward(IndexSelectBackward):
     name = "masked_select"
+    saves = ()
 
 
 class TakeAlongDimBackward(IndexSelectBackward):
     name = "take_along_dim"
+    saves = ()
 
 
 def _select(cls, x: Tensor, idx: np.ndarray, view=None, unique: bool = False) -> Tensor:
@@ -696,7 +706,7 @@ class UnfoldBackward(Node):
     """Windows of ``size`` every ``step`` along ``axis``, as a new last dimension."""
 
     name = "unfold"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -938,7 +948,7 @@ class ScatterBackward(Node):
     ``pos`` (sum, mean and replace: linear, reading no values)."""
 
     name = "scatter"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(*arrays_and_attrs):
@@ -968,10 +978,12 @@ class ScatterBackward(Node):
 
 class ScatterAddBackward(ScatterBackward):
     name = "scatter_add"
+    saves = ()
 
 
 class ScatterReduceBackward(ScatterBackward):
     name = "scatter_reduce"
+    saves = ()
 
 
 class ScatterReduceMaxBackward(Node):
@@ -979,7 +991,7 @@ class ScatterReduceMaxBackward(Node):
     (of self, if included, and of src) equal to the result, as PyTorch."""
 
     name = "scatter_reduce"
-    uses_out = True
+    saves = (0, 1, "out")
 
     @staticmethod
     def forward(self_, src, a):
@@ -1016,7 +1028,7 @@ class ScatterReduceProdBackward(Node):
     """scatter_reduce with prod; zeros handled as PyTorch (the product of the others)."""
 
     name = "scatter_reduce"
-    uses_out = True
+    saves = (0, 1, "out")
 
     @staticmethod
     def forward(self_, src, a):
@@ -1527,7 +1539,7 @@ def _cum_axis(x, dim, opname):
 
 class CumsumBackward(Node):
     name = "cumsum"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, axis):
@@ -1572,7 +1584,7 @@ class CumprodBackward(Node):
     products of the other elements)."""
 
     name = "cumprod"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, axis):
@@ -1693,7 +1705,7 @@ def cummin(input, dim: int):  # noqa: A002
 
 class LogcumsumexpBackward(Node):
     name = "logcumsumexp"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, axis):
@@ -1758,7 +1770,7 @@ class ProdBackward(Node):
     elements (exact where there are zeros, as PyTorch)."""
 
     name = "prod"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):
@@ -1830,7 +1842,7 @@ class AmaxBackward(Node):
     """amax/amin: ties share the gradient evenly (as PyTorch)."""
 
     name = "amax"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):
@@ -1854,6 +1866,7 @@ class AmaxBackward(Node):
 
 class AminBackward(AmaxBackward):
     name = "amin"
+    saves = (0, "out")
 
 
 def _amaxmin(x, dim, keepdim, is_min, opname):

@@ -312,7 +312,7 @@ class SetItemBackward(Node):
     """``out = x.copy(); out[index] = v``."""
 
     name = "setitem"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, v, index):

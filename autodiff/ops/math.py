@@ -106,6 +106,7 @@ def _away_from_integers(*shape, seed=0):
 
 class Log1pBackward(Node):
     name = "log1p"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -117,8 +118,7 @@ class Log1pBackward(Node):
 
 class Expm1Backward(Node):
     name = "expm1"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, attrs):
@@ -130,6 +130,7 @@ class Expm1Backward(Node):
 
 class Log2Backward(Node):
     name = "log2"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -141,6 +142,7 @@ class Log2Backward(Node):
 
 class Log10Backward(Node):
     name = "log10"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -152,8 +154,7 @@ class Log10Backward(Node):
 
 class Exp2Backward(Node):
     name = "exp2"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, attrs):
@@ -165,8 +166,7 @@ class Exp2Backward(Node):
 
 class RsqrtBackward(Node):
     name = "rsqrt"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, attrs):
@@ -179,8 +179,7 @@ class RsqrtBackward(Node):
 
 class TanBackward(Node):
     name = "tan"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, attrs):
@@ -192,6 +191,7 @@ class TanBackward(Node):
 
 class AsinBackward(Node):
     name = "asin"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -204,6 +204,7 @@ class AsinBackward(Node):
 
 class AcosBackward(Node):
     name = "acos"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -216,6 +217,7 @@ class AcosBackward(Node):
 
 class AtanBackward(Node):
     name = "atan"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -228,6 +230,7 @@ class AtanBackward(Node):
 
 class SinhBackward(Node):
     name = "sinh"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -239,6 +242,7 @@ class SinhBackward(Node):
 
 class CoshBackward(Node):
     name = "cosh"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -250,6 +254,7 @@ class CoshBackward(Node):
 
 class AsinhBackward(Node):
     name = "asinh"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -262,6 +267,7 @@ class AsinhBackward(Node):
 
 class AcoshBackward(Node):
     name = "acosh"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -274,6 +280,7 @@ class AcoshBackward(Node):
 
 class AtanhBackward(Node):
     name = "atanh"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -486,7 +493,7 @@ class _ZeroGradient:
     """Mixin of the rounding nodes (step functions): a zero gradient, as PyTorch's
     zeros_like(grad)."""
 
-    reads_inputs = False
+    saves = ()
 
     def vjp(self, g, xs, out, xp):
         return (xp.zeros_like(g),)
@@ -494,6 +501,7 @@ class _ZeroGradient:
 
 class FloorBackward(_ZeroGradient, Node):
     name = "floor"
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -502,6 +510,7 @@ class FloorBackward(_ZeroGradient, Node):
 
 class CeilBackward(_ZeroGradient, Node):
     name = "ceil"
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -510,6 +519,7 @@ class CeilBackward(_ZeroGradient, Node):
 
 class TruncBackward(_ZeroGradient, Node):
     name = "trunc"
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -530,6 +540,7 @@ def _round_np(x, decimals):
 
 class RoundBackward(_ZeroGradient, Node):
     name = "round"
+    saves = ()
 
     @staticmethod
     def forward(x, decimals):
@@ -640,7 +651,7 @@ def round(x, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
 
 class FracBackward(Node):
     name = "frac"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -732,7 +743,7 @@ class DivRoundedBackward(Node):
     """div with rounding_mode: a step function of both inputs, zero gradients."""
 
     name = "div"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(a, b, mode):
@@ -784,6 +795,7 @@ R.register(
 
 class FmodBackward(Node):
     name = "fmod"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -798,6 +810,7 @@ class FmodBackward(Node):
 
 class RemainderBackward(Node):
     name = "remainder"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -919,6 +932,7 @@ def _float_binary(a, b, opname, promote: bool):
 
 class Atan2Backward(Node):
     name = "atan2"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -963,6 +977,7 @@ def _copysign_ratio(a, b):
 
 class CopysignBackward(Node):
     name = "copysign"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -1018,6 +1033,7 @@ def _logaddexp_np(a, b):
 
 class LogaddexpBackward(Node):
     name = "logaddexp"
+    saves = (0, 1)
 
     @staticmethod
     def forward(a, b, attrs):
@@ -1057,7 +1073,7 @@ def logaddexp(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
 
 class HypotBackward(Node):
     name = "hypot"
-    uses_out = True
+    saves = (0, 1, "out")
 
     @staticmethod
     def forward(a, b, attrs):
@@ -1094,7 +1110,7 @@ def _lerp_np(s, e, w):
 
 class LerpScalarBackward(Node):
     name = "lerp"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(s, e, w):
@@ -1107,7 +1123,7 @@ class LerpScalarBackward(Node):
 
 class LerpBackward(Node):
     name = "lerp"
-    cross_reads = True  # start and end serve weight's gradient, weight theirs
+    saves = {0: (2,), 1: (2,), 2: (0, 1)}
 
     @staticmethod
     def forward(s, e, w, attrs):

@@ -140,7 +140,7 @@ def _max_indices(x: np.ndarray, out: np.ndarray, geom: _Geom) -> np.ndarray:
 
 class MaxPool2dBackward(Node):
     name = "max_pool2d"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, geom):
@@ -246,6 +246,7 @@ def max_pool2d(
 
 class AvgPool2dBackward(Node):
     name = "avg_pool2d"
+    saves = (0,)
 
     @staticmethod
     def forward(x, geom):
@@ -489,7 +490,7 @@ def _unpool_size(x: Tensor, k, s, p, output_size, opname: str) -> tuple:
 
 class MaxUnpoolBackward(Node):
     name = "max_unpool"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):

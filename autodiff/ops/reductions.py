@@ -70,7 +70,7 @@ def _expand_back(g, axes, keepdim, shape, xp):
 
 class SumBackward(Node):
     name = "sum"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -85,7 +85,7 @@ class SumBackward(Node):
 
 class MeanBackward(Node):
     name = "mean"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -161,7 +161,7 @@ class MaxAllBackward(Node):
     """max/min over all elements; ties share the gradient evenly (as PyTorch)."""
 
     name = "max"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, is_min):
@@ -179,12 +179,14 @@ class MaxAllBackward(Node):
 
 class MinAllBackward(MaxAllBackward):
     name = "min"
+    saves = (0, "out")
 
 
 class MaxDimBackward(Node):
     """max/min along one dim; the gradient goes to the returned index."""
 
     name = "max"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -207,6 +209,7 @@ class MaxDimBackward(Node):
 
 class MinDimBackward(MaxDimBackward):
     name = "min"
+    saves = (0,)
 
 
 def _max_min(x, dim, keepdim, is_min: bool):
@@ -319,6 +322,7 @@ def _var_np(x, axes, keepdim, correction, root=False):
 
 class VarBackward(Node):
     name = "var"
+    saves = (0,)
 
     @staticmethod
     def forward(x, attrs):
@@ -344,7 +348,7 @@ class VarBackward(Node):
 
 class StdBackward(Node):
     name = "std"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):
@@ -458,7 +462,7 @@ def std(
 
 class LogsumexpBackward(Node):
     name = "logsumexp"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):
@@ -500,8 +504,7 @@ def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -
 
 class SoftmaxBackward(Node):
     name = "softmax"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, axis):
@@ -518,8 +521,7 @@ class SoftmaxBackward(Node):
 
 class LogSoftmaxBackward(Node):
     name = "log_softmax"
-    uses_out = True
-    reads_inputs = False
+    saves = ("out",)
 
     @staticmethod
     def forward(x, axis):
@@ -593,7 +595,7 @@ class NormBackward(Node):
     """The 2-norm over ``axes``; its gradient at a zero vector is 0 (as PyTorch)."""
 
     name = "norm"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):
@@ -614,7 +616,7 @@ class PNormBackward(Node):
     vector is 0 (as PyTorch), not the 0 * inf of differentiating pow(sum, 1/p)."""
 
     name = "norm"
-    uses_out = True
+    saves = (0, "out")
 
     @staticmethod
     def forward(x, attrs):

@@ -80,7 +80,7 @@ def _shape_arg(shape) -> tuple:
 
 class ReshapeBackward(Node):
     name = "reshape"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, shape):
@@ -180,7 +180,7 @@ def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 class PermuteBackward(Node):
     name = "permute"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, axes):
@@ -294,7 +294,7 @@ def unsqueeze(x, dim: int) -> Tensor:
 
 class ExpandBackward(Node):
     name = "expand"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, shape):
@@ -359,7 +359,7 @@ def broadcast_to(x, shape) -> Tensor:
 
 class SumToBackward(Node):
     name = "sum_to"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, shape):
@@ -391,7 +391,7 @@ def sum_to(x, shape) -> Tensor:
 
 class CatBackward(Node):
     name = "cat"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(*arrays_and_attrs):
@@ -487,7 +487,7 @@ def concatenate(tensors, dim: int = 0) -> Tensor:
 
 class StackBackward(Node):
     name = "stack"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(*arrays_and_attrs):
@@ -675,7 +675,7 @@ def _is_basic(index) -> bool:
 
 class GetItemBackward(Node):
     name = "getitem"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, index):
@@ -722,7 +722,7 @@ class IndexAddBackward(Node):
     """zeros(shape) with g scatter-added at index: the adjoint of getitem."""
 
     name = "index_add"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(g, attrs):
@@ -755,7 +755,7 @@ def index_add(g, index, shape) -> Tensor:
 
 class GatherBackward(Node):
     name = "gather"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -834,7 +834,7 @@ class ScatterAddAlongBackward(Node):
     """zeros(shape) with g added along ``axis`` at index: the adjoint of gather."""
 
     name = "scatter_add"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(g, attrs):
@@ -862,7 +862,7 @@ def scatter_add_along(g, index, axis, shape) -> Tensor:
 
 class TakeAlongBackward(Node):
     name = "take_along"
-    reads_inputs = False
+    saves = ()
 
     @staticmethod
     def forward(x, attrs):
@@ -887,7 +887,7 @@ def _same_dtype(opname: str, da: np.dtype, db: np.dtype) -> None:
 
 class MatmulBackward(Node):
     name = "matmul"
-    cross_reads = True
+    saves = {0: (1,), 1: (0,)}
 
     @staticmethod
     def forward(a, b, attrs):
@@ -991,6 +991,7 @@ class LinearBackward(Node):
     """``x @ w.T (+ b)`` fused: contiguous weight gradients and one node per layer."""
 
     name = "linear"
+    saves = {0: (1,), 1: (0,)}
 
     @staticmethod
     def forward(x, w, *rest):
