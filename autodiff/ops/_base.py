@@ -48,6 +48,37 @@ def numpy_names(fn=None, *, keepdim: bool = True):
     return wrap(fn) if fn is not None else wrap
 
 
+def one_keepdim(f):
+    """Decorator: refuse ``keepdim`` (by keyword or position) together with its alias
+    ``keepdims=``, as PyTorch does (a TypeError); ``f`` handles each alone.
+
+    Examples
+    --------
+    >>> @one_keepdim
+    ... def total(x, dim=None, keepdim=False, *, keepdims=None):
+    ...     return keepdim if keepdims is None else keepdims
+    >>> total(0, 1, keepdims=True)
+    True
+    >>> total(0, 1, True, keepdims=True)
+    Traceback (most recent call last):
+    TypeError: total(): got both keepdim= and its alias keepdims=; pass one of them
+    """
+    import inspect
+
+    pos = list(inspect.signature(f).parameters).index("keepdim")
+    opname = f.__name__
+
+    @functools.wraps(f)
+    def accepting(*args, **kw):
+        if kw and "keepdims" in kw and ("keepdim" in kw or len(args) > pos):
+            raise TypeError(
+                f"{opname}(): got both keepdim= and its alias keepdims=; pass one of them"
+            )
+        return f(*args, **kw)
+
+    return accepting
+
+
 def _rename(kw: dict, alias: str, name: str, opname: str) -> None:
     if alias in kw:
         if name in kw:

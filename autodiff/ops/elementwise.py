@@ -396,7 +396,9 @@ def _arith(
     if not scalar_cls._keeps_nodes or scalar_cls._uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
-    def op(a, b):
+    def op(a, b, *, alpha=1):
+        if alpha != 1 or type(alpha) is not int:
+            return _with_alpha(name, a, b, alpha)
         if type(b) in _PYNUM:
             if isinstance(a, Tensor):
                 data = a._data
@@ -497,6 +499,31 @@ def _arith(
     return op
 
 
+def _with_alpha(name, a, b, alpha) -> Tensor:
+    """``a + alpha * b`` (``a - alpha * b`` for sub), with PyTorch's checks on ``alpha``."""
+    if name not in ("add", "sub"):
+        raise TypeError(f"{name}() got an unexpected keyword argument 'alpha'")
+    if isinstance(alpha, Tensor):
+        alpha = alpha.item()
+    _refuse_bool_sub(name, a, b)
+    a, b = operands(a, b, name)
+    kind = a._data.dtype.kind
+    if isinstance(alpha, complex):
+        raise RuntimeError(
+            "For non-complex input tensors, argument alpha must not be a complex number."
+        )
+    if isinstance(alpha, (bool, np.bool_)) and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if kind in "biu" and isinstance(alpha, (float, np.floating)):
+        raise RuntimeError(
+            "For integral input tensors, argument alpha must not be a floating point number."
+        )
+    if kind == "b":  # bool + alpha * bool: a logical or (alpha != 0)
+        return _make(a._data | (b._data & bool(alpha)), None)
+    scaled = _ARITH_BY_NAME["mul"](b, alpha)
+    return _ARITH_BY_NAME[name](a, scaled)
+
+
 def _is_bool(v) -> bool:
     if isinstance(v, Tensor):
         return v._data.dtype.kind == "b"
@@ -570,6 +597,7 @@ mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
     Tensor([3., 6.])
     """
 R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
+_ARITH_BY_NAME = {"add": add, "sub": sub, "mul": mul}
 # the operator / (ops/__init__ binds it): no rounding_mode to look at
 true_div = _arith(
     "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide

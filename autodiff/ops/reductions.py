@@ -19,6 +19,7 @@ from ._base import (
     normalize_dims,
     np_names,
     numpy_names,
+    one_keepdim,
 )
 from .elementwise import abs as _abs
 from .elementwise import float_arg
@@ -111,6 +112,7 @@ class MeanBackward(Node):
     samples=_reduce_samples,
     method=True,
 )
+@one_keepdim
 def sum(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A001 - PyTorch's name
     """Sum over ``dim`` (an int, a tuple, or None for all).
 
@@ -136,6 +138,7 @@ _ALL = (None, False)
 
 
 @R.op(samples=_reduce_samples, method=True)
+@one_keepdim
 def mean(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
 
@@ -256,6 +259,7 @@ class MaxResult(tuple):
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
+@one_keepdim
 def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
     """Largest value, or ``(values, indices)`` along ``dim``.
 
@@ -274,6 +278,7 @@ def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noq
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
+@one_keepdim
 def min(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
     """Smallest value, or ``(values, indices)`` along ``dim``.
 
@@ -407,6 +412,7 @@ def _correction(unbiased, correction):
     ),
     method=True,
 )
+@one_keepdim
 def var(
     x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
     keepdims=None,
@@ -437,6 +443,7 @@ def var(
     ],
     method=True,
 )
+@one_keepdim
 def std(
     x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
     keepdims=None,
@@ -484,6 +491,7 @@ class LogsumexpBackward(Node):
 
 
 @R.op(samples=_reduce_samples, method=True)
+@one_keepdim
 def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
 
@@ -658,6 +666,7 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     ],
     method=True,
 )
+@one_keepdim
 def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
 
@@ -731,6 +740,7 @@ def equal(a, b) -> bool:
     method=True,
     differentiable=False,
 )
+@one_keepdim
 def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
 
@@ -750,6 +760,7 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> T
     method=True,
     differentiable=False,
 )
+@one_keepdim
 def argmin(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
 
