@@ -7,7 +7,13 @@ import numpy as np
 from .. import _dtypes, engine
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
-from . import conv, indexing, pooling, spatial  # noqa: F401 - register conv, pool, indexing, spatial ops
+from . import (  # noqa: F401 - register conv, pool, indexing, spatial ops
+    conv,
+    extra,  # noqa: F401 - registers PyTorch's further names (issue 17)
+    indexing,
+    pooling,
+    spatial,
+)
 from . import einsum as Es
 from . import elementwise as E
 from . import inplace as I

@@ -70,7 +70,7 @@ def one_keepdim(f):
 
     @functools.wraps(f)
     def accepting(*args, **kw):
-        if kw and "keepdims" in kw and ("keepdim" in kw or len(args) > pos):
+        if kw and kw.get("keepdims") is not None and ("keepdim" in kw or len(args) > pos):
             raise TypeError(
                 f"{opname}(): got both keepdim= and its alias keepdims=; pass one of them"
             )

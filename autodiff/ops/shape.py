@@ -734,6 +734,7 @@ class IndexAddBackward(Node):
 
 
 @R.op(
+    "index_add_into_zeros",  # (autodiff.index_add is PyTorch's, in ops/extra.py)
     samples=lambda: [
         R.Sample((R.randn(3), [0, 0, 2], (4,))),
         R.Sample((R.randn(2, 3), (slice(0, 2),), (4, 3))),

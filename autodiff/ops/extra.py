@@ -1,0 +1,2462 @@
+"""PyTorch's further names (issue 17): ops composed of the declared ones, so their
+gradients (first and second order) come from the ops they are built of, plus the few
+that need a node of their own (erfinv) and the non-differentiable answers (unique,
+bincount, searchsorted, ...). Each is declared once here with its samples; the
+registry-driven tests gradcheck the differentiable ones, and tests/test_torch_names.py
+compares every name with PyTorch.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections import namedtuple
+
+import numpy as np
+
+import autodiff as ad
+
+from .. import _dtypes
+from ..engine import Node
+from ..tensor import Tensor, _make
+from . import registry as R
+from ._base import as_tensor_arg, float_unary, normalize_dim, one_keepdim
+from .elementwise import erf_np
+
+MedianResult = namedtuple("median", ["values", "indices"])
+KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
+ModeResult = namedtuple("mode", ["values", "indices"])
+
+
+def _t(x, name: str = "argument") -> Tensor:
+    return x if isinstance(x, Tensor) else as_tensor_arg(x, name)
+
+
+def _floatish(x: Tensor) -> Tensor:
+    return x if x.data.dtype.kind == "f" else x.to(_dtypes.default_float())
+
+
+def _s(*args, **kwargs) -> R.Sample:
+    return R.Sample(args, kwargs)
+
+
+def _first(fn):
+    return lambda *a, **k: fn(*a, **k)[0]
+
+
+_UN = lambda: [_s(R.randn(3, 4)), _s(R.randn(5, seed=1))]  # noqa: E731
+_BIN = lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1)), _s(R.randn(2, 3), R.randn(3, seed=2))]  # noqa: E731
+_OPEN01 = lambda: [_s(R.randn(3, 4, low=0.05, high=0.95))]  # noqa: E731
+
+
+# ------------------------------------------------------------- elementwise
+@R.op(samples=_UN, method=True)
+def positive(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's names
+    """``input`` itself, as PyTorch's ``torch.positive`` (refused on bool).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.positive(autodiff.tensor([-1.0, 2.0]))
+    Tensor([-1.,  2.])
+    """
+    x = _t(input, "positive")
+    if x.data.dtype.kind == "b":
+        raise TypeError(
+            "The `+` operator, on a bool tensor is not supported."
+        )
+    return x
+
+
+@R.op(samples=_UN, method=True)
+def negative(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`neg`: ``-input``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.negative(autodiff.tensor([-1.0, 2.0]))
+    Tensor([ 1., -2.])
+    """
+    return ad.neg(input)
+
+
+@R.op(samples=_BIN, method=True)
+def true_divide(input: Tensor, other) -> Tensor:  # noqa: A002
+    """Alias of :func:`div` without rounding: ``input / other`` (integers give floats).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.true_divide(autodiff.tensor([1, 3]), 2)
+    Tensor([0.5, 1.5])
+    """
+    return ad.div(input, other)
+
+
+@R.op(samples=_BIN, method=True)
+def divide(input: Tensor, other, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+    """Alias of :func:`div` (with ``rounding_mode=``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.divide(autodiff.tensor([5.0, -5.0]), 2.0, rounding_mode="floor")
+    Tensor([ 2., -3.])
+    """
+    return ad.div(input, other, rounding_mode=rounding_mode)
+
+
+@R.op(samples=_BIN, method=True)
+def multiply(input: Tensor, other) -> Tensor:  # noqa: A002
+    """Alias of :func:`mul`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.multiply(autodiff.tensor([1.0, 2.0]), 3.0)
+    Tensor([3., 6.])
+    """
+    return ad.mul(input, other)
+
+
+@R.op(samples=_BIN, method=True)
+def subtract(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
+    """Alias of :func:`sub`: ``input - alpha * other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.subtract(autodiff.tensor([1.0, 2.0]), 1.0, alpha=2)
+    Tensor([-1.,  0.])
+    """
+    return ad.sub(input, other, alpha=alpha)
+
+
+@R.op(samples=_BIN, method=True)
+def rsub(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
+    """``other - alpha * input`` (PyTorch's reversed subtraction).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.rsub(autodiff.tensor([1.0, 2.0]), 5.0)
+    Tensor([4., 3.])
+    """
+    if not isinstance(other, Tensor):
+        other = ad.full_like(input, other) if isinstance(input, Tensor) else Tensor(other)
+    return ad.sub(other, input, alpha=alpha)
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(3, 4), R.away_from_zero(3, 4, seed=1))],
+      method=True, second_order=True)
+def floor_divide(input: Tensor, other) -> Tensor:  # noqa: A002
+    """``input / other`` rounded down (PyTorch's ``//``); its gradient is zero.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.floor_divide(autodiff.tensor([5, -5]), 2)
+    Tensor([ 2, -3])
+    """
+    return ad.div(input, other, rounding_mode="floor")
+
+
+@R.op(samples=_UN, method=True)
+def absolute(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`abs`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.absolute(autodiff.tensor([-1.5, 2.0]))
+    Tensor([1.5, 2. ])
+    """
+    return ad.abs(input)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=-0.9, high=0.9))], method=True)
+def arcsin(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`asin`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arcsin(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return ad.asin(input)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=-0.9, high=0.9))], method=True)
+def arccos(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`acos`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arccos(autodiff.tensor([1.0]))
+    Tensor([0.])
+    """
+    return ad.acos(input)
+
+
+@R.op(samples=_UN, method=True)
+def arctan(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`atan`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arctan(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return ad.atan(input)
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(3, 4), R.away_from_zero(3, 4, seed=1))], method=True)
+def arctan2(input: Tensor, other) -> Tensor:  # noqa: A002
+    """Alias of :func:`atan2`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arctan2(autodiff.tensor([0.0]), autodiff.tensor([1.0]))
+    Tensor([0.])
+    """
+    return ad.atan2(input, other)
+
+
+@R.op(samples=_UN, method=True)
+def fix(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`trunc`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.fix(autodiff.tensor([-1.5, 1.5]))
+    Tensor([-1.,  1.])
+    """
+    return ad.trunc(input)
+
+
+@R.op(samples=_UN, method=True)
+def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
+    """``clamp(input, min=min)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.clamp_min(autodiff.tensor([-1.0, 2.0]), 0.0)
+    Tensor([0., 2.])
+    """
+    return ad.clamp(input, min=min)
+
+
+R.REGISTRY["clamp_min"].samples = lambda: [_s(R.randn(3, 4), 0.1)]
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), 0.1)], method=True)
+def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
+    """``clamp(input, max=max)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.clamp_max(autodiff.tensor([-1.0, 2.0]), 0.0)
+    Tensor([-1.,  0.])
+    """
+    return ad.clamp(input, max=max)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1), R.randn(4, seed=2)),
+                       _s(R.randn(3), R.randn(3, seed=3), R.randn(3, seed=4), value=0.5)],
+      method=True)
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:  # noqa: A002
+    """``input + value * tensor1 * tensor2``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.addcmul(autodiff.ones(2), autodiff.tensor([1.0, 2.0]),
+    ...                  autodiff.tensor([3.0, 4.0]), value=0.5)
+    Tensor([2.5, 5. ])
+    """
+    prod = ad.mul(tensor1, tensor2)
+    return ad.add(input, prod if value == 1 else ad.mul(prod, value))
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1), R.away_from_zero(4, seed=2)),
+                       _s(R.randn(3), R.randn(3, seed=3), R.away_from_zero(3, seed=4),
+                          value=0.5)],
+      method=True)
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:  # noqa: A002
+    """``input + value * tensor1 / tensor2`` (integer tensors are refused, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.addcdiv(autodiff.ones(2), autodiff.tensor([1.0, 2.0]),
+    ...                  autodiff.tensor([2.0, 4.0]), value=2)
+    Tensor([2., 2.])
+    """
+    t1, t2 = _t(tensor1, "tensor1"), _t(tensor2, "tensor2")
+    if t1.data.dtype.kind in "biu" and t2.data.dtype.kind in "biu":
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic "
+            "addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / "
+            "tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+            "tensor2) for float inputs. The future addcdiv behavior is just the latter "
+            "implementation: (input + value * tensor1 / tensor2), for all dtypes."
+        )
+    q = ad.div(t1, t2)
+    return ad.add(input, q if value == 1 else ad.mul(q, value))
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=0.05, high=0.95)),
+                       _s(R.randn(5, low=0.05, high=0.95, seed=1), eps=0.2)], method=True)
+def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
+    """``log(p / (1 - p))``; with ``eps``, ``p`` is first clamped to ``[eps, 1 - eps]``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.logit(autodiff.tensor([0.5]))
+    Tensor([0.])
+    """
+    x = _floatish(_t(input, "logit"))
+    if eps is not None:
+        x = ad.clamp(x, eps, 1.0 - eps)
+    return ad.log(ad.div(x, ad.rsub(x, 1.0)))
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, low=0.1, high=2.0, seed=1)),
+                       _s(R.randn(3), 2.0)], method=True)
+def xlogy(input, other) -> Tensor:  # noqa: A002
+    """``input * log(other)``, and 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.xlogy(autodiff.tensor([0.0, 2.0]), autodiff.tensor([0.0, 1.0]))
+    Tensor([0., 0.])
+    """
+    if not isinstance(input, Tensor):
+        input = ad.tensor(input, dtype=_t(other).dtype if isinstance(other, Tensor) else None)
+    x = _floatish(input)
+    y = _floatish(_t(other, "other")) if isinstance(other, Tensor) else other
+    if not isinstance(y, Tensor):
+        y = ad.full_like(x, float(y))
+    if x.dtype != y.dtype:
+        dt = np.promote_types(x.dtype, y.dtype)
+        x, y = x.to(dt), y.to(dt)
+    zero = (x.data == 0) & ~np.isnan(y.data)
+    safe_y = ad.where(Tensor(zero), ad.ones_like(y), y)
+    return ad.where(Tensor(zero), ad.zeros_like(ad.mul(x, safe_y)), ad.mul(x, ad.log(safe_y)))
+
+
+def _angle_scale(x, factor: float, name: str) -> Tensor:
+    return ad.mul(_floatish(_t(x, name)), factor)
+
+
+@R.op(samples=_UN, method=True)
+def deg2rad(input: Tensor) -> Tensor:  # noqa: A002
+    """Degrees to radians.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.deg2rad(autodiff.tensor([180.0])).item(), 4)
+    3.1416
+    """
+    return _angle_scale(input, math.pi / 180.0, "deg2rad")
+
+
+@R.op(samples=_UN, method=True)
+def rad2deg(input: Tensor) -> Tensor:  # noqa: A002
+    """Radians to degrees.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.rad2deg(autodiff.tensor([3.141592653589793])).item(), 3)
+    180.0
+    """
+    return _angle_scale(input, 180.0 / math.pi, "rad2deg")
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(3, 4))], method=True)
+def sinc(input: Tensor) -> Tensor:  # noqa: A002
+    """``sin(pi x) / (pi x)``, 1 at 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sinc(autodiff.tensor([0.0, 1.0])).abs() < 1e-6
+    Tensor([False,  True])
+    """
+    x = _floatish(_t(input, "sinc"))
+    zero = Tensor(x.data == 0)
+    px = ad.mul(ad.where(zero, ad.ones_like(x), x), math.pi)
+    return ad.where(zero, ad.ones_like(x), ad.div(ad.sin(px), px))
+
+
+@R.op(samples=_UN, method=True)
+def erfc(input: Tensor) -> Tensor:  # noqa: A002
+    """Complementary error function ``1 - erf(x)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.erfc(autodiff.tensor([0.0]))
+    Tensor([1.])
+    """
+    return ad.rsub(ad.erf(input), 1.0)
+
+
+def _erfinv_np(y: np.ndarray) -> np.ndarray:
+    dtype = y.dtype
+    yd = y.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = -np.log((1.0 - yd) * (1.0 + yd))
+        # M. Giles' approximation, then Newton steps on erf(x) = y in float64
+        w1 = w - 2.5
+        p = np.full_like(yd, 2.81022636e-08)
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
+                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+            p = c + p * w1
+        w2 = np.sqrt(w) - 3.0
+        q = np.full_like(yd, -0.000200214257)
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
+                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+            q = c + q * w2
+        x = np.where(w < 5.0, p, q) * yd
+        ok = np.abs(yd) < 1.0
+        xs = np.where(ok, x, 0.0)
+        for _ in range(3):
+            err = erf_np(xs) - np.where(ok, yd, 0.0)
+            xs = xs - err / (2.0 / math.sqrt(math.pi) * np.exp(-xs * xs))
+        out = np.where(ok, xs, np.where(np.abs(yd) == 1.0, np.sign(yd) * np.inf, np.nan))
+    return out.astype(dtype)
+
+
+class ErfinvBackward(Node):
+    name = "erfinv"
+    saves = ("out",)
+
+    @staticmethod
+    def forward(x, attrs):
+        return _erfinv_np(x)
+
+    def vjp(self, g, xs, out, xp):
+        return (g * (math.sqrt(math.pi) / 2.0) * xp.exp(out * out),)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=-0.9, high=0.9))], method=True,
+      ref=lambda x: _erfinv_np(x))
+def erfinv(input: Tensor) -> Tensor:  # noqa: A002
+    """Inverse error function on (-1, 1) (±inf at ±1, NaN outside).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> round(autodiff.erfinv(autodiff.tensor([0.5])).item(), 5)
+    0.47694
+    """
+    return float_unary(ErfinvBackward, input, "erfinv")
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=0.5, high=2.0), R.randn(3, 4, seed=1)),
+                       _s(R.randn(3, low=0.5, high=2.0), 2.0)], method=True)
+def float_power(input, exponent) -> Tensor:  # noqa: A002
+    """``input ** exponent`` computed in float64 (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.float_power(autodiff.tensor([2, 3]), 2)
+    Tensor([4., 9.], dtype=float64)
+    """
+    x = _t(input, "input").to(np.float64)
+    e = _t(exponent).to(np.float64) if isinstance(exponent, Tensor) else float(exponent)
+    return ad.pow(x, e)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1))], method=True,
+      differentiable=False)
+def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
+    """Step function: 0 below 0, 1 above, ``values`` at 0 (no gradient, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.heaviside(autodiff.tensor([-1.0, 0.0, 2.0]), autodiff.tensor([0.5]))
+    Tensor([0. , 0.5, 1. ])
+    """
+    x, v = _t(input, "input"), _t(values, "values")
+    if x.data.dtype != v.data.dtype:
+        raise RuntimeError(
+            "heaviside is not yet implemented for tensors with different dtypes"
+        )
+    return _make(np.heaviside(x.data, v.data).astype(x.data.dtype), None)
+
+
+def _int_binary(npfn, name):
+    def f(input, other) -> Tensor:  # noqa: A002
+        a, b = _t(input, "input"), _t(other, "other")
+        for t in (a, b):
+            if t.data.dtype.kind not in "biu":
+                raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+        return _make(np.asarray(npfn(a.data, b.data)), None)
+
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+_INT_SAMPLES = lambda: [_s(ad.tensor([12, 18, -8, 0]), ad.tensor([8, 12, 6, 5]))]  # noqa: E731
+
+gcd = R.op("gcd", samples=_INT_SAMPLES, method=True, differentiable=False)(
+    _int_binary(np.gcd, "gcd"))
+gcd.__doc__ = """Greatest common divisor, elementwise, of integer tensors.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.gcd(autodiff.tensor([12, 18]), autodiff.tensor([8, 12]))
+    Tensor([4, 6])
+    """
+lcm = R.op("lcm", samples=_INT_SAMPLES, method=True, differentiable=False)(
+    _int_binary(np.lcm, "lcm"))
+lcm.__doc__ = """Least common multiple, elementwise, of integer tensors.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.lcm(autodiff.tensor([4, 6]), autodiff.tensor([6, 4]))
+    Tensor([12, 12])
+    """
+
+
+def _nan_pick(a, b, take_max: bool) -> Tensor:
+    a, b = _t(a, "input"), _t(b, "other")
+    if a.dtype != b.dtype:
+        dt = _dtypes.result_type((a.data.dtype, 2), (b.data.dtype, 2))
+        a, b = a.to(dt), b.to(dt)
+    ad_, bd = a.data, b.data
+    pick_a = (ad_ >= bd if take_max else ad_ <= bd) | np.isnan(bd)
+    return ad.where(Tensor(pick_a), a, b)
+
+
+@R.op(samples=lambda: [_s(R.distinct(3, 4), R.distinct(3, 4, seed=1))], method=True)
+def fmax(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.fmax(autodiff.tensor([1.0, float("nan")]), autodiff.tensor([2.0, 3.0]))
+    Tensor([2., 3.])
+    """
+    return _nan_pick(input, other, True)
+
+
+@R.op(samples=lambda: [_s(R.distinct(3, 4), R.distinct(3, 4, seed=1))], method=True)
+def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Elementwise minimum that ignores NaN (NaN only where both are NaN).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.fmin(autodiff.tensor([1.0, float("nan")]), autodiff.tensor([2.0, 3.0]))
+    Tensor([1., 3.])
+    """
+    return _nan_pick(input, other, False)
+
+
+@R.op(samples=_UN, method=True)
+def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
+               neginf: float | None = None) -> Tensor:
+    """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
+    largest and smallest finite values by default); the gradient is 0 there.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nan_to_num(autodiff.tensor([float("nan"), 1.0, float("-inf")]), neginf=-9.0)
+    Tensor([ 0.,  1., -9.])
+    """
+    x = _t(input, "nan_to_num")
+    d = x.data
+    if d.dtype.kind != "f":
+        return x
+    fi = np.finfo(d.dtype)
+    rep = np.nan_to_num(d, nan=nan, posinf=fi.max if posinf is None else posinf,
+                        neginf=fi.min if neginf is None else neginf)
+    bad = ~np.isfinite(d)
+    if not bad.any():
+        return x
+    return ad.where(Tensor(bad), Tensor(rep), x)
+
+
+@R.op(samples=_UN, method=True, differentiable=False)
+def signbit(input: Tensor) -> Tensor:  # noqa: A002
+    """True where the sign bit is set (negative numbers and -0.0).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.signbit(autodiff.tensor([-1.0, -0.0, 2.0]))
+    Tensor([ True,  True, False])
+    """
+    return _make(np.signbit(_t(input, "signbit").data), None)
+
+
+@R.op(samples=_UN, method=True)
+def sgn(input: Tensor) -> Tensor:  # noqa: A002
+    """:func:`sign` (for real tensors the two agree).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.sgn(autodiff.tensor([-2.0, 0.0, 3.0]))
+    Tensor([-1.,  0.,  1.])
+    """
+    return ad.sign(input)
+
+
+@R.op(samples=_BIN, method=True)
+def logaddexp2(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """``log2(2**input + 2**other)``, computed stably.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.logaddexp2(autodiff.tensor([1.0]), autodiff.tensor([1.0]))
+    Tensor([2.])
+    """
+    ln2 = math.log(2.0)
+    return ad.div(ad.logaddexp(ad.mul(input, ln2), ad.mul(other, ln2)), ln2)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor([1, 2, 0, -1]))], method=True)
+def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """``input * 2 ** other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ldexp(autodiff.tensor([1.0]), autodiff.tensor([3]))
+    Tensor([8.])
+    """
+    x = _floatish(_t(input, "input"))
+    e = _t(other, "other")
+    return ad.mul(x, Tensor(np.exp2(e.data.astype(np.float64)).astype(x.data.dtype)))
+
+
+# ------------------------------------------------------------- reductions
+def _nan_samples():
+    # NaN inputs make the finite differences of the gradient NaN: these ops are
+    # gradchecked first order only (their gradient is a 0/1 mask, its derivative 0)
+    a = np.arange(12.0).reshape(3, 4) * 0.3 - 1.0
+    a[0, 1] = a[2, 3] = np.nan
+    return [_s(R.Arg(a)), _s(R.Arg(a), 1), _s(R.Arg(a), dim=0, keepdim=True)]
+
+
+@R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
+@one_keepdim
+def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A002
+           axis=None, keepdims=None) -> Tensor:
+    """:func:`sum` counting NaN as zero (their gradient is zero).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nansum(autodiff.tensor([1.0, float("nan"), 2.0]))
+    Tensor(3.)
+    """
+    x = _t(input, "nansum")
+    if dtype is not None:
+        x = x.to(dtype)
+    if x.data.dtype.kind == "f":
+        x = ad.where(Tensor(np.isnan(x.data)), ad.zeros_like(x), x)
+    return ad.sum(x, dim, keepdim, axis=axis, keepdims=keepdims)
+
+
+@R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
+@one_keepdim
+def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A002
+            axis=None, keepdims=None) -> Tensor:
+    """:func:`mean` of the values that are not NaN.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nanmean(autodiff.tensor([1.0, float("nan"), 2.0]))
+    Tensor(1.5)
+    """
+    x = _t(input, "nanmean")
+    if dtype is not None:
+        x = x.to(dtype)
+    if x.data.dtype.kind != "f":
+        raise RuntimeError(
+            "nanmean(): expected input to have floating point or complex dtype but got "
+            f"{_dtypes.torch_name(x.data.dtype) if hasattr(_dtypes, 'torch_name') else x.dtype}"
+        )
+    keep = Tensor((~np.isnan(x.data)).astype(x.data.dtype))
+    total = nansum(x, dim, keepdim, axis=axis, keepdims=keepdims)
+    return ad.div(total, ad.sum(keep, dim, keepdim, axis=axis, keepdims=keepdims))
+
+
+def _select_sorted(x: Tensor, dim, keepdim: bool, k_of_n, name: str, nan_first=False):
+    """(values, indices) of the element of rank ``k_of_n(n)`` along ``dim`` (sorted
+    ascending); the gradient flows to that element (as PyTorch)."""
+    if dim is None:
+        flat = x.reshape(-1)
+        n = flat.shape[0]
+        if n == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        order = np.argsort(flat.data, kind="stable")
+        k = k_of_n(n, flat.data)
+        i = int(order[k])
+        return flat[i], None
+    d = normalize_dim(dim, x.ndim, name)
+    if x.ndim == 0:
+        return x, _make(np.zeros((), np.int64), None)
+    n = x.shape[d]
+    if n == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    order = np.argsort(x.data, axis=d, kind="stable")
+    k = k_of_n(n, x.data)
+    idx = np.take(order, [k] if np.ndim(k) == 0 else k, axis=d)
+    vals = ad.gather(x, d, Tensor(idx))
+    ind = _make(idx, None)
+    if not keepdim:
+        vals = vals.squeeze(d)
+        ind = _make(idx.squeeze(d), None)
+    return vals, ind
+
+
+def _median_samples():
+    return [_s(R.distinct(3, 5)), _s(R.distinct(3, 4, seed=1), 1),
+            _s(R.distinct(3, 5, seed=2), 0, True)]
+
+
+@R.op(samples=_median_samples, method=True,
+      check=lambda *a, **k: median(*a, **k)[0] if len(a) > 1 or k else median(*a, **k))
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noqa: A002
+    """The lower median of all values, or ``(values, indices)`` along ``dim``; a NaN
+    is the median where one is present (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+    >>> x.median()
+    Tensor(3.)
+    >>> x.median(dim=1).indices
+    Tensor([2, 0])
+    """
+    x = _t(input, "median")
+    if x.data.dtype.kind == "f" and np.isnan(x.data).any():
+        return _nan_median(x, dim, keepdim)
+    vals, ind = _select_sorted(x, dim, keepdim, lambda n, d: (n - 1) // 2, "median")
+    return vals if dim is None else MedianResult(vals, ind)
+
+
+def _nan_median(x, dim, keepdim):
+    if dim is None:
+        flat = x.reshape(-1)
+        return flat[int(np.argmax(np.isnan(flat.data)))]
+    d = normalize_dim(dim, x.ndim, "median")
+    # NaN sorts last; where a row has one, its first NaN is the answer
+    order = np.argsort(x.data, axis=d, kind="stable")
+    n = x.shape[d]
+    nan = np.isnan(x.data)
+    has = nan.any(axis=d, keepdims=True)
+    first_nan = np.argmax(nan, axis=d)
+    k = np.take(order, [(n - 1) // 2], axis=d)
+    idx = np.where(has, np.expand_dims(first_nan, d), k)
+    vals = ad.gather(x, d, Tensor(idx))
+    if not keepdim:
+        return MedianResult(vals.squeeze(d), _make(idx.squeeze(d), None))
+    return MedianResult(vals, _make(idx, None))
+
+
+@R.op(samples=_median_samples, method=True,
+      check=lambda *a, **k: nanmedian(*a, **k)[0] if len(a) > 1 or k else nanmedian(*a, **k))
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noqa: A002
+    """:func:`median` of the values that are not NaN.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nanmedian(autodiff.tensor([1.0, float("nan"), 3.0, 2.0]))
+    Tensor(2.)
+    """
+    x = _t(input, "nanmedian")
+    if not (x.data.dtype.kind == "f" and np.isnan(x.data).any()):
+        return median(x, dim, keepdim) if dim is not None else median(x)
+
+    def rank_all(n, data):
+        m = int((~np.isnan(data)).sum())
+        return builtins.max((m - 1) // 2, 0)
+
+    if dim is None:
+        return _select_sorted(x, None, keepdim, rank_all, "nanmedian")[0]
+    d = normalize_dim(dim, x.ndim, "nanmedian")
+    order = np.argsort(x.data, axis=d, kind="stable")  # NaN last
+    m = (~np.isnan(x.data)).sum(axis=d, keepdims=True)
+    k = np.maximum((m - 1) // 2, 0)
+    idx = np.take_along_axis(order, k, axis=d)
+    vals = ad.gather(x, d, Tensor(idx))
+    if not keepdim:
+        return MedianResult(vals.squeeze(d), _make(idx.squeeze(d), None))
+    return MedianResult(vals, _make(idx, None))
+
+
+@R.op(samples=lambda: [_s(R.distinct(3, 5), 2), _s(R.distinct(3, 4, seed=1), 1, 0, True)],
+      method=True, check=lambda *a, **k: kthvalue(*a, **k)[0])
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):  # noqa: A002
+    """``(values, indices)`` of the ``k``-th smallest element (1-based) along ``dim``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.kthvalue(autodiff.tensor([3.0, 1.0, 2.0]), 2).values
+    Tensor(2.)
+    """
+    x = _t(input, "kthvalue")
+    n = x.shape[normalize_dim(dim, x.ndim, "kthvalue")] if x.ndim else 1
+    if not 1 <= k <= n:
+        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+    vals, ind = _select_sorted(x, dim, keepdim, lambda n, d: k - 1, "kthvalue")
+    return KthvalueResult(vals, ind)
+
+
+@R.op(samples=lambda: [_s(R.distinct(2, 4))],  # (ties would break the finite differences)
+      method=True, check=lambda *a, **k: mode(*a, **k)[0])
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False):  # noqa: A002
+    """``(values, indices)``: the most frequent value along ``dim`` (the smallest of
+    equally frequent ones) and the last index where it occurs.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.mode(autodiff.tensor([1.0, 2.0, 2.0, 3.0])).values
+    Tensor(2.)
+    """
+    x = _t(input, "mode")
+    if x.ndim == 0:
+        return ModeResult(x, _make(np.zeros((), np.int64), None))
+    d = normalize_dim(dim, x.ndim, "mode")
+    moved = np.moveaxis(x.data, d, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    best = np.empty(rows.shape[0], np.int64)
+    for r, row in enumerate(rows):
+        vals, counts = np.unique(row, return_counts=True)
+        v = vals[np.argmax(counts)]
+        best[r] = np.nonzero(row == v)[0][-1]
+    idx = np.expand_dims(best.reshape(moved.shape[:-1]), d)
+    vals_t = ad.gather(x, d, Tensor(idx))
+    if not keepdim:
+        return ModeResult(vals_t.squeeze(d), _make(idx.squeeze(d), None))
+    return ModeResult(vals_t, _make(idx, None))
+
+
+_INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+@R.op(samples=lambda: [_s(R.distinct(3, 5), 0.3), _s(R.distinct(3, 5, seed=1), 0.5, 1, True),
+                       _s(R.distinct(7, seed=2), ad.tensor([0.1, 0.9], dtype=ad.float64)),
+                       _s(R.distinct(2, 5, seed=3), 0.4, 1, interpolation="midpoint")],
+      method=True)
+def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-th quantiles along ``dim`` (of all values by default), as PyTorch:
+    a 1-d ``q`` puts its dimension first; ``interpolation`` as NumPy's ``method``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.quantile(autodiff.tensor([1.0, 2.0, 3.0, 4.0]), 0.5)
+    Tensor(2.5)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, "quantile", ignore_nan=False)
+
+
+@R.op(samples=lambda: [_s(R.distinct(3, 5), 0.3), _s(R.distinct(3, 5, seed=1), 0.5, 1, True)],
+      method=True)
+def nanquantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
+                interpolation: str = "linear") -> Tensor:
+    """:func:`quantile` of the values that are not NaN.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nanquantile(autodiff.tensor([1.0, float("nan"), 3.0]), 0.5)
+    Tensor(2.)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, "nanquantile", ignore_nan=True)
+
+
+def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan) -> Tensor:
+    x = _t(input, name)
+    if x.data.dtype.kind != "f":
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    if interpolation not in _INTERP:
+        raise ValueError(
+            f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
+            f"nearest. Got {interpolation}"
+        )
+    scalar_q = not isinstance(q, Tensor)
+    qa = np.atleast_1d(np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64))
+    if isinstance(q, Tensor):
+        if q.ndim > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        if q.data.dtype != x.data.dtype:
+            raise RuntimeError(
+                f"{name}() q tensor must be same dtype as the input tensor")
+        scalar_q = q.ndim == 0
+    if ((qa < 0) | (qa > 1)).any():
+        raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    if dim is None:
+        src = x.reshape(-1)
+        d = 0
+    else:
+        d = normalize_dim(dim, x.ndim, name)
+        src = x if x.ndim else x.reshape(1)
+    order = np.argsort(src.data, axis=d, kind="stable")  # NaN last
+    srt = ad.gather(src, d, Tensor(order))
+    n = src.shape[d]
+    valid = (~np.isnan(src.data)).sum(axis=d, keepdims=True) if ignore_nan else None
+    outs = []
+    for qv in qa:
+        if ignore_nan:
+            pos = qv * np.maximum(valid - 1, 0).astype(np.float64)
+        else:
+            pos = np.full([1 if i == d else s for i, s in enumerate(src.shape)], qv * (n - 1))
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(np.ceil(pos).astype(np.int64), n - 1)
+        frac = pos - lo
+        if interpolation == "lower":
+            hi, frac = lo, frac * 0
+        elif interpolation == "higher":
+            lo, frac = hi, frac * 0
+        elif interpolation == "nearest":
+            near = np.where(frac <= 0.5, lo, hi)
+            # ties go to the even index (as PyTorch's round)
+            near = np.where(frac == 0.5, np.where(lo % 2 == 0, lo, hi), near)
+            lo = hi = near
+            frac = frac * 0
+        elif interpolation == "midpoint":
+            frac = np.where(hi > lo, 0.5, 0.0)
+        shape = list(src.shape)
+        shape[d] = 1
+        lo_b = np.broadcast_to(lo, shape)
+        hi_b = np.broadcast_to(hi, shape)
+        vlo = ad.gather(srt, d, Tensor(np.ascontiguousarray(lo_b)))
+        vhi = ad.gather(srt, d, Tensor(np.ascontiguousarray(hi_b)))
+        f = Tensor(np.broadcast_to(frac, shape).astype(x.data.dtype))
+        val = ad.add(vlo, ad.mul(ad.sub(vhi, vlo), f))
+        if ignore_nan:
+            allnan = Tensor(np.broadcast_to(valid == 0, shape))
+            val = ad.where(allnan, ad.full_like(val, float("nan")), val)
+        elif np.isnan(src.data).any():
+            hasnan = Tensor(np.isnan(src.data).any(axis=d, keepdims=True))
+            val = ad.where(hasnan, ad.full_like(val, float("nan")), val)
+        if dim is None:
+            val = val.reshape([1] * x.ndim) if keepdim else val.reshape(())
+        elif not keepdim and x.ndim:
+            val = val.squeeze(d)
+        elif x.ndim == 0:
+            val = val.reshape(())
+        outs.append(val)
+    return outs[0] if scalar_q else ad.stack(outs, 0)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0]]))], method=True,
+      differentiable=False)
+def count_nonzero(input: Tensor, dim=None) -> Tensor:  # noqa: A002
+    """The number of non-zero values, over ``dim`` (an int or a tuple; all by default).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.count_nonzero(autodiff.tensor([[0.0, 1.0], [2.0, 3.0]]), dim=0)
+    Tensor([1, 2])
+    """
+    x = _t(input, "count_nonzero")
+    from ._base import normalize_dims
+
+    axes = normalize_dims(dim, x.ndim, "count_nonzero")
+    return _make(np.asarray(np.count_nonzero(x.data, axis=axes), dtype=np.int64), None)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4)), _s(R.randn(4, 4, seed=1))], method=True)
+def trace(input: Tensor) -> Tensor:  # noqa: A002
+    """Sum of the main diagonal of a 2-d tensor.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.trace(autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    Tensor(5.)
+    """
+    x = _t(input, "trace")
+    if x.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    if x.data.dtype.kind in "bi":
+        return ad.sum(ad.diagonal(x).to(np.int64))
+    return ad.sum(ad.diagonal(x))
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1)),
+                       _s(R.randn(5), R.randn(5, seed=2), 1)], method=True)
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:  # noqa: A002
+    """The ``p``-norm of ``input - other``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.dist(autodiff.tensor([0.0, 0.0]), autodiff.tensor([3.0, 4.0]))
+    Tensor(5.)
+    """
+    return ad.norm(ad.sub(input, other), p)
+
+
+# ------------------------------------------------------------- linear algebra
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(3, 4, seed=1))], method=True)
+def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
+    """Matrix product of two 2-d tensors.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.mm(autodiff.ones(2, 3), autodiff.ones(3, 1))
+    Tensor([[3.],
+            [3.]])
+    """
+    a, b = _t(input, "input"), _t(mat2, "mat2")
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    return ad.matmul(a, b)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(3, seed=1))], method=True)
+def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
+    """Matrix-vector product.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.mv(autodiff.ones(2, 3), autodiff.ones(3))
+    Tensor([3., 3.])
+    """
+    a, v = _t(input, "input"), _t(vec, "vec")
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(
+            f"vector + matrix @ vector expected, got {a.ndim}, {a.ndim}, {v.ndim}")
+    return ad.matmul(a, v)
+
+
+@R.op(samples=lambda: [_s(R.randn(3), R.randn(3, seed=1)),
+                       _s(R.randn(2, 3), R.randn(4, 3, seed=2))], method=True)
+def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Sum of products over the last dimension of both (a scalar factor: a product).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.inner(autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0]))
+    Tensor(11.)
+    """
+    a, b = _t(input, "input"), _t(other, "other")
+    if a.ndim == 0 or b.ndim == 0:
+        return ad.mul(a, b)
+    return tensordot(a, b, ([-1], [-1]))
+
+
+@R.op(samples=lambda: [_s(R.randn(2), R.randn(2, 3, seed=1), R.randn(3, seed=2)),
+                       _s(R.randn(2), R.randn(2, 3, seed=3), R.randn(3, seed=4),
+                          beta=0.5, alpha=2.0)], method=True)
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+    """``beta * input + alpha * (mat @ vec)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.addmv(autodiff.ones(2), autodiff.ones(2, 3), autodiff.ones(3), alpha=2)
+    Tensor([7., 7.])
+    """
+    return _beta_alpha(input, mv(mat, vec), beta, alpha)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(2, seed=1), R.randn(3, seed=2)),
+                       _s(R.randn(3), R.randn(2, seed=3), R.randn(3, seed=4), beta=0.0)],
+      method=True)
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.addr(autodiff.zeros(2, 2), autodiff.ones(2), autodiff.tensor([1.0, 2.0]))
+    Tensor([[1., 2.],
+            [1., 2.]])
+    """
+    return _beta_alpha(input, ad.outer(vec1, vec2), beta, alpha)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 4), R.randn(3, 2, 3, seed=1), R.randn(3, 3, 4, seed=2))],
+      method=True)
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+    """``beta * input + alpha * sum_b batch1[b] @ batch2[b]``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.addbmm(autodiff.zeros(1, 1), autodiff.ones(2, 1, 3), autodiff.ones(2, 3, 1))
+    Tensor([[6.]])
+    """
+    return _beta_alpha(input, ad.sum(ad.bmm(batch1, batch2), 0), beta, alpha)
+
+
+def _beta_alpha(input, prod, beta, alpha) -> Tensor:
+    x = _t(input, "input")
+    if alpha != 1:
+        prod = ad.mul(prod, alpha)
+    if beta == 0:  # input is ignored (NaN in it does not propagate), as PyTorch
+        shape = np.broadcast_shapes(x.shape, prod.shape)
+        return ad.broadcast_to(prod, shape) if prod.shape != shape else prod
+    return ad.add(x if beta == 1 else ad.mul(x, beta), prod)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(3, 4, seed=1), R.randn(4, 2, seed=2))],
+      check=lambda *ts: chain_matmul(*ts))
+def chain_matmul(*matrices: Tensor) -> Tensor:
+    """Product of 2-d tensors, left to right (deprecated in PyTorch for linalg.multi_dot).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.chain_matmul(autodiff.ones(2, 3), autodiff.ones(3, 1)).shape
+    (2, 1)
+    """
+    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
+        matrices = tuple(matrices[0])
+    out = matrices[0]
+    for m in matrices[1:]:
+        out = mm(out, m)
+    return out
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3, 4), R.randn(3, 4, 5, seed=1)),
+                       _s(R.randn(2, 3), R.randn(3, 2, seed=2), dims=([1, 0], [0, 1])),
+                       _s(R.randn(3, 2), R.randn(2, 4, seed=3), 1)])
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Contract ``a``'s last ``dims`` dimensions with ``b``'s first (or the pairs
+    ``dims = (dims_a, dims_b)``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensordot(autodiff.ones(2, 3), autodiff.ones(3, 4), dims=1).shape
+    (2, 4)
+    """
+    a, b = _t(a, "a"), _t(b, "b")
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, (int, np.integer)):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da = list(range(a.ndim - dims, a.ndim))
+        db = list(range(dims))
+    else:
+        da, db = dims
+        da = [da] if isinstance(da, int) else list(da)
+        db = [db] if isinstance(db, int) else list(db)
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    da = [normalize_dim(d, a.ndim, "tensordot") for d in da]
+    db = [normalize_dim(d, b.ndim, "tensordot") for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {a.shape[i]} in "
+                f"dim {i} and second has size {b.shape[j]} in dim {j}")
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    la = list(letters[: a.ndim])
+    lb = list(letters[a.ndim: a.ndim + b.ndim])
+    for i, j in zip(da, db):
+        lb[j] = la[i]
+    out = [c for k, c in enumerate(la) if k not in da] + [c for k, c in enumerate(lb)
+                                                          if k not in db]
+    return ad.einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", a, b)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(2, 2, seed=1)),
+                       _s(R.randn(3), R.randn(2, 2, seed=2))], method=True)
+def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Kronecker product.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.kron(autodiff.eye(2), autodiff.ones(1, 2))
+    Tensor([[1., 1., 0., 0.],
+            [0., 0., 1., 1.]])
+    """
+    a, b = _t(input, "input"), _t(other, "other")
+    n = builtins.max(a.ndim, b.ndim)
+    a = a.reshape((1,) * (n - a.ndim) + a.shape)
+    b = b.reshape((1,) * (n - b.ndim) + b.shape)
+    ash, bsh = a.shape, b.shape
+    ai = a.reshape(tuple(x for s in ash for x in (s, 1)))
+    bi = b.reshape(tuple(x for s in bsh for x in (1, s)))
+    return ad.mul(ai, bi).reshape(tuple(p * q for p, q in zip(ash, bsh)))
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3), R.randn(4, 3, seed=1)),
+                       _s(R.randn(3, 5), R.randn(3, 5, seed=2), dim=0)], method=True)
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+    """Cross product of 3-vectors along ``dim`` (by default the first dimension of
+    size 3, as PyTorch's ``torch.cross``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cross(autodiff.tensor([1.0, 0.0, 0.0]), autodiff.tensor([0.0, 1.0, 0.0]))
+    Tensor([0., 0., 1.])
+    """
+    a, b = _t(input, "input"), _t(other, "other")
+    if a.ndim != b.ndim:
+        raise RuntimeError(
+            "linalg.cross: inputs must have the same number of dimensions.")
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = ad.broadcast_to(a, shape), ad.broadcast_to(b, shape)
+    if dim is None:
+        dims3 = [i for i, s in enumerate(shape) if s == 3]
+        if not dims3:
+            raise RuntimeError("no dimension of size 3 in input")
+        d = dims3[0]
+    else:
+        d = normalize_dim(dim, len(shape), "cross")
+        if shape[d] != 3:
+            raise RuntimeError(
+                f"linalg.cross: inputs dimension {d} must have length 3. Got {a.shape[d]} "
+                f"and {b.shape[d]}")
+
+    def c(t, i):
+        return ad.narrow(t, d, i, 1)
+
+    parts = [ad.sub(ad.mul(c(a, 1), c(b, 2)), ad.mul(c(a, 2), c(b, 1))),
+             ad.sub(ad.mul(c(a, 2), c(b, 0)), ad.mul(c(a, 0), c(b, 2))),
+             ad.sub(ad.mul(c(a, 0), c(b, 1)), ad.mul(c(a, 1), c(b, 0)))]
+    return ad.cat(parts, d)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 2), R.randn(4, 2, seed=1)),
+                       _s(R.randn(2, 3, 2, seed=2), R.randn(2, 4, 2, seed=3), p=1.0)])
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
+    """Pairwise ``p``-norm distances between the rows of ``x1`` and ``x2`` (batched).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cdist(autodiff.tensor([[0.0, 0.0]]), autodiff.tensor([[3.0, 4.0]]))
+    Tensor([[5.]])
+    """
+    a, b = _t(x1, "x1"), _t(x2, "x2")
+    if a.ndim < 2 or b.ndim < 2:
+        raise RuntimeError(
+            f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(
+            f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} X2: "
+            f"{b.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    diff = ad.sub(a.unsqueeze(-2), b.unsqueeze(-3))
+    if p == 0:
+        return ad.sum((diff != 0).to(diff.dtype), -1)
+    if p == float("inf"):
+        return ad.amax(ad.abs(diff), -1)
+    return ad.norm(diff, p, dim=-1)
+
+
+# --------------------------------------------------------------- indexing
+def _index_along(index: Tensor, dim: int, shape) -> Tensor:
+    view = [1] * len(shape)
+    if len(shape):
+        view[dim] = -1
+    return Tensor(np.ascontiguousarray(np.broadcast_to(
+        np.asarray(index.data, dtype=np.int64).reshape(view), shape)))
+
+
+def _check_index(index, name: str) -> Tensor:
+    idx = _t(index, "index")
+    if idx.data.dtype.kind not in "iu":
+        raise IndexError(f"{name}(): Expected dtype int64 for index")
+    if idx.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    return idx
+
+
+def _index_samples():
+    return [_s(R.randn(4, 3), 0, ad.tensor([0, 2, 0]), R.randn(3, 3, seed=1)),
+            _s(R.randn(3, 4, seed=2), 1, ad.tensor([3, 1]), R.randn(3, 2, seed=3), alpha=2.0)]
+
+
+@R.op(samples=_index_samples, method=True)
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``
+    (repeated indices add up).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(3).index_add(0, autodiff.tensor([0, 0, 2]), autodiff.ones(3))
+    Tensor([2., 0., 1.])
+    """
+    x, src = _t(input, "input"), _t(source, "source")
+    idx = _check_index(index, "index_add")
+    d = normalize_dim(dim, x.ndim, "index_add")
+    if src.ndim != x.ndim and not (x.ndim <= 1 and src.ndim <= 1):
+        raise IndexError("index_add_(): Source/destination tensor must have same slice shapes.")
+    n = idx.data.size
+    if (src.shape[d] if src.ndim else 1) != n:
+        raise IndexError(
+            "index_add_(): Number of indices should be equal to source.size(dim)")
+    if n and ((idx.data < -x.shape[d]) | (idx.data >= x.shape[d])).any() if x.ndim else False:
+        raise IndexError("index out of range in self")
+    if alpha != 1:
+        src = ad.mul(src, alpha)
+    if x.ndim == 0:
+        return ad.add(x, ad.sum(src))
+    if src.dtype != x.dtype:
+        src = src.to(x.dtype)
+    return ad.scatter_add(x, d, _index_along(idx, d, src.shape), src)
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3), 0, ad.tensor([3, 1, 0]), R.randn(3, 3, seed=1))],
+      method=True)
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` replaced by ``source``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(3).index_copy(0, autodiff.tensor([2]), autodiff.tensor([5.0]))
+    Tensor([0., 0., 5.])
+    """
+    x, src = _t(input, "input"), _t(source, "source")
+    idx = _check_index(index, "index_copy")
+    d = normalize_dim(dim, x.ndim, "index_copy")
+    if (src.shape[d] if src.ndim else 1) != idx.data.size:
+        raise IndexError(
+            "index_copy_(): Number of indices should be equal to source.size(dim)")
+    if x.ndim == 0:
+        return src.reshape(())
+    return ad.scatter(x, d, _index_along(idx, d, src.shape), src.to(x.dtype))
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3), 1, ad.tensor([0, 2]), -1.5)], method=True)
+def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).index_fill(1, autodiff.tensor([0, 2]), 7.0)
+    Tensor([[7., 0., 7.],
+            [7., 0., 7.]])
+    """
+    x = _t(input, "input")
+    idx = _check_index(index, "index_fill")
+    d = normalize_dim(dim, x.ndim, "index_fill")
+    mask = np.zeros(x.shape, dtype=bool)
+    if x.ndim == 0:
+        mask[...] = idx.data.size > 0
+    else:
+        sl = [slice(None)] * x.ndim
+        sl[d] = np.asarray(idx.data).reshape(-1)
+        mask[tuple(sl)] = True
+    return ad.masked_fill(x, Tensor(mask), value)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor([0, 5, 11, -1]))], method=True)
+def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
+    """``input.flatten()[index]``: the result has ``index``'s shape.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.take(autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]), autodiff.tensor([0, 3]))
+    Tensor([1., 4.])
+    """
+    x = _t(input, "input")
+    idx = _t(index, "index")
+    if idx.data.dtype.kind not in "iu":
+        raise IndexError("take(): Expected a long tensor for index, but got "
+                         f"{idx.dtype}")
+    n = x.data.size
+    if ((idx.data >= n) | (idx.data < -n)).any():
+        raise IndexError(f"out of range: tried to access index {int(idx.data.max())} on a "
+                         f"tensor of {n} elements.")
+    return x.reshape(-1)[idx.reshape(-1)].reshape(idx.shape)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([1, 3, 1, 0, 5]))], method=True, differentiable=False)
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -> Tensor:  # noqa: A002
+    """How often each value 0..max occurs in a 1-d non-negative integer tensor (the sum
+    of ``weights`` per value, if given); at least ``minlength`` bins.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.bincount(autodiff.tensor([0, 2, 2]))
+    Tensor([1, 0, 2])
+    """
+    x = _t(input, "input")
+    if x.ndim != 1 or x.data.dtype.kind not in "iub":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if x.data.size and x.data.min() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return _make(np.bincount(x.data, minlength=minlength).astype(np.int64), None)
+    w = _t(weights, "weights")
+    if w.shape != x.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = w.data.dtype if w.data.dtype.kind == "f" else np.float64
+    out = np.bincount(x.data, weights=w.data.astype(np.float64), minlength=minlength)
+    return _make(out.astype(np.float64 if dt != np.float32 else np.float32), None)
+
+
+UniqueResult = tuple
+
+
+@R.op(samples=lambda: [_s(ad.tensor([3, 1, 3, 2]))], method=True, differentiable=False,
+      check=lambda *a, **k: unique(*a, **k))
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim: int | None = None):
+    """The distinct values (sorted), with the inverse indices and counts if asked for;
+    with ``dim``, the distinct slices along it.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.unique(autodiff.tensor([3, 1, 3]), return_counts=True)
+    (Tensor([1, 3]), Tensor([1, 2]))
+    """
+    x = _t(input, "input")
+    if dim is None:
+        vals, inv, counts = np.unique(x.data, return_inverse=True, return_counts=True)
+        inv = inv.reshape(x.shape)
+    else:
+        d = normalize_dim(dim, x.ndim, "unique")
+        vals, inv, counts = np.unique(x.data, return_inverse=True, return_counts=True, axis=d)
+        inv = inv.reshape(-1)
+    out = [_make(vals, None)]
+    if return_inverse:
+        out.append(_make(inv.astype(np.int64), None))
+    if return_counts:
+        out.append(_make(counts.astype(np.int64), None))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([1, 1, 2, 2, 3, 1, 1]))], method=True, differentiable=False,
+      check=lambda *a, **k: unique_consecutive(*a, **k))
+def unique_consecutive(input: Tensor, return_inverse: bool = False,  # noqa: A002
+                       return_counts: bool = False, dim: int | None = None):
+    """Each run of equal consecutive values (slices along ``dim``) collapsed to one.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.unique_consecutive(autodiff.tensor([1, 1, 2, 1]))
+    Tensor([1, 2, 1])
+    """
+    x = _t(input, "input")
+    if dim is None:
+        flat = x.data.reshape(-1)
+        d, moved = 0, flat.reshape(-1, 1) if flat.size else flat.reshape(0, 1)
+        shape_inv = x.shape
+    else:
+        d = normalize_dim(dim, x.ndim, "unique_consecutive")
+        moved = np.moveaxis(x.data, d, 0).reshape(x.shape[d], -1)
+        shape_inv = (x.shape[d],)
+    if moved.shape[0] == 0:
+        starts = np.zeros(0, bool)
+    else:
+        starts = np.concatenate([[True], (moved[1:] != moved[:-1]).any(axis=1)])
+    inv = np.cumsum(starts) - 1
+    first = np.nonzero(starts)[0]
+    counts = np.diff(np.append(first, moved.shape[0]))
+    if dim is None:
+        vals = x.data.reshape(-1)[first]
+    else:
+        vals = np.take(x.data, first, axis=d)
+    out = [_make(vals, None)]
+    if return_inverse:
+        out.append(_make(inv.reshape(shape_inv).astype(np.int64), None))
+    if return_counts:
+        out.append(_make(counts.astype(np.int64), None))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([1.0, 3.0, 5.0, 7.0]), ad.tensor([[3.0, 6.0], [0.0, 9.0]]))],
+      differentiable=False)
+def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,  # noqa: A002
+                 right: bool = False, side: str | None = None, sorter=None) -> Tensor:
+    """Indices where ``input``'s values would be inserted to keep ``sorted_sequence``
+    sorted (along its last dimension; batched when it has more).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.searchsorted(autodiff.tensor([1.0, 3.0, 5.0]), autodiff.tensor([3.0, 4.0]))
+    Tensor([1, 2])
+    """
+    seq = _t(sorted_sequence, "sorted_sequence")
+    scalar = not isinstance(input, Tensor)
+    vals = _t(input, "input")
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(
+                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError(
+                "torch.searchsorted(): side and right can't be set to opposites, got side "
+                "of left while right was True")
+        right = side == "right"
+    s = "right" if right else "left"
+    sd = seq.data
+    if sorter is not None:
+        sd = np.take_along_axis(sd, _t(sorter).data, axis=-1)
+    dt = np.int32 if out_int32 else np.int64
+    if sd.ndim <= 1:
+        return _make(np.asarray(np.searchsorted(sd, vals.data, side=s), dtype=dt), None)
+    if scalar or sd.shape[:-1] != vals.shape[:-1]:
+        raise RuntimeError(
+            "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+            "dimensions of boundaries tensor and input value tensor must match, but we got "
+            f"boundaries tensor {list(sd.shape)} and input value tensor {list(vals.shape)}")
+    rows = sd.reshape(-1, sd.shape[-1])
+    vrows = vals.data.reshape(-1, vals.shape[-1])
+    out = np.stack([np.searchsorted(r, v, side=s) for r, v in zip(rows, vrows)])
+    return _make(out.reshape(vals.shape).astype(dt), None)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([[3.0, 6.0], [0.0, 9.0]]), ad.tensor([1.0, 3.0, 5.0]))],
+      differentiable=False)
+def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,  # noqa: A002
+              right: bool = False) -> Tensor:
+    """The bucket of each value of ``input`` among the 1-d sorted ``boundaries``
+    (``right=False``: ``boundaries[i-1] < x <= boundaries[i]``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.bucketize(autodiff.tensor([3.0, 4.0]), autodiff.tensor([1.0, 3.0, 5.0]))
+    Tensor([1, 2])
+    """
+    b = _t(boundaries, "boundaries")
+    if b.ndim != 1:
+        raise RuntimeError(
+            f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
+    return searchsorted(b, input, out_int32=out_int32, right=right)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4))], method=True)
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
+         append: Tensor | None = None) -> Tensor:
+    """The ``n``-th forward difference along ``dim`` (after joining ``prepend`` and
+    ``append``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.diff(autodiff.tensor([1.0, 4.0, 9.0]))
+    Tensor([3., 5.])
+    """
+    x = _t(input, "input")
+    if x.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = normalize_dim(dim, x.ndim, "diff")
+    parts = [t for t in (prepend, x, append) if t is not None]
+    if len(parts) > 1:
+        parts = [p if isinstance(p, Tensor) and p.ndim else
+                 ad.broadcast_to(_t(p), x.shape[:d] + (1,) + x.shape[d + 1:]) for p in parts]
+        x = ad.cat(parts, d)
+    for _ in range(n):
+        m = x.shape[d]
+        if m == 0:
+            break
+        if x.data.dtype.kind == "b":
+            x = ad.logical_xor(ad.narrow(x, d, 1, m - 1), ad.narrow(x, d, 0, m - 1))
+        else:
+            x = ad.sub(ad.narrow(x, d, 1, m - 1), ad.narrow(x, d, 0, m - 1))
+    return x
+
+
+# --------------------------------------------------------------- shapes
+@R.op(samples=lambda: [_s(R.randn(2, 3, 4), 0, 2), _s(R.randn(2, 3, 4, seed=1), (0, 1), (2, 0))],
+      method=True)
+def movedim(input: Tensor, source, destination) -> Tensor:  # noqa: A002
+    """Move dimension(s) ``source`` to position(s) ``destination``; the others keep
+    their order.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.movedim(autodiff.zeros(2, 3, 4), 0, -1).shape
+    (3, 4, 2)
+    """
+    x = _t(input, "input")
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should "
+            f"contain the same number of dims as destination ({dst} dims)")
+    src = [normalize_dim(s, x.ndim, "movedim") for s in src]
+    dst = [normalize_dim(s, x.ndim, "movedim") for s in dst]
+    if len(set(src)) != len(src):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
+    if len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(destination)})")
+    if x.ndim == 0:
+        return x
+    rest = [i for i in range(x.ndim) if i not in src]
+    order = [None] * x.ndim
+    for s, d in zip(src, dst):
+        order[d] = s
+    it = iter(rest)
+    order = [o if o is not None else next(it) for o in order]
+    return ad.permute(x, *order)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3, 4), 0, 2)], method=True)
+def moveaxis(input: Tensor, source, destination) -> Tensor:  # noqa: A002
+    """Alias of :func:`movedim`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.moveaxis(autodiff.zeros(2, 3), 0, 1).shape
+    (3, 2)
+    """
+    return movedim(input, source, destination)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3, 4), 0, 2)], method=True)
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:  # noqa: A002
+    """Alias of :func:`transpose`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.swapaxes(autodiff.zeros(2, 3), 0, 1).shape
+    (3, 2)
+    """
+    return ad.transpose(input, axis0, axis1)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3, 4), 0, 2)], method=True)
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:  # noqa: A002
+    """Alias of :func:`transpose`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.swapdims(autodiff.zeros(2, 3), 0, 1).shape
+    (3, 2)
+    """
+    return ad.transpose(input, dim0, dim1)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True)
+def ravel(input: Tensor) -> Tensor:  # noqa: A002
+    """``input`` flattened to 1-d.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ravel(autodiff.zeros(2, 3)).shape
+    (6,)
+    """
+    return _t(input, "input").reshape(-1)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), (2, 1)), _s(R.randn(3, seed=1), (2, 2))], method=True)
+def tile(input: Tensor, dims) -> Tensor:  # noqa: A002
+    """``input`` repeated ``dims[i]`` times along each dimension (``dims`` shorter than
+    ``input.ndim`` is padded with ones in front).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tile(autodiff.tensor([1.0, 2.0]), (2,))
+    Tensor([1., 2., 1., 2.])
+    """
+    x = _t(input, "input")
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(dims) < x.ndim:
+        dims = (1,) * (x.ndim - len(dims)) + dims
+    return ad.repeat(x, *dims)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(2, 3, seed=1), 3, (0, 1)),
+                       _s(R.randn(2, 3, 2, seed=2), -1, (1, 2))], method=True)
+def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:  # noqa: A002
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward
+    the second).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.rot90(autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    Tensor([[2., 4.],
+            [1., 3.]])
+    """
+    x = _t(input, "input")
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if x.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {x.ndim}")
+    d0, d1 = (normalize_dim(d, x.ndim, "rot90") for d in dims)
+    if d0 == d1:
+        raise RuntimeError(
+            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    k %= 4
+    if k == 1:
+        return ad.transpose(ad.flip(x, [d1]), d0, d1)
+    if k == 2:
+        return ad.flip(x, [d0, d1])
+    if k == 3:
+        return ad.flip(ad.transpose(x, d0, d1), [d1])
+    return x.clone()
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True)
+def flipud(input: Tensor) -> Tensor:  # noqa: A002
+    """``input`` flipped along dimension 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.flipud(autodiff.tensor([1.0, 2.0]))
+    Tensor([2., 1.])
+    """
+    return ad.flip(input, [0])
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True)
+def fliplr(input: Tensor) -> Tensor:  # noqa: A002
+    """``input`` flipped along dimension 1 (needs at least 2 dimensions).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.fliplr(autodiff.tensor([[1.0, 2.0]]))
+    Tensor([[2., 1.]])
+    """
+    x = _t(input, "input")
+    if x.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return ad.flip(x, [1])
+
+
+def _atleast(k: int, name: str):
+    def f(*tensors):
+        if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+            tensors = tuple(tensors[0])
+            many = True
+        else:
+            many = len(tensors) > 1
+        outs = []
+        for t in tensors:
+            t = _t(t, name)
+            if t.ndim < k:
+                if k == 3 and t.ndim == 2:
+                    t = t.unsqueeze(-1)
+                elif k == 3 and t.ndim == 1:
+                    t = t.reshape(1, -1, 1)
+                else:
+                    t = t.reshape((1,) * (k - t.ndim) + t.shape)
+            outs.append(t)
+        return tuple(outs) if many else outs[0]
+
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+def _doc(fn, text: str):
+    fn.__doc__ = text
+    return fn
+
+
+atleast_1d = R.op("atleast_1d", samples=lambda: [_s(R.randn()), _s(R.randn(3))])(_doc(
+    _atleast(1, "atleast_1d"), """Each tensor with at least 1 dimension (a tuple for several).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.atleast_1d(autodiff.tensor(1.0)).shape
+    (1,)
+    """))
+atleast_2d = R.op("atleast_2d", samples=lambda: [_s(R.randn()), _s(R.randn(3))])(_doc(
+    _atleast(2, "atleast_2d"), """Each tensor with at least 2 dimensions (a 1-d ``x`` is ``1 x n``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.atleast_2d(autodiff.zeros(3)).shape
+    (1, 3)
+    """))
+atleast_3d = R.op("atleast_3d", samples=lambda: [_s(R.randn(3)), _s(R.randn(2, 3))])(_doc(
+    _atleast(3, "atleast_3d"), """Each tensor with at least 3 dimensions (1-d: ``1 x n x 1``,
+    2-d: ``m x n x 1``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.atleast_3d(autodiff.zeros(2, 3)).shape
+    (2, 3, 1)
+    """))
+
+
+def _seq(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' must be a tuple of Tensors")
+    return [_t(t, name) for t in tensors]
+
+
+_JOIN = lambda: [_s(R.randn(2, 3), R.randn(2, 3, seed=1)), _s(R.randn(3), R.randn(3, seed=2))]  # noqa: E731
+
+
+@R.op(samples=_JOIN, check=lambda *ts: hstack(list(ts)))
+def hstack(tensors) -> Tensor:
+    """Join along dimension 1 (dimension 0 for 1-d tensors).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.hstack([autodiff.zeros(2, 1), autodiff.ones(2, 2)]).shape
+    (2, 3)
+    """
+    ts = _atleast(1, "hstack")(_seq(tensors, "hstack"))
+    ts = list(ts) if isinstance(ts, tuple) else [ts]
+    return ad.cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+@R.op(samples=_JOIN, check=lambda *ts: vstack(list(ts)))
+def vstack(tensors) -> Tensor:
+    """Join along dimension 0 (1-d tensors become rows).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.vstack([autodiff.zeros(3), autodiff.ones(3)]).shape
+    (2, 3)
+    """
+    ts = _atleast(2, "vstack")(_seq(tensors, "vstack"))
+    return ad.cat(list(ts) if isinstance(ts, tuple) else [ts], 0)
+
+
+@R.op("row_stack", samples=_JOIN, check=lambda *ts: row_stack(list(ts)))
+def row_stack(tensors) -> Tensor:
+    """Alias of :func:`vstack`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.row_stack([autodiff.zeros(3), autodiff.ones(3)]).shape
+    (2, 3)
+    """
+    return vstack(tensors)
+
+
+@R.op(samples=_JOIN, check=lambda *ts: dstack(list(ts)))
+def dstack(tensors) -> Tensor:
+    """Join along dimension 2 (after :func:`atleast_3d`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.dstack([autodiff.zeros(2, 3), autodiff.ones(2, 3)]).shape
+    (2, 3, 2)
+    """
+    ts = _atleast(3, "dstack")(_seq(tensors, "dstack"))
+    return ad.cat(list(ts) if isinstance(ts, tuple) else [ts], 2)
+
+
+@R.op(samples=_JOIN, check=lambda *ts: column_stack(list(ts)))
+def column_stack(tensors) -> Tensor:
+    """Join as columns: 0-d and 1-d tensors become columns, then :func:`hstack`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.column_stack([autodiff.zeros(3), autodiff.ones(3)]).shape
+    (3, 2)
+    """
+    ts = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in _seq(tensors, "column_stack")]
+    return ad.cat(ts, 1)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(3, seed=1)), _s(R.randn(2, 1), R.randn(1, 4))],
+      check=lambda *ts: broadcast_tensors(*ts)[0] * 1.0 + broadcast_tensors(*ts)[1] * 2.0)
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    """The tensors expanded to their common broadcast shape.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> a, b = autodiff.broadcast_tensors(autodiff.zeros(2, 1), autodiff.zeros(3))
+    >>> a.shape, b.shape
+    ((2, 3), (2, 3))
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    ts = [_t(t) for t in tensors]
+    try:
+        shape = np.broadcast_shapes(*(t.shape for t in ts))
+    except ValueError:
+        raise RuntimeError(
+            "The size of tensors do not match: shapes "
+            f"{', '.join(str(list(t.shape)) for t in ts)} do not broadcast") from None
+    return tuple(ad.broadcast_to(t, shape) for t in ts)
+
+
+@R.op(samples=lambda: [_s(R.randn(3), R.randn(2, seed=1))],
+      check=lambda *ts, **k: ad.stack(list(meshgrid(*ts, indexing="ij")), 0))
+def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
+    """Coordinate grids of 1-d tensors: ``indexing="ij"`` (the default, as PyTorch) or
+    ``"xy"`` (the first two dimensions swapped).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x, y = autodiff.meshgrid(autodiff.zeros(3), autodiff.zeros(2), indexing="xy")
+    >>> x.shape
+    (2, 3)
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    ts = [_t(t) for t in tensors]
+    if indexing is None:
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: "
+            f"{indexing}")
+    for t in ts:
+        if t.ndim > 1:
+            raise RuntimeError(
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: "
+                f"{t.shape}")
+    ts = [t.reshape(-1) for t in ts]
+    swap = indexing == "xy" and len(ts) >= 2
+    shape = tuple(t.shape[0] for t in ts)
+    n = len(ts)
+    grids = [ad.broadcast_to(t.reshape([-1 if i == k else 1 for i in range(n)]), shape)
+             for k, t in enumerate(ts)]
+    if swap:  # "xy": the first two dimensions of each grid swapped
+        grids = [g.transpose(0, 1) for g in grids]
+    return tuple(grids)
+
+
+@R.op(samples=lambda: [_s(R.randn(3), R.randn(2, seed=1))],
+      check=lambda *ts: cartesian_prod(*ts))
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """All combinations of the 1-d tensors' elements, one row each (1-d for one tensor).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cartesian_prod(autodiff.tensor([1, 2]), autodiff.tensor([3, 4]))
+    Tensor([[1, 3],
+            [1, 4],
+            [2, 3],
+            [2, 4]])
+    """
+    if len(tensors) == 1:
+        return _t(tensors[0])
+    grids = meshgrid(*tensors, indexing="ij")
+    return ad.stack([g.reshape(-1) for g in grids], 1)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(1, 2, seed=1)), _s(R.randn(2), R.randn())],
+      check=lambda *ts: block_diag(*ts))
+def block_diag(*tensors: Tensor) -> Tensor:
+    """A block-diagonal matrix of the tensors (0-d and 1-d ones are one-row blocks).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.block_diag(autodiff.ones(1, 1), autodiff.ones(1, 2) * 2)
+    Tensor([[1., 0., 0.],
+            [0., 2., 2.]])
+    """
+    ts = []
+    for t in tensors:
+        t = _t(t)
+        if t.ndim > 2:
+            raise RuntimeError(
+                "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
+                f"{len(ts)} has {t.ndim} dimensions")
+        ts.append(t.reshape(1, -1) if t.ndim < 2 else t)
+    if not ts:
+        return ad.zeros(1, 0)
+    dt = ts[0].dtype
+    for t in ts[1:]:
+        dt = _dtypes.result_type((dt, 2), (t.dtype, 2))
+    ts = [t.to(dt) for t in ts]
+    total = builtins.sum(t.shape[1] for t in ts)
+    rows = []
+    left = 0
+    for t in ts:
+        r, c = t.shape
+        parts = []
+        if left:
+            parts.append(ad.zeros(r, left, dtype=dt))
+        parts.append(t)
+        if total - left - c:
+            parts.append(ad.zeros(r, total - left - c, dtype=dt))
+        rows.append(ad.cat(parts, 1) if len(parts) > 1 else t)
+        left += c
+    return ad.cat(rows, 0)
+
+
+@R.op(samples=lambda: [_s(R.randn(3)), _s(R.randn(4, seed=1), 3, True)])
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
+    """Vandermonde matrix: columns are powers of ``x`` (decreasing by default).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.vander(autodiff.tensor([2, 3]), 3)
+    Tensor([[4, 2, 1],
+            [9, 3, 1]])
+    """
+    t = _t(x, "x")
+    if t.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = t.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    if t.data.dtype.kind in "bi" and t.data.dtype != np.int64:
+        t = t.to(np.int64)
+    if n == 0:
+        return ad.zeros(t.shape[0], 0, dtype=t.dtype)
+    cols = [ad.ones_like(t)]
+    for _ in range(1, n):
+        cols.append(ad.mul(cols[-1], t))
+    if not increasing:
+        cols = cols[::-1]
+    return ad.stack(cols, 1)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(3, seed=1), 1)], method=True)
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
+    """A 2-d tensor with ``input``'s values (flattened) on diagonal ``offset``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.diagflat(autodiff.tensor([1.0, 2.0]))
+    Tensor([[1., 0.],
+            [0., 2.]])
+    """
+    return ad.diag(_t(input, "input").reshape(-1), offset)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(3, seed=1), 1)], method=True)
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:  # noqa: A002
+    """Batched diagonal matrices: the last dimension of ``input`` on diagonal ``offset``
+    of the planes ``(dim1, dim2)`` of the result.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.diag_embed(autodiff.ones(2, 2)).shape
+    (2, 2, 2)
+    """
+    x = _t(input, "input")
+    n = x.shape[-1] + builtins.abs(offset)
+    nd = x.ndim + 1
+    d1, d2 = normalize_dim(dim1, nd, "diag_embed"), normalize_dim(dim2, nd, "diag_embed")
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    # x's last dim spread onto the rows (offset >= 0) or the columns (offset < 0)
+    idx = np.arange(x.shape[-1])
+    rows = idx if offset >= 0 else idx - offset
+    cols = idx + offset if offset >= 0 else idx
+    sel = np.zeros((x.shape[-1], n, n), dtype=x.data.dtype if x.data.dtype.kind == "f"
+                   else np.float64)
+    sel[idx, rows, cols] = 1
+    if x.data.dtype.kind == "f":
+        out = ad.einsum("...k,kij->...ij", x, Tensor(sel))
+    else:
+        out = _make(np.einsum("...k,kij->...ij", x.data, sel.astype(x.data.dtype)), None)
+    # the two new dims are last (ij); move them to dim1, dim2
+    return movedim(out, (nd - 2, nd - 1), (d1, d2)) if (d1, d2) != (nd - 2, nd - 1) else out
+
+
+@R.op(samples=lambda: [_s(R.randn(5)), _s(R.randn(2, 5, seed=1), dx=0.5, dim=1)])
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
+              dim: int = -1) -> Tensor:
+    """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``dx`` or
+    sample points ``x``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.trapezoid(autodiff.tensor([1.0, 2.0, 3.0]))
+    Tensor(4.)
+    """
+    yt = _t(y, "y")
+    d = normalize_dim(dim, yt.ndim, "trapezoid")
+    m = yt.shape[d]
+    if m == 0:
+        return ad.sum(yt, d)
+    avg = ad.mul(ad.add(ad.narrow(yt, d, 1, m - 1), ad.narrow(yt, d, 0, m - 1)), 0.5)
+    if x is not None:
+        xt = _t(x, "x")
+        if xt.ndim == 1:
+            shape = [1] * yt.ndim
+            shape[d] = -1
+            xt = xt.reshape(shape)
+            dd = d
+        else:
+            dd = d
+        spacing = diff(xt, dim=dd)
+        return ad.sum(ad.mul(avg, spacing), d)
+    return ad.mul(ad.sum(avg, d), 1.0 if dx is None else dx)
+
+
+@R.op(samples=lambda: [_s(R.randn(5))])
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
+          dim: int = -1) -> Tensor:
+    """Alias of :func:`trapezoid`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.trapz(autodiff.tensor([1.0, 2.0, 3.0]))
+    Tensor(4.)
+    """
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 6)), _s(R.randn(4, seed=1), correction=0)], method=True)
+def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:  # noqa: A002
+    """Covariance matrix of the variables in ``input``'s rows (observations in columns).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cov(autodiff.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]]))
+    Tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    x = _floatish(_t(input, "input"))
+    if x.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
+                           f"an input with {x.ndim} dimensions")
+    if fweights is not None or aweights is not None:
+        w = ad.ones(x.shape[-1], dtype=x.dtype)
+        if fweights is not None:
+            w = ad.mul(w, _t(fweights).to(x.dtype))
+        if aweights is not None:
+            w = ad.mul(w, _t(aweights).to(x.dtype))
+    else:
+        w = None
+    xm = x.reshape(1, -1) if x.ndim < 2 else x
+    if w is None:
+        n = xm.shape[1]
+        c = ad.sub(xm, ad.mean(xm, 1, True))
+        out = ad.div(ad.matmul(c, c.transpose(0, 1)), float(builtins.max(n - correction, 0)))
+    else:
+        wsum = ad.sum(w)
+        avg = ad.div(ad.sum(ad.mul(xm, w), 1, True), wsum)
+        c = ad.sub(xm, avg)
+        if aweights is None:
+            norm = ad.sub(wsum, float(correction))
+        else:
+            aw = _t(aweights).to(x.dtype)
+            norm = ad.sub(wsum, ad.div(ad.mul(ad.sum(ad.mul(w, aw)), float(correction)), wsum))
+        out = ad.div(ad.matmul(ad.mul(c, w), c.transpose(0, 1)), norm)
+    return out.reshape(()) if x.ndim < 2 else out
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 6))], method=True)
+def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
+    """Pearson correlation coefficients of the variables in ``input``'s rows.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.corrcoef(autodiff.tensor([[0.0, 1.0, 2.0], [2.0, 1.0, 0.5]]))[0, 1].item() < 0
+    True
+    """
+    c = cov(input)
+    if c.ndim == 0:
+        return ad.div(c, c)
+    d = ad.sqrt(ad.diagonal(c))
+    out = ad.div(ad.div(c, d.unsqueeze(1)), d.unsqueeze(0))
+    return ad.clamp(out, -1.0, 1.0)
+
+
+# --------------------------------------------------------- small answers
+@R.op(samples=lambda: [_s(R.randn(2, 3))], differentiable=False,
+      check=lambda x: ad.tensor(numel(x)))
+def numel(input: Tensor) -> int:  # noqa: A002
+    """The number of elements of ``input``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.numel(autodiff.zeros(2, 3))
+    6
+    """
+    return int(_t(input, "input").data.size)
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True, differentiable=False,
+      check=lambda x: ad.tensor(is_floating_point(x)))
+def is_floating_point(input: Tensor) -> bool:  # noqa: A002
+    """Whether ``input``'s dtype is a floating-point one.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.is_floating_point(autodiff.zeros(1)), autodiff.zeros(1).long().is_floating_point()
+    (True, False)
+    """
+    return _t(input, "input").data.dtype.kind == "f"
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True, differentiable=False,
+      check=lambda x: ad.tensor(is_complex(x)))
+def is_complex(input: Tensor) -> bool:  # noqa: A002
+    """Whether ``input``'s dtype is complex (never, in autodiff).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.is_complex(autodiff.zeros(1))
+    False
+    """
+    return _t(input, "input").data.dtype.kind == "c"
+
+
+@R.op(samples=lambda: [_s(R.randn(1))], method=True, differentiable=False,
+      check=lambda x: ad.tensor(is_nonzero(x)))
+def is_nonzero(input: Tensor) -> bool:  # noqa: A002
+    """Whether the single value of a one-element tensor is not zero.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.is_nonzero(autodiff.tensor([0.5]))
+    True
+    """
+    x = _t(input, "input")
+    if x.data.size == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if x.data.size > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(x.data.reshape(()) != 0)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([[0.0, 1.0], [2.0, 0.0]]))], differentiable=False)
+def argwhere(input: Tensor) -> Tensor:  # noqa: A002
+    """The indices of the non-zero values, one row each (as :func:`nonzero`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.argwhere(autodiff.tensor([0.0, 1.0, 2.0]))
+    Tensor([[1],
+            [2]])
+    """
+    return ad.nonzero(input)
+
+
+@R.op(samples=lambda: [_s(ad.tensor([1, 2, 3, 4]), ad.tensor([2, 4]))], differentiable=False)
+def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+    """Whether each of ``elements`` is among ``test_elements``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.isin(autodiff.tensor([1, 2, 3]), autodiff.tensor([2]))
+    Tensor([False,  True, False])
+    """
+    e = elements.data if isinstance(elements, Tensor) else np.asarray(elements)
+    t = test_elements.data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return _make(np.asarray(np.isin(e, t, invert=invert)), None)
+
+
+@R.op(samples=_UN, method=True, differentiable=False)
+def isposinf(input: Tensor) -> Tensor:  # noqa: A002
+    """True where ``input`` is +inf.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.isposinf(autodiff.tensor([float("inf"), -float("inf"), 1.0]))
+    Tensor([ True, False, False])
+    """
+    return _make(np.asarray(np.isposinf(_t(input).data)), None)
+
+
+@R.op(samples=_UN, method=True, differentiable=False)
+def isneginf(input: Tensor) -> Tensor:  # noqa: A002
+    """True where ``input`` is -inf.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.isneginf(autodiff.tensor([float("inf"), -float("inf"), 1.0]))
+    Tensor([False,  True, False])
+    """
+    return _make(np.asarray(np.isneginf(_t(input).data)), None)
+
+
+@R.op(samples=_UN, method=True, differentiable=False)
+def isreal(input: Tensor) -> Tensor:  # noqa: A002
+    """True everywhere for a real tensor (autodiff has no complex dtypes).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.isreal(autodiff.tensor([1.0]))
+    Tensor([ True])
+    """
+    return _make(np.ones(_t(input).shape, dtype=bool), None)
+
+
+def _tri_indices(row: int, col: int, offset: int, upper: bool, dtype) -> Tensor:
+    m = np.triu(np.ones((row, col), bool), offset) if upper else np.tril(
+        np.ones((row, col), bool), offset)
+    r, c = np.nonzero(m)
+    return _make(np.stack([r, c]).astype(np.dtype(dtype) if dtype is not None else np.int64),
+                 None)
+
+
+@R.op(samples=lambda: [_s(3, 4)], differentiable=False)
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
+                 layout=None) -> Tensor:
+    """The (row, column) indices of the lower triangle of a ``row x col`` matrix.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tril_indices(2, 2)
+    Tensor([[0, 1, 1],
+            [0, 0, 1]])
+    """
+    return _tri_indices(row, col, offset, False, dtype)
+
+
+@R.op(samples=lambda: [_s(3, 4)], differentiable=False)
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
+                 layout=None) -> Tensor:
+    """The (row, column) indices of the upper triangle of a ``row x col`` matrix.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.triu_indices(2, 2)
+    Tensor([[0, 0, 1],
+            [0, 1, 1]])
+    """
+    return _tri_indices(row, col, offset, True, dtype)
+
+
+@R.op(samples=lambda: [_s(R.randn(4)), _s(R.randn(4, seed=1), 3, True)],
+      check=lambda *a, **k: combinations(*a, **k))
+def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:  # noqa: A002
+    """All length-``r`` combinations of a 1-d tensor's elements, one row each.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.combinations(autodiff.tensor([1, 2, 3]))
+    Tensor([[1, 2],
+            [1, 3],
+            [2, 3]])
+    """
+    import itertools
+
+    x = _t(input, "input")
+    if x.ndim != 1:
+        raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
+    gen = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    idx = np.array(list(gen(range(x.shape[0]), r)), dtype=np.int64).reshape(-1, r)
+    if idx.size == 0:
+        return ad.zeros(0, dtype=x.dtype) if r else x[:0]
+    return x[Tensor(idx)]
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3))], differentiable=False,
+      check=lambda x: detach(x))
+def detach(input: Tensor) -> Tensor:  # noqa: A002
+    """``input.detach()``: the same values, out of the graph.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.detach(autodiff.ones(1, requires_grad=True)).requires_grad
+    False
+    """
+    return _t(input, "input").detach()
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(3, seed=1))])
+def t(input: Tensor) -> Tensor:  # noqa: A002
+    """Transpose of a tensor with at most 2 dimensions (itself for 0-d and 1-d).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.t(autodiff.zeros(2, 3)).shape
+    (3, 2)
+    """
+    x = _t(input, "input")
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return ad.transpose(x, 0, 1) if x.ndim == 2 else x
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(4, seed=1), 0.5, True)])
+def dropout(input: Tensor, p: float = 0.5, train: bool = True) -> Tensor:  # noqa: A002
+    """:func:`autodiff.nn.functional.dropout` (``torch.dropout``'s positional form).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.dropout(autodiff.ones(3), 0.5, False)
+    Tensor([1., 1., 1.])
+    """
+    from ..nn import functional as F
+
+    return F.dropout(input, p, training=train)
+
+
+R.REGISTRY["dropout"].samples = lambda: [_s(R.randn(2, 3), 0.5, False), _s(R.randn(4), 0.0)]
+
+
+__all__ = [n for n, info in R.REGISTRY.items() if info.public is not None
+           and getattr(info.public, "__module__", "") == __name__]
