@@ -9,7 +9,7 @@ from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import (  # noqa: F401 - register conv, pool, indexing, spatial ops
     conv,
-    extra,  # noqa: F401 - registers PyTorch's further names (issue 17)
+    extra,  # PyTorch's further names and in-place methods (issue 17)
     indexing,
     pooling,
     spatial,
@@ -241,6 +241,8 @@ def _bind() -> None:
     # ---- the in-place methods (ops/inplace.py)
     for name in "add_ sub_ mul_ div_ zero_ fill_ copy_ clamp_".split():
         setattr(T, name, getattr(I, name))
+    for name, fn in extra.inplace_methods().items():  # index_add_, exp_, masked_fill_, ...
+        setattr(T, name, fn)
     # ---- conversions and PyTorch's aliases
     # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)
     T.contiguous = lambda self: self if self.data.flags.c_contiguous else clone(self)

@@ -507,7 +507,16 @@ def _with_alpha(name, a, b, alpha) -> Tensor:
         alpha = alpha.item()
     _refuse_bool_sub(name, a, b)
     a, b = operands(a, b, name)
-    kind = a._data.dtype.kind
+    check_alpha(a._data.dtype, alpha)
+    if a._data.dtype.kind == "b":  # bool + alpha * bool: a logical or (alpha != 0)
+        return _make(a._data | (b._data & bool(alpha)), None)
+    scaled = _ARITH_BY_NAME["mul"](b, alpha)
+    return _ARITH_BY_NAME[name](a, scaled)
+
+
+def check_alpha(dtype, alpha) -> None:
+    """PyTorch's checks of ``alpha`` against the result's dtype (add, sub, add_, sub_)."""
+    kind = np.dtype(dtype).kind
     if isinstance(alpha, complex):
         raise RuntimeError(
             "For non-complex input tensors, argument alpha must not be a complex number."
@@ -518,10 +527,6 @@ def _with_alpha(name, a, b, alpha) -> Tensor:
         raise RuntimeError(
             "For integral input tensors, argument alpha must not be a floating point number."
         )
-    if kind == "b":  # bool + alpha * bool: a logical or (alpha != 0)
-        return _make(a._data | (b._data & bool(alpha)), None)
-    scaled = _ARITH_BY_NAME["mul"](b, alpha)
-    return _ARITH_BY_NAME[name](a, scaled)
 
 
 def _is_bool(v) -> bool:

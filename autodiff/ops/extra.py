@@ -149,9 +149,10 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=lambda: [_s(R.away_from_zero(3, 4), R.away_from_zero(3, 4, seed=1))],
-      method=True, second_order=True)
+      method=True, differentiable=False)
 def floor_divide(input: Tensor, other) -> Tensor:  # noqa: A002
-    """``input / other`` rounded down (PyTorch's ``//``); its gradient is zero.
+    """``input / other`` rounded down (PyTorch's ``//``); not differentiable (as PyTorch,
+    whose backward raises: here the result does not require grad).
 
     Examples
     --------
@@ -159,7 +160,20 @@ def floor_divide(input: Tensor, other) -> Tensor:  # noqa: A002
     >>> autodiff.floor_divide(autodiff.tensor([5, -5]), 2)
     Tensor([ 2, -3])
     """
-    return ad.div(input, other, rounding_mode="floor")
+    return ad.div(input, other, rounding_mode="floor").detach()
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(3, 4))], method=True)
+def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
+    """``1 / input`` (integers give the default float).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.reciprocal(autodiff.tensor([2.0, 4.0]))
+    Tensor([0.5 , 0.25])
+    """
+    return ad.div(1.0, _floatish(_t(input, "reciprocal")))
 
 
 @R.op(samples=_UN, method=True)
@@ -507,7 +521,10 @@ def _int_binary(npfn, name):
         a, b = _t(input, "input"), _t(other, "other")
         for t in (a, b):
             if t.data.dtype.kind not in "biu":
-                raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'")
+                from .math import _tname
+
+                raise NotImplementedError(
+                    f"\"{name}_cpu\" not implemented for '{_tname(t.dtype)}'")
         return _make(np.asarray(npfn(a.data, b.data)), None)
 
     f.__name__ = f.__qualname__ = name
@@ -830,7 +847,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):  # no
     x = _t(input, "kthvalue")
     n = x.shape[normalize_dim(dim, x.ndim, "kthvalue")] if x.ndim else 1
     if not 1 <= k <= n:
-        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     vals, ind = _select_sorted(x, dim, keepdim, lambda n, d: k - 1, "kthvalue")
     return KthvalueResult(vals, ind)
 
@@ -906,9 +923,9 @@ def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan) -> Tensor
     if x.data.dtype.kind != "f":
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if interpolation not in _INTERP:
-        raise ValueError(
+        raise RuntimeError(
             f"{name}() interpolation must be one of linear, lower, higher, midpoint or "
-            f"nearest. Got {interpolation}"
+            f"nearest, but got {interpolation}"
         )
     scalar_q = not isinstance(q, Tensor)
     qa = np.atleast_1d(np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64))
@@ -1300,9 +1317,12 @@ def _index_along(index: Tensor, dim: int, shape) -> Tensor:
 def _check_index(index, name: str) -> Tensor:
     idx = _t(index, "index")
     if idx.data.dtype.kind not in "iu":
-        raise IndexError(f"{name}(): Expected dtype int64 for index")
+        from .math import _tname
+
+        raise RuntimeError(
+            f"{name}_(): Expected dtype int32/int64 for index but got: {_tname(idx.dtype)}")
     if idx.ndim > 1:
-        raise IndexError(f"{name}(): Index is supposed to be a vector")
+        raise IndexError(f"{name}_(): Index is supposed to be a vector")
     return idx
 
 
@@ -1329,8 +1349,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
         raise IndexError("index_add_(): Source/destination tensor must have same slice shapes.")
     n = idx.data.size
     if (src.shape[d] if src.ndim else 1) != n:
-        raise IndexError(
-            "index_add_(): Number of indices should be equal to source.size(dim)")
+        raise RuntimeError(
+            f"index_add_(): Number of indices ({n}) should be equal to source.size(dim): "
+            f"({src.shape[d] if src.ndim else 1}), for dim: {d}")
     if n and ((idx.data < -x.shape[d]) | (idx.data >= x.shape[d])).any() if x.ndim else False:
         raise IndexError("index out of range in self")
     if alpha != 1:
@@ -1358,7 +1379,8 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     d = normalize_dim(dim, x.ndim, "index_copy")
     if (src.shape[d] if src.ndim else 1) != idx.data.size:
         raise IndexError(
-            "index_copy_(): Number of indices should be equal to source.size(dim)")
+            f"index_copy_(): Number of indices ({idx.data.size}) should be equal to "
+            f"source.size(dim) ({src.shape[d] if src.ndim else 1})")
     if x.ndim == 0:
         return src.reshape(())
     return ad.scatter(x, d, _index_along(idx, d, src.shape), src.to(x.dtype))
@@ -2424,7 +2446,7 @@ def detach(input: Tensor) -> Tensor:  # noqa: A002
     return _t(input, "input").detach()
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(3, seed=1))])
+@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(3, seed=1))], method=True)
 def t(input: Tensor) -> Tensor:  # noqa: A002
     """Transpose of a tensor with at most 2 dimensions (itself for 0-d and 1-d).
 
@@ -2460,3 +2482,96 @@ R.REGISTRY["dropout"].samples = lambda: [_s(R.randn(2, 3), 0.5, False), _s(R.ran
 
 __all__ = [n for n, info in R.REGISTRY.items() if info.public is not None
            and getattr(info.public, "__module__", "") == __name__]
+
+
+# ---------------------------------------------------------- in-place methods
+# name_: (out-of-place method, example input, example arguments). Each is
+# ``inplace(t, name_, lambda x: x.<method>(*args, **kwargs))`` (autodiff/ops/inplace.py):
+# the version checks, leaf refusal and views work as for add_.
+_INPLACE = {
+    "index_add_": ("index_add", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([0, 0]), autodiff.ones(2)"),
+    "index_copy_": ("index_copy", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([2]), autodiff.ones(1)"),
+    "index_fill_": ("index_fill", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([1]), -1.0"),
+    "masked_fill_": ("masked_fill", "[1.0, -2.0, 3.0]",
+                     "autodiff.tensor([True, False, True]), 0.0"),
+    "scatter_": ("scatter", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([2]), autodiff.tensor([9.0])"),
+    "scatter_add_": ("scatter_add", "[1.0, 2.0, 3.0]",
+                     "0, autodiff.tensor([2, 2]), autodiff.tensor([1.0, 1.0])"),
+    "sqrt_": ("sqrt", "[1.0, 4.0]", ""),
+    "rsqrt_": ("rsqrt", "[1.0, 4.0]", ""),
+    "exp_": ("exp", "[0.0, 1.0]", ""),
+    "expm1_": ("expm1", "[0.0, 1.0]", ""),
+    "log_": ("log", "[1.0, 2.0]", ""),
+    "log1p_": ("log1p", "[0.0, 1.0]", ""),
+    "log2_": ("log2", "[1.0, 8.0]", ""),
+    "log10_": ("log10", "[1.0, 100.0]", ""),
+    "sin_": ("sin", "[0.0, 1.0]", ""),
+    "cos_": ("cos", "[0.0, 1.0]", ""),
+    "tan_": ("tan", "[0.0, 1.0]", ""),
+    "tanh_": ("tanh", "[0.0, 1.0]", ""),
+    "sigmoid_": ("sigmoid", "[0.0, 1.0]", ""),
+    "relu_": ("relu", "[-1.0, 1.0]", ""),
+    "abs_": ("abs", "[-1.0, 1.0]", ""),
+    "neg_": ("neg", "[-1.0, 1.0]", ""),
+    "negative_": ("neg", "[-1.0, 1.0]", ""),
+    "sign_": ("sign", "[-2.0, 3.0]", ""),
+    "square_": ("square", "[-2.0, 3.0]", ""),
+    "reciprocal_": ("reciprocal", "[2.0, 4.0]", ""),
+    "floor_": ("floor", "[-1.5, 1.5]", ""),
+    "ceil_": ("ceil", "[-1.5, 1.5]", ""),
+    "round_": ("round", "[-1.4, 1.6]", ""),
+    "trunc_": ("trunc", "[-1.5, 1.5]", ""),
+    "frac_": ("frac", "[-1.5, 1.5]", ""),
+    "erf_": ("erf", "[0.0, 1.0]", ""),
+    "erfinv_": ("erfinv", "[0.0, 0.5]", ""),
+    "clamp_min_": ("clamp_min", "[-1.0, 1.0]", "0.0"),
+    "clamp_max_": ("clamp_max", "[-1.0, 1.0]", "0.0"),
+    "clip_": ("clip", "[-2.0, 2.0]", "-1.0, 1.0"),
+    "pow_": ("pow", "[2.0, 3.0]", "2"),
+    "fmod_": ("fmod", "[5.0, -5.0]", "3.0"),
+    "remainder_": ("remainder", "[5.0, -5.0]", "3.0"),
+    "lerp_": ("lerp", "[0.0, 1.0]", "autodiff.tensor([2.0, 3.0]), 0.5"),
+    "addcmul_": ("addcmul", "[1.0, 2.0]",
+                 "autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0])"),
+    "addcdiv_": ("addcdiv", "[1.0, 2.0]",
+                 "autodiff.tensor([1.0, 2.0]), autodiff.tensor([2.0, 4.0])"),
+    "tril_": ("tril", "[[1.0, 2.0], [3.0, 4.0]]", ""),
+    "triu_": ("triu", "[[1.0, 2.0], [3.0, 4.0]]", ""),
+    "nan_to_num_": ("nan_to_num", "[float('nan'), 1.0]", ""),
+    "logit_": ("logit", "[0.25, 0.5]", ""),
+    "sinc_": ("sinc", "[0.5, 1.0]", ""),
+    "deg2rad_": ("deg2rad", "[90.0, 180.0]", ""),
+    "rad2deg_": ("rad2deg", "[1.0, 2.0]", ""),
+    "xlogy_": ("xlogy", "[1.0, 2.0]", "2.0"),
+    "hypot_": ("hypot", "[3.0, 5.0]", "autodiff.tensor([4.0, 12.0])"),
+    "atan2_": ("atan2", "[1.0, 2.0]", "autodiff.tensor([1.0, 1.0])"),
+    "copysign_": ("copysign", "[1.0, 2.0]", "-1.0"),
+    "float_power_": ("float_power", "[1.0, 2.0]", "2.0"),
+}
+
+
+def _inplace_method(name: str, method: str, example_input: str, example_args: str):
+    from .inplace import inplace
+
+    def fn(self, *args, **kwargs):
+        out_of_place = getattr(Tensor, method)
+        other = next((a for a in args if isinstance(a, Tensor)), None)
+        return inplace(self, name, lambda x: out_of_place(x, *args, **kwargs), other)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"""In-place :meth:`Tensor.{method}`: ``self`` takes the result (same shape).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor({example_input})
+    >>> y = x.clone().{name}({example_args})
+    >>> bool(autodiff.equal(y, x.{method}({example_args})))
+    True
+    """
+    return fn
+
+
+def inplace_methods() -> dict:
+    """``{name_: method}``: the further in-place Tensor methods (ops/__init__ binds them)."""
+    return {name: _inplace_method(name, *spec) for name, spec in _INPLACE.items()}

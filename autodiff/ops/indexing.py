@@ -2148,7 +2148,8 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     differentiable=False,
     errors=lambda: [
         R.ErrorInput((R.tensor(np.ones(3)),), {"min": 2, "max": 1}, RuntimeError, "max"),
-        R.ErrorInput((R.tensor([1, 2], np.int64),), error=TypeError, match="floating"),
+        R.ErrorInput((R.tensor([1, 2], np.int64),), error=NotImplementedError,
+                         match="floating"),
     ],
 )
 def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A001, A002
@@ -2162,8 +2163,13 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A001, A002
     Tensor([0., 2., 1., 0.])
     """
     x = _t(input, "histc")
-    if x.dtype.kind != "f":
-        raise TypeError(f"histc: needs a floating-point tensor, got dtype {x.dtype}")
+    if x.dtype.kind != "f":  # (PyTorch's error: its kernel is histogram_cpu)
+        from .math import _tname
+
+        raise NotImplementedError(
+            f"\"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (histc needs a "
+            f"floating-point tensor, got dtype {x.dtype})"
+        )
     bins = int(bins)
     if bins <= 0:
         raise RuntimeError(f"histc: bins must be > 0, got {bins}")
@@ -2201,7 +2207,12 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
     """
     x = _t(input, "histogram")
     if x.dtype.kind != "f":
-        raise TypeError(f"histogram: needs a floating-point tensor, got dtype {x.dtype}")
+        from .math import _tname
+
+        raise NotImplementedError(
+            f"\"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (histogram needs a "
+            f"floating-point tensor, got dtype {x.dtype})"
+        )
     d = x.data.reshape(-1)
     b = bins.data if isinstance(bins, Tensor) else bins
     w = (
@@ -2209,6 +2220,13 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
         if weight is None
         else np.asarray(weight.data if isinstance(weight, Tensor) else weight)
     )
+    if w is not None:
+        if w.shape != x.data.shape:
+            raise RuntimeError(
+                f"histogram: weight should have the same shape as input, got {w.shape} "
+                f"and {x.data.shape}"
+            )
+        w = w.reshape(-1)
     if range is not None:
         range = (float(range[0]), float(range[1]))
         if range[0] > range[1]:

@@ -27,7 +27,7 @@ from ..tensor import Tensor, _make, _RetainGrad
 from ..views import is_view, kind, live_views, meta, push_prior_fn, rebase_log, root
 from . import registry as R
 from ._base import as_tensor_arg, operands
-from .elementwise import add, clamp, div, mul, sub, where
+from .elementwise import add, check_alpha, clamp, div, mul, sub, where
 from .shape import (
     GetItemBackward,
     _convert_index,
@@ -474,6 +474,8 @@ def add_(t, other, alpha=1) -> Tensor:
     >>> autodiff.ones(2).add_(2.0)
     Tensor([3., 3.])
     """
+    if alpha != 1 and isinstance(t, Tensor):
+        check_alpha(t.data.dtype, alpha)
     if _direct(t, "add_", np.add, other, alpha) is not None:
         return t
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
@@ -488,6 +490,8 @@ def sub_(t, other, alpha=1) -> Tensor:
     >>> autodiff.ones(2).sub_(2.0)
     Tensor([-1., -1.])
     """
+    if alpha != 1 and isinstance(t, Tensor):
+        check_alpha(t.data.dtype, alpha)
     if _direct(t, "sub_", np.subtract, other, alpha) is not None:
         return t
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
