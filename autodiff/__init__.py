@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import (
     _tensor_docs,  # noqa: F401 - docstrings of the methods ops binds as lambdas
+    amp,
     autograd,
     backends,
     data,
@@ -38,6 +39,8 @@ from ._dtypes import (
 from ._dtypes import (
     bool_ as bool,  # noqa: A001 - PyTorch's name
 )
+from .amp import autocast
+from .backends import compile, get_float32_matmul_precision, set_float32_matmul_precision  # noqa: A004
 from .backward import grad
 from .checks import GradcheckError, gradcheck, gradgradcheck
 from .device import cuda, device
@@ -75,6 +78,8 @@ from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, n
 from .random import Generator
 from .serialization import load, save
 from .tensor import Tensor, is_tensor, set_printoptions
+
+cuda.amp = amp.cuda_amp  # torch.cuda.amp.GradScaler / autocast (disabled: no CUDA)
 
 # every op declared with export=True where it is defined (autodiff/ops/registry.py):
 # autodiff.add, autodiff.sin, autodiff.sum, autodiff.reshape, ...

@@ -549,3 +549,77 @@ def test_interpolate_modes_against_torch():
     for x, kw in cases:
         check(lambda t, kw=kw: F.interpolate(t, **kw), lambda t, kw=kw: TF.interpolate(t, **kw),
               x)
+
+
+# ----------------------------------------------- amp, compile: nanoGPT's train.py
+def _scaler_run(M, device, steps):
+    """A few SGD steps through a GradScaler (one with an inf gradient): the weights and
+    the scale after each step."""
+    w = M.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    opt = M.optim.SGD([w], lr=0.1)
+    scaler = M.amp.GradScaler(device, init_scale=8.0, growth_interval=2)
+    out = []
+    for k in range(steps):
+        loss = (w * w).sum() * (float("inf") if k == 2 else 1.0)
+        opt.zero_grad()
+        scaler.scale(loss).backward()
+        scaler.unscale_(opt)
+        scaler.step(opt)
+        scaler.update()
+        out.append((w.detach().numpy().copy(), scaler.get_scale()))
+    return out, scaler.state_dict()
+
+
+def test_grad_scaler_as_torch():
+    a, a_state = _scaler_run(autodiff, "cpu", 6)
+    t, t_state = _scaler_run(torch, "cpu", 6)
+    for (aw, ascale), (tw, tscale) in zip(a, t):
+        np.testing.assert_allclose(aw, tw, rtol=1e-6)
+        assert ascale == tscale
+    assert a_state == t_state
+
+
+def test_grad_scaler_errors_as_torch():
+    for M in (torch, autodiff):
+        w = M.ones(1, requires_grad=True)
+        opt = M.optim.SGD([w], lr=0.1)
+        s = M.amp.GradScaler("cpu")
+        s.scale(w.sum()).backward()
+        s.unscale_(opt)
+        with pytest.raises(RuntimeError, match="unscale_\\(\\) has already been called"):
+            s.unscale_(opt)
+        s.step(opt)
+        with pytest.raises(RuntimeError, match="step\\(\\) has already been called"):
+            s.step(opt)
+
+
+def test_cuda_amp_disables_itself_without_cuda():
+    """nanoGPT: ``torch.cuda.amp.GradScaler(enabled=(dtype == 'float16'))`` on a CPU."""
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        s = autodiff.cuda.amp.GradScaler(enabled=True)
+    assert not s.is_enabled() and s.get_scale() == 1.0
+    loss = autodiff.tensor(2.0, requires_grad=True)
+    assert s.scale(loss) is loss
+    assert s.state_dict() == {}
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        ctx = autodiff.amp.autocast(device_type="cuda", dtype=autodiff.float16)
+    with ctx:
+        y = autodiff.ones(2, 2) @ autodiff.ones(2, 2)
+    assert y.dtype == np.float32
+
+
+def test_autocast_decorator_and_compile():
+    @autodiff.autocast("cpu", dtype=autodiff.bfloat16)
+    def f(x):
+        return x * 2
+
+    assert f(autodiff.ones(1)).dtype == np.float32
+    lin = autodiff.nn.Linear(2, 2)
+    assert autodiff.compile(lin) is lin
+    autodiff.set_float32_matmul_precision("high")
+    assert autodiff.get_float32_matmul_precision() == "high"
+    autodiff.set_float32_matmul_precision("highest")
+    for M in (torch, autodiff):
+        with pytest.warns(UserWarning, match="has no effect"):
+            M.set_float32_matmul_precision("low")
+    assert autodiff.get_float32_matmul_precision() == "highest"

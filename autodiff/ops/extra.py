@@ -9,6 +9,7 @@ compares every name with PyTorch.
 from __future__ import annotations
 
 import builtins
+import itertools
 import math
 from collections import namedtuple
 
@@ -20,8 +21,10 @@ from .. import _dtypes
 from ..engine import Node
 from ..tensor import Tensor, _make
 from . import registry as R
-from ._base import as_tensor_arg, float_unary, normalize_dim, one_keepdim
+from ._base import as_tensor_arg, float_unary, normalize_dim, normalize_dims, one_keepdim
 from .elementwise import erf_np
+from .inplace import inplace
+from .math import _tname
 
 MedianResult = namedtuple("median", ["values", "indices"])
 KthvalueResult = namedtuple("kthvalue", ["values", "indices"])
@@ -521,8 +524,6 @@ def _int_binary(npfn, name):
         a, b = _t(input, "input"), _t(other, "other")
         for t in (a, b):
             if t.data.dtype.kind not in "biu":
-                from .math import _tname
-
                 raise NotImplementedError(
                     f"\"{name}_cpu\" not implemented for '{_tname(t.dtype)}'")
         return _make(np.asarray(npfn(a.data, b.data)), None)
@@ -1005,8 +1006,6 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:  # noqa: A002
     Tensor([1, 2])
     """
     x = _t(input, "count_nonzero")
-    from ._base import normalize_dims
-
     axes = normalize_dims(dim, x.ndim, "count_nonzero")
     return _make(np.asarray(np.count_nonzero(x.data, axis=axes), dtype=np.int64), None)
 
@@ -1317,8 +1316,6 @@ def _index_along(index: Tensor, dim: int, shape) -> Tensor:
 def _check_index(index, name: str) -> Tensor:
     idx = _t(index, "index")
     if idx.data.dtype.kind not in "iu":
-        from .math import _tname
-
         raise RuntimeError(
             f"{name}_(): Expected dtype int32/int64 for index but got: {_tname(idx.dtype)}")
     if idx.ndim > 1:
@@ -2419,8 +2416,6 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
             [1, 3],
             [2, 3]])
     """
-    import itertools
-
     x = _t(input, "input")
     if x.ndim != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
@@ -2472,9 +2467,7 @@ def dropout(input: Tensor, p: float = 0.5, train: bool = True) -> Tensor:  # noq
     >>> autodiff.dropout(autodiff.ones(3), 0.5, False)
     Tensor([1., 1., 1.])
     """
-    from ..nn import functional as F
-
-    return F.dropout(input, p, training=train)
+    return ad.nn.functional.dropout(input, p, training=train)
 
 
 R.REGISTRY["dropout"].samples = lambda: [_s(R.randn(2, 3), 0.5, False), _s(R.randn(4), 0.0)]
@@ -2551,8 +2544,6 @@ _INPLACE = {
 
 
 def _inplace_method(name: str, method: str, example_input: str, example_args: str):
-    from .inplace import inplace
-
     def fn(self, *args, **kwargs):
         out_of_place = getattr(Tensor, method)
         other = next((a for a in args if isinstance(a, Tensor)), None)

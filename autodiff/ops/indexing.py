@@ -27,6 +27,7 @@ from . import reductions as Rd
 from . import registry as R
 from . import shape as S
 from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims, numpy_names
+from .math import _tname
 from .xp import NP
 
 # results with .values/.indices, as torch.return_types
@@ -2164,8 +2165,6 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A001, A002
     """
     x = _t(input, "histc")
     if x.dtype.kind != "f":  # (PyTorch's error: its kernel is histogram_cpu)
-        from .math import _tname
-
         raise NotImplementedError(
             f"\"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (histc needs a "
             f"floating-point tensor, got dtype {x.dtype})"
@@ -2207,8 +2206,6 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
     """
     x = _t(input, "histogram")
     if x.dtype.kind != "f":
-        from .math import _tname
-
         raise NotImplementedError(
             f"\"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (histogram needs a "
             f"floating-point tensor, got dtype {x.dtype})"
