@@ -46,18 +46,22 @@ from .checks import GradcheckError, gradcheck, gradgradcheck
 from .device import cuda, device
 from .factories import (
     arange,
+    as_tensor,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
     full_like,
     linspace,
+    logspace,
     manual_seed,
     ones,
     ones_like,
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     tensor,
@@ -74,6 +78,7 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .ops import exported as _exported_ops
+from .ops.extra import can_cast, promote_types, result_type  # (dtype answers, not ops)
 from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
 from .random import Generator
 from .serialization import load, save

@@ -451,3 +451,92 @@ def rand_like(
             "(or another float dtype)"
         )
     return _finish(_storage.copy(_rng[0].random(arr.shape), dt), requires_grad)
+
+
+def empty_like(
+    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+) -> Tensor:
+    """A tensor of ``t``'s shape and dtype (zero-filled here: its values are unspecified
+    in PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.empty_like(autodiff.ones(2, 3)).shape
+    (2, 3)
+    """
+    return zeros_like(t, dtype=dtype, requires_grad=requires_grad, device=device)
+
+
+def randint_like(
+    t: Tensor,
+    low: int = 0,
+    high: int | None = None,
+    *,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
+    """Random integers in ``[low, high)`` with ``t``'s shape (and dtype, by default);
+    ``randint_like(t, high)`` draws from ``[0, high)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.randint_like(autodiff.zeros(5), 3)
+    >>> bool(((x >= 0) & (x < 3)).all()), x.dtype
+    (True, dtype('float32'))
+    """
+    _check_device(device)
+    if high is None:
+        low, high = 0, low
+    arr = np.asarray(t)
+    dt = np.dtype(dtype or arr.dtype)
+    return _finish(_rng[0].integers(low, high, size=arr.shape).astype(dt), requires_grad)
+
+
+def as_tensor(data: object, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
+    """``data`` as a Tensor: a Tensor of that dtype is returned as it is, a NumPy array
+    is shared when no conversion is needed, anything else is copied.
+
+    Examples
+    --------
+    >>> import numpy as np, autodiff
+    >>> a = np.zeros(2)
+    >>> t = autodiff.as_tensor(a)
+    >>> a[0] = 5.0
+    >>> t
+    Tensor([5., 0.], dtype=float64)
+    """
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or np.dtype(dtype) == data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype)
+
+
+def logspace(
+    start: float,
+    end: float,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
+    """``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.logspace(0, 2, 3)
+    Tensor([  1.,  10., 100.])
+    """
+    _check_device(device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt = _float(dtype)
+    out = np.power(float(base), np.linspace(start, end, steps, dtype=np.float64))
+    return _finish(out.astype(dt), requires_grad)

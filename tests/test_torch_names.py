@@ -623,3 +623,88 @@ def test_autocast_decorator_and_compile():
         with pytest.warns(UserWarning, match="has no effect"):
             M.set_float32_matmul_precision("low")
     assert autodiff.get_float32_matmul_precision() == "highest"
+
+
+METHODS = [
+    C("type_as", lambda M, x, y: x.type_as(y), X34f, rn(2)),
+    C("element_size", lambda M, x: (x.element_size(), x.nbytes, x.itemsize), X34f),
+    C("ndimension", lambda M, x: x.ndimension(), X34),
+    C("is_contiguous", lambda M, x: (x.is_contiguous(), x.t().is_contiguous()), X34),
+    C("stride", lambda M, x: (x.stride(), x.t().stride(), x.stride(0)), rn(2, 3, 4)),
+    C("stride-expand", lambda M, x: M.broadcast_to(x, (4, 2, 3)).stride(), rn(2, 3)),
+    C("storage_offset", lambda M, x: (x[:, 1:].storage_offset(), x[1].storage_offset()),
+      X34),
+    C("data_ptr", lambda M, x: x[1:].data_ptr() - x.data_ptr(), X34f),
+    C("get_device", lambda M, x: x.get_device(), X34),
+    C("is_pinned", lambda M, x: x.is_pinned(), X34),
+    C("pin_memory", lambda M, x: x.pin_memory(), X34),
+    C("casts", lambda M, x: (x.char(), x.byte(), x.short(), x.long(), x.int(), x.half(),
+                             x.double(), x.float(), x.bool()), X34 * 3, grad=False),
+    C("H", lambda M, x: x.H, X34),
+    C("mH", lambda M, x: x.mH, rn(2, 3, 4)),
+    C("t_", lambda M, x: x.detach().clone().t_(), X34),
+    C("transpose_", lambda M, x: x.detach().clone().transpose_(0, 1), X34),
+    C("squeeze_", lambda M, x: x.detach().clone().squeeze_(), rn(3, 1, 4)),
+    C("unsqueeze_", lambda M, x: x.detach().clone().unsqueeze_(1), X34),
+    C("to-non_blocking", lambda M, x: x.to("cpu", non_blocking=True), X34),
+    C("greater", lambda M, x: M.greater(x, 0.1), X34),
+    C("less", lambda M, x, y: x.less(y), X34, rn(4)),
+    C("greater_equal", lambda M, x: M.greater_equal(x, 0.1), X34),
+    C("less_equal", lambda M, x: M.less_equal(x, 0.1), X34),
+    C("not_equal", lambda M, x: M.not_equal(x, x), X34),
+    C("tensor_split", lambda M, x: M.tensor_split(x, 3), rn(7, 2)),
+    C("tensor_split-indices", lambda M, x: x.tensor_split([1, 4], dim=1), rn(2, 6)),
+    C("tensor_split-past-end", lambda M, x: M.tensor_split(x, [2, 9]), rn(5)),
+    C("tensor_split-more-parts", lambda M, x: M.tensor_split(x, 4), rn(2)),
+    C("hsplit", lambda M, x: M.hsplit(x, 3), rn(2, 6)),
+    C("vsplit", lambda M, x: x.vsplit([1, 3]), rn(6, 2)),
+    C("dsplit", lambda M, x: M.dsplit(x, 2), rn(2, 2, 4)),
+    C("msort", lambda M, x: M.msort(x), D35),
+    C("slice_scatter", lambda M, x, s: M.slice_scatter(x, s, 0, 1, 3), rn(4, 3), rn(2, 3)),
+    C("slice_scatter-step", lambda M, x, s: M.slice_scatter(x, s, 1, step=3), rn(4, 6),
+      rn(4, 2)),
+    C("select_scatter", lambda M, x, s: M.select_scatter(x, s, 0, 2), rn(4, 3), rn(3)),
+    C("diagonal_scatter", lambda M, x, s: M.diagonal_scatter(x, s), X34, rn(3)),
+    C("diagonal_scatter-offset", lambda M, x, s: M.diagonal_scatter(x, s, 2), X34, rn(2)),
+    C("diagonal_scatter-neg", lambda M, x, s: M.diagonal_scatter(x, s, -1), X34, rn(2)),
+    C("masked_scatter", lambda M, x, s: x.masked_scatter(x > 0, s), X34, rn(12)),
+    C("masked_scatter-broadcast", lambda M, x, s: M.masked_scatter(
+        x, M.tensor([True, False, True, False]), s), X34, rn(8)),
+    C("cumulative_trapezoid", lambda M, y: M.cumulative_trapezoid(y), rn(5)),
+    C("cumulative_trapezoid-dx", lambda M, y: M.cumulative_trapezoid(y, dx=0.5, dim=0),
+      rn(4, 3)),
+    C("cumulative_trapezoid-x", lambda M, y, x: M.cumulative_trapezoid(y, x), rn(2, 5),
+      np.sort(rn(5))),
+    C("result_type", lambda M, x, y: (M.result_type(x, 1.0), M.result_type(x, y),
+                                      M.result_type(y, 2)), ints(2), rn(2, dtype=np.float32)),
+    C("promote_types", lambda M: (M.promote_types(M.int32, M.float32),
+                                  M.promote_types(M.uint8, M.int8),
+                                  M.promote_types(M.bool, M.int16))),
+    C("can_cast", lambda M: (M.can_cast(M.float64, M.int32), M.can_cast(M.int32, M.float16),
+                             M.can_cast(M.int64, M.bool), M.can_cast(M.bool, M.uint8))),
+    C("empty_like", lambda M, x: M.empty_like(x).shape, X34),
+    C("as_tensor", lambda M: M.as_tensor([1, 2, 3], dtype=M.float64)),
+    C("as_tensor-int", lambda M: M.as_tensor([[1, 2], [3, 4]])),
+    C("logspace", lambda M: M.logspace(0, 3, 4)),
+    C("logspace-base", lambda M: M.logspace(-1, 1, 5, base=2.0, dtype=M.float64)),
+    C("randint_like", lambda M, x: M.randint_like(x, 5).shape, X34),
+]
+
+
+def _dtype_name(d):
+    return str(d).replace("torch.", "")
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", METHODS)
+def test_methods_same_as_torch(fn, args, grad, tol):
+    # dtype answers (result_type, ...) are compared by name
+    a_fn, t_fn = _call(fn, autodiff), _call(fn, torch)
+
+    def norm(out):
+        if isinstance(out, tuple) and out and not isinstance(out[0], (autodiff.Tensor,
+                                                                      torch.Tensor)):
+            return tuple(_dtype_name(o) if not isinstance(o, (int, bool, float, tuple))
+                         else o for o in out)
+        return out
+
+    check(lambda *a: norm(a_fn(*a)), lambda *a: norm(t_fn(*a)), *args, grad=grad, tol=tol)

@@ -243,6 +243,8 @@ def _bind() -> None:
         setattr(T, name, getattr(I, name))
     for name, fn in extra.inplace_methods().items():  # index_add_, exp_, masked_fill_, ...
         setattr(T, name, fn)
+    for name, fn in extra.tensor_methods().items():  # stride, type_as, nbytes, H, t_, ...
+        setattr(T, name, fn)
     # ---- conversions and PyTorch's aliases
     # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)
     T.contiguous = lambda self: self if self.data.flags.c_contiguous else clone(self)

@@ -1607,11 +1607,14 @@ def masked_fill(x, mask, value) -> Tensor:
     export=False,
     check=lambda x: to(to(x, np.float32), np.float64),
 )
-def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
+def to(
+    x: Tensor, *args, dtype=None, device=None, copy: bool = False, non_blocking: bool = False,
+    memory_format=None,
+) -> Tensor:
     """``x`` converted to a dtype; differentiable between floating dtypes.
 
     Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,
-    ``to(other_tensor)``; the only device is the CPU.
+    ``to(other_tensor)``; the only device is the CPU (``non_blocking`` changes nothing).
 
     Examples
     --------

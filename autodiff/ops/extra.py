@@ -2477,6 +2477,648 @@ __all__ = [n for n, info in R.REGISTRY.items() if info.public is not None
            and getattr(info.public, "__module__", "") == __name__]
 
 
+# ------------------------------------------------------- comparison aliases
+_CMP_EXAMPLE = {"gt": [False, True], "lt": [True, False], "ge": [False, True],
+                "le": [True, False], "ne": [True, True]}
+
+
+def _cmp_alias(name: str, base: str):
+    def f(input: Tensor, other) -> Tensor:  # noqa: A002
+        return getattr(ad, base)(input, other)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"""Alias of :func:`{base}`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.{name}(autodiff.tensor([1.0, 2.0]), 1.5).tolist()
+    {_CMP_EXAMPLE[base]}
+    """
+    return R.op(name, samples=lambda: [_s(R.randn(3, 4), R.randn(4, seed=1))], method=True,
+                differentiable=False)(f)
+
+
+greater = _cmp_alias("greater", "gt")
+less = _cmp_alias("less", "lt")
+greater_equal = _cmp_alias("greater_equal", "ge")
+less_equal = _cmp_alias("less_equal", "le")
+not_equal = _cmp_alias("not_equal", "ne")
+
+
+# ------------------------------------------------------------ more splits
+def _split_check(*a, **k):
+    return ad.cat([p.reshape(-1) for p in tensor_split(*a, **k)], 0)
+
+
+@R.op(samples=lambda: [_s(R.randn(7, 2), 3), _s(R.randn(2, 6, seed=1), [1, 4], 1)],
+      method=True, check=_split_check)
+def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:  # noqa: A002
+    """Split into ``n`` nearly equal parts (the first ``size % n`` one larger), or at
+    the given indices, along ``dim``; views that share the gradient.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> [p.shape for p in autodiff.tensor_split(autodiff.zeros(7), 3)]
+    [(3,), (2,), (2,)]
+    """
+    x = _t(input, "input")
+    if x.ndim == 0:
+        raise RuntimeError(
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
+            "dims")
+    d = normalize_dim(dim, x.ndim, "tensor_split")
+    n = x.shape[d]
+    ios = indices_or_sections
+    if isinstance(ios, Tensor):
+        ios = ios.tolist()
+    if isinstance(ios, (int, np.integer)):
+        if ios <= 0:
+            raise RuntimeError(
+                f"number of sections must be larger than 0, got {ios}")
+        q, r = divmod(n, int(ios))
+        sizes = [q + 1] * r + [q] * (int(ios) - r)
+        bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    else:
+        idx = [builtins.min(builtins.max(int(i) if i >= 0 else int(i) + n, 0), n)
+               for i in ios]
+        bounds = [0] + idx + [n]
+    out = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        lo = builtins.min(lo, n)
+        out.append(ad.narrow(x, d, lo, builtins.max(hi - lo, 0)))
+    return tuple(out)
+
+
+def _nsplit(name: str, dim_of, min_dim: int):
+    def f(input: Tensor, indices_or_sections) -> tuple:  # noqa: A002
+        x = _t(input, "input")
+        if x.ndim < min_dim:
+            raise RuntimeError(
+                f"torch.{name} requires a tensor with at least {min_dim} dimension, but got a "
+                f"tensor with {x.ndim} dimensions!")
+        d = dim_of(x)
+        if isinstance(indices_or_sections, int) and x.shape[d] % indices_or_sections:
+            raise RuntimeError(
+                f"torch.{name} attempted to split along dimension {d}, but the size of the "
+                f"dimension {x.shape[d]} is not divisible by the split_size "
+                f"{indices_or_sections}!")
+        return tensor_split(x, indices_or_sections, d)
+
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+hsplit = R.op("hsplit", samples=lambda: [_s(R.randn(2, 6), 3)], method=True,
+              check=lambda *a: ad.cat([p.reshape(-1) for p in hsplit(*a)], 0))(_doc(
+    _nsplit("hsplit", lambda x: 1 if x.ndim > 1 else 0, 1),
+    """:func:`tensor_split` along dimension 1 (0 for 1-d); equal parts only.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> [p.shape for p in autodiff.hsplit(autodiff.zeros(2, 4), 2)]
+    [(2, 2), (2, 2)]
+    """))
+vsplit = R.op("vsplit", samples=lambda: [_s(R.randn(6, 2), [1, 3])], method=True,
+              check=lambda *a: ad.cat([p.reshape(-1) for p in vsplit(*a)], 0))(_doc(
+    _nsplit("vsplit", lambda x: 0, 2),
+    """:func:`tensor_split` along dimension 0 (needs 2 dimensions); equal parts only.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> [p.shape for p in autodiff.vsplit(autodiff.zeros(4, 2), 2)]
+    [(2, 2), (2, 2)]
+    """))
+dsplit = R.op("dsplit", samples=lambda: [_s(R.randn(2, 2, 4), 2)], method=True,
+              check=lambda *a: ad.cat([p.reshape(-1) for p in dsplit(*a)], 0))(_doc(
+    _nsplit("dsplit", lambda x: 2, 3),
+    """:func:`tensor_split` along dimension 2 (needs 3 dimensions); equal parts only.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> [p.shape for p in autodiff.dsplit(autodiff.zeros(1, 2, 4), 2)]
+    [(1, 2, 2), (1, 2, 2)]
+    """))
+
+
+@R.op(samples=lambda: [_s(R.distinct(4, 3))], method=True)
+def msort(input: Tensor) -> Tensor:  # noqa: A002
+    """``input`` sorted along dimension 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.msort(autodiff.tensor([3.0, 1.0, 2.0]))
+    Tensor([1., 2., 3.])
+    """
+    return ad.sort(input, 0).values
+
+
+# ------------------------------------------------------------- scatters
+def _embed(x: Tensor, index, src, name: str) -> Tensor:
+    """A copy of ``x`` with ``x[index]`` replaced by ``src`` (gradients to both)."""
+    out = ad.clone(x)
+    view_shape = out[index].shape
+    s = _t(src, "src")
+    if s.shape != view_shape:
+        raise RuntimeError(
+            f"{name}: expected src to have a size equal to the slice of self. src size = "
+            f"{list(s.shape)}, slice size = {list(view_shape)}")
+    out[index] = s
+    return out
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3), R.randn(2, 3, seed=1), 0, 1, 3),
+                       _s(R.randn(4, 6, seed=2), R.randn(4, 2, seed=3), 1, 0, None, 3)],
+      method=True)
+def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,  # noqa: A002
+                  end: int | None = None, step: int = 1) -> Tensor:
+    """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` set to ``src``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.slice_scatter(autodiff.zeros(4), autodiff.ones(2), start=2)
+    Tensor([0., 0., 1., 1.])
+    """
+    x = _t(input, "input")
+    d = normalize_dim(dim, x.ndim, "slice_scatter")
+    index = (slice(None),) * d + (slice(start, end, step),)
+    return _embed(x, index, src, "slice_scatter")
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3), R.randn(3, seed=1), 0, 2)], method=True)
+def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with ``input.select(dim, index)`` set to ``src``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.select_scatter(autodiff.zeros(2, 2), autodiff.ones(2), 0, 1)
+    Tensor([[0., 0.],
+            [1., 1.]])
+    """
+    x = _t(input, "input")
+    d = normalize_dim(dim, x.ndim, "select_scatter")
+    n = x.shape[d]
+    if not -n <= index < n:
+        raise IndexError(
+            f"select_scatter(): index {index} out of range for tensor of size "
+            f"{list(x.shape)} at dimension {d}")
+    return _embed(x, (slice(None),) * d + (index,), src, "select_scatter")
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, seed=1)),
+                       _s(R.randn(3, 4, seed=2), R.randn(2, seed=3), 2)], method=True)
+def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,  # noqa: A002
+                     dim2: int = 1) -> Tensor:
+    """A copy of ``input`` with ``input.diagonal(offset, dim1, dim2)`` set to ``src``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.diagonal_scatter(autodiff.zeros(2, 2), autodiff.ones(2))
+    Tensor([[1., 0.],
+            [0., 1.]])
+    """
+    x = _t(input, "input")
+    s = _t(src, "src")
+    d1 = normalize_dim(dim1, x.ndim, "diagonal_scatter")
+    d2 = normalize_dim(dim2, x.ndim, "diagonal_scatter")
+    mask = np.zeros(x.shape, dtype=bool)
+    pos = np.arange(x.data.size).reshape(x.shape)
+    diag_pos = np.diagonal(pos, offset, d1, d2)
+    if s.shape != diag_pos.shape:
+        raise RuntimeError(
+            f"diagonal_scatter: expected src to have a size equal to the diagonal of self. "
+            f"src size = {list(s.shape)}, diagonal size = {list(diag_pos.shape)}")
+    mask.reshape(-1)[diag_pos.reshape(-1)] = True
+    flat = x.reshape(-1)
+    order = np.argsort(diag_pos.reshape(-1))
+    vals = s.reshape(-1)[Tensor(order)]
+    out = ad.masked_scatter(flat, Tensor(mask.reshape(-1)), vals)
+    return out.reshape(x.shape)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor(np.arange(12).reshape(3, 4) % 3 == 0),
+                          R.randn(8, seed=1))], method=True)
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # noqa: A002
+    """A copy of ``input`` whose positions where ``mask`` (broadcast) is True take
+    ``source``'s first values, in order.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(4).masked_scatter(autodiff.tensor([True, False, True, False]),
+    ...                                  autodiff.tensor([1.0, 2.0, 3.0]))
+    Tensor([1., 0., 2., 0.])
+    """
+    x = _t(input, "input")
+    m = _t(mask, "mask")
+    if m.data.dtype != np.bool_:
+        raise RuntimeError(
+            f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+            f"{_tname(m.dtype)}")
+    shape = np.broadcast_shapes(x.shape, m.shape)
+    mk = np.broadcast_to(m.data, shape)
+    x = ad.broadcast_to(x, shape) if x.shape != shape else x
+    k = int(mk.sum())
+    src = _t(source, "source").reshape(-1)
+    if src.shape[0] < k:
+        raise RuntimeError("masked_scatter: expected source to have at least as many "
+                           f"elements as ones in mask ({k}), got {src.shape[0]}")
+    if k == 0:
+        return ad.clone(x)
+    where_true = np.flatnonzero(mk.reshape(-1))
+    take = np.zeros(mk.size, dtype=np.int64)
+    take[where_true] = np.arange(k)
+    gathered = src[Tensor(take)].reshape(shape).to(x.dtype)
+    return ad.where(Tensor(np.ascontiguousarray(mk)), gathered, x)
+
+
+@R.op(samples=lambda: [_s(R.randn(5)), _s(R.randn(2, 5, seed=1), dx=0.5)])
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
+                         dim: int = -1) -> Tensor:
+    """The running trapezoidal integral of ``y`` along ``dim`` (one fewer element).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.cumulative_trapezoid(autodiff.tensor([1.0, 2.0, 3.0]))
+    Tensor([1.5, 4. ])
+    """
+    yt = _t(y, "y")
+    d = normalize_dim(dim, yt.ndim, "cumulative_trapezoid")
+    m = yt.shape[d]
+    avg = ad.mul(ad.add(ad.narrow(yt, d, 1, builtins.max(m - 1, 0)),
+                        ad.narrow(yt, d, 0, builtins.max(m - 1, 0))), 0.5)
+    if x is not None:
+        xt = _t(x, "x")
+        if xt.ndim == 1:
+            shape = [1] * yt.ndim
+            shape[d] = -1
+            xt = xt.reshape(shape)
+        avg = ad.mul(avg, diff(xt, dim=d))
+    elif dx is not None:
+        avg = ad.mul(avg, dx)
+    return ad.cumsum(avg, d)
+
+
+# ------------------------------------------------------- dtype questions
+def _dt(x):
+    if isinstance(x, Tensor):
+        return x.data.dtype, (2 if x.ndim else 1)
+    if isinstance(x, (bool, np.bool_)):
+        return np.dtype(np.bool_), 0
+    if isinstance(x, (int, np.integer)):
+        return np.dtype(np.int64), 0
+    if isinstance(x, (float, np.floating)):
+        return _dtypes.default_float(), 0
+    return np.dtype(x), 2
+
+
+def result_type(tensor1, tensor2) -> np.dtype:
+    """The dtype PyTorch's promotion gives ``tensor1`` op ``tensor2`` (Tensors or
+    Python numbers).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.result_type(autodiff.tensor([1, 2]), 1.0)
+    dtype('float32')
+    """
+    (a, ra), (b, rb) = _dt(tensor1), _dt(tensor2)
+    if ra == 0 and rb == 0:  # two Python numbers
+        return a if _dtypes.rank(a) >= _dtypes.rank(b) else b
+    if ra == 0 or rb == 0:
+        t, n = (b, a) if ra == 0 else (a, b)
+        return t if _dtypes.rank(n) <= _dtypes.rank(t) else (
+            _dtypes.default_float() if n.kind == "f" else np.dtype(np.int64))
+    return np.dtype(_dtypes.result_type((a, ra), (b, rb)))
+
+
+def promote_types(type1, type2) -> np.dtype:
+    """The smallest dtype both ``type1`` and ``type2`` convert to (PyTorch's table).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.promote_types(autodiff.int32, autodiff.float32)
+    dtype('float32')
+    """
+    return np.dtype(_dtypes.result_type((np.dtype(type1), 2), (np.dtype(type2), 2)))
+
+
+def can_cast(from_, to) -> bool:
+    """Whether PyTorch's type promotion allows the cast (no float to integer, no
+    number to bool).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.can_cast(autodiff.float64, autodiff.int32)
+    False
+    """
+    f, t = np.dtype(from_), np.dtype(to)
+    order = {"b": 0, "u": 1, "i": 1, "f": 2}
+    return order[f.kind] <= order[t.kind]
+
+
+# ----------------------------------------------- Tensor's storage questions
+def _type_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` converted to ``other``'s dtype.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).type_as(autodiff.zeros(1, dtype=autodiff.float64)).dtype
+    dtype('float64')
+    """
+    return self.to(other.dtype)
+
+
+def _element_size(self: Tensor) -> int:
+    """Bytes per element.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).element_size()
+    4
+    """
+    return int(self.data.itemsize)
+
+
+def _nbytes(self: Tensor) -> int:
+    """Bytes of the elements (``numel() * element_size()``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2, 3).nbytes
+    24
+    """
+    return int(self.data.nbytes)
+
+
+def _itemsize(self: Tensor) -> int:
+    """Bytes per element (a property, as PyTorch's).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1, dtype=autodiff.float64).itemsize
+    8
+    """
+    return int(self.data.itemsize)
+
+
+def _ndimension(self: Tensor) -> int:
+    """Alias of :meth:`Tensor.dim`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2, 3).ndimension()
+    2
+    """
+    return self.data.ndim
+
+
+def _is_contiguous(self: Tensor, memory_format: object = None) -> bool:
+    """Whether the elements lie in memory in row-major order without gaps.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.ones(2, 3)
+    >>> x.is_contiguous(), x.t().is_contiguous()
+    (True, False)
+    """
+    return bool(self.data.flags.c_contiguous)
+
+
+def _stride(self: Tensor, dim: int | None = None) -> tuple | int:
+    """Elements to skip to the next index in each dimension (0 where expanded).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2, 3).t().stride()
+    (1, 3)
+    """
+    d = self.data
+    st = tuple(int(s // d.itemsize) for s in d.strides) if d.ndim else ()
+    if dim is None:
+        return st
+    return st[normalize_dim(dim, d.ndim, "stride")]
+
+
+def _root(a: np.ndarray) -> np.ndarray:
+    while isinstance(a.base, np.ndarray):
+        a = a.base
+    return a
+
+
+def _storage_offset(self: Tensor) -> int:
+    """Elements between the start of the storage and this tensor's first element.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2, 3)[:, 1:].storage_offset()
+    1
+    """
+    d = self.data
+    root = _root(d)
+    return int((d.__array_interface__["data"][0] - root.__array_interface__["data"][0])
+               // d.itemsize)
+
+
+def _data_ptr(self: Tensor) -> int:
+    """The address of the first element.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.ones(3)
+    >>> x[1:].data_ptr() - x.data_ptr()
+    4
+    """
+    return int(self.data.__array_interface__["data"][0])
+
+
+def _get_device(self: Tensor) -> int:
+    """-1: the tensor is on the CPU (PyTorch's answer for a CPU tensor).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).get_device()
+    -1
+    """
+    return -1
+
+
+def _pin_memory(self: Tensor, device: object = None) -> Tensor:
+    """Refused, as PyTorch without an accelerator.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).pin_memory()
+    Traceback (most recent call last):
+    RuntimeError: Cannot access accelerator device when none is available.
+    """
+    raise RuntimeError("Cannot access accelerator device when none is available.")
+
+
+def _is_pinned(self: Tensor, device: object = None) -> bool:
+    """False: no memory is pinned (there is no accelerator).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).is_pinned()
+    False
+    """
+    return False
+
+
+def _share_memory_(self: Tensor) -> Tensor:
+    """``self`` (processes share it by pickling its array; nothing to move).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.ones(1)
+    >>> x.share_memory_() is x
+    True
+    """
+    return self
+
+
+def _cast_method(name: str, dtype, example: str):
+    def f(self: Tensor, memory_format: object = None) -> Tensor:
+        return self.to(dtype)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"""``self.to({example})``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([1.5, -2.0]).{name}().dtype
+    dtype('{np.dtype(dtype).name}')
+    """
+    return f
+
+
+def _bfloat16(self: Tensor, memory_format: object = None) -> Tensor:
+    """``self.to(autodiff.bfloat16)``: refused, NumPy has no bfloat16.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).bfloat16()  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    TypeError: autodiff has no bfloat16 (NumPy has none); use autodiff.float32, ...
+    """
+    return self.to(ad.bfloat16)
+
+
+def _H(self: Tensor) -> Tensor:
+    """The conjugate transpose of a matrix (its transpose: tensors here are real).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2, 3).H.shape
+    (3, 2)
+    """
+    if self.ndim not in (0, 2):
+        raise RuntimeError(
+            "tensor.H is only supported on matrices (2-D tensors). Got "
+            f"{self.ndim}-D tensor.")
+    return t(self)
+
+
+def _mH(self: Tensor) -> Tensor:
+    """The conjugate transpose of the last two dimensions (their transpose, tensors
+    being real here).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(4, 2, 3).mH.shape
+    (4, 3, 2)
+    """
+    if self.ndim < 2:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
+                           f"Got {self.ndim}-D tensor.")
+    return ad.transpose(self, -2, -1)
+
+
+def _shape_inplace(name: str, method: str, example: str):
+    def f(self: Tensor, *args: object) -> Tensor:
+        if self.requires_grad and (ad.is_grad_enabled()):
+            raise RuntimeError(
+                f"{name}: changing the shape of a tensor that requires grad in place is "
+                f"not supported here; use the out-of-place {method}()")
+        new = getattr(Tensor, method)(self, *args)
+        self._data = new.data
+        return self
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"""In-place :meth:`Tensor.{method}`: ``self`` takes the new shape (a
+    tensor that requires grad is refused while recording).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 3).{name}({example}).shape
+    {tuple(getattr(np.zeros((2, 3)), {'t': 'transpose', 'transpose': 'transpose',
+                                      'squeeze': 'squeeze', 'unsqueeze': 'reshape'}[method])
+           (*{'t': (), 'transpose': (1, 0), 'squeeze': (), 'unsqueeze': ((1, 2, 3),)}[method])
+           .shape)}
+    """
+    return f
+
+
+def tensor_methods() -> dict:
+    """``{name: method or property}``: Tensor's further PyTorch methods that are not
+    ops (storage questions, casts, shape changes in place); ops/__init__ binds them."""
+    return {
+        "type_as": _type_as,
+        "element_size": _element_size,
+        "nbytes": property(_nbytes),
+        "itemsize": property(_itemsize),
+        "ndimension": _ndimension,
+        "is_contiguous": _is_contiguous,
+        "stride": _stride,
+        "storage_offset": _storage_offset,
+        "data_ptr": _data_ptr,
+        "get_device": _get_device,
+        "pin_memory": _pin_memory,
+        "is_pinned": _is_pinned,
+        "share_memory_": _share_memory_,
+        "char": _cast_method("char", np.int8, "autodiff.int8"),
+        "byte": _cast_method("byte", np.uint8, "autodiff.uint8"),
+        "short": _cast_method("short", np.int16, "autodiff.int16"),
+        "bfloat16": _bfloat16,
+        "H": property(_H),
+        "mH": property(_mH),
+        "t_": _shape_inplace("t_", "t", ""),
+        "transpose_": _shape_inplace("transpose_", "transpose", "0, 1"),
+        "squeeze_": _shape_inplace("squeeze_", "squeeze", ""),
+        "unsqueeze_": _shape_inplace("unsqueeze_", "unsqueeze", "0"),
+    }
+
+
 # ---------------------------------------------------------- in-place methods
 # name_: (out-of-place method, example input, example arguments). Each is
 # ``inplace(t, name_, lambda x: x.<method>(*args, **kwargs))`` (autodiff/ops/inplace.py):
