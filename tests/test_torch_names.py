@@ -526,7 +526,8 @@ def test_add_alpha_gradient():
 
 
 def test_interpolate_modes_against_torch():
-    """``F.interpolate``'s modes, align_corners, scale_factor, recompute_scale_factor."""
+    """``F.interpolate``'s modes, align_corners, scale_factor, recompute_scale_factor,
+    antialias."""
     x1 = rn(2, 3, 7)
     x2 = rn(2, 3, 5, 6)
     x3 = rn(1, 2, 3, 4, 5)
@@ -545,6 +546,19 @@ def test_interpolate_modes_against_torch():
         (x2, dict(scale_factor=2, mode="nearest")),
         (x3, dict(size=(4, 5, 3), mode="trilinear")),
         (x3, dict(scale_factor=1.5, mode="nearest-exact")),
+        (x2, dict(size=(3, 4), mode="bilinear", antialias=True)),
+        (x2, dict(size=(2, 9), mode="bilinear", antialias=True, align_corners=True)),
+        (x2, dict(scale_factor=0.4, mode="bilinear", antialias=True)),
+        (x2, dict(scale_factor=(0.7, 1.8), mode="bicubic", antialias=True)),
+        (x2, dict(size=(2, 2), mode="bicubic", antialias=True, align_corners=True)),
+        (rn(1, 2, 17, 13), dict(size=(4, 5), mode="bicubic", antialias=True)),
+        (rn(1, 2, 17, 13, dtype=np.float32), dict(size=(5, 3), mode="bilinear",
+                                                  antialias=True)),
+        (x2, dict(scale_factor=0.5, mode="bilinear", antialias=True,
+                  recompute_scale_factor=True)),
+        (x2, dict(size=(3, 2), mode="lanczos", antialias=True)),
+        (rn(1, 1, 16, 11), dict(scale_factor=0.3, mode="lanczos", antialias=True)),
+        (x2, dict(size=(9, 13), mode="lanczos", antialias=True)),
     ]
     for x, kw in cases:
         check(lambda t, kw=kw: F.interpolate(t, **kw), lambda t, kw=kw: TF.interpolate(t, **kw),
@@ -708,3 +722,29 @@ def test_methods_same_as_torch(fn, args, grad, tol):
         return out
 
     check(lambda *a: norm(a_fn(*a)), lambda *a: norm(t_fn(*a)), *args, grad=grad, tol=tol)
+
+
+def test_interpolate_errors_as_torch():
+    x = rn(1, 1, 4, 4)
+    bad = [
+        dict(size=2, mode="nearest", antialias=True),
+        dict(size=2, mode="bilinear", antialias=True, align_corners=None, scale_factor=0.5),
+        dict(size=(2, 2), mode="lanczos"),
+        dict(size=(2, 2), mode="lanczos", antialias=True, align_corners=True),
+        dict(size=(2, 2), mode="nearest", align_corners=True),
+        dict(size=(2, 2), mode="cubic"),
+    ]
+    for kw in bad:
+        errs = []
+        for M, T in ((torch, TF), (autodiff, F)):
+            try:
+                T.interpolate(M.tensor(x), **kw)
+            except Exception as e:  # noqa: BLE001 - comparing what each raises
+                errs.append(type(e))
+            else:
+                errs.append(None)
+        assert errs[0] is not None and errs[1] is not None, (kw, errs)
+    x3 = rn(1, 1, 4)
+    for M, T in ((torch, TF), (autodiff, F)):
+        with pytest.raises((ValueError, RuntimeError), match="[Aa]nti-alias"):
+            T.interpolate(M.tensor(x3), size=2, mode="linear", antialias=True)

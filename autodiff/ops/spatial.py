@@ -213,6 +213,40 @@ def _cubic_matrix(n: int, m: int, align_corners: bool, scale) -> np.ndarray:
     return _weights_matrix(n, m, cols, (far(t + 1), near(t), near(1 - t), far(2 - t)))
 
 
+def _aa_filter(x: np.ndarray, cubic) -> np.ndarray:
+    """PyTorch's anti-alias filters: the triangle (bilinear), Keys' cubic with
+    A = -0.5 (bicubic) and Lanczos-3 (``cubic="lanczos"``), as PIL's."""
+    x = np.abs(x)
+    if cubic == "lanczos":
+        return np.where(x < 3.0, np.sinc(x) * np.sinc(x / 3.0), 0.0)
+    if not cubic:
+        return np.maximum(1.0 - x, 0.0)
+    a = -0.5
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = (((x - 5) * x + 8) * x - 4) * a
+    return np.where(x < 1, near, np.where(x < 2, far, 0.0))
+
+
+def _aa_matrix(n: int, m: int, align_corners: bool, scale, cubic) -> np.ndarray:
+    """Anti-aliased weights (m, n) along one dimension, as PyTorch's
+    _compute_index_ranges_weights with antialias: the filter widened by the
+    downscaling factor, each row's weights normalised to sum 1."""
+    s = _pixel_scale(n, m, align_corners, scale)
+    half = 3.0 if cubic == "lanczos" else 2.0 if cubic else 1.0  # interp_size / 2
+    support = half * s if s >= 1.0 else half
+    invscale = 1.0 / s if s >= 1.0 else 1.0
+    a = np.zeros((m, n))
+    for i in range(m):
+        center = s * (i + 0.5)
+        lo = max(int(center - support + 0.5), 0)
+        hi = min(int(center + support + 0.5), n)
+        j = np.arange(lo, hi)
+        w = _aa_filter((j - center + 0.5) * invscale, cubic)
+        total = w.sum()
+        a[i, lo:hi] = w / total if total != 0 else w
+    return a
+
+
 def _nearest_index(n: int, m: int, scale, exact: bool, shortcuts: bool) -> np.ndarray:
     """PyTorch's nearest_idx / nearest_exact_idx (float32 arithmetic, as PyTorch).
 
@@ -282,12 +316,8 @@ def _interp_check(x: Tensor, mode: str, antialias: bool) -> None:
         raise NotImplementedError(
             f"interpolate: Got {x.ndim}D input, but {mode} mode needs {need}D input"
         )
-    if antialias or mode == "lanczos":
-        raise NotImplementedError(
-            f"interpolate: antialias=True (and mode 'lanczos', which needs it) is not "
-            f"supported; got mode {mode!r}. Supported: antialias=False with the modes "
-            f"{' | '.join(_INTERP_MODES)}"
-        )
+    if mode == "lanczos" and not antialias:
+        raise ValueError("interpolate: Lanczos mode requires antialias=True")
     if x.data.dtype.kind != "f":
         raise TypeError(f"interpolate: needs a floating-point input, got dtype {x.data.dtype}")
 
@@ -305,6 +335,10 @@ def _interp_check(x: Tensor, mode: str, antialias: bool) -> None:
         R.Sample((R.randn(1, 2, 3, 5, seed=5),), {"size": (4, 3), "mode": "nearest-exact"}),
         R.Sample((R.randn(1, 2, 5, 7, seed=6),), {"size": (3, 4), "mode": "area"}),
         R.Sample((R.randn(1, 1, 3, 4, seed=7),), {"size": (5, 6), "mode": "bicubic"}),
+        R.Sample((R.randn(1, 1, 6, 7, seed=9),),
+                 {"size": (3, 4), "mode": "bilinear", "antialias": True}, note="antialias"),
+        R.Sample((R.randn(1, 1, 7, 5, seed=10),),
+                 {"size": (3, 8), "mode": "bicubic", "antialias": True}, note="antialias"),
         R.Sample(
             (R.randn(1, 1, 2, 3, 2, seed=8),),
             {"scale_factor": (1.5, 1, 2), "mode": "trilinear", "align_corners": True},
@@ -341,8 +375,8 @@ def interpolate(
     ``trilinear`` (5-d). Give either ``size`` (the output's spatial size) or
     ``scale_factor``; as PyTorch, an output size from ``scale_factor`` is
     ``floor(in * scale)`` and the source positions use ``1 / scale_factor`` unless
-    ``recompute_scale_factor`` (or mode ``area``). ``antialias=True`` is not
-    supported.
+    ``recompute_scale_factor`` (or mode ``area``). ``antialias=True`` (bilinear and
+    bicubic, 4-d) widens the filter when downscaling, as PyTorch's (and PIL's).
 
     Examples
     --------
@@ -360,6 +394,8 @@ def interpolate(
             "interpolate: align_corners option can only be set with the interpolating "
             "modes: linear | bilinear | bicubic | trilinear"
         )
+    if mode == "lanczos" and align_corners:
+        raise ValueError("interpolate: Lanczos mode does not support align_corners=True")
     sizes, scales = _out_sizes(x, size, scale_factor, recompute_scale_factor, mode)
     _interp_check(x, mode, antialias)
     if min(sizes) <= 0:
@@ -378,6 +414,9 @@ def interpolate(
         elif mode == "area":
             if m != n:
                 out = _apply_matrix(out, _mean_matrix(n, m), dim)
+        elif antialias:  # bilinear, bicubic or lanczos (checked above)
+            kind = "lanczos" if mode == "lanczos" else mode == "bicubic"
+            out = _apply_matrix(out, _aa_matrix(n, m, corners, scales[i], kind), dim)
         elif mode == "bicubic":
             out = _apply_matrix(out, _cubic_matrix(n, m, corners, scales[i]), dim)
         elif m != n:  # same size copies, as PyTorch's linear kernels
