@@ -129,3 +129,35 @@ def result_type(*operands) -> np.dtype:
             return int64
         return bool_
     return np.result_type(*dtypes)
+
+
+def finfo(type: DTypeLike = None) -> np.finfo:  # noqa: A002 - PyTorch's name
+    """The limits of a floating dtype (the default one when not given): ``eps``,
+    ``max``, ``min``, ``tiny``, ``bits``, ``resolution``, as ``numpy.finfo``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> float(autodiff.finfo(autodiff.float32).eps)
+    1.1920928955078125e-07
+    """
+    dt = default_float() if type is None else np.dtype(type)
+    if dt.kind != "f":
+        raise TypeError(f"finfo: needs a floating dtype, got {dt}; use iinfo for integers")
+    return np.finfo(dt)
+
+
+def iinfo(type: DTypeLike) -> np.iinfo:  # noqa: A002 - PyTorch's name
+    """The limits of an integer dtype (``min``, ``max``, ``bits``), as ``numpy.iinfo``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> int(autodiff.iinfo(autodiff.int64).max)
+    9223372036854775807
+    """
+    dt = np.dtype(type)
+    if dt.kind not in "iub":
+        raise TypeError(f"iinfo: needs an integer dtype, got {dt}; use finfo for floats")
+    return np.iinfo(np.uint8 if dt.kind == "b" else dt)
+

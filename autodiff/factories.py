@@ -13,6 +13,7 @@ from .random import resolve
 from .tensor import Tensor, _make, _to_array
 
 _rng = [np.random.default_rng()]
+_seed = [int(np.random.SeedSequence().entropy % (2**63))]
 
 
 def manual_seed(seed: int) -> None:
@@ -26,6 +27,7 @@ def manual_seed(seed: int) -> None:
     True
     """
     _rng[0] = np.random.default_rng(seed)
+    _seed[0] = int(seed)
 
 
 def generator() -> np.random.Generator:
@@ -540,3 +542,98 @@ def logspace(
     dt = _float(dtype)
     out = np.power(float(base), np.linspace(start, end, steps, dtype=np.float64))
     return _finish(out.astype(dt), requires_grad)
+
+
+def seed() -> int:
+    """Seed the global generator from fresh entropy; return that seed.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> s = autodiff.seed()
+    >>> autodiff.initial_seed() == s
+    True
+    """
+    s = int(np.random.SeedSequence().entropy % (2**63))
+    manual_seed(s)
+    return s
+
+
+def initial_seed() -> int:
+    """The seed the global generator was last seeded with.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.manual_seed(42)
+    >>> autodiff.initial_seed()
+    42
+    """
+    return _seed[0]
+
+
+def bernoulli(
+    input: Tensor, p: float | None = None, *, generator: GeneratorLike = None
+) -> Tensor:
+    """0/1 samples: 1 with probability ``input`` (elementwise), or ``p`` if given; in
+    ``input``'s dtype (its gradient is zero, as PyTorch's).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.bernoulli(autodiff.tensor([0.0, 1.0]))
+    Tensor([0., 1.])
+    """
+    probs = np.asarray(input.data if isinstance(input, Tensor) else input)
+    if probs.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"bernoulli_tensor_cpu_self_\" not implemented for dtype {probs.dtype}; "
+            "bernoulli needs a floating-point tensor"
+        )
+    pr = probs if p is None else np.full(probs.shape, float(p))
+    if ((pr < 0) | (pr > 1)).any():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    draw = _make((_gen(generator).random(probs.shape) < pr).astype(probs.dtype), None)
+    if isinstance(input, Tensor) and input.requires_grad and p is None:
+        return draw + input * 0.0  # in the graph with a zero gradient, as PyTorch's
+    return draw
+
+
+def normal(
+    mean: Tensor | float = 0.0,
+    std: Tensor | float = 1.0,
+    size: Size | None = None,
+    *,
+    generator: GeneratorLike = None,
+    dtype: DTypeLike = None,
+    requires_grad: bool = False,
+    device: DeviceLike = None,
+) -> Tensor:
+    """Normal samples with ``mean`` and ``std`` (numbers with ``size``, or tensors that
+    broadcast), outside the graph.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.normal(2.0, 0.0, size=(2,))
+    Tensor([2., 2.])
+    >>> autodiff.normal(autodiff.zeros(3), 1.0).shape
+    (3,)
+    """
+    _check_device(device)
+    m = mean.data if isinstance(mean, Tensor) else mean
+    s = std.data if isinstance(std, Tensor) else std
+    if np.any(np.asarray(s) < 0):
+        raise RuntimeError(f"normal expects all elements of std >= 0.0, got {s!r}")
+    tensors = [v for v in (mean, std) if isinstance(v, Tensor)]
+    if size is not None:
+        shape = _sizes((size,) if isinstance(size, int) else tuple(size))
+    elif tensors:
+        shape = np.broadcast_shapes(*(t.shape for t in tensors))
+    else:
+        raise TypeError("normal: give size= when mean and std are numbers")
+    dt = (np.dtype(dtype) if dtype is not None
+          else tensors[0].data.dtype if tensors else _dtypes.default_float())
+    out = _gen(generator).normal(m, s, size=shape)
+    return _finish(np.asarray(out).astype(dt), requires_grad)
+

@@ -748,3 +748,56 @@ def test_interpolate_errors_as_torch():
     for M, T in ((torch, TF), (autodiff, F)):
         with pytest.raises((ValueError, RuntimeError), match="[Aa]nti-alias"):
             T.interpolate(M.tensor(x3), size=2, mode="linear", antialias=True)
+
+
+MORE = [
+    C("clamp-tensor-bounds", lambda M, x, lo, hi: M.clamp(x, min=lo, max=hi), X34, rn(4) - 1,
+      rn(3, 1) + 1),
+    C("clamp-tensor-min", lambda M, x, lo: x.clamp(min=lo), X34, rn(3, 4)),
+    C("clamp-tensor-max", lambda M, x, hi: M.clamp(x, max=hi), X34, NG(rn(4))),
+    C("softmax-dtype", lambda M, x: M.softmax(x, dim=-1, dtype=M.float64), X34f),
+    C("F.softmax-dtype", lambda M, x: _ns(M).softmax(x, -1, dtype=M.float64), X34f),
+    C("F.log_softmax-dtype", lambda M, x: _ns(M).log_softmax(x, dim=1, dtype=M.float64), X34f),
+    C("log_softmax-method-dtype", lambda M, x: x.log_softmax(0, dtype=M.float32), X34f),
+    C("finfo", lambda M: (float(M.finfo(M.float32).eps), float(M.finfo(M.float64).max),
+                          float(M.finfo(M.float16).tiny), float(M.finfo().eps),
+                          M.finfo(M.float32).bits)),
+    C("iinfo", lambda M: (int(M.iinfo(M.int64).max), int(M.iinfo(M.int8).min),
+                          int(M.iinfo(M.uint8).max), M.iinfo(M.int32).bits)),
+    C("bernoulli-extremes", lambda M, p: M.bernoulli(p), np.array([0.0, 1.0, 1.0, 0.0])),
+    C("bernoulli-shape", lambda M, p: M.bernoulli(p).shape, rn(3, 4, low=0.0, high=1.0)),
+    C("normal-shape", lambda M: (M.normal(0.0, 1.0, size=(2, 3)).shape,
+                                 M.normal(0.0, 1.0, size=(2, 3)).dtype == M.float32)),
+    C("normal-tensors", lambda M, m, s: M.normal(m, s).shape, rn(3, 1), rn(4, low=0.1,
+                                                                          high=1.0)),
+    C("normal-std0", lambda M, m: M.normal(m, 0.0), rn(3), grad=False),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", MORE)
+def test_more_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+def test_random_fills_are_in_range_and_seeded():
+    g = autodiff.Generator().manual_seed(3)
+    a = autodiff.empty(200).exponential_(2.0, generator=g)
+    assert (a.numpy() >= 0).all() and abs(a.numpy().mean() - 0.5) < 0.15
+    b = autodiff.empty(200).random_(2, 5)
+    assert set(np.unique(b.numpy())) <= {2.0, 3.0, 4.0}
+    c = autodiff.empty(300).bernoulli_(0.25)
+    assert set(np.unique(c.numpy())) <= {0.0, 1.0} and 0.1 < c.numpy().mean() < 0.4
+    assert (autodiff.empty(50).geometric_(0.5).numpy() >= 1).all()
+    assert (autodiff.empty(50).log_normal_(0.0, 0.5).numpy() > 0).all()
+    g1, g2 = autodiff.Generator().manual_seed(7), autodiff.Generator().manual_seed(7)
+    assert autodiff.equal(autodiff.empty(5).cauchy_(generator=g1),
+                          autodiff.empty(5).cauchy_(generator=g2))
+    autodiff.manual_seed(11)
+    assert autodiff.initial_seed() == 11
+    s = autodiff.seed()
+    assert autodiff.initial_seed() == s
+    for M in (torch, autodiff):
+        with pytest.raises(RuntimeError):
+            M.bernoulli(M.tensor([0.5, 1.5]))
+        with pytest.raises(RuntimeError):
+            M.normal(M.zeros(2), -1.0)

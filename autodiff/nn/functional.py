@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .._dtypes import default_float
+from .._typing import DTypeLike
 from ..engine import no_grad
 from ..factories import generator
 from ..grad_mode import is_grad_enabled
@@ -62,8 +63,11 @@ def _implicit_dim(ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``dim`` (PyTorch's legacy default dim when None).
+def softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike = None
+) -> Tensor:
+    """exp(x) / sum(exp(x)) along ``dim`` (PyTorch's legacy default dim when None);
+    ``dtype``: the input is converted to it first.
 
     Examples
     --------
@@ -73,11 +77,14 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     Tensor([[0.5, 0.5]])
     """
     x = _tensor(input, "softmax: input")
-    return _softmax(x, _implicit_dim(x.ndim) if dim is None else dim)
+    return _softmax(x, _implicit_dim(x.ndim) if dim is None else dim, dtype=dtype)
 
 
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    """log(softmax(x)) along ``dim``, computed stably.
+def log_softmax(
+    input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike = None
+) -> Tensor:
+    """log(softmax(x)) along ``dim``, computed stably; ``dtype``: the input is converted
+    to it first.
 
     Examples
     --------
@@ -87,7 +94,7 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     Tensor([[    0., -1000.]])
     """
     x = _tensor(input, "log_softmax: input")
-    return _log_softmax(x, _implicit_dim(x.ndim) if dim is None else dim)
+    return _log_softmax(x, _implicit_dim(x.ndim) if dim is None else dim, dtype=dtype)
 
 
 def _inplace(input: Tensor, out: Tensor, inplace: bool, name: str) -> Tensor:

@@ -1345,6 +1345,8 @@ def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
     Tensor([0. , 0.5, 1. ])
     """
     x = as_tensor_arg(x, "clamp")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return _clamp_tensors(x, min, max)
     if x.data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         x = cast(x, default_float())  # int tensor with float bounds: as PyTorch
     if min is None and max is None:
@@ -1353,6 +1355,21 @@ def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
         if v is not None and not isinstance(v, (int, float, np.number)):
             raise TypeError(f"clamp: {nm} must be a number, got {type(v).__name__}")
     return apply1(ClampBackward, x, (min, max))
+
+
+def _clamp_tensors(x: Tensor, lo, hi) -> Tensor:
+    """clamp with Tensor bounds (broadcasting), as PyTorch: ``x`` gets the gradient
+    where it lies within the bounds, a bound where it is the answer."""
+    if lo is None and hi is None:
+        raise ValueError("clamp: give at least one of min= and max=")
+    out = x
+    for bound, below in ((lo, True), (hi, False)):
+        if bound is None:
+            continue
+        b = bound.data if isinstance(bound, Tensor) else bound
+        take = np.less(out.data, b) if below else np.greater(out.data, b)
+        out = where(_make(np.asarray(take), None), bound, out)
+    return out
 
 
 def float_arg(x, opname: str) -> Tensor:

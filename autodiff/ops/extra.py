@@ -19,11 +19,12 @@ import autodiff as ad
 
 from .. import _dtypes
 from ..engine import Node
+from ..factories import _gen as resolve_gen
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg, float_unary, normalize_dim, normalize_dims, one_keepdim
 from .elementwise import erf_np
-from .inplace import inplace
+from .inplace import copy_, inplace
 from .math import _tname
 
 MedianResult = namedtuple("median", ["values", "indices"])
@@ -3089,6 +3090,100 @@ def _shape_inplace(name: str, method: str, example: str):
     return f
 
 
+def _fill(self: Tensor, values) -> Tensor:
+    # (as PyTorch: on a leaf that requires grad this raises outside no_grad)
+    return copy_(self, Tensor(np.asarray(values, dtype=self.data.dtype)))
+
+
+def _bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
+    """Fill in place with 0/1 samples, 1 with probability ``p`` (a number or a tensor).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.empty(3).bernoulli_(1.0)
+    Tensor([1., 1., 1.])
+    """
+    pr = p.data if isinstance(p, Tensor) else p
+    draw = resolve_gen(generator).random(self.data.shape) < pr
+    return _fill(self, draw)
+
+
+def _exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with exponential samples of rate ``lambd``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> bool((autodiff.empty(5).exponential_(2.0) >= 0).all())
+    True
+    """
+    return _fill(self, resolve_gen(generator).exponential(1.0 / lambd, self.data.shape))
+
+
+def _random_(self: Tensor, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
+    """Fill in place with integers in ``[from_, to)`` (``random_(to)``: ``[0, to)``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.empty(5).random_(3)
+    >>> bool(((x >= 0) & (x < 3) & (x == x.floor())).all())
+    True
+    """
+    if to is None:
+        from_, to = 0, from_
+    return _fill(self, resolve_gen(generator).integers(from_, to, self.data.shape))
+
+
+def _geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
+    """Fill in place with geometric samples (trials to the first success, >= 1).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> bool((autodiff.empty(4).geometric_(0.5) >= 1).all())
+    True
+    """
+    return _fill(self, resolve_gen(generator).geometric(p, self.data.shape))
+
+
+def _log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
+    """Fill in place with ``exp`` of normal samples of ``mean`` and ``std``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> bool((autodiff.empty(4).log_normal_() > 0).all())
+    True
+    """
+    return _fill(self, resolve_gen(generator).lognormal(mean, std, self.data.shape))
+
+
+def _cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
+    """Fill in place with Cauchy samples of ``median`` and scale ``sigma``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.empty(3).cauchy_().shape
+    (3,)
+    """
+    return _fill(self, median + sigma * resolve_gen(generator).standard_cauchy(self.data.shape))
+
+
+def _bernoulli(self: Tensor, p: float | None = None, *, generator=None) -> Tensor:
+    """:func:`autodiff.bernoulli` of ``self``'s probabilities (or of ``p``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([0.0, 1.0]).bernoulli()
+    Tensor([0., 1.])
+    """
+    return ad.bernoulli(self, p, generator=generator)
+
+
 def tensor_methods() -> dict:
     """``{name: method or property}``: Tensor's further PyTorch methods that are not
     ops (storage questions, casts, shape changes in place); ops/__init__ binds them."""
@@ -3116,6 +3211,13 @@ def tensor_methods() -> dict:
         "transpose_": _shape_inplace("transpose_", "transpose", "0, 1"),
         "squeeze_": _shape_inplace("squeeze_", "squeeze", ""),
         "unsqueeze_": _shape_inplace("unsqueeze_", "unsqueeze", "0"),
+        "bernoulli": _bernoulli,
+        "bernoulli_": _bernoulli_,
+        "exponential_": _exponential_,
+        "random_": _random_,
+        "geometric_": _geometric_,
+        "log_normal_": _log_normal_,
+        "cauchy_": _cauchy_,
     }
 
 

@@ -565,7 +565,7 @@ def _softmax_dim(x, dim, opname):
     method=True,
 )
 @numpy_names(keepdim=False)
-def softmax(x, dim=None) -> Tensor:
+def softmax(x, dim=None, dtype=None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
 
     Examples
@@ -574,6 +574,8 @@ def softmax(x, dim=None) -> Tensor:
     >>> autodiff.softmax(autodiff.tensor([0.0, 0.0]), dim=0)
     Tensor([0.5, 0.5])
     """
+    if dtype is not None:
+        x = as_tensor_arg(x, "softmax").to(dtype)
     x = float_arg(x, "softmax")  # (PyTorch has no integer softmax either)
     axis = _softmax_dim(x, dim, "softmax")
     if x.data.ndim == 0:
@@ -583,7 +585,7 @@ def softmax(x, dim=None) -> Tensor:
 
 @R.op(samples=_softmax_samples, method=True)
 @numpy_names(keepdim=False)
-def log_softmax(x, dim=None) -> Tensor:
+def log_softmax(x, dim=None, dtype=None) -> Tensor:
     """x - logsumexp(x) along ``dim``, stable for any finite logits.
 
     Examples
@@ -592,6 +594,8 @@ def log_softmax(x, dim=None) -> Tensor:
     >>> autodiff.log_softmax(autodiff.tensor([1000.0, 0.0]), dim=0)
     Tensor([    0., -1000.])
     """
+    if dtype is not None:
+        x = as_tensor_arg(x, "log_softmax").to(dtype)
     x = float_arg(x, "log_softmax")  # (PyTorch has no integer log_softmax either)
     axis = _softmax_dim(x, dim, "log_softmax")
     if x.data.ndim == 0:
