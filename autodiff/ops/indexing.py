@@ -2166,7 +2166,7 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A001, A002
     x = _t(input, "histc")
     if x.dtype.kind != "f":  # (PyTorch's error: its kernel is histogram_cpu)
         raise NotImplementedError(
-            f"\"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (histc needs a "
+            f"histc: \"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (needs a "
             f"floating-point tensor, got dtype {x.dtype})"
         )
     bins = int(bins)
@@ -2207,7 +2207,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
     x = _t(input, "histogram")
     if x.dtype.kind != "f":
         raise NotImplementedError(
-            f"\"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (histogram needs a "
+            f"histogram: \"histogram_cpu\" not implemented for '{_tname(x.dtype)}' (needs a "
             f"floating-point tensor, got dtype {x.dtype})"
         )
     d = x.data.reshape(-1)

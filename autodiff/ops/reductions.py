@@ -305,7 +305,7 @@ def _warn_dof(shape, axes, correction, opname: str) -> None:
             f"{opname}: degrees of freedom N - correction = {n} - {correction} <= 0; the "
             "result is inf (NaN for an empty or constant reduction)",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,  # (the user, past var/std and their keepdims check)
         )
 
 
