@@ -801,3 +801,51 @@ def test_random_fills_are_in_range_and_seeded():
             M.bernoulli(M.tensor([0.5, 1.5]))
         with pytest.raises(RuntimeError):
             M.normal(M.zeros(2), -1.0)
+
+
+NUMPY_NAMES = [
+    C("median-axis", lambda M, x: M.median(x, axis=1), D35),
+    C("median-keepdims", lambda M, x: M.median(x, 1, keepdims=True), D35),
+    C("nanmedian-axis", lambda M, x: M.nanmedian(x, axis=0), NAN34, grad=False),
+    C("mode-axis-keepdims", lambda M, x: M.mode(x, axis=1, keepdims=True),
+      np.array([[1.0, 2.0, 2.0], [3.0, 3.0, 1.0]]), grad=False),
+    C("kthvalue-axis", lambda M, x: M.kthvalue(x, 2, axis=0, keepdims=True), D35),
+    C("count_nonzero-axis", lambda M, x: M.count_nonzero(x, axis=1), ints(3, 4)),
+    C("nanmean-axis-keepdims", lambda M, x: M.nanmean(x, axis=1, keepdims=True), NAN34),
+    C("nansum-axis", lambda M, x: M.nansum(x, axis=0), NAN34),
+    C("quantile-axis", lambda M, x: M.quantile(x, 0.5, axis=1), D35),
+    C("quantile-keepdims", lambda M, x: M.quantile(x, 0.25, dim=1, keepdims=True), D35),
+    C("topk-axis", lambda M, x: M.topk(x, 2, axis=1), D35),
+    C("diff-axis", lambda M, x: M.diff(x, axis=0), X34),
+    C("index_select-axis", lambda M, x: M.index_select(x, axis=1, index=M.tensor([0, 2])),
+      X34),
+    C("narrow-axis", lambda M, x: M.narrow(x, axis=1, start=1, length=2), X34),
+    C("chunk-axis", lambda M, x: M.chunk(x, 2, axis=1), X34),
+    C("take_along_dim-axis", lambda M, x: M.take_along_dim(x, M.argsort(x, 1), axis=1), D35),
+    C("tensor_split-axis", lambda M, x: M.tensor_split(x, 3, axis=1), X34),
+    C("repeat_interleave-axis", lambda M, x: M.repeat_interleave(x, 2, axis=0), X34),
+    C("select", lambda M, x: M.select(x, 1, -1), X34),
+    C("select-method-axis", lambda M, x: x.select(axis=0, index=2), X34),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", NUMPY_NAMES)
+def test_numpy_names_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+NUMPY_NAME_ERRORS = [
+    E("median-both", lambda M, x: M.median(x, 1, keepdim=True, keepdims=True), X34),
+    E("kthvalue-both", lambda M, x: M.kthvalue(x, 1, 1, keepdim=True, keepdims=True), X34),
+    E("quantile-both", lambda M, x: M.quantile(x, 0.5, 1, keepdim=True, keepdims=True), X34),
+    E("mode-dim-axis", lambda M, x: M.mode(x, dim=1, axis=1), X34),
+    E("count_nonzero-dim-axis", lambda M, x: M.count_nonzero(x, dim=1, axis=1), X34),
+    E("topk-dim-axis", lambda M, x: M.topk(x, 1, dim=1, axis=1), X34),
+    E("select-range", lambda M, x: M.select(x, 1, 4), X34),
+    E("select-0d", lambda M, x: M.select(x, 0, 0), np.array(1.0)),
+]
+
+
+@pytest.mark.parametrize("fn,args", NUMPY_NAME_ERRORS)
+def test_numpy_name_errors_as_torch(fn, args):
+    test_same_error_as_torch(fn, args)

@@ -22,7 +22,15 @@ from ..engine import Node
 from ..factories import _gen as resolve_gen
 from ..tensor import Tensor, _make
 from . import registry as R
-from ._base import as_tensor_arg, float_unary, normalize_dim, normalize_dims, one_keepdim
+from ._base import (
+    as_tensor_arg,
+    float_unary,
+    normalize_dim,
+    normalize_dims,
+    np_names,
+    numpy_names,
+    one_keepdim,
+)
 from .elementwise import erf_np
 from .inplace import copy_, inplace
 from .math import _tname
@@ -694,12 +702,14 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noq
     >>> autodiff.nansum(autodiff.tensor([1.0, float("nan"), 2.0]))
     Tensor(3.)
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "nansum")
     x = _t(input, "nansum")
     if dtype is not None:
         x = x.to(dtype)
     if x.data.dtype.kind == "f":
         x = ad.where(Tensor(np.isnan(x.data)), ad.zeros_like(x), x)
-    return ad.sum(x, dim, keepdim, axis=axis, keepdims=keepdims)
+    return ad.sum(x, dim, keepdim)
 
 
 @R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
@@ -714,6 +724,8 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # no
     >>> autodiff.nanmean(autodiff.tensor([1.0, float("nan"), 2.0]))
     Tensor(1.5)
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = np_names(dim, keepdim, axis, keepdims, "nanmean")
     x = _t(input, "nanmean")
     if dtype is not None:
         x = x.to(dtype)
@@ -723,8 +735,8 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # no
             f"{_dtypes.torch_name(x.data.dtype) if hasattr(_dtypes, 'torch_name') else x.dtype}"
         )
     keep = Tensor((~np.isnan(x.data)).astype(x.data.dtype))
-    total = nansum(x, dim, keepdim, axis=axis, keepdims=keepdims)
-    return ad.div(total, ad.sum(keep, dim, keepdim, axis=axis, keepdims=keepdims))
+    total = nansum(x, dim, keepdim)
+    return ad.div(total, ad.sum(keep, dim, keepdim))
 
 
 def _select_sorted(x: Tensor, dim, keepdim: bool, k_of_n, name: str, nan_first=False):
@@ -764,6 +776,7 @@ def _median_samples():
 
 @R.op(samples=_median_samples, method=True,
       check=lambda *a, **k: median(*a, **k)[0] if len(a) > 1 or k else median(*a, **k))
+@numpy_names
 def median(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noqa: A002
     """The lower median of all values, or ``(values, indices)`` along ``dim``; a NaN
     is the median where one is present (as PyTorch).
@@ -805,6 +818,7 @@ def _nan_median(x, dim, keepdim):
 
 @R.op(samples=_median_samples, method=True,
       check=lambda *a, **k: nanmedian(*a, **k)[0] if len(a) > 1 or k else nanmedian(*a, **k))
+@numpy_names
 def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noqa: A002
     """:func:`median` of the values that are not NaN.
 
@@ -837,6 +851,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):  # 
 
 @R.op(samples=lambda: [_s(R.distinct(3, 5), 2), _s(R.distinct(3, 4, seed=1), 1, 0, True)],
       method=True, check=lambda *a, **k: kthvalue(*a, **k)[0])
+@numpy_names
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):  # noqa: A002
     """``(values, indices)`` of the ``k``-th smallest element (1-based) along ``dim``.
 
@@ -856,6 +871,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):  # no
 
 @R.op(samples=lambda: [_s(R.distinct(2, 4))],  # (ties would break the finite differences)
       method=True, check=lambda *a, **k: mode(*a, **k)[0])
+@numpy_names
 def mode(input: Tensor, dim: int = -1, keepdim: bool = False):  # noqa: A002
     """``(values, indices)``: the most frequent value along ``dim`` (the smallest of
     equally frequent ones) and the last index where it occurs.
@@ -891,6 +907,7 @@ _INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
                        _s(R.distinct(7, seed=2), ad.tensor([0.1, 0.9], dtype=ad.float64)),
                        _s(R.distinct(2, 5, seed=3), 0.4, 1, interpolation="midpoint")],
       method=True)
+@numpy_names
 def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
              interpolation: str = "linear") -> Tensor:
     """The ``q``-th quantiles along ``dim`` (of all values by default), as PyTorch:
@@ -907,6 +924,7 @@ def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
 
 @R.op(samples=lambda: [_s(R.distinct(3, 5), 0.3), _s(R.distinct(3, 5, seed=1), 0.5, 1, True)],
       method=True)
+@numpy_names
 def nanquantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
                 interpolation: str = "linear") -> Tensor:
     """:func:`quantile` of the values that are not NaN.
@@ -997,6 +1015,7 @@ def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan) -> Tensor
 
 @R.op(samples=lambda: [_s(ad.tensor([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0]]))], method=True,
       differentiable=False)
+@numpy_names(keepdim=False)
 def count_nonzero(input: Tensor, dim=None) -> Tensor:  # noqa: A002
     """The number of non-zero values, over ``dim`` (an int or a tuple; all by default).
 
@@ -1594,6 +1613,7 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,  # noqa: A0
 
 
 @R.op(samples=lambda: [_s(R.randn(3, 4))], method=True)
+@numpy_names(keepdim=False)
 def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
          append: Tensor | None = None) -> Tensor:
     """The ``n``-th forward difference along ``dim`` (after joining ``prepend`` and
@@ -2514,6 +2534,7 @@ def _split_check(*a, **k):
 
 @R.op(samples=lambda: [_s(R.randn(7, 2), 3), _s(R.randn(2, 6, seed=1), [1, 4], 1)],
       method=True, check=_split_check)
+@numpy_names(keepdim=False)
 def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:  # noqa: A002
     """Split into ``n`` nearly equal parts (the first ``size % n`` one larger), or at
     the given indices, along ``dim``; views that share the gradient.
@@ -2604,6 +2625,30 @@ dsplit = R.op("dsplit", samples=lambda: [_s(R.randn(2, 2, 4), 2)], method=True,
     >>> [p.shape for p in autodiff.dsplit(autodiff.zeros(1, 2, 4), 2)]
     [(1, 2, 2), (1, 2, 2)]
     """))
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), 1, 2), _s(R.randn(3, 4, seed=1), 0, -1)],
+      method=True)
+@numpy_names(keepdim=False)
+def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
+    """The slice at ``index`` along ``dim`` (that dimension removed): a view.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]).select(1, 0)
+    Tensor([1., 3.])
+    """
+    x = _t(input, "input")
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = normalize_dim(dim, x.ndim, "select")
+    n = x.shape[d]
+    if not -n <= index < n:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(x.shape)} at "
+            f"dimension {d}")
+    return x[(slice(None),) * d + (int(index),)]
 
 
 @R.op(samples=lambda: [_s(R.distinct(4, 3))], method=True)

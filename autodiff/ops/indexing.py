@@ -447,6 +447,7 @@ def repeat(input, *sizes) -> Tensor:  # noqa: A002
         ),
     ],
 )
+@numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:  # noqa: A002
     """Repeat each element ``repeats`` times (an int, or one count per element)
     along ``dim`` (flattened when None). ``repeat_interleave(counts)`` alone gives
@@ -561,6 +562,7 @@ def masked_select(input, mask) -> Tensor:  # noqa: A002
         ),
     ],
 )
+@numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
 def index_select(input, dim: int, index) -> Tensor:  # noqa: A002
     """The slices at ``index`` (1-d, repeats allowed) along ``dim``.
 
@@ -614,6 +616,7 @@ def _check_range(idx, n, opname, argname="index"):
         ),
     ],
 )
+@numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
 def take_along_dim(input, indices, dim=None) -> Tensor:  # noqa: A002
     """Values at ``indices`` along ``dim`` (flattened when None); input and
     indices broadcast in the other dimensions.
@@ -675,6 +678,7 @@ def _narrow_index(ndim, axis, start, stop):
         R.ErrorInput((R.tensor(2.0), 0, 0, 1), error=RuntimeError, match="0-d"),
     ],
 )
+@numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
 def narrow(input, dim: int, start, length: int) -> Tensor:  # noqa: A002
     """``length`` elements from ``start`` along ``dim`` (a view).
 
@@ -839,6 +843,7 @@ def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
     check=lambda *a, **k: _pieces_check(chunk)(*a, **k),
     errors=lambda: [R.ErrorInput((R.tensor(np.ones(4)), 0), error=RuntimeError, match="chunks")],
 )
+@numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
 def chunk(input, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
     """At most ``chunks`` views of ``ceil(n / chunks)`` elements along ``dim``
     (fewer when they run out, as PyTorch).
@@ -2118,6 +2123,7 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
         R.ErrorInput((R.tensor(np.ones(3)), 4), error=RuntimeError, match="k"),
     ],
 )
+@numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """``(values, indices)`` of the ``k`` largest (or smallest) along ``dim``, in
     order. Among equal values the earlier index comes first (PyTorch leaves that
