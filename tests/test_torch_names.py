@@ -849,3 +849,54 @@ NUMPY_NAME_ERRORS = [
 @pytest.mark.parametrize("fn,args", NUMPY_NAME_ERRORS)
 def test_numpy_name_errors_as_torch(fn, args):
     test_same_error_as_torch(fn, args)
+
+
+SPECIAL = [
+    C("lgamma", lambda M, x: M.lgamma(x), rn(3, 4, low=0.1, high=6.0)),
+    C("lgamma-negative", lambda M, x: x.lgamma(), rn(5, low=-3.9, high=-3.1)),
+    C("lgamma-f32", lambda M, x: M.lgamma(x), rn(6, low=0.5, high=20.0, dtype=np.float32)),
+    C("lgamma-poles", lambda M, x: M.lgamma(x), np.array([0.0, -1.0, -2.0, np.inf, -np.inf,
+                                                          np.nan]), grad=False),
+    C("digamma", lambda M, x: M.digamma(x), rn(3, 4, low=0.05, high=30.0)),
+    C("digamma-negative", lambda M, x: M.digamma(x), rn(5, low=-2.9, high=-2.1)),
+    C("digamma-edges", lambda M, x: M.digamma(x), np.array([0.0, -0.0, -1.0, 1e-8]),
+      grad=False),
+    C("digamma-int", lambda M, x: M.digamma(x), ints(4, low=1, high=9)),
+    C("polygamma-1", lambda M, x: M.polygamma(1, x), rn(3, 4, low=0.1, high=8.0)),
+    C("polygamma-2", lambda M, x: M.polygamma(2, x), rn(5, low=0.3, high=5.0)),
+    C("polygamma-3-negative", lambda M, x: M.polygamma(3, x), rn(4, low=-1.9, high=-1.1)),
+    C("polygamma-0", lambda M, x: M.polygamma(0, x), rn(4, low=0.5, high=3.0)),
+    C("polygamma-method", lambda M, x: x.polygamma(2), rn(4, low=0.5, high=3.0)),
+    C("polygamma-at-0", lambda M, x: M.polygamma(2, x), np.array([0.0]), grad=False),
+    C("mvlgamma", lambda M, x: M.mvlgamma(x, 3), rn(3, 4, low=1.5, high=5.0)),
+    C("nextafter", lambda M, a, b: M.nextafter(a, b), X34, rn(3, 4)),
+    C("nextafter-f32", lambda M, a, b: M.nextafter(a, b), X34f, rn(3, 4, dtype=np.float32)),
+    C("frexp", lambda M, x: M.frexp(x), np.array([8.0, -0.3, 0.0, 3.0])),
+    # (a subnormal: torch's gradient there is inf, 2 ** 1029 overflowing; ours 0)
+    C("frexp-subnormal", lambda M, x: M.frexp(x), np.array([1e-310, -2e-315]), grad=False),
+    C("frexp-f32", lambda M, x: x.frexp(), X34f),
+    C("conj", lambda M, x: M.conj(x) * 1.0, X34),
+    C("conj_physical", lambda M, x: M.conj_physical(x), X34),
+    C("resolve", lambda M, x: M.resolve_neg(M.resolve_conj(x)) * 2, X34),
+    C("real", lambda M, x: M.real(x) * 1.0, X34),
+    C("angle", lambda M, x: M.angle(x), np.array([2.0, -1.0, 0.0, -3.5])),
+    C("angle-nan", lambda M, x: M.angle(x), np.array([np.nan, -1.0]), grad=False),
+    C("adjoint", lambda M, x: M.adjoint(x), rn(2, 3, 4)),
+    C("narrow_copy", lambda M, x: M.narrow_copy(x, 1, 1, 2), X34),
+    C("renorm", lambda M, x: M.renorm(x, 2, 0, 1.0), X34),
+    C("renorm-p1", lambda M, x: x.renorm(1, 1, 0.8), X34),
+    C("matrix_power", lambda M, x: M.matrix_power(x, 3), rn(3, 3)),
+    C("matrix_power-0", lambda M, x: M.matrix_power(x, 0), rn(2, 3, 3)),
+    C("matrix_power-5", lambda M, x: x.matrix_power(5), rn(2, 2) * 0.5),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", SPECIAL)
+def test_special_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+def test_imag_refused_as_torch():
+    for M in (torch, autodiff):
+        with pytest.raises(RuntimeError, match="imag is not implemented"):
+            M.imag(M.ones(2))
