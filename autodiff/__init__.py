@@ -17,6 +17,7 @@ from . import (
     autograd,
     backends,
     data,
+    linalg,
     nn,
     ops,  # noqa: F401 - binds every op to Tensor
     optim,

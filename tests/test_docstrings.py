@@ -26,6 +26,7 @@ PUBLIC_MODULES = [
     "autodiff.optim",
     "autodiff.optim.lr_scheduler",
     "autodiff.data",
+    "autodiff.linalg",
     "autodiff.amp",
     "autodiff.autograd",
     "autodiff.autograd.functional",

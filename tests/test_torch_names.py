@@ -510,6 +510,9 @@ def test_same_error_as_torch(fn, args):
     assert t_err is not None, "torch accepts this call: the case is wrong"
     if a_err is None:
         raise Mismatch(f"torch raises {type(t_err).__name__}: {t_err}; autodiff does not")
+    if isinstance(t_err, torch.linalg.LinAlgError):
+        assert isinstance(a_err, autodiff.linalg.LinAlgError), repr(a_err)
+        return
     assert isinstance(a_err, type(t_err)) or type(t_err).__name__ == type(a_err).__name__, (
         f"torch raises {type(t_err).__name__}: {str(t_err)[:200]}\n"
         f"autodiff raises {type(a_err).__name__}: {a_err}"
@@ -900,3 +903,76 @@ def test_imag_refused_as_torch():
     for M in (torch, autodiff):
         with pytest.raises(RuntimeError, match="imag is not implemented"):
             M.imag(M.ones(2))
+
+
+def wc(*shape, seed=0):
+    """Well-conditioned square matrices."""
+    n = shape[-1]
+    return np.random.default_rng(seed).standard_normal(shape) * 0.4 + 2.0 * np.eye(n)
+
+
+LA = lambda M: M.linalg  # noqa: E731
+
+LINALG = [
+    C("inverse", lambda M, a: M.inverse(a), wc(3, 3)),
+    C("inverse-batched", lambda M, a: a.inverse(), wc(2, 3, 3, seed=1)),
+    C("linalg.inv-f32", lambda M, a: LA(M).inv(a), wc(3, 3, seed=2).astype(np.float32)),
+    C("det", lambda M, a: M.det(a), wc(3, 3, seed=3)),
+    C("det-batched", lambda M, a: LA(M).det(a), wc(2, 2, 2, seed=4)),
+    C("det-negative", lambda M, a: a.det(), np.array([[0.0, 1.0], [1.0, 0.5]])),
+    C("slogdet", lambda M, a: M.slogdet(a), np.array([[0.3, 1.0], [1.2, 0.5]])),
+    C("linalg.slogdet", lambda M, a: LA(M).slogdet(a), wc(2, 3, 3, seed=5)),
+    C("logdet", lambda M, a: M.logdet(a), wc(3, 3, seed=6)),
+    C("logdet-negative", lambda M, a: M.logdet(a), np.array([[0.0, 1.0], [1.0, 0.5]]),
+      grad=False),
+    C("solve", lambda M, a, b: LA(M).solve(a, b), wc(3, 3, seed=7), rn(3, 2)),
+    C("solve-vector", lambda M, a, b: LA(M).solve(a, b), wc(3, 3, seed=8), rn(3)),
+    C("solve-batched", lambda M, a, b: LA(M).solve(a, b), wc(2, 3, 3, seed=9), rn(2, 3, 4)),
+    C("solve-right", lambda M, a, b: LA(M).solve(a, b, left=False), wc(3, 3, seed=10),
+      rn(2, 3)),
+    C("vector_norm", lambda M, x: LA(M).vector_norm(x), X34),
+    C("vector_norm-ord1-dim", lambda M, x: LA(M).vector_norm(x, 1, dim=1, keepdim=True), X34),
+    C("vector_norm-inf", lambda M, x: LA(M).vector_norm(x, float("inf")), D35),
+    C("vector_norm--inf-dim", lambda M, x: LA(M).vector_norm(x, -float("inf"), dim=0), D35),
+    C("vector_norm-0", lambda M, x: LA(M).vector_norm(x, 0), X34, grad=False),
+    C("vector_norm-3", lambda M, x: LA(M).vector_norm(x, 3.0, dim=(0, 1)), X34),
+    C("matrix_norm-fro", lambda M, x: LA(M).matrix_norm(x), rn(2, 3, 4)),
+    C("matrix_norm-1", lambda M, x: LA(M).matrix_norm(x, 1), D35),
+    C("matrix_norm--1", lambda M, x: LA(M).matrix_norm(x, -1, keepdim=True), D35),
+    C("matrix_norm-inf", lambda M, x: LA(M).matrix_norm(x, float("inf")), D35),
+    C("matrix_norm-inf-batched", lambda M, x: LA(M).matrix_norm(x, -float("inf")),
+      distinct(2, 3, 4)),
+    C("linalg.norm", lambda M, x: LA(M).norm(x), rn(2, 3, 4)),
+    C("linalg.norm-1d-ord", lambda M, x: LA(M).norm(x, 3), rn(5)),
+    C("linalg.norm-2d-ord", lambda M, x: LA(M).norm(x, "fro"), X34),
+    C("linalg.norm-dim", lambda M, x: LA(M).norm(x, 1, dim=1), X34),
+    C("linalg.norm-dims", lambda M, x: LA(M).norm(x, float("inf"), dim=(0, 1)), D35),
+    C("multi_dot", lambda M, a, b, c: LA(M).multi_dot([a, b, c]), rn(3), rn(3, 4), rn(4)),
+    C("multi_dot-mats", lambda M, a, b, c: LA(M).multi_dot([a, b, c]), rn(2, 3), rn(3, 4),
+      rn(4, 2)),
+    C("linalg.cross", lambda M, a, b: LA(M).cross(a, b), rn(4, 3), rn(4, 3)),
+    C("vecdot", lambda M, a, b: LA(M).vecdot(a, b), X34, rn(4)),
+    C("linalg.matrix_power", lambda M, a: LA(M).matrix_power(a, 2), rn(3, 3)),
+    C("linalg.diagonal", lambda M, a: LA(M).diagonal(a, offset=1), rn(2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", LINALG)
+def test_linalg_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+LINALG_ERRORS = [
+    E("inv-singular", lambda M, a: M.inverse(a), np.ones((2, 2))),
+    E("inv-not-square", lambda M, a: M.linalg.inv(a), rn(2, 3)),
+    E("det-1d", lambda M, a: M.det(a), rn(3)),
+    E("inv-int", lambda M, a: M.inverse(a), ints(2, 2)),
+    E("vector_norm-int", lambda M, a: M.linalg.vector_norm(a), ints(3)),
+    E("multi_dot-one", lambda M, a: M.linalg.multi_dot([a]), rn(2, 2)),
+    E("norm-3d-ord", lambda M, a: M.linalg.norm(a, 2), rn(2, 2, 2)),
+]
+
+
+@pytest.mark.parametrize("fn,args", LINALG_ERRORS)
+def test_linalg_errors_as_torch(fn, args):
+    test_same_error_as_torch(fn, args)

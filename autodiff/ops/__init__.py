@@ -11,6 +11,7 @@ from . import (  # noqa: F401 - register conv, pool, indexing, spatial ops
     conv,
     extra,  # PyTorch's further names and in-place methods (issue 17)
     indexing,
+    linalg,  # inverse, slogdet, det, logdet, solve (issue 17)
     pooling,
     spatial,
 )
