@@ -465,7 +465,7 @@ def _erfinv_np(y: np.ndarray) -> np.ndarray:
             err = erf_np(xs) - np.where(ok, yd, 0.0)
             xs = xs - err / (2.0 / math.sqrt(math.pi) * np.exp(-xs * xs))
         out = np.where(ok, xs, np.where(np.abs(yd) == 1.0, np.sign(yd) * np.inf, np.nan))
-    return out.astype(dtype)
+    return np.asarray(out, dtype=dtype)
 
 
 class ErfinvBackward(Node):
@@ -2506,7 +2506,7 @@ def _lgamma_np(x: np.ndarray) -> np.ndarray:
             return math.lgamma(v)
         except ValueError:  # a pole (0, -1, -2, ...)
             return math.inf
-    return np.frompyfunc(one, 1, 1)(x.astype(np.float64)).astype(x.dtype)
+    return np.asarray(np.frompyfunc(one, 1, 1)(x.astype(np.float64)), dtype=x.dtype)
 
 
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
@@ -2536,7 +2536,7 @@ def _digamma_np(x: np.ndarray) -> np.ndarray:
         out = acc + np.log(a) - 0.5 / a - series
         out = np.where(pole, np.nan, out)  # (PyTorch: digamma(0) is -inf, other poles NaN)
         out = np.where(xd == 0, np.copysign(np.inf, -np.copysign(1.0, xd)), out)
-    return out.astype(x.dtype)
+    return np.asarray(out, dtype=x.dtype)
 
 
 def _zeta_np(s: int, x: np.ndarray) -> np.ndarray:
@@ -2565,7 +2565,7 @@ def _polygamma_np(n: int, x: np.ndarray) -> np.ndarray:
     out = (-1.0) ** (n + 1) * math.factorial(n) * _zeta_np(n + 1, xd)
     pole = (xd <= 0) & (xd == np.floor(xd))
     out = np.where(pole, np.inf if n % 2 else -np.inf, out)
-    return out.astype(x.dtype)
+    return np.asarray(out, dtype=x.dtype)
 
 
 class LgammaBackward(Node):
