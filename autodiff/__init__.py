@@ -50,13 +50,18 @@ from .device import cuda, device
 from .factories import (
     arange,
     as_tensor,
+    bartlett_window,
     bernoulli,
+    blackman_window,
+    broadcast_shapes,
     empty,
     empty_like,
     eye,
     from_numpy,
     full,
     full_like,
+    hamming_window,
+    hann_window,
     initial_seed,
     linspace,
     logspace,
@@ -70,8 +75,10 @@ from .factories import (
     randint_like,
     randn,
     randn_like,
+    scalar_tensor,
     seed,
     tensor,
+    unravel_index,
     zeros,
     zeros_like,
 )
@@ -92,6 +99,22 @@ from .serialization import load, save
 from .tensor import Tensor, is_tensor, set_printoptions
 
 cuda.amp = amp.cuda_amp  # torch.cuda.amp.GradScaler / autocast (disabled: no CUDA)
+
+# PyTorch's top-level names for nn.functional's (torch.conv2d is F.conv2d; the ones
+# whose top-level signature differs, as torch.batch_norm's, are left out)
+from .nn.functional import (  # noqa: E402
+    avg_pool1d,
+    celu,
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    cosine_similarity,
+    max_pool1d,
+    max_pool2d,
+    pairwise_distance,
+    selu,
+)
 
 # every op declared with export=True where it is defined (autodiff/ops/registry.py):
 # autodiff.add, autodiff.sin, autodiff.sum, autodiff.reshape, ...

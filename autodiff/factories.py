@@ -637,3 +637,130 @@ def normal(
     out = _gen(generator).normal(m, s, size=shape)
     return _finish(np.asarray(out).astype(dt), requires_grad)
 
+
+def _window(name: str, np_window, window_length: int, periodic: bool, dtype, requires_grad,
+            device) -> Tensor:
+    _check_device(device)
+    if window_length < 0:
+        raise RuntimeError(
+            f"{name} requires non-negative window_length, got window_length={window_length}")
+    dt = _float(dtype)
+    if window_length <= 1:
+        return _finish(np.ones(window_length, dtype=dt), requires_grad)
+    n = window_length + 1 if periodic else window_length
+    w = np_window(n)
+    return _finish(np.asarray(w[:-1] if periodic else w, dtype=dt), requires_grad)
+
+
+def hann_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+                requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
+    """The Hann window of ``window_length`` samples (``periodic=True``: computed one
+    sample longer and the last dropped, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.hann_window(4, periodic=False)
+    Tensor([0.  , 0.75, 0.75, 0.  ])
+    """
+    return _window("hann_window", np.hanning, window_length, periodic, dtype,
+                   requires_grad, device)
+
+
+def hamming_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+                   requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
+    """The Hamming window of ``window_length`` samples (``periodic`` as
+    :func:`hann_window`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.hamming_window(4, periodic=False)
+    Tensor([0.08, 0.77, 0.77, 0.08])
+    """
+    return _window("hamming_window", np.hamming, window_length, periodic, dtype,
+                   requires_grad, device)
+
+
+def blackman_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+                    requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
+    """The Blackman window of ``window_length`` samples (``periodic`` as
+    :func:`hann_window`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.blackman_window(3, periodic=False).abs().round(decimals=4)
+    Tensor([0., 1., 0.])
+    """
+    return _window("blackman_window", np.blackman, window_length, periodic, dtype,
+                   requires_grad, device)
+
+
+def bartlett_window(window_length: int, periodic: bool = True, *, dtype: DTypeLike = None,
+                    requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
+    """The Bartlett (triangular) window of ``window_length`` samples (``periodic`` as
+    :func:`hann_window`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.bartlett_window(5, periodic=False)
+    Tensor([0. , 0.5, 1. , 0.5, 0. ])
+    """
+    return _window("bartlett_window", np.bartlett, window_length, periodic, dtype,
+                   requires_grad, device)
+
+
+def broadcast_shapes(*shapes: Size) -> tuple:
+    """The shape tensors of the given shapes broadcast to (a tuple).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    """
+    shp = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    try:
+        return tuple(int(d) for d in np.broadcast_shapes(*shp))
+    except ValueError:
+        raise RuntimeError(
+            f"Shape mismatch: objects cannot be broadcast to a single shape: {shp}") from None
+
+
+def scalar_tensor(s: float, *, dtype: DTypeLike = None, requires_grad: bool = False,
+                  device: DeviceLike = None) -> Tensor:
+    """A 0-d tensor of ``s`` (the default float dtype unless ``dtype``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.scalar_tensor(3)
+    Tensor(3.)
+    """
+    _check_device(device)
+    return _finish(np.asarray(s, dtype=_float(dtype)), requires_grad)
+
+
+def unravel_index(indices: Tensor | int, shape: Size) -> tuple:
+    """The coordinates in ``shape`` of flat ``indices`` (a tuple of int64 tensors).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.unravel_index(autodiff.tensor([5, 0]), (2, 3))
+    (Tensor([1, 0]), Tensor([2, 0]))
+    """
+    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError("expected 'indices' to be integer dtype, but got "
+                        f"{idx.dtype}")
+    shp = (shape,) if isinstance(shape, int) else tuple(shape)
+    total = int(np.prod(shp)) if shp else 1
+    if ((idx < -total) | (idx >= total)).any():
+        raise RuntimeError(
+            "unravel_index: index out of bounds for the shape")
+    coords = np.unravel_index(np.where(idx < 0, idx + total, idx), shp)
+    return tuple(_make(np.asarray(c, dtype=np.int64), None) for c in coords)
+

@@ -976,3 +976,70 @@ LINALG_ERRORS = [
 @pytest.mark.parametrize("fn,args", LINALG_ERRORS)
 def test_linalg_errors_as_torch(fn, args):
     test_same_error_as_torch(fn, args)
+
+
+FUNCTIONAL = [
+    C("pixel_shuffle", lambda M, x: M.pixel_shuffle(x, 2), rn(1, 8, 2, 3)),
+    C("F.pixel_shuffle-3d", lambda M, x: _ns(M).pixel_shuffle(x, 3), rn(9, 2, 2)),
+    C("pixel_unshuffle", lambda M, x: M.pixel_unshuffle(x, 2), rn(2, 2, 4, 6)),
+    C("pdist", lambda M, x: M.pdist(x), rn(4, 3)),
+    C("F.pdist-p1", lambda M, x: _ns(M).pdist(x, 1.0), rn(5, 2)),
+    C("prelu", lambda M, x, w: M.prelu(x, w), rn(2, 3, 4), rn(3)),
+    C("F.prelu-single", lambda M, x, w: _ns(M).prelu(x, w), rn(2, 3), rn(1)),
+    C("hardshrink", lambda M, x: M.hardshrink(x), rn(3, 4) * 2),
+    C("F.hardshrink-lambd", lambda M, x: _ns(M).hardshrink(x, 0.2), X34),
+    C("threshold", lambda M, x: M.threshold(x, 0.1, -2.0), X34),
+    C("F.threshold", lambda M, x: _ns(M).threshold(x, 0.5, 0.0), X34),
+    C("adaptive_avg_pool1d", lambda M, x: M.adaptive_avg_pool1d(x, 3), rn(2, 3, 7)),
+    C("F.adaptive_avg_pool1d-2d", lambda M, x: _ns(M).adaptive_avg_pool1d(x, 4), rn(3, 9)),
+    C("conv1d-top", lambda M, x, w: M.conv1d(x, w, padding=1), rn(1, 2, 5), rn(3, 2, 3)),
+    C("conv2d-top", lambda M, x, w: M.conv2d(x, w, stride=2), rn(1, 2, 5, 5), rn(3, 2, 3, 3)),
+    C("conv_transpose2d-top", lambda M, x, w: M.conv_transpose2d(x, w), rn(1, 2, 3, 3),
+      rn(2, 3, 2, 2)),
+    C("max_pool2d-top", lambda M, x: M.max_pool2d(x, 2), distinct(1, 1, 4, 4)),
+    C("avg_pool1d-top", lambda M, x: M.avg_pool1d(x, 2), rn(1, 2, 6)),
+    C("cosine_similarity-top", lambda M, a, b: M.cosine_similarity(a, b), X34, rn(3, 4)),
+    C("pairwise_distance-top", lambda M, a, b: M.pairwise_distance(a, b), X34, rn(3, 4)),
+    C("selu-top", lambda M, x: M.selu(x), X34),
+    C("celu-top", lambda M, x: M.celu(x), X34),
+    C("hann_window", lambda M: M.hann_window(6)),
+    C("hann_window-symmetric", lambda M: M.hann_window(5, periodic=False, dtype=M.float64)),
+    C("hamming_window", lambda M: M.hamming_window(7)),
+    C("blackman_window", lambda M: M.blackman_window(6, dtype=M.float64), tol=(1e-9, 1e-12)),
+    C("bartlett_window", lambda M: M.bartlett_window(5)),
+    C("windows-0-1", lambda M: (M.hann_window(0), M.hann_window(1))),
+    C("arccosh", lambda M, x: M.arccosh(x), rn(3, 4, low=1.2, high=3.0)),
+    C("arcsinh", lambda M, x: x.arcsinh(), X34),
+    C("arctanh", lambda M, x: M.arctanh(x), rn(3, 4, low=-0.9, high=0.9)),
+    C("ger", lambda M, a, b: M.ger(a, b), rn(3), rn(4)),
+    C("vdot", lambda M, a, b: M.vdot(a, b), rn(3), rn(3)),
+    C("split_with_sizes", lambda M, x: M.split_with_sizes(x, [2, 3]), rn(5, 2)),
+    C("is_x", lambda M, x: (x.is_signed(), x.to(M.uint8).is_signed(), x.is_conj(), x.is_neg(),
+                            x.is_inference(), x.is_same_size(x[0]), M.is_same_size(x, x)),
+      X34, grad=False),
+    C("broadcast_shapes", lambda M: tuple(M.broadcast_shapes((2, 1), (3,), (1, 1, 1)))),
+    C("scalar_tensor", lambda M: M.scalar_tensor(3)),
+    C("scalar_tensor-dtype", lambda M: M.scalar_tensor(2.5, dtype=M.float64)),
+    C("unravel_index", lambda M, i: M.unravel_index(i, (2, 3, 4)), ints(5, high=24)),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", FUNCTIONAL)
+def test_functional_names_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+FUNCTIONAL_ERRORS = [
+    E("pixel_shuffle-channels", lambda M, x: M.pixel_shuffle(x, 2), rn(1, 3, 2, 2)),
+    E("pixel_unshuffle-size", lambda M, x: M.pixel_unshuffle(x, 2), rn(1, 1, 3, 4)),
+    E("pdist-3d", lambda M, x: M.pdist(x), rn(2, 2, 2)),
+    E("prelu-channels", lambda M, x, w: M.prelu(x, w), rn(2, 3), rn(2)),
+    E("split_with_sizes-sum", lambda M, x: M.split_with_sizes(x, [2, 2]), rn(5)),
+    E("broadcast_shapes", lambda M: M.broadcast_shapes((2,), (3,))),
+    E("window-negative", lambda M: M.hann_window(-1)),
+]
+
+
+@pytest.mark.parametrize("fn,args", FUNCTIONAL_ERRORS)
+def test_functional_errors_as_torch(fn, args):
+    test_same_error_as_torch(fn, args)

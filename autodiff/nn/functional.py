@@ -20,6 +20,15 @@ from ..factories import generator
 from ..grad_mode import is_grad_enabled
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
 from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
+from ..ops.extra import (  # (declared there: also autodiff.pixel_shuffle, ...)
+    adaptive_avg_pool1d,
+    hardshrink,
+    pdist,
+    pixel_shuffle,
+    pixel_unshuffle,
+    prelu,
+    threshold,
+)
 from ..ops.pooling import (
     avg_pool1d,
     avg_pool2d,
@@ -1503,6 +1512,13 @@ def dropout2d(
 
 
 __all__ = [
+    "adaptive_avg_pool1d",
+    "hardshrink",
+    "pdist",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "prelu",
+    "threshold",
     "relu",
     "leaky_relu",
     "gelu",

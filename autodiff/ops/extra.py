@@ -2936,6 +2936,282 @@ def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     return result
 
 
+# ------------------------------------------------ nn.functional's further names
+@R.op(samples=lambda: [_s(R.randn(1, 8, 2, 3), 2), _s(R.randn(2, 9, 2, 2, seed=1), 3)],
+      method=False)
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
+    """``(*, C r^2, H, W) -> (*, C, H r, W r)``: channels rearranged into space.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.pixel_shuffle(autodiff.zeros(1, 4, 2, 3), 2).shape
+    (1, 1, 4, 6)
+    """
+    x = _t(input, "input")
+    r = int(upscale_factor)
+    if x.ndim < 3:
+        raise RuntimeError(
+            f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+            f"{x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *lead, c, h, w = x.shape
+    if c % (r * r):
+        raise RuntimeError(
+            "pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
+            f"square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    n = len(lead)
+    y = x.reshape(*lead, c // (r * r), r, r, h, w)
+    y = ad.permute(y, *range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return y.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+@R.op(samples=lambda: [_s(R.randn(1, 2, 4, 6), 2)])
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A002
+    """The inverse of :func:`pixel_shuffle`: ``(*, C, H r, W r) -> (*, C r^2, H, W)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.pixel_unshuffle(autodiff.zeros(1, 1, 4, 6), 2).shape
+    (1, 4, 2, 3)
+    """
+    x = _t(input, "input")
+    r = int(downscale_factor)
+    if x.ndim < 3:
+        raise RuntimeError(
+            f"pixel_unshuffle expects input to have at least 3 dimensions, but got input "
+            f"with {x.ndim} dimension(s)")
+    if r <= 0:
+        raise RuntimeError(
+            f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *lead, c, h, w = x.shape
+    if h % r or w % r:
+        raise RuntimeError(
+            "pixel_unshuffle expects height and width to be divisible by downscale_factor, "
+            f"but got height={h}, width={w}, downscale_factor={r}")
+    n = len(lead)
+    y = x.reshape(*lead, c, h // r, r, w // r, r)
+    y = ad.permute(y, *range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return y.reshape(*lead, c * r * r, h // r, w // r)
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3)), _s(R.randn(5, 2, seed=1), 1.0)])
+def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
+    """The ``p``-norm distances between each pair of rows of a 2-d ``input`` (the upper
+    triangle, row by row).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.pdist(autodiff.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
+    Tensor([5.    , 1.    , 4.2426])
+    """
+    x = _t(input, "input")
+    if x.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = x.shape[0]
+    i, j = np.triu_indices(n, 1)
+    if i.size == 0:
+        return ad.zeros(0, dtype=x.dtype)
+    diff_ = ad.sub(x[Tensor(i)], x[Tensor(j)])
+    if p == float("inf"):
+        return ad.amax(ad.abs(diff_), -1)
+    return ad.norm(diff_, p, dim=-1)
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(2, 3, 4), R.randn(3, seed=1)),
+                       _s(R.away_from_zero(5), R.randn(1, seed=2))])
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """``max(0, x) + weight * min(0, x)``, ``weight`` per channel (dim 1) or one value.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.prelu(autodiff.tensor([-2.0, 3.0]), autodiff.tensor([0.25]))
+    Tensor([-0.5,  3. ])
+    """
+    x, w = _t(input, "input"), _t(weight, "weight")
+    if w.ndim != 1 and w.data.size != 1:
+        raise RuntimeError("prelu: weight must be a 1-d tensor (or one value)")
+    if w.data.size > 1:
+        if x.ndim < 2 or x.shape[1] != w.data.size:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter "
+                f"numbers = {w.data.size} and channel size = {x.shape[1] if x.ndim > 1 else 1}.")
+        w = w.reshape((1, -1) + (1,) * (x.ndim - 2))
+    elif x.ndim == 0:
+        w = w.reshape(())
+    return ad.where(Tensor(x.data > 0), x, ad.mul(w, x))
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(3, 4, margin=0.7)),
+                       _s(R.away_from_zero(5, seed=1, margin=0.4), 0.2)])
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """``x`` where ``|x| > lambd``, else 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.hardshrink(autodiff.tensor([-1.0, 0.2, 0.7]))
+    Tensor([-1. ,  0. ,  0.7])
+    """
+    x = _t(input, "input")
+    keep = Tensor(np.abs(x.data) > lambd)
+    return ad.where(keep, x, ad.zeros_like(x))
+
+
+@R.op(samples=lambda: [_s(R.away_from_zero(3, 4), 0.1, -2.0)])
+def threshold(input: Tensor, threshold: float, value: float) -> Tensor:  # noqa: A002
+    """``x`` where ``x > threshold``, else ``value``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.threshold(autodiff.tensor([-1.0, 0.5, 2.0]), 1.0, 0.0)
+    Tensor([0., 0., 2.])
+    """
+    x = _t(input, "input")
+    return ad.where(Tensor(x.data > threshold), x, ad.full_like(x, value))
+
+
+@R.op(samples=lambda: [_s(R.randn(2, 3, 7), 3), _s(R.randn(1, 2, 5, seed=1), 5)])
+def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:  # noqa: A002
+    """Average over ``output_size`` adaptive windows of the last dimension of an
+    ``(N, C, L)`` or ``(C, L)`` input.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.adaptive_avg_pool1d(autodiff.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2)
+    Tensor([[[1.5, 3.5]]])
+    """
+    x = _t(input, "input")
+    if x.ndim not in (2, 3):
+        raise RuntimeError(
+            f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(x.shape)}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
+    return ad.nn.functional.adaptive_avg_pool2d(x.unsqueeze(-2), (1, int(size))).squeeze(-2)
+
+
+# ------------------------------------------------------------ more aliases
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=1.2, high=3.0))], method=True)
+def arccosh(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`acosh`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arccosh(autodiff.tensor([1.0]))
+    Tensor([0.])
+    """
+    return ad.acosh(input)
+
+
+@R.op(samples=_UN, method=True)
+def arcsinh(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`asinh`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arcsinh(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return ad.asinh(input)
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4, low=-0.9, high=0.9))], method=True)
+def arctanh(input: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`atanh`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.arctanh(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return ad.atanh(input)
+
+
+@R.op(samples=lambda: [_s(R.randn(3), R.randn(4, seed=1))], method=True)
+def ger(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
+    """Alias of :func:`outer`.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ger(autodiff.ones(2), autodiff.ones(3)).shape
+    (2, 3)
+    """
+    return ad.outer(input, vec2)
+
+
+@R.op(samples=lambda: [_s(R.randn(3), R.randn(3, seed=1))], method=True)
+def vdot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The dot product of two 1-d tensors (the first conjugated: the same here).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.vdot(autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0]))
+    Tensor(11.)
+    """
+    return ad.dot(input, other)
+
+
+@R.op(samples=lambda: [_s(R.randn(5, 2), [2, 3])], method=True,
+      check=lambda x, s: ad.cat([p.reshape(-1) for p in split_with_sizes(x, s)], 0))
+def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:  # noqa: A002
+    """:func:`split` into parts of the given sizes (which must add up to the size).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> [p.shape for p in autodiff.split_with_sizes(autodiff.zeros(5), [2, 3])]
+    [(2,), (3,)]
+    """
+    x = _t(input, "input")
+    d = normalize_dim(dim, x.ndim, "split_with_sizes")
+    if builtins.sum(split_sizes) != x.shape[d]:
+        raise RuntimeError(
+            "split_with_sizes expects split_sizes to sum exactly to "
+            f"{x.shape[d]} (input tensor's size at dimension {d}), but got "
+            f"split_sizes={list(split_sizes)}")
+    return tuple(ad.split(x, list(split_sizes), d))
+
+
+def _pred_method(name: str, fn, doc_example: str, doc_out: str, nargs: int = 1):
+    def f(input: Tensor, *args: object) -> bool:  # noqa: A002
+        return fn(_t(input, "input"), *args)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"""PyTorch's ``{name}`` (a Python bool).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> {doc_example}
+    {doc_out}
+    """
+    return R.op(name, samples=lambda: [_s(*[R.randn(2, 3, seed=k) for k in range(nargs)])],
+                method=True, differentiable=False, check=lambda *a: ad.tensor(f(*a)))(f)
+
+
+is_signed = _pred_method("is_signed", lambda x: x.data.dtype.kind in "if",
+                         "autodiff.ones(1).is_signed(), autodiff.ones(1).to(autodiff.uint8)"
+                         ".is_signed()", "(True, False)")
+is_conj = _pred_method("is_conj", lambda x: False, "autodiff.ones(1).is_conj()", "False")
+is_neg = _pred_method("is_neg", lambda x: False, "autodiff.ones(1).is_neg()", "False")
+is_inference = _pred_method("is_inference", lambda x: False,
+                            "autodiff.ones(1).is_inference()", "False")
+is_same_size = _pred_method("is_same_size", lambda x, y: x.shape == _t(y).shape,
+                            "autodiff.ones(2).is_same_size(autodiff.zeros(2))", "True", 2)
+
+
 # ------------------------------------------------------- comparison aliases
 _CMP_EXAMPLE = {"gt": [False, True], "lt": [True, False], "ge": [False, True],
                 "le": [True, False], "ne": [True, True]}
