@@ -1043,3 +1043,45 @@ FUNCTIONAL_ERRORS = [
 @pytest.mark.parametrize("fn,args", FUNCTIONAL_ERRORS)
 def test_functional_errors_as_torch(fn, args):
     test_same_error_as_torch(fn, args)
+
+
+LATE = [
+    C("index_put", lambda M, x, v: M.index_put(x, (M.tensor([0, 2]),), v), rn(4, 3), rn(2, 3)),
+    C("index_put-accumulate", lambda M, x, v: x.index_put((M.tensor([1, 1]), M.tensor([0, 2])),
+                                                         v, True), rn(4, 3), rn(2)),
+    C("index_put-accumulate-repeat", lambda M, x, v: x.index_put(
+        (M.tensor([1, 1, 3]),), v, accumulate=True), rn(4, 3), rn(3, 3)),
+    C("index_put_", lambda M, x, v: (x * 1).index_put_((M.tensor([0, 2]),), v), rn(4, 3),
+      rn(3)),
+    C("put", lambda M, x, v: M.put(x, M.tensor([0, 5, -1]), v), rn(3, 4), rn(3)),
+    C("put-accumulate", lambda M, x, v: x.put(M.tensor([1, 1]), v, accumulate=True), rn(3, 4),
+      rn(2)),
+    C("put_", lambda M, x, v: (x * 1).put_(M.tensor([2]), v), rn(3, 4), rn(1)),
+    C("where-method", lambda M, x, y: x.where(x > 0, y), X34, rn(3, 4)),
+    C("where-method-scalar", lambda M, x: x.where(x > 0, 0.0), X34),
+    C("sum_to_size", lambda M, x: x.sum_to_size(1, 4), X34),
+    C("sum_to_size-lead", lambda M, x: x.sum_to_size((3, 1)), rn(2, 3, 4)),
+    C("is_cpu", lambda M, x: x.is_cpu, X34),
+    C("swapaxes_", lambda M, x: x.detach().clone().swapaxes_(0, 1), X34),
+    C("broadcast_to-method", lambda M, x: x.broadcast_to((2, 3, 4)), rn(3, 1)),
+    C("argwhere-method", lambda M, x: (x > 0).argwhere(), X34),
+    C("real-property", lambda M, x: x.real * 2, X34),
+    C("inplace-trig", lambda M, x: (x * 0.5).asin_().sinh_().atan_().cosh_(), rn(3, 4, low=-0.9,
+                                                                                high=0.9)),
+    C("inplace-special", lambda M, x: (x * 1).lgamma_().exp2_(), rn(4, low=0.5, high=3.0)),
+    C("inplace-digamma_", lambda M, x: (x * 1).digamma_(), rn(4, low=0.5, high=3.0)),
+    C("inplace-divide_", lambda M, x, y: (x * 1).divide_(y).multiply_(2.0).subtract_(y, alpha=2),
+      X34, POS34),
+    C("inplace-cumsum_", lambda M, x: (x * 1).cumsum_(1), X34),
+    C("inplace-addmm_", lambda M, x, a, b: (x * 1).addmm_(a, b, beta=0.5), rn(2, 4), rn(2, 3),
+      rn(3, 4)),
+    C("inplace-renorm_", lambda M, x: (x * 1).renorm_(2, 0, 1.0), X34),
+    C("inplace-masked_scatter_", lambda M, x, s: (x * 1).masked_scatter_(x > 0, s), X34, rn(12)),
+    C("inplace-scatter_reduce_", lambda M, x, s: (x * 1).scatter_reduce_(
+        0, M.tensor([0, 0, 1]), s, "sum"), rn(3), rn(3)),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", LATE)
+def test_late_names_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)

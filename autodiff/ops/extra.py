@@ -3212,6 +3212,100 @@ is_same_size = _pred_method("is_same_size", lambda x, y: x.shape == _t(y).shape,
                             "autodiff.ones(2).is_same_size(autodiff.zeros(2))", "True", 2)
 
 
+# ------------------------------------------------------------- index_put, put
+@R.op(samples=lambda: [_s(R.randn(4, 3), (ad.tensor([0, 2]),), R.randn(2, 3, seed=1)),
+                       _s(R.randn(4, 3, seed=2), (ad.tensor([1, 1]), ad.tensor([0, 2])),
+                          R.randn(2, seed=3), True)], method=True)
+def index_put(input: Tensor, indices: tuple, values: Tensor,  # noqa: A002
+              accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` with ``input[indices] = values`` (``accumulate``: ``+=``,
+    repeated indices adding up).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(3).index_put((autodiff.tensor([0, 0]),), autodiff.tensor([1.0, 2.0]),
+    ...                             accumulate=True)
+    Tensor([3., 0., 0.])
+    """
+    x = _t(input, "input")
+    idx = tuple(indices)
+    v = _t(values, "values")
+    if v.dtype != x.dtype:
+        v = v.to(x.dtype)
+    if not accumulate:
+        out = ad.clone(x)
+        out[idx] = v
+        return out
+    flat = np.arange(x.data.size).reshape(x.shape)[tuple(
+        i.data if isinstance(i, Tensor) else i for i in idx)]
+    vals = ad.broadcast_to(v, flat.shape).reshape(-1)
+    added = ad.zeros(x.data.size, dtype=x.dtype).index_add(0, Tensor(flat.reshape(-1)), vals)
+    return ad.add(x, added.reshape(x.shape))
+
+
+@R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor([0, 5, 11]), R.randn(3, seed=1)),
+                       _s(R.randn(3, 4, seed=2), ad.tensor([1, 1]), R.randn(2, seed=3), True)],
+      method=True)
+def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with ``input.flatten()[index] = source`` (``accumulate``: ``+=``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.zeros(2, 2).put(autodiff.tensor([3]), autodiff.tensor([9.0]))
+    Tensor([[0., 0.],
+            [0., 9.]])
+    """
+    x = _t(input, "input")
+    i = _t(index, "index")
+    n = x.data.size
+    if ((i.data >= n) | (i.data < -n)).any():
+        raise IndexError(f"out of range: tried to access index {int(i.data.max())} on a "
+                         f"tensor of {n} elements.")
+    flat = index_put(x.reshape(-1), (Tensor(np.where(i.data < 0, i.data + n, i.data)
+                                            .reshape(-1)),),
+                     _t(source, "source").reshape(-1), accumulate)
+    return flat.reshape(x.shape)
+
+
+def _where_method(self: Tensor, condition: Tensor, y) -> Tensor:
+    """``autodiff.where(condition, self, y)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0, -1.0])
+    >>> x.where(x > 0, 0.0)
+    Tensor([1., 0.])
+    """
+    return ad.where(condition, self, y)
+
+
+def _sum_to_size(self: Tensor, *size) -> Tensor:
+    """``self`` summed over the broadcast dimensions down to ``size``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(2, 3).sum_to_size(1, 3)
+    Tensor([[2., 2., 2.]])
+    """
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    shape = tuple(int(s) for s in size)
+    try:
+        if np.broadcast_shapes(shape, self.shape) != self.shape:
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(
+            f"size {list(shape)} is not expandable to size {list(self.shape)}.") from None
+    lead = self.ndim - len(shape)
+    out = ad.sum(self, tuple(range(lead))) if lead else self
+    dims = tuple(i for i, s in enumerate(shape) if s == 1 and out.shape[i] != 1)
+    return ad.sum(out, dims, keepdim=True) if dims else out
+
+
 # ------------------------------------------------------- comparison aliases
 _CMP_EXAMPLE = {"gt": [False, True], "lt": [True, False], "ge": [False, True],
                 "le": [True, False], "ne": [True, True]}
@@ -3943,6 +4037,79 @@ def _bernoulli(self: Tensor, p: float | None = None, *, generator=None) -> Tenso
     return ad.bernoulli(self, p, generator=generator)
 
 
+def _is_cpu(self: Tensor) -> bool:
+    """True: every tensor is on the CPU.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(1).is_cpu
+    True
+    """
+    return True
+
+
+def _broadcast_to_method(self: Tensor, size) -> Tensor:
+    """:func:`autodiff.broadcast_to` of ``self``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ones(3).broadcast_to((2, 3)).shape
+    (2, 3)
+    """
+    return ad.broadcast_to(self, size)
+
+
+def _argwhere_method(self: Tensor) -> Tensor:
+    """:func:`autodiff.argwhere` of ``self``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([0.0, 2.0]).argwhere()
+    Tensor([[1]])
+    """
+    return argwhere(self)
+
+
+def _hardshrink_method(self: Tensor, lambd: float = 0.5) -> Tensor:
+    """:func:`autodiff.hardshrink` of ``self``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([0.2, 1.0]).hardshrink()
+    Tensor([0., 1.])
+    """
+    return hardshrink(self, lambd)
+
+
+def _prelu_method(self: Tensor, weight: Tensor) -> Tensor:
+    """:func:`autodiff.prelu` of ``self``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([-2.0, 1.0]).prelu(autodiff.tensor([0.5]))
+    Tensor([-1.,  1.])
+    """
+    return prelu(self, weight)
+
+
+def _real_prop(self: Tensor) -> Tensor:
+    """The real part: ``self`` (tensors are real here).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.ones(1)
+    >>> x.real is x
+    True
+    """
+    return self
+
+
 def tensor_methods() -> dict:
     """``{name: method or property}``: Tensor's further PyTorch methods that are not
     ops (storage questions, casts, shape changes in place); ops/__init__ binds them."""
@@ -3971,6 +4138,16 @@ def tensor_methods() -> dict:
         "squeeze_": _shape_inplace("squeeze_", "squeeze", ""),
         "unsqueeze_": _shape_inplace("unsqueeze_", "unsqueeze", "0"),
         "polygamma": _polygamma_method,
+        "where": _where_method,
+        "sum_to_size": _sum_to_size,
+        "is_cpu": property(_is_cpu),
+        "swapaxes_": _shape_inplace("swapaxes_", "transpose", "0, 1"),
+        "swapdims_": _shape_inplace("swapdims_", "transpose", "0, 1"),
+        "broadcast_to": _broadcast_to_method,
+        "argwhere": _argwhere_method,
+        "hardshrink": _hardshrink_method,
+        "prelu": _prelu_method,
+        "real": property(_real_prop),
         "bernoulli": _bernoulli,
         "bernoulli_": _bernoulli_,
         "exponential_": _exponential_,
@@ -4044,6 +4221,53 @@ _INPLACE = {
     "atan2_": ("atan2", "[1.0, 2.0]", "autodiff.tensor([1.0, 1.0])"),
     "copysign_": ("copysign", "[1.0, 2.0]", "-1.0"),
     "float_power_": ("float_power", "[1.0, 2.0]", "2.0"),
+    "absolute_": ("absolute", "[-1.0, 1.0]", ""),
+    "acos_": ("acos", "[0.0, 0.5]", ""),
+    "arccos_": ("arccos", "[0.0, 0.5]", ""),
+    "asin_": ("asin", "[0.0, 0.5]", ""),
+    "arcsin_": ("arcsin", "[0.0, 0.5]", ""),
+    "atan_": ("atan", "[0.0, 0.5]", ""),
+    "arctan_": ("arctan", "[0.0, 0.5]", ""),
+    "acosh_": ("acosh", "[1.0, 2.0]", ""),
+    "arccosh_": ("arccosh", "[1.0, 2.0]", ""),
+    "asinh_": ("asinh", "[0.0, 0.5]", ""),
+    "arcsinh_": ("arcsinh", "[0.0, 0.5]", ""),
+    "atanh_": ("atanh", "[0.0, 0.5]", ""),
+    "arctanh_": ("arctanh", "[0.0, 0.5]", ""),
+    "arctan2_": ("arctan2", "[1.0, 2.0]", "autodiff.tensor([1.0, 1.0])"),
+    "sinh_": ("sinh", "[0.0, 0.5]", ""),
+    "cosh_": ("cosh", "[0.0, 0.5]", ""),
+    "exp2_": ("exp2", "[0.0, 3.0]", ""),
+    "erfc_": ("erfc", "[0.0, 0.5]", ""),
+    "digamma_": ("digamma", "[1.0, 2.5]", ""),
+    "lgamma_": ("lgamma", "[1.0, 2.5]", ""),
+    "mvlgamma_": ("mvlgamma", "[2.0, 2.5]", "2"),
+    "fix_": ("fix", "[-1.5, 1.5]", ""),
+    "sgn_": ("sgn", "[-1.5, 1.5]", ""),
+    "divide_": ("divide", "[3.0, 4.0]", "2.0"),
+    "true_divide_": ("true_divide", "[3.0, 4.0]", "2.0"),
+    "floor_divide_": ("floor_divide", "[3.0, -4.0]", "2.0"),
+    "multiply_": ("multiply", "[3.0, 4.0]", "2.0"),
+    "subtract_": ("subtract", "[3.0, 4.0]", "2.0"),
+    "ldexp_": ("ldexp", "[1.0, 2.0]", "autodiff.tensor([1, 2])"),
+    "nextafter_": ("nextafter", "[1.0, 2.0]", "autodiff.tensor([2.0, 1.0])"),
+    "heaviside_": ("heaviside", "[-1.0, 0.0]", "autodiff.tensor([0.5])"),
+    "cumsum_": ("cumsum", "[1.0, 2.0]", "0"),
+    "cumprod_": ("cumprod", "[1.0, 2.0]", "0"),
+    "renorm_": ("renorm", "[[3.0, 4.0], [0.3, 0.4]]", "2, 0, 1.0"),
+    "masked_scatter_": ("masked_scatter", "[1.0, 2.0]",
+                        "autodiff.tensor([True, False]), autodiff.tensor([5.0])"),
+    "conj_physical_": ("conj_physical", "[1.0, 2.0]", ""),
+    "addmm_": ("addmm", "[[1.0, 2.0]]", "autodiff.ones(1, 3), autodiff.ones(3, 2)"),
+    "addmv_": ("addmv", "[1.0, 2.0]", "autodiff.ones(2, 3), autodiff.ones(3)"),
+    "addr_": ("addr", "[[1.0, 2.0]]", "autodiff.ones(1), autodiff.ones(2)"),
+    "addbmm_": ("addbmm", "[[1.0, 2.0]]", "autodiff.ones(2, 1, 3), autodiff.ones(2, 3, 2)"),
+    "baddbmm_": ("baddbmm", "[[[1.0, 2.0]]]", "autodiff.ones(1, 1, 3), autodiff.ones(1, 3, 2)"),
+    "scatter_reduce_": ("scatter_reduce", "[1.0, 2.0, 3.0]",
+                        "0, autodiff.tensor([0, 0]), autodiff.tensor([5.0, 1.0]), 'amax'"),
+    "index_put_": ("index_put", "[1.0, 2.0, 3.0]",
+                   "(autodiff.tensor([0, 2]),), autodiff.tensor([5.0, 6.0])"),
+    "put_": ("put", "[[1.0, 2.0], [3.0, 4.0]]", "autodiff.tensor([3]), autodiff.tensor([9.0])"),
 }
 
 
