@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtypes, engine
+from .. import _dtypes, engine, factories
 from ..engine import Node, apply1
+from ..random import resolve
 from ..tensor import Tensor, _make
 from . import conv, indexing, pooling, spatial  # noqa: F401 - register conv, pool, indexing, spatial ops
 from . import einsum as Es
@@ -271,10 +272,8 @@ def _new_sizes(size) -> tuple:
 
 def _new_factory(value):
     def new(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-        from ..factories import full
-
         dtype = self.data.dtype if dtype is None else dtype
-        return full(_new_sizes(size), value, dtype=dtype, device=device,
+        return factories.full(_new_sizes(size), value, dtype=dtype, device=device,
                     requires_grad=requires_grad)
 
     return new
@@ -289,10 +288,8 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     >>> autodiff.zeros(1, dtype=autodiff.float64).new_full((2,), 3)
     Tensor([3., 3.], dtype=float64)
     """
-    from ..factories import full
-
     size = (size,) if isinstance(size, int) else tuple(size)
-    return full(size, fill_value, dtype=self.data.dtype if dtype is None else dtype,
+    return factories.full(size, fill_value, dtype=self.data.dtype if dtype is None else dtype,
                 device=device, requires_grad=requires_grad)
 
 
@@ -305,9 +302,7 @@ def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     >>> autodiff.zeros(1, dtype=autodiff.float64).new_tensor([1, 2])
     Tensor([1., 2.], dtype=float64)
     """
-    from ..factories import tensor
-
-    return tensor(data, dtype=self.data.dtype if dtype is None else dtype,
+    return factories.tensor(data, dtype=self.data.dtype if dtype is None else dtype,
                   device=device, requires_grad=requires_grad)
 
 
@@ -328,8 +323,6 @@ def _normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Te
     >>> bool((a == b).all())
     True
     """
-    from ..random import resolve
-
     return _fill_random(self, resolve(generator).normal(mean, std, size=self.data.shape))
 
 
@@ -343,8 +336,6 @@ def _uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> T
     >>> bool((x.abs() <= 1).all())
     True
     """
-    from ..random import resolve
-
     return _fill_random(self, resolve(generator).uniform(from_, to, size=self.data.shape))
 
 

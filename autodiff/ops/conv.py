@@ -18,6 +18,7 @@ from ._base import as_tensor_arg
 from .elementwise import add
 from .indexing import narrow
 from .shape import matmul, reshape, transpose
+from .spatial import pad as _pad_op
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -397,8 +398,6 @@ def _string_padding(x: Tensor, padding: str, k, s, d, opname: str):
     sym = tuple(t // 2 for t in total)
     extra = [t - 2 * q for t, q in zip(total, sym)]
     if any(extra):
-        from .spatial import pad as _pad_op
-
         x = _pad_op(x, (0, extra[1], 0, extra[0]))
     return x, sym
 
@@ -589,8 +588,6 @@ def conv_transpose2d(
             keep = min(oi, fi - pi)
             out = narrow(out, 2 + dim, pi, keep)
             if keep < oi:
-                from .spatial import pad as _pad_op
-
                 extra = oi - keep
                 out = _pad_op(out, (0, extra, 0, 0) if dim == 1 else (0, 0, 0, extra))
     if bias is not None:

@@ -19,7 +19,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import _dtypes
+from .. import _dtypes, factories
 from ..engine import Node, apply, apply1, recording
 from ..tensor import Tensor, _make
 from . import elementwise as E
@@ -2223,8 +2223,6 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
 
 # ---------------------------------------------------------------- sampling
 def _rng(generator):
-    from .. import factories
-
     if generator is None:
         return factories.generator()
     if isinstance(generator, np.random.Generator):
