@@ -192,7 +192,8 @@ def _rev(fn):
 def _bind() -> None:
     """Everything Tensor gets from the ops, top to bottom: Python's operators, the
     ops declared with ``method=True``, the in-place methods, then conversions and
-    aliases. (Tensor's own class, autodiff/tensor.py, defines the rest.)"""
+    aliases. (Tensor's own class, autodiff/tensor.py, defines the rest.) Long
+    because it is a table, one line a method, kept in one place to be read."""
     T = Tensor
     # ---- Python's operators: arithmetic (and reflected), comparisons, bitwise,
     # indexing, augmented assignment (in place)
