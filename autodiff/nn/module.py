@@ -441,9 +441,7 @@ class Module:
         fn(self)
         return self
 
-    def to(
-        self, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None
-    ) -> Module:
+    def to(self, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Module:
         """Convert floating-point parameters and buffers to ``dtype``, in place.
 
         The Parameter objects stay the same, so optimizers holding them keep working.
