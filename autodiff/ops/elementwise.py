@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 
 from .._dtypes import default_float
+from .._typing import DeviceLike, DTypeLike, Number, TensorLike
 from ..device import to_args
 from ..engine import (
     ALL_THREADS,
@@ -399,7 +401,7 @@ def _arith(
     if not scalar_cls._keeps_nodes or scalar_cls._uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
-    def op(a, b):
+    def op(a: TensorLike, b: TensorLike) -> Tensor:
         if type(b) in _PYNUM:
             if isinstance(a, Tensor):
                 data = a._data
@@ -579,7 +581,7 @@ true_div = _arith(
 )
 
 
-def div(a, b, *, rounding_mode=None) -> Tensor:
+def div(a: TensorLike, b: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
     """Elementwise true division ``a / b`` (integers give the default float); with
     ``rounding_mode="trunc"`` or ``"floor"``, the quotient rounded (integers stay
     integers; zero gradient), as PyTorch (``ops/math.py``).
@@ -617,7 +619,7 @@ R.op(
     ],
     method=True,
 )
-def pow(a, b) -> Tensor:  # noqa: A001 - PyTorch's name
+def pow(a: TensorLike, b: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise ``a ** b``.
 
     Examples
@@ -704,7 +706,7 @@ def _pow_general(a, b) -> Tensor:
 
 
 @R.op(samples=_distinct_pairs, method=True)
-def maximum(a, b) -> Tensor:
+def maximum(a: TensorLike, b: TensorLike) -> Tensor:
     """Elementwise maximum; ties split the gradient evenly (as PyTorch).
 
     Examples
@@ -717,7 +719,7 @@ def maximum(a, b) -> Tensor:
 
 
 @R.op(samples=_distinct_pairs, method=True)
-def minimum(a, b) -> Tensor:
+def minimum(a: TensorLike, b: TensorLike) -> Tensor:
     """Elementwise minimum; ties split the gradient evenly (as PyTorch).
 
     Examples
@@ -1072,6 +1074,7 @@ def _fast_unary(cls, float_only: bool):
 
         op.__name__ = op.__qualname__ = name
         op.__doc__ = public.__doc__
+        op.__annotations__ = dict(public.__annotations__)  # (its hints: help() shows them)
         return op
 
     return build
@@ -1079,7 +1082,7 @@ def _fast_unary(cls, float_only: bool):
 
 @R.op(samples=_un(), method=True, ref=np.negative)
 @_fast_unary(NegBackward, float_only=False)
-def neg(x) -> Tensor:
+def neg(x: TensorLike) -> Tensor:
     """Elementwise ``-x``.
 
     Examples
@@ -1092,7 +1095,7 @@ def neg(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.exp)
 @_fast_unary(ExpBackward, float_only=True)
-def exp(x) -> Tensor:
+def exp(x: TensorLike) -> Tensor:
     """Elementwise e**x.
 
     Examples
@@ -1112,7 +1115,7 @@ def exp(x) -> Tensor:
     ref=np.log,
 )
 @_fast_unary(LogBackward, float_only=True)
-def log(x) -> Tensor:
+def log(x: TensorLike) -> Tensor:
     """Elementwise natural logarithm.
 
     Examples
@@ -1124,7 +1127,7 @@ def log(x) -> Tensor:
 
 
 @R.op(samples=_un(), method=True, ref=np.square)
-def square(x) -> Tensor:
+def square(x: TensorLike) -> Tensor:
     """Elementwise ``x * x``; ``x * x`` on one Tensor records this op too.
 
     Its backward is one product, ``2 * g * x``, where a general product would
@@ -1143,7 +1146,7 @@ def square(x) -> Tensor:
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=np.sqrt)
 @_fast_unary(SqrtBackward, float_only=True)
-def sqrt(x) -> Tensor:
+def sqrt(x: TensorLike) -> Tensor:
     """Elementwise square root.
 
     Examples
@@ -1156,7 +1159,7 @@ def sqrt(x) -> Tensor:
 
 @R.op(samples=_un(away=True), method=True, ref=np.abs)
 @_fast_unary(AbsBackward, float_only=False)
-def abs(x) -> Tensor:  # noqa: A001 - PyTorch's name
+def abs(x: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise absolute value; its gradient at 0 is 0.
 
     Examples
@@ -1169,7 +1172,7 @@ def abs(x) -> Tensor:  # noqa: A001 - PyTorch's name
 
 @R.op(samples=_un(), method=True, ref=np.sin)
 @_fast_unary(SinBackward, float_only=True)
-def sin(x) -> Tensor:
+def sin(x: TensorLike) -> Tensor:
     """Elementwise sine.
 
     Examples
@@ -1182,7 +1185,7 @@ def sin(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.cos)
 @_fast_unary(CosBackward, float_only=True)
-def cos(x) -> Tensor:
+def cos(x: TensorLike) -> Tensor:
     """Elementwise cosine.
 
     Examples
@@ -1195,7 +1198,7 @@ def cos(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.tanh)
 @_fast_unary(TanhBackward, float_only=True)
-def tanh(x) -> Tensor:
+def tanh(x: TensorLike) -> Tensor:
     """Elementwise hyperbolic tangent.
 
     Examples
@@ -1208,7 +1211,7 @@ def tanh(x) -> Tensor:
 
 @R.op(samples=_un(-4.0, 4.0), method=True, ref=lambda x: 1 / (1 + np.exp(-x)))
 @_fast_unary(SigmoidBackward, float_only=True)
-def sigmoid(x) -> Tensor:
+def sigmoid(x: TensorLike) -> Tensor:
     """Elementwise logistic sigmoid, stable for large |x|.
 
     Examples
@@ -1221,7 +1224,7 @@ def sigmoid(x) -> Tensor:
 
 @R.op(samples=_un(away=True), method=True, ref=lambda x: np.maximum(x, 0))
 @_fast_unary(ReluBackward, float_only=False)
-def relu(x) -> Tensor:
+def relu(x: TensorLike) -> Tensor:
     """Elementwise max(x, 0); its gradient at 0 is 0.
 
     Examples
@@ -1233,7 +1236,7 @@ def relu(x) -> Tensor:
 
 
 @R.op(samples=_un(away=True), method=True, ref=np.sign)
-def sign(x) -> Tensor:
+def sign(x: TensorLike) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its gradient is zero.
 
     Examples
@@ -1248,7 +1251,7 @@ def sign(x) -> Tensor:
 
 
 @R.op(samples=_un(), method=True, ref=_erf_ref)
-def erf(x) -> Tensor:
+def erf(x: TensorLike) -> Tensor:
     """Elementwise error function (W. J. Cody's rational approximations: double precision).
 
     Examples
@@ -1305,7 +1308,9 @@ class ClampBackward(Node):
     ],
     method=True,
 )
-def clamp(x, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
+def clamp(  # noqa: A002 - PyTorch's names
+    x: TensorLike, min: Tensor | Number | None = None, max: Tensor | Number | None = None
+) -> Tensor:
     """Limit values to [min, max]; the gradient passes where min <= x <= max.
 
     Examples
@@ -1350,7 +1355,7 @@ class LeakyReluBackward(Node):
 
 
 @R.op(samples=lambda: [R.Sample((R.away_from_zero(3, 4),), {"negative_slope": 0.1})])
-def leaky_relu(x, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
     """max(x, 0) + negative_slope * min(x, 0).
 
     Examples
@@ -1378,7 +1383,7 @@ class EluBackward(Node):
 
 
 @R.op(samples=lambda: [R.Sample((R.away_from_zero(3, 4),), {"alpha": 1.3})])
-def elu(x, alpha: float = 1.0) -> Tensor:
+def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
     """x where x > 0, alpha * (exp(x) - 1) elsewhere.
 
     Examples
@@ -1415,7 +1420,7 @@ class SoftplusBackward(Node):
         R.Sample((R.randn(3, 4, low=-3, high=3),), {"beta": 2.0, "threshold": 3.0}),
     ],
 )
-def softplus(x, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear above ``threshold`` (as PyTorch).
 
     Examples
@@ -1460,7 +1465,7 @@ class GeluBackward(Node):
         R.Sample((R.randn(3, 4, low=-3, high=3),), {"approximate": "tanh"}),
     ],
 )
-def gelu(x, approximate: str = "none") -> Tensor:
+def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, x * Phi(x) (``approximate="tanh"`` for the tanh form).
 
     Examples
@@ -1506,7 +1511,7 @@ class WhereBackward(Node):
     ],
     samples=_where_samples,
 )
-def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def where(condition: TensorLike, input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise choice: ``input`` where ``condition`` holds, else ``other``.
 
     Examples
@@ -1544,7 +1549,7 @@ def where(condition, input, other) -> Tensor:  # noqa: A002 - PyTorch's names
     ],
     method=True,
 )
-def masked_fill(x, mask, value) -> Tensor:
+def masked_fill(x: Tensor, mask: TensorLike, value: Tensor | Number) -> Tensor:
     """Copy of ``x`` with ``value`` where ``mask`` is True.
 
     Examples
@@ -1577,7 +1582,9 @@ def masked_fill(x, mask, value) -> Tensor:
     export=False,
     check=lambda x: to(to(x, np.float32), np.float64),
 )
-def to(x: Tensor, *args, dtype=None, device=None, copy: bool = False) -> Tensor:
+def to(
+    x: Tensor, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None, copy: bool = False
+) -> Tensor:
     """``x`` converted to a dtype; differentiable between floating dtypes.
 
     Accepts PyTorch's forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._typing import Number, TensorLike
 from .._update import BLOCK_BYTES, scaled_inplace
 from ..engine import (
     ALL_THREADS,
@@ -465,7 +466,7 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     return t
 
 
-def add_(t, other, alpha=1) -> Tensor:
+def add_(t: Tensor, other: TensorLike, alpha: Number = 1) -> Tensor:
     """In-place ``t += alpha * other``.
 
     Examples
@@ -479,7 +480,7 @@ def add_(t, other, alpha=1) -> Tensor:
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
-def sub_(t, other, alpha=1) -> Tensor:
+def sub_(t: Tensor, other: TensorLike, alpha: Number = 1) -> Tensor:
     """In-place ``t -= alpha * other``.
 
     Examples
@@ -493,7 +494,7 @@ def sub_(t, other, alpha=1) -> Tensor:
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
-def mul_(t, other) -> Tensor:
+def mul_(t: Tensor, other: TensorLike) -> Tensor:
     """In-place ``t *= other``.
 
     Examples
@@ -507,7 +508,7 @@ def mul_(t, other) -> Tensor:
     return inplace(t, "mul_", lambda x: mul(x, other), other)
 
 
-def div_(t, other) -> Tensor:
+def div_(t: Tensor, other: TensorLike) -> Tensor:
     """In-place ``t /= other``.
 
     Examples
@@ -521,7 +522,7 @@ def div_(t, other) -> Tensor:
     return inplace(t, "div_", lambda x: div(x, other), other)
 
 
-def zero_(t) -> Tensor:
+def zero_(t: Tensor) -> Tensor:
     """Fill with zeros in place.
 
     Examples
@@ -533,7 +534,7 @@ def zero_(t) -> Tensor:
     return fill_(t, 0)
 
 
-def fill_(t, value) -> Tensor:
+def fill_(t: Tensor, value: Tensor | Number) -> Tensor:
     """Fill with ``value`` in place.
 
     Examples
@@ -551,7 +552,7 @@ def fill_(t, value) -> Tensor:
     return inplace(t, "fill_", lambda x: _make(np.full_like(x.data, value), None), replaces=True)
 
 
-def copy_(t, src) -> Tensor:
+def copy_(t: Tensor, src: TensorLike) -> Tensor:
     """Copy ``src`` (broadcast to this shape) into this tensor in place.
 
     Examples
@@ -572,7 +573,9 @@ def copy_(t, src) -> Tensor:
     return inplace(t, "copy_", replace, src, replaces=True)
 
 
-def clamp_(t, min=None, max=None) -> Tensor:  # noqa: A002
+def clamp_(  # noqa: A002
+    t: Tensor, min: Tensor | Number | None = None, max: Tensor | Number | None = None
+) -> Tensor:
     """In-place ``clamp``.
 
     Examples

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from .. import _dtypes
+from .._typing import Dims, TensorLike
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
@@ -111,7 +112,10 @@ class MeanBackward(Node):
     samples=_reduce_samples,
     method=True,
 )
-def sum(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A001 - PyTorch's name
+def sum(  # noqa: A001 - PyTorch's name
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Sum over ``dim`` (an int, a tuple, or None for all).
 
     Examples
@@ -136,7 +140,10 @@ _ALL = (None, False)
 
 
 @R.op(samples=_reduce_samples, method=True)
-def mean(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def mean(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
 
     Examples
@@ -232,7 +239,7 @@ def _max_min(x, dim, keepdim, is_min: bool):
     idx = (np.argmin if is_min else np.argmax)(data, axis=axis)
     index = np.expand_dims(idx, axis)
     if x.data.ndim == 0:
-        return x, _make(np.asarray(0, dtype=np.int64), None)
+        return MaxResult(x, _make(np.asarray(0, dtype=np.int64), None))
     values = apply1(MinDimBackward if is_min else MaxDimBackward, x, (axis, keepdim, index))
     indices = _make((index if keepdim else idx).astype(np.int64), None)
     return MaxResult(values, indices)
@@ -256,7 +263,10 @@ class MaxResult(tuple):
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
-def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
+def max(  # noqa: A001 - PyTorch's name
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor | MaxResult:
     """Largest value, or ``(values, indices)`` along ``dim``.
 
     Examples
@@ -274,7 +284,10 @@ def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noq
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
-def min(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
+def min(  # noqa: A001 - PyTorch's name
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor | MaxResult:
     """Smallest value, or ``(values, indices)`` along ``dim``.
 
     Examples
@@ -408,8 +421,8 @@ def _correction(unbiased, correction):
     method=True,
 )
 def var(
-    x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
-    keepdims=None,
+    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
 
@@ -438,8 +451,8 @@ def var(
     method=True,
 )
 def std(
-    x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
-    keepdims=None,
+    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """Standard deviation over ``dim`` (square root of ``var``).
 
@@ -484,7 +497,10 @@ class LogsumexpBackward(Node):
 
 
 @R.op(samples=_reduce_samples, method=True)
-def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def logsumexp(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
 
     Examples
@@ -557,7 +573,7 @@ def _softmax_dim(x, dim, opname):
     method=True,
 )
 @numpy_names(keepdim=False)
-def softmax(x, dim=None) -> Tensor:
+def softmax(x: TensorLike, dim: int | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
 
     Examples
@@ -575,7 +591,7 @@ def softmax(x, dim=None) -> Tensor:
 
 @R.op(samples=_softmax_samples, method=True)
 @numpy_names(keepdim=False)
-def log_softmax(x, dim=None) -> Tensor:
+def log_softmax(x: TensorLike, dim: int | None = None) -> Tensor:
     """x - logsumexp(x) along ``dim``, stable for any finite logits.
 
     Examples
@@ -658,7 +674,10 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     ],
     method=True,
 )
-def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def norm(
+    x: TensorLike, p: float | str | None = "fro", dim: Dims = None, keepdim: bool = False, *,
+    axis: Dims = None, keepdims: bool | None = None,
+) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
 
     Examples
@@ -686,7 +705,9 @@ def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=Non
     raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")
 
 
-def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+def allclose(
+    a: TensorLike, b: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> bool:
     """Whether all elements are close (NumPy/PyTorch tolerance rule).
 
     Examples
@@ -700,7 +721,9 @@ def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = Fal
     )
 
 
-def isclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+def isclose(
+    a: TensorLike, b: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> Tensor:
     """Elementwise closeness as a bool tensor.
 
     Examples
@@ -714,7 +737,7 @@ def isclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = Fals
     )
 
 
-def equal(a, b) -> bool:
+def equal(a: TensorLike, b: TensorLike) -> bool:
     """True if both have the same shape and elements.
 
     Examples
@@ -731,7 +754,10 @@ def equal(a, b) -> bool:
     method=True,
     differentiable=False,
 )
-def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def argmax(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
 
     Examples
@@ -750,7 +776,10 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> T
     method=True,
     differentiable=False,
 )
-def argmin(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def argmin(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
 
     Examples
