@@ -419,10 +419,10 @@ def _arith(
                         c = scalar_array(value, dtype)
                     out = ufunc(data, c)
                     if not a.requires_grad or not (
-                        ALL_THREADS.all_recording or STATE.grad_enabled
+                        not ALL_THREADS.off or STATE.grad_enabled
                     ):
                         return _make(out, None)
-                    if type(out) is not np.ndarray or ALL_THREADS.any_anomaly:
+                    if type(out) is not np.ndarray or ALL_THREADS.anomalous:
                         return record_unary(scalar_cls, a, c, out)
                     # record_unary's lean path, inlined (see _fast_unary): a scalar
                     # op's VJP reads no values, so a non-leaf's producer stands in
@@ -465,7 +465,7 @@ def _arith(
                     if c is None:
                         c = scalar_array(a, dtype)
                     out = rufunc(c, data)
-                    if b.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
+                    if b.requires_grad and (not ALL_THREADS.off or STATE.grad_enabled):
                         return record_unary(rscalar_cls, b, c, out)
                     return _make(out, None)
         elif isinstance(a, Tensor) and isinstance(b, Tensor):
@@ -475,7 +475,7 @@ def _arith(
                 a is b
                 and name == "mul"
                 and a.requires_grad
-                and (ALL_THREADS.all_recording or STATE.grad_enabled)
+                and (not ALL_THREADS.off or STATE.grad_enabled)
             ):
                 return record(SquareBackward, (a,), _TRUE1, None, da * da)
             if da.dtype == db.dtype and (da.dtype.kind == "f" or name != "div"):
@@ -489,7 +489,7 @@ def _arith(
                     raise
                 ra = a.requires_grad
                 rb = b.requires_grad
-                if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
+                if (ra or rb) and (not ALL_THREADS.off or STATE.grad_enabled):
                     return record(tensor_cls, (a, b), (ra, rb), None, out)
                 return _make(out, None)
         if name == "div":
@@ -1041,10 +1041,10 @@ def _fast_unary(cls, float_only: bool):
                 if data.dtype.kind == "f":
                     out = compute(data)
                     if not x.requires_grad or not (
-                        ALL_THREADS.all_recording or STATE.grad_enabled
+                        not ALL_THREADS.off or STATE.grad_enabled
                     ):
                         return _make(out, None)
-                    if type(out) is not np.ndarray or ALL_THREADS.any_anomaly:
+                    if type(out) is not np.ndarray or ALL_THREADS.anomalous:
                         return record_unary(cls, x, None, out)
                     # record_unary's lean path, inlined
                     node = _new(cls)

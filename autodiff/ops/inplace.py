@@ -57,7 +57,7 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
     other_rg = isinstance(other, Tensor) and other.requires_grad
-    grad_mode = ALL_THREADS.all_recording or STATE.grad_enabled  # (recording(), inlined)
+    grad_mode = not ALL_THREADS.off or STATE.grad_enabled  # (recording(), inlined)
     if grad_mode and t.requires_grad and t.grad_fn is None:
         raise RuntimeError(
             f"{opname}: a leaf tensor that requires grad cannot be changed in place while "
@@ -422,18 +422,18 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
-    if recording():
+    if not ALL_THREADS.off or STATE.grad_enabled:  # (recording(), inlined)
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
         if kind(t):
             _refuse_untracked(t, opname, False)
     if isinstance(other, Tensor):
-        o = other.data
+        o = other._data  # (not the .data property: an optimizer step's hot path)
     elif isinstance(other, (list, tuple)):
         o = np.asarray(other)  # (a list times alpha would repeat the list)
     else:
         o = other
-    data = t.data
+    data = t._data
     if alpha != 1:
         if data.nbytes > BLOCK_BYTES and scaled_inplace(ufunc, data, o, alpha):
             mark_output_dirty(t)

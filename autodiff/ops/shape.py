@@ -962,7 +962,7 @@ def matmul(a: TensorLike, b: TensorLike) -> Tensor:
             out = da @ db
             ra = a.requires_grad
             rb = b.requires_grad
-            if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
+            if (ra or rb) and (not ALL_THREADS.off or STATE.grad_enabled):
                 return record(MatmulBackward, (a, b), (ra, rb), None, out)
             return _make(out, None)
         _same_dtype("matmul", da.dtype, db.dtype)
