@@ -422,7 +422,9 @@ def _arith(
                         not ALL_THREADS.off or STATE.grad_enabled
                     ):
                         return _make(out, None)
-                    if type(out) is not np.ndarray or ALL_THREADS.anomalous:
+                    if type(out) is not np.ndarray:  # (0-d in, a NumPy scalar out)
+                        out = np.asarray(out)
+                    if ALL_THREADS.anomalous:
                         return record_unary(scalar_cls, a, c, out)
                     # record_unary's lean path, inlined (see _fast_unary): a scalar
                     # op's VJP reads no values, so a non-leaf's producer stands in
@@ -1044,7 +1046,9 @@ def _fast_unary(cls, float_only: bool):
                         not ALL_THREADS.off or STATE.grad_enabled
                     ):
                         return _make(out, None)
-                    if type(out) is not np.ndarray or ALL_THREADS.anomalous:
+                    if type(out) is not np.ndarray:  # (0-d in, a NumPy scalar out)
+                        out = np.asarray(out)
+                    if ALL_THREADS.anomalous:
                         return record_unary(cls, x, None, out)
                     # record_unary's lean path, inlined
                     node = _new(cls)
