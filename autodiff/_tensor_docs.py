@@ -91,21 +91,6 @@ DOCS = {
     "long": _cast("long", "int64", "int64"),
     "int": _cast("int", "int32", "int32"),
     "bool": _cast("bool", "bool", "bool"),
-    "type": """This tensor converted to ``dtype`` (same as ``self.to(dtype)``).
-
-Unlike PyTorch's, ``dtype`` is required: the type's name is ``str(t.dtype)``.
-
-Parameters
-----------
-dtype : dtype
-    A NumPy dtype or autodiff's name for one (``autodiff.float64``).
-
-Examples
---------
->>> import autodiff
->>> autodiff.tensor([1, 2]).type(autodiff.float64)
-Tensor([1., 2.], dtype=float64)
-""",
     "contiguous": """This tensor if it is C-contiguous, else a C-contiguous copy that stays
 in the graph (as PyTorch's, which never shares memory with the original then).
 

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:  # (the aliases below are strings: these imports never run)
+    import numpy as np
+
     from .device import device
     from .random import Generator
     from .tensor import Tensor
@@ -21,5 +23,16 @@ TensorFn: TypeAlias = Callable[..., Any]
 # one Tensor or several
 Tensors: TypeAlias = "Tensor | Sequence[Tensor]"
 GeneratorLike: TypeAlias = "Generator | None"
+# a Python number (bool included, as PyTorch's Number)
+Number: TypeAlias = "int | float | bool"
+# an op's operand: a Tensor, or what becomes one (a number, an ndarray, nested lists)
+TensorLike: TypeAlias = "Tensor | int | float | bool | np.ndarray | Sequence[Any]"
+# one dimension or several; None: all of them
+Dims: TypeAlias = "int | Sequence[int] | None"
+# a window's size, stride, padding, ...: one int for every spatial dimension, or one each
+IntOrTuple: TypeAlias = "int | Sequence[int]"
 
-__all__ = ["DTypeLike", "DeviceLike", "Size", "TensorFn", "Tensors", "GeneratorLike"]
+__all__ = [
+    "DTypeLike", "DeviceLike", "Size", "TensorFn", "Tensors", "GeneratorLike", "Number",
+    "TensorLike", "Dims", "IntOrTuple",
+]

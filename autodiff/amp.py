@@ -122,7 +122,7 @@ class GradScaler:
     def _state(self, optimizer) -> list:
         return self._per_optimizer.setdefault(id(optimizer), [_READY, False])
 
-    def unscale_(self, optimizer) -> None:
+    def unscale_(self, optimizer: Any) -> None:
         """Divide the gradients of ``optimizer``'s parameters by the scale (in place)
         and note whether any is inf or NaN; at most once between updates.
 
@@ -159,7 +159,7 @@ class GradScaler:
                 g.data = (data * np.asarray(inv, dtype=data.dtype)).astype(data.dtype)
         state[0], state[1] = _UNSCALED, found
 
-    def step(self, optimizer, *args: Any, **kwargs: Any) -> Any:
+    def step(self, optimizer: Any, *args: Any, **kwargs: Any) -> Any:
         """Unscale (if not done yet), then ``optimizer.step()`` unless a gradient was
         inf or NaN (the step is skipped and None returned).
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import types
 import warnings
+from typing import Any
 
 
 def _false(*args, **kwargs) -> bool:
@@ -74,7 +75,7 @@ def get_float32_matmul_precision() -> str:
     return _MATMUL_PRECISION[0]
 
 
-def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
+def compile(model: Any = None, **kwargs: Any) -> Any:  # noqa: A001 - PyTorch's name
     """``torch.compile``, accepted: returns ``model`` (a Module or a function) as it is,
     since autodiff has no compiler; used as ``@compile`` or ``@compile(...)`` too.
 

@@ -428,7 +428,7 @@ class _Pass:
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         # (this thread's anomaly mode, read once: a thread-local read costs ~35 ns)
-        self.anomaly = ALL_THREADS.any_anomaly and STATE.anomaly
+        self.anomaly = ALL_THREADS.anomalous and STATE.anomaly
         self.xp = _engine.TS if create_graph else _engine.NP
         self.pending: dict = {}
         self.ready: list = []
@@ -491,9 +491,12 @@ class _Pass:
             inputs = node.inputs
             if len(inputs) == 1:
                 t = inputs[0]
-                data = t._data
+                if t._stands_in:  # (a node standing in for its output: its own data)
+                    data = fn = t
+                else:
+                    data = t._data
+                    fn = t.grad_fn
                 gi = node.vjp(g, (data,), node.out, xp)[0]
-                fn = t.grad_fn
                 if not retain:
                     if fn is not None and fn is not t:
                         node.inputs = (fn,)
@@ -580,7 +583,7 @@ class _Pass:
             if node.clock < clock_now or False in node.needs:
                 inputs = _inputs_with_edges(node)
             for t in inputs:
-                fn = t.grad_fn
+                fn = t if t._stands_in else t.grad_fn
                 if fn is None:
                     if leaf_counts is not None and getattr(t, "_post_hooks", None):
                         leaf_counts[id(t)] = leaf_counts.get(id(t), 0) + 1

@@ -56,6 +56,7 @@ def load_digits_split(
     >>> X_train.shape, X_test.shape, X_train.dtype
     ((1437, 64), (360, 64), dtype('float32'))
     """
+    # (optional dependency, the [bench]/[examples] extra: imported on use)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
@@ -107,7 +108,7 @@ def train(
     >>> train(build_model([16]), loader, epochs=1, lr=1e-2, progress=False) < 2.3
     True
     """
-    from tqdm import tqdm
+    from tqdm import tqdm  # (optional dependency: imported on use)
 
     loss_fn = nn.CrossEntropyLoss()
     optimizer = autodiff.optim.Adam(model.parameters(), lr=lr)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import types
 
+from ._typing import DeviceLike, DTypeLike
+
 
 class device:  # noqa: N801 - PyTorch's name
     """A device spec; only ``"cpu"`` (or ``"cpu:0"``) exists here.
@@ -69,7 +71,9 @@ def is_device_spec(obj: object) -> bool:
     return False
 
 
-def to_args(args: tuple, dtype=None, device_spec=None):
+def to_args(
+    args: tuple, dtype: DTypeLike = None, device_spec: DeviceLike = None
+) -> tuple[DTypeLike, DeviceLike]:
     """Split ``to(...)``'s positional arguments into ``(dtype, device)``, PyTorch's
     forms: ``to(dtype)``, ``to(device)``, ``to(device, dtype)``; a given device is
     validated (only the CPU exists).

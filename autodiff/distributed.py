@@ -342,7 +342,7 @@ def init_process_group(
     mpi = None
     if comm is None:
         try:
-            from mpi4py import MPI as mpi
+            from mpi4py import MPI as mpi  # (optional dependency)
         except ImportError as err:
             if _launched_by_mpi():
                 raise ImportError(
@@ -353,7 +353,7 @@ def init_process_group(
         else:
             comm = mpi.COMM_WORLD
     else:
-        from mpi4py import MPI as mpi
+        from mpi4py import MPI as mpi  # (optional dependency)
     group = _Group(comm, mpi, "mpi")
     for key, mine in (("world_size", group.size), ("rank", group.rank)):
         want = kwargs.get(key)

@@ -95,7 +95,7 @@ class Generator:
         >>> bool((a == b).all())
         True
         """
-        from .tensor import Tensor
+        from .tensor import Tensor  # (here: tensor.py imports this module)
 
         blob = json.dumps({"seed": self._seed, "state": self._gen.bit_generator.state})
         return Tensor(np.frombuffer(blob.encode(), dtype=np.uint8).copy())
@@ -137,7 +137,7 @@ def resolve(generator: Generator | None) -> np.random.Generator:
     'Generator'
     """
     if generator is None:
-        from .factories import generator as _global
+        from .factories import generator as _global  # (factories.py imports this module)
 
         return _global()
     if isinstance(generator, Generator):

@@ -198,6 +198,7 @@ class Tensor:
         "_name",
         "__weakref__",
     )
+    _stands_in = False  # (True on a Node standing in for its output: engine.Node)
     # _meta: memory sharing and in-place history (a views.ViewMeta), set on first
     # view, detach or in-place change; _hooks and _name likewise stay unset until
     # needed: every op result skips those stores (leaves made by __init__ set _meta

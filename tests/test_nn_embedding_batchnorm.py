@@ -10,7 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from test_nn_norm_more import _arr, _compare, _copy  # noqa: E402
+from test_nn_norm import _arr, _compare, _copy  # noqa: E402
 
 import autodiff  # noqa: E402
 from autodiff import nn  # noqa: E402

@@ -386,6 +386,14 @@ def test_argsort_and_multi_output_results_are_named_tuples():
     assert (mm.min.item(), mm.max.item()) == (1.0, 3.0)
     h = autodiff.histogram(x, bins=2)
     assert h.hist.tolist() == [1.0, 2.0] and h.bin_edges.tolist() == [1.0, 2.0, 3.0]
+    # typed, as torch.return_types; they print as before and unpack as tuples
+    assert type(s).__annotations__ == {"values": autodiff.Tensor, "indices": autodiff.Tensor}
+    assert repr(x.topk(1)) == "topk(values=Tensor([3.]), indices=Tensor([0]))"
+    # max/min with dim give (values, indices) with names, a 0-d tensor's too
+    for t in (x, autodiff.tensor(5.0)):
+        r = t.max(dim=0)
+        v, i = r
+        assert r.values is v and r.indices is i and isinstance(r, tuple)
 
 
 # ------------------------------------------------------- ties (defined here)

@@ -63,6 +63,46 @@ def test_dtype_stays_through_forward_and_backward(dtype):
     assert x.grad.dtype == dtype and w.grad.dtype == dtype
 
 
+_TYPE_NAMES = [  # dtype name, PyTorch's tensor type name
+    ("float32", "FloatTensor"), ("float64", "DoubleTensor"), ("float16", "HalfTensor"),
+    ("int64", "LongTensor"), ("int32", "IntTensor"), ("int16", "ShortTensor"),
+    ("int8", "CharTensor"), ("uint8", "ByteTensor"), ("bool", "BoolTensor"),
+]
+
+
+@pytest.mark.parametrize("dtype,name", _TYPE_NAMES)
+def test_type_names_the_tensor_type_as_pytorch(dtype, name):
+    t = autodiff.zeros(2, dtype=dtype)
+    assert t.type() == f"autodiff.{name}"
+    # the name converts back, as PyTorch's; the same type is the same tensor
+    assert t.type(f"autodiff.{name}") is t
+    f = autodiff.tensor([1.5, -2.0], dtype=autodiff.float64, requires_grad=True)
+    g = f.type(f"autodiff.{name}")
+    assert g.dtype == np.dtype(dtype) and g.type() == f"autodiff.{name}"
+    assert g.tolist() == f.detach().to(dtype).tolist()
+    torch = pytest.importorskip("torch")
+    tt = torch.zeros(2, dtype=getattr(torch, dtype))
+    assert tt.type() == f"torch.{name}"
+    assert tt.type(f"torch.{name}") is tt
+    assert torch.tensor([1.5, -2.0], dtype=torch.float64).type(f"torch.{name}").tolist() == (
+        g.tolist()
+    )
+
+
+def test_type_converts_by_dtype_and_refuses_pytorch_names():
+    x = autodiff.tensor([1.0, 2.0], requires_grad=True)
+    y = x.type(autodiff.float64)
+    assert y.dtype == np.float64 and y.type() == "autodiff.DoubleTensor"
+    y.sum().backward()  # a conversion stays in the graph
+    assert x.grad.dtype == np.float32 and x.grad.tolist() == [1.0, 1.0]
+    assert x.type("float64").dtype == np.float64  # a dtype's name is a dtype
+    with pytest.raises(ValueError, match=r"'torch.FloatTensor' is PyTorch's name; use "
+                                         r"'autodiff.FloatTensor'"):
+        x.type("torch.FloatTensor")
+    with pytest.raises(ValueError, match="invalid type 'autodiff.NoSuchTensor'"):
+        x.type("autodiff.NoSuchTensor")
+
+
 def test_promotion_follows_pytorch():
     f32 = autodiff.ones(3)
     assert (f32 * autodiff.tensor(2.0, dtype=autodiff.float64)).dtype == np.float32

@@ -195,3 +195,44 @@ def test_two_threads_backward_through_one_retained_graph():
         sys.setswitchinterval(old)
     for g in got.values():
         np.testing.assert_array_equal(g, expected.data)
+
+
+def test_many_threads_switching_modes_never_see_each_others_mode():
+    # The hot paths ask "has any thread grad mode off?" (a set of thread ids, changed
+    # without a lock) before reading their own thread's mode: switch modes from six
+    # threads with a tiny switch interval and check every op records as its own
+    # thread's mode says, and that the sets end empty.
+    from autodiff.grad_mode import ALL_THREADS
+
+    x = autodiff.ones(3, requires_grad=True)
+    wrong = []
+
+    def churn(seed):
+        rng = np.random.default_rng(seed)
+        for _ in range(300):
+            mode = rng.integers(3)
+            if mode == 0:
+                with autodiff.no_grad():
+                    if (x * 2).grad_fn is not None:
+                        wrong.append("recorded under no_grad")
+            elif mode == 1:
+                with autodiff.no_grad(), autodiff.enable_grad():
+                    if (x * 2).grad_fn is None:
+                        wrong.append("not recorded under enable_grad")
+            else:
+                with autodiff.detect_anomaly():
+                    if (x * 2).grad_fn is None:
+                        wrong.append("not recorded in anomaly mode")
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        runs = [_in_thread(lambda s=s: churn(s)) for s in range(6)]
+        for t, _ in runs:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not [e for _, errors in runs for e in errors]
+    assert not wrong, wrong[:3]
+    assert ALL_THREADS.off == set() and ALL_THREADS.anomalous == set()
+    assert (x * 2).grad_fn is not None

@@ -15,6 +15,7 @@ import numpy as np
 from .. import grad_mode
 from .._typing import TensorFn, Tensors
 from ..backward import grad as _grad
+from ..ops.shape import stack
 from ..tensor import Tensor, _make
 
 
@@ -199,8 +200,6 @@ def jacobian(func: TensorFn, inputs: Tensors, create_graph: bool = False, strict
         row = []
         for j, t in enumerate(inputs):
             if per_input[j]:
-                from .. import stack
-
                 block = stack(per_input[j]).reshape(o.shape + t.shape)
             else:
                 block = _make(np.zeros(o.shape + t.shape, t.data.dtype), None)

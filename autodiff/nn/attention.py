@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._typing import DTypeLike
 from ..engine import no_grad
 from ..tensor import Tensor, _make
 from . import functional as F
@@ -75,7 +76,7 @@ class MultiheadAttention(Module):
         kdim: int | None = None,
         vdim: int | None = None,
         batch_first: bool = False,
-        dtype=None,
+        dtype: DTypeLike = None,
     ) -> None:
         super().__init__()
         if embed_dim <= 0 or num_heads <= 0:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
+from .._typing import IntOrTuple
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -46,14 +48,14 @@ class _ConvNd(Module):
         self,
         in_channels: int,
         out_channels: int,
-        kernel_size,
-        stride=1,
-        padding=0,
-        dilation=1,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple = 1,
+        padding: IntOrTuple | str = 0,
+        dilation: IntOrTuple = 1,
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
-        output_padding=0,
+        output_padding: IntOrTuple = 0,
     ) -> None:
         super().__init__()
         cls, n = type(self).__name__, self._dims
@@ -204,8 +206,9 @@ class Conv2d(_ConvNd):
     Conv2d(4, 6, kernel_size=(3, 3), stride=(1, 1), padding=same, dilation=(2, 2), groups=2)
     """
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True,
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
+                 stride: IntOrTuple = 1, padding: IntOrTuple | str = 0,
+                 dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros") -> None:  # fmt: skip
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode)  # fmt: skip
@@ -233,8 +236,9 @@ class Conv1d(_ConvNd):
 
     _dims = 1
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True,
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
+                 stride: IntOrTuple = 1, padding: IntOrTuple | str = 0,
+                 dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
                  padding_mode: str = "zeros") -> None:  # fmt: skip
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode)  # fmt: skip
@@ -249,8 +253,10 @@ class Conv1d(_ConvNd):
 class _ConvTransposeNd(_ConvNd):
     _transposed = True
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
+                 stride: IntOrTuple = 1, padding: IntOrTuple = 0,
+                 output_padding: IntOrTuple = 0, groups: int = 1, bias: bool = True,
+                 dilation: IntOrTuple = 1,
                  padding_mode: str = "zeros") -> None:  # fmt: skip
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, output_padding)  # fmt: skip
@@ -293,7 +299,7 @@ class ConvTranspose2d(_ConvTransposeNd):
     (1, 2, 10, 10)
     """
 
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         self._check_input(input)
         return F.conv_transpose2d(
             input, self.weight, self.bias, self.stride, self.padding,
@@ -316,7 +322,7 @@ class ConvTranspose1d(_ConvTransposeNd):
 
     _dims = 1
 
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         self._check_input(input)
         return F.conv_transpose1d(
             input, self.weight, self.bias, self.stride[0], self.padding[0],

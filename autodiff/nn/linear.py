@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from .. import _dtypes
+from .._typing import DTypeLike
 from ..engine import no_grad
 from ..factories import empty
 from ..tensor import Tensor
@@ -33,7 +34,9 @@ class Linear(Module):
     ((32, 64), (8, 32))
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None):
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, dtype: DTypeLike = None
+    ) -> None:
         super().__init__()
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.weight = _param(self.out_features, self.in_features, dtype=dtype)

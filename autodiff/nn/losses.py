@@ -180,7 +180,8 @@ class SmoothL1Loss(_Loss):
     """
 
     def __init__(
-        self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
+        self, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
+        beta: float = 1.0,
     ) -> None:
         F._no_legacy(size_average, reduce, "SmoothL1Loss")
         super().__init__(reduction)
@@ -219,8 +220,8 @@ class KLDivLoss(Module):
 
     def __init__(
         self,
-        size_average=None,
-        reduce=None,
+        size_average: bool | None = None,
+        reduce: bool | None = None,
         reduction: str = "mean",
         log_target: bool = False,
     ) -> None:

@@ -7,13 +7,14 @@ dicts of them. Nothing has to be registered by hand except buffers.
 
 from __future__ import annotations
 
-from collections import OrderedDict, namedtuple
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .. import _storage
+from .._typing import DeviceLike, DTypeLike
 from ..device import to_args
 from ..engine import no_grad
 from ..tensor import Tensor
@@ -66,7 +67,9 @@ def _items(prefix: str, value: Any) -> Iterator[tuple[str, Any]]:
                 yield from _items(f"{prefix}.{k}", v)
 
 
-_IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+_IncompatibleKeys = NamedTuple(  # noqa: UP014 (the repr stays "IncompatibleKeys(...)")
+    "IncompatibleKeys", [("missing_keys", list[str]), ("unexpected_keys", list[str])]
+)
 
 # Called after every Module call as ``hook(module, args, kwargs, output)``. autodiff.viz
 # adds one when it is imported (it records the call on the output's node, so pictures
@@ -438,7 +441,7 @@ class Module:
         fn(self)
         return self
 
-    def to(self, *args, dtype=None, device=None) -> Module:
+    def to(self, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None) -> Module:
         """Convert floating-point parameters and buffers to ``dtype``, in place.
 
         The Parameter objects stay the same, so optimizers holding them keep working.
@@ -531,7 +534,7 @@ class Module:
             if id(child) not in path:  # a module that refers back to an ancestor
                 child._collect_state(out, pre + name, keep_vars, path)
 
-    def load_state_dict(self, state_dict: dict, strict: bool = True):
+    def load_state_dict(self, state_dict: dict, strict: bool = True) -> _IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers in place.
 
         Raises a ``RuntimeError`` listing missing and unexpected keys (when

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from .._typing import IntOrTuple
 from ..tensor import Tensor
 from . import functional as F
 from .conv import _ntuple
@@ -20,7 +23,8 @@ class MaxPool2d(Module):
     MaxPool2d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=True)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+    def __init__(self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+                 padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:  # fmt: skip
         super().__init__()
         self.kernel_size = kernel_size
@@ -30,7 +34,7 @@ class MaxPool2d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)  # fmt: skip
 
@@ -51,7 +55,7 @@ class MaxPool1d(MaxPool2d):
     (2, 4, 4)
     """
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             self.ceil_mode, self.return_indices)  # fmt: skip
 
@@ -69,13 +73,13 @@ class AvgPool2d(Module):
 
     def __init__(
         self,
-        kernel_size,
-        stride=None,
-        padding=0,
+        kernel_size: IntOrTuple,
+        stride: IntOrTuple | None = None,
+        padding: IntOrTuple = 0,
         ceil_mode: bool = False,
         count_include_pad: bool = True,
         divisor_override: int | None = None,
-    ):
+    ) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
@@ -108,7 +112,8 @@ class AvgPool1d(Module):
     Tensor([[[1., 1.]]])
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+    def __init__(self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+                 padding: IntOrTuple = 0, ceil_mode: bool = False,
                  count_include_pad: bool = True) -> None:  # fmt: skip
         super().__init__()
         self.kernel_size = _single(kernel_size)
@@ -140,14 +145,18 @@ class MaxUnpool2d(Module):
 
     _dims = 2
 
-    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+    def __init__(
+        self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None, padding: IntOrTuple = 0
+    ) -> None:
         super().__init__()
         n, cls = self._dims, type(self).__name__
         self.kernel_size = _ntuple(kernel_size, n, f"{cls}: kernel_size")
         self.stride = _ntuple(kernel_size if stride is None else stride, n, f"{cls}: stride")
         self.padding = _ntuple(padding, n, f"{cls}: padding")
 
-    def forward(self, input: Tensor, indices: Tensor, output_size=None) -> Tensor:
+    def forward(
+        self, input: Tensor, indices: Tensor, output_size: Sequence[int] | None = None
+    ) -> Tensor:
         unpool = F.max_unpool2d if self._dims == 2 else F.max_unpool1d
         return unpool(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
@@ -179,7 +188,7 @@ class AdaptiveAvgPool2d(Module):
     (2, 3, 1, 2)
     """
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: int | None | Sequence[int | None]) -> None:
         super().__init__()
         self.output_size = output_size
 
@@ -200,12 +209,14 @@ class AdaptiveMaxPool2d(Module):
     Tensor([[[[3.]]]])
     """
 
-    def __init__(self, output_size, return_indices: bool = False):
+    def __init__(
+        self, output_size: int | None | Sequence[int | None], return_indices: bool = False
+    ) -> None:
         super().__init__()
         self.output_size = output_size
         self.return_indices = return_indices
 
-    def forward(self, input: Tensor):
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
@@ -224,12 +235,12 @@ class Upsample(Module):
 
     def __init__(
         self,
-        size=None,
-        scale_factor=None,
+        size: IntOrTuple | None = None,
+        scale_factor: float | Sequence[float] | None = None,
         mode: str = "nearest",
         align_corners: bool | None = None,
         recompute_scale_factor: bool | None = None,
-    ):
+    ) -> None:
         super().__init__()
         self.size = size
         self.scale_factor = float(scale_factor) if isinstance(scale_factor, int) else scale_factor

@@ -302,7 +302,9 @@ class _RNNBase(Module):
         if tuple(h.shape) != expect:
             raise RuntimeError(f"Expected {what} size {expect}, got {list(h.shape)}")
 
-    def forward(self, input: Tensor, hx=None):
+    def forward(
+        self, input: Tensor, hx: Tensor | tuple[Tensor, Tensor] | None = None
+    ) -> tuple[Tensor, Tensor | tuple[Tensor, Tensor]]:
         name = type(self).__name__
         if not isinstance(input, Tensor):
             raise TypeError(f"{name} expects a Tensor input, got {type(input).__name__}")

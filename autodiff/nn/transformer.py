@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import _dtypes
+from .._typing import DeviceLike, DTypeLike
 from ..factories import _check_device
 from ..tensor import Tensor, _make
 from . import functional as F
@@ -20,7 +21,9 @@ from .module import Module, ModuleList
 from .norm import LayerNorm
 
 
-def generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
+def generate_square_subsequent_mask(
+    sz: int, device: DeviceLike = None, dtype: DTypeLike = None
+) -> Tensor:
     """The float causal mask of size ``(sz, sz)``: -inf above the diagonal, 0 elsewhere.
 
     Examples
@@ -112,13 +115,13 @@ class TransformerEncoderLayer(Module):
         nhead: int,
         dim_feedforward: int = 2048,
         dropout: float = 0.1,
-        activation="relu",
+        activation: str | Callable[[Tensor], Tensor] = "relu",
         layer_norm_eps: float = 1e-5,
         batch_first: bool = False,
         norm_first: bool = False,
         bias: bool = True,
-        device=None,
-        dtype=None,
+        device: DeviceLike = None,
+        dtype: DTypeLike = None,
     ) -> None:
         super().__init__()
         _init_layer(

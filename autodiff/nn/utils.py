@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ..ops.shape import cat
 from ..tensor import Tensor, _make
 
 
@@ -90,8 +91,6 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """
     if isinstance(parameters, Tensor):
         raise TypeError("parameters_to_vector: expected an iterable of Tensors, got a Tensor")
-    from ..ops.shape import cat
-
     return cat([p.reshape(-1) for p in parameters])
 
 

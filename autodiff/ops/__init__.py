@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import _dtypes, engine
+from .. import _dtypes, engine, factories
+from .._typing import DeviceLike, DTypeLike, GeneratorLike, Number, Size, TensorLike
 from ..engine import Node, apply1
+from ..random import resolve
 from ..tensor import Tensor, _make
 from . import (  # noqa: F401 - register conv, pool, indexing, spatial ops
     conv,
@@ -41,7 +43,7 @@ class CloneBackward(Node):
 
 
 @register_op(samples=lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))], method=True)
-def clone(x) -> Tensor:
+def clone(x: TensorLike) -> Tensor:
     """A copy of ``x`` that stays in the graph.
 
     Examples
@@ -79,7 +81,7 @@ def _compare_dtype(a, b):
 
 
 def _compare(ufunc, name, promote=True):
-    def cmp(a, b):
+    def cmp(a: TensorLike | None, b: TensorLike | None) -> Tensor | bool:
         if a is None or b is None:  # t == None is False (t != None True), as PyTorch
             if name in ("eq", "ne"):
                 return name == "ne"
@@ -198,7 +200,8 @@ def _rev(fn):
 def _bind() -> None:
     """Everything Tensor gets from the ops, top to bottom: Python's operators, the
     ops declared with ``method=True``, the in-place methods, then conversions and
-    aliases. (Tensor's own class, autodiff/tensor.py, defines the rest.)"""
+    aliases. (Tensor's own class, autodiff/tensor.py, defines the rest.) Long
+    because it is a table, one line a method, kept in one place to be read."""
     T = Tensor
     # ---- Python's operators: arithmetic (and reflected), comparisons, bitwise,
     # indexing, augmented assignment (in place)
@@ -248,22 +251,57 @@ def _bind() -> None:
         setattr(T, name, fn)
     # ---- conversions and PyTorch's aliases
     # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)
-    T.contiguous = lambda self: self if self.data.flags.c_contiguous else clone(self)
-    T.expand_as = lambda self, other: S.expand(self, other.shape)
-    T.reshape_as = lambda self, other: S.reshape(self, other.shape)
+    # (defs, not lambdas, for their type hints; autodiff/_tensor_docs.py documents them.
+    # Named as the methods, for help(); nothing else in _bind uses the builtins shadowed)
+    def contiguous(self: Tensor) -> Tensor:
+        return self if self.data.flags.c_contiguous else clone(self)
+
+    def expand_as(self: Tensor, other: Tensor) -> Tensor:
+        return S.expand(self, other.shape)
+
+    def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+        return S.reshape(self, other.shape)
+
+    def transposed(self: Tensor) -> Tensor:
+        return S.permute(self, *reversed(range(self.data.ndim)))
+
+    def matrix_transposed(self: Tensor) -> Tensor:
+        return S.transpose(self, -2, -1)
+
+    def float(self: Tensor) -> Tensor:  # noqa: A001
+        return E.to(self, np.float32)
+
+    def double(self: Tensor) -> Tensor:
+        return E.to(self, np.float64)
+
+    def long(self: Tensor) -> Tensor:
+        return E.to(self, np.int64)
+
+    def int(self: Tensor) -> Tensor:  # noqa: A001
+        return E.to(self, np.int32)
+
+    def bool(self: Tensor) -> Tensor:  # noqa: A001
+        return E.to(self, np.bool_)
+
+    def half(self: Tensor) -> Tensor:
+        return E.to(self, np.float16)
+
+    T.contiguous = contiguous
+    T.expand_as = expand_as
+    T.reshape_as = reshape_as
     T.view_as = T.reshape_as
-    T.T = property(lambda self: S.permute(self, *reversed(range(self.data.ndim))))
-    T.mT = property(lambda self: S.transpose(self, -2, -1))
-    T.float = lambda self: E.to(self, np.float32)
-    T.double = lambda self: E.to(self, np.float64)
-    T.long = lambda self: E.to(self, np.int64)
-    T.int = lambda self: E.to(self, np.int32)
-    T.bool = lambda self: E.to(self, np.bool_)
-    T.type = lambda self, dtype: E.to(self, dtype)
+    T.T = property(transposed)
+    T.mT = property(matrix_transposed)
+    T.float = float
+    T.double = double
+    T.long = long
+    T.int = int
+    T.bool = bool
+    T.type = _type
     T.allclose = Rd.allclose
     T.isclose = Rd.isclose
     T.equal = Rd.equal
-    T.half = lambda self: E.to(self, np.float16)
+    T.half = half
     T.nelement = T.numel
     T.new_zeros = _new_factory(0)
     T.new_ones = _new_factory(1)
@@ -274,6 +312,58 @@ def _bind() -> None:
     T.uniform_ = _uniform_
 
 
+# Tensor.type()'s names, as PyTorch's ("torch.FloatTensor" there), by dtype
+_TYPE_NAMES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+    "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
+    "uint8": "ByteTensor", "bool": "BoolTensor", "uint16": "UInt16Tensor",
+    "uint32": "UInt32Tensor", "uint64": "UInt64Tensor",
+}
+_TYPE_DTYPES = {f"autodiff.{n}": np.dtype(d) for d, n in _TYPE_NAMES.items()}
+
+
+def _type(self: Tensor, dtype: DTypeLike | str = None, non_blocking: bool = False) -> str | Tensor:
+    """With no argument, this tensor's type name (``'autodiff.FloatTensor'`` for float32,
+    as PyTorch's ``'torch.FloatTensor'``); else this tensor converted to ``dtype``
+    (``self.to(dtype)``: ``self`` when it already has it).
+
+    Parameters
+    ----------
+    dtype : dtype or str, optional
+        A dtype (``autodiff.float64``) or a type name (``'autodiff.DoubleTensor'``).
+        PyTorch's names (``'torch.DoubleTensor'``) are refused with a ``ValueError``
+        that gives autodiff's.
+    non_blocking : bool, default False
+        Accepted for PyTorch's signature (CPU only: every copy is blocking).
+
+    Returns
+    -------
+    str or Tensor
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.tensor([1, 2]).type()
+    'autodiff.LongTensor'
+    >>> autodiff.tensor([1, 2]).type(autodiff.float64)
+    Tensor([1., 2.], dtype=float64)
+    >>> autodiff.tensor([1, 2]).type("autodiff.FloatTensor")
+    Tensor([1., 2.])
+    """
+    if dtype is None:
+        name = self.data.dtype.name
+        return f"autodiff.{_TYPE_NAMES.get(name, name)}"
+    if isinstance(dtype, str) and "Tensor" in dtype:
+        target = _TYPE_DTYPES.get(dtype)
+        if target is None:
+            ours = "autodiff." + dtype.rpartition(".")[2]
+            if dtype.startswith("torch.") and ours in _TYPE_DTYPES:
+                raise ValueError(f"type: {dtype!r} is PyTorch's name; use {ours!r}")
+            raise ValueError(f"type: invalid type {dtype!r}")
+        dtype = target
+    return E.to(self, dtype)
+
+
 def _new_sizes(size) -> tuple:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
@@ -281,17 +371,21 @@ def _new_sizes(size) -> tuple:
 
 
 def _new_factory(value):
-    def new(self, *size, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
-        from ..factories import full
-
+    def new(
+        self: Tensor, *size: Size, dtype: DTypeLike = None, device: DeviceLike = None,
+        requires_grad: bool = False,
+    ) -> Tensor:
         dtype = self.data.dtype if dtype is None else dtype
-        return full(_new_sizes(size), value, dtype=dtype, device=device,
+        return factories.full(_new_sizes(size), value, dtype=dtype, device=device,
                     requires_grad=requires_grad)
 
     return new
 
 
-def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+def _new_full(
+    self: Tensor, size: Size, fill_value: Number, *, dtype: DTypeLike = None,
+    device: DeviceLike = None, requires_grad: bool = False,
+) -> Tensor:
     """``Tensor.new_full``: ``fill_value`` in ``size``, this tensor's dtype by default.
 
     Examples
@@ -300,14 +394,15 @@ def _new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=
     >>> autodiff.zeros(1, dtype=autodiff.float64).new_full((2,), 3)
     Tensor([3., 3.], dtype=float64)
     """
-    from ..factories import full
-
     size = (size,) if isinstance(size, int) else tuple(size)
-    return full(size, fill_value, dtype=self.data.dtype if dtype is None else dtype,
+    return factories.full(size, fill_value, dtype=self.data.dtype if dtype is None else dtype,
                 device=device, requires_grad=requires_grad)
 
 
-def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+def _new_tensor(
+    self: Tensor, data: TensorLike, *, dtype: DTypeLike = None, device: DeviceLike = None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``Tensor.new_tensor``: a copy of ``data``, this tensor's dtype by default.
 
     Examples
@@ -316,9 +411,7 @@ def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     >>> autodiff.zeros(1, dtype=autodiff.float64).new_tensor([1, 2])
     Tensor([1., 2.], dtype=float64)
     """
-    from ..factories import tensor
-
-    return tensor(data, dtype=self.data.dtype if dtype is None else dtype,
+    return factories.tensor(data, dtype=self.data.dtype if dtype is None else dtype,
                   device=device, requires_grad=requires_grad)
 
 
@@ -327,7 +420,9 @@ def _fill_random(self, values: np.ndarray) -> Tensor:
     return I.copy_(self, Tensor(np.asarray(values, dtype=self.data.dtype)))
 
 
-def _normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+def _normal_(
+    self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: GeneratorLike = None
+) -> Tensor:
     """Fill in place with samples of N(mean, std**2), from ``generator`` if given.
 
     Examples
@@ -339,12 +434,12 @@ def _normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Te
     >>> bool((a == b).all())
     True
     """
-    from ..random import resolve
-
     return _fill_random(self, resolve(generator).normal(mean, std, size=self.data.shape))
 
 
-def _uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> Tensor:
+def _uniform_(
+    self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator: GeneratorLike = None
+) -> Tensor:
     """Fill in place with samples of U(from_, to), from ``generator`` if given.
 
     Examples
@@ -354,8 +449,6 @@ def _uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator=None) -> T
     >>> bool((x.abs() <= 1).all())
     True
     """
-    from ..random import resolve
-
     return _fill_random(self, resolve(generator).uniform(from_, to, size=self.data.shape))
 
 

@@ -177,7 +177,7 @@ def float_unary(cls, x, opname: str) -> Tensor:
         x = cast(x, _dtypes.default_float())
         data = x._data
     out = cls.forward(data, None)
-    if x.requires_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
+    if x.requires_grad and (not ALL_THREADS.off or STATE.grad_enabled):
         return record(cls, (x,), _TRUE1, None, out)
     return _make(out, None)
 
@@ -191,7 +191,7 @@ def binary(cls, a, b, opname: str) -> Tensor:
 
 
 def grad_enabled() -> bool:
-    return ALL_THREADS.all_recording or STATE.grad_enabled
+    return not ALL_THREADS.off or STATE.grad_enabled
 
 
 def check_broadcast(opname: str, *shapes) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .._typing import IntOrTuple
 from ..engine import Node, apply1
 from ..tensor import Tensor
 from . import registry as R
@@ -18,6 +19,7 @@ from ._base import as_tensor_arg
 from .elementwise import add
 from .indexing import narrow
 from .shape import matmul, reshape, transpose
+from .spatial import pad as _pad_op
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations
@@ -195,7 +197,10 @@ class FoldBackward(Node):
     ],
     export=False,
 )
-def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+def unfold(
+    input: Tensor, kernel_size: IntOrTuple, dilation: IntOrTuple = 1, padding: IntOrTuple = 0,
+    stride: IntOrTuple = 1,
+) -> Tensor:
     """Sliding local blocks (im2col): (N, C, H, W) -> (N, C*kh*kw, L), as ``F.unfold``.
 
     Column ``l`` holds the block at output position ``l`` (row-major over the
@@ -234,7 +239,10 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     ],
     export=False,
 )
-def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+def fold(
+    input: Tensor, output_size: IntOrTuple, kernel_size: IntOrTuple, dilation: IntOrTuple = 1,
+    padding: IntOrTuple = 0, stride: IntOrTuple = 1,
+) -> Tensor:
     """Sum sliding blocks back into an image (col2im), the adjoint of ``unfold``.
 
     (N, C*kh*kw, L) -> (N, C, H, W) with ``output_size=(H, W)``; overlapping
@@ -293,11 +301,11 @@ def conv2d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride=1,
-    padding=0,
-    dilation=1,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
     groups: int = 1,
-):
+) -> Tensor:
     """2-d convolution (cross-correlation) of NCHW ``input`` with OIHW ``weight``.
 
     Computed as ``unfold`` and one matmul, so it is differentiable to any order.
@@ -397,8 +405,6 @@ def _string_padding(x: Tensor, padding: str, k, s, d, opname: str):
     sym = tuple(t // 2 for t in total)
     extra = [t - 2 * q for t, q in zip(total, sym)]
     if any(extra):
-        from .spatial import pad as _pad_op
-
         x = _pad_op(x, (0, extra[1], 0, extra[0]))
     return x, sym
 
@@ -440,9 +446,9 @@ def conv1d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride=1,
-    padding=0,
-    dilation=1,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    dilation: IntOrTuple = 1,
     groups: int = 1,
 ) -> Tensor:
     """1-d convolution (cross-correlation) of NCL ``input`` with (C_out, C_in/groups, k) ``weight``.
@@ -502,11 +508,11 @@ def conv_transpose2d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride=1,
-    padding=0,
-    output_padding=0,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    output_padding: IntOrTuple = 0,
     groups: int = 1,
-    dilation=1,
+    dilation: IntOrTuple = 1,
 ) -> Tensor:
     """2-d transposed convolution, the adjoint of :func:`conv2d` in its input, as PyTorch.
 
@@ -589,8 +595,6 @@ def conv_transpose2d(
             keep = min(oi, fi - pi)
             out = narrow(out, 2 + dim, pi, keep)
             if keep < oi:
-                from .spatial import pad as _pad_op
-
                 extra = oi - keep
                 out = _pad_op(out, (0, extra, 0, 0) if dim == 1 else (0, 0, 0, extra))
     if bias is not None:
@@ -614,11 +618,11 @@ def conv_transpose1d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
-    stride=1,
-    padding=0,
-    output_padding=0,
+    stride: IntOrTuple = 1,
+    padding: IntOrTuple | str = 0,
+    output_padding: IntOrTuple = 0,
     groups: int = 1,
-    dilation=1,
+    dilation: IntOrTuple = 1,
 ) -> Tensor:
     """1-d transposed convolution, as :func:`conv_transpose2d` over a height-1 image.
 

@@ -10,6 +10,7 @@ gets its gradient written back onto the diagonal through identity matrices.
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -245,7 +246,7 @@ def _einsum_errors():
 
 
 @R.op(samples=_einsum_samples, errors=_einsum_errors)
-def einsum(equation, *operands) -> Tensor:
+def einsum(equation: str, *operands: Tensor | Sequence[Tensor]) -> Tensor:
     """Einstein summation, as ``torch.einsum``, differentiable in every operand.
 
     Accepts an explicit output (``"ij,jk->ik"``) or an implicit one (``"ij,jk"``:

@@ -12,12 +12,15 @@ import builtins
 import itertools
 import math
 from collections import namedtuple
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 import autodiff as ad
 
 from .. import _dtypes
+from .._typing import DeviceLike, Dims, DTypeLike, GeneratorLike, Number, TensorLike
 from ..engine import Node
 from ..engine import apply1 as ad_apply1
 from ..factories import _gen as resolve_gen
@@ -49,7 +52,7 @@ def _floatish(x: Tensor) -> Tensor:
     return x if x.data.dtype.kind == "f" else x.to(_dtypes.default_float())
 
 
-def _s(*args, **kwargs) -> R.Sample:
+def _s(*args: Any, **kwargs: Any) -> R.Sample:
     return R.Sample(args, kwargs)
 
 
@@ -75,9 +78,7 @@ def positive(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's names
     """
     x = _t(input, "positive")
     if x.data.dtype.kind == "b":
-        raise TypeError(
-            "The `+` operator, on a bool tensor is not supported."
-        )
+        raise TypeError("The `+` operator, on a bool tensor is not supported.")
     return x
 
 
@@ -95,7 +96,7 @@ def negative(input: Tensor) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=_BIN, method=True)
-def true_divide(input: Tensor, other) -> Tensor:  # noqa: A002
+def true_divide(input: Tensor, other: TensorLike) -> Tensor:  # noqa: A002
     """Alias of :func:`div` without rounding: ``input / other`` (integers give floats).
 
     Examples
@@ -108,7 +109,7 @@ def true_divide(input: Tensor, other) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=_BIN, method=True)
-def divide(input: Tensor, other, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
+def divide(input: Tensor, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:  # noqa: A002
     """Alias of :func:`div` (with ``rounding_mode=``).
 
     Examples
@@ -121,7 +122,7 @@ def divide(input: Tensor, other, *, rounding_mode: str | None = None) -> Tensor:
 
 
 @R.op(samples=_BIN, method=True)
-def multiply(input: Tensor, other) -> Tensor:  # noqa: A002
+def multiply(input: Tensor, other: TensorLike) -> Tensor:  # noqa: A002
     """Alias of :func:`mul`.
 
     Examples
@@ -134,7 +135,7 @@ def multiply(input: Tensor, other) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=_BIN, method=True)
-def subtract(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
+def subtract(input: Tensor, other: TensorLike, *, alpha: Number = 1) -> Tensor:  # noqa: A002
     """Alias of :func:`sub`: ``input - alpha * other``.
 
     Examples
@@ -147,7 +148,7 @@ def subtract(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=_BIN, method=True)
-def rsub(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
+def rsub(input: Tensor, other: TensorLike, *, alpha: Number = 1) -> Tensor:  # noqa: A002
     """``other - alpha * input`` (PyTorch's reversed subtraction).
 
     Examples
@@ -161,9 +162,12 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:  # noqa: A002
     return ad.sub(other, input, alpha=alpha)
 
 
-@R.op(samples=lambda: [_s(R.away_from_zero(3, 4), R.away_from_zero(3, 4, seed=1))],
-      method=True, differentiable=False)
-def floor_divide(input: Tensor, other) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [_s(R.away_from_zero(3, 4), R.away_from_zero(3, 4, seed=1))],
+    method=True,
+    differentiable=False,
+)
+def floor_divide(input: Tensor, other: TensorLike) -> Tensor:  # noqa: A002
     """``input / other`` rounded down (PyTorch's ``//``); not differentiable (as PyTorch,
     whose backward raises: here the result does not require grad).
 
@@ -242,7 +246,7 @@ def arctan(input: Tensor) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=lambda: [_s(R.away_from_zero(3, 4), R.away_from_zero(3, 4, seed=1))], method=True)
-def arctan2(input: Tensor, other) -> Tensor:  # noqa: A002
+def arctan2(input: Tensor, other: TensorLike) -> Tensor:  # noqa: A002
     """Alias of :func:`atan2`.
 
     Examples
@@ -268,7 +272,7 @@ def fix(input: Tensor) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=_UN, method=True)
-def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
+def clamp_min(input: Tensor, min: Number | Tensor) -> Tensor:  # noqa: A002
     """``clamp(input, min=min)``.
 
     Examples
@@ -284,7 +288,7 @@ R.REGISTRY["clamp_min"].samples = lambda: [_s(R.randn(3, 4), 0.1)]
 
 
 @R.op(samples=lambda: [_s(R.randn(3, 4), 0.1)], method=True)
-def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
+def clamp_max(input: Tensor, max: Number | Tensor) -> Tensor:  # noqa: A002
     """``clamp(input, max=max)``.
 
     Examples
@@ -296,10 +300,14 @@ def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
     return ad.clamp(input, max=max)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1), R.randn(4, seed=2)),
-                       _s(R.randn(3), R.randn(3, seed=3), R.randn(3, seed=4), value=0.5)],
-      method=True)
-def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), R.randn(3, 4, seed=1), R.randn(4, seed=2)),
+        _s(R.randn(3), R.randn(3, seed=3), R.randn(3, seed=4), value=0.5),
+    ],
+    method=True,
+)
+def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:  # noqa: A002
     """``input + value * tensor1 * tensor2``.
 
     Examples
@@ -313,11 +321,14 @@ def addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     return ad.add(input, prod if value == 1 else ad.mul(prod, value))
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1), R.away_from_zero(4, seed=2)),
-                       _s(R.randn(3), R.randn(3, seed=3), R.away_from_zero(3, seed=4),
-                          value=0.5)],
-      method=True)
-def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), R.randn(3, 4, seed=1), R.away_from_zero(4, seed=2)),
+        _s(R.randn(3), R.randn(3, seed=3), R.away_from_zero(3, seed=4), value=0.5),
+    ],
+    method=True,
+)
+def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 1) -> Tensor:  # noqa: A002
     """``input + value * tensor1 / tensor2`` (integer tensors are refused, as PyTorch).
 
     Examples
@@ -341,8 +352,13 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tens
     return ad.add(input, q if value == 1 else ad.mul(q, value))
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4, low=0.05, high=0.95)),
-                       _s(R.randn(5, low=0.05, high=0.95, seed=1), eps=0.2)], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4, low=0.05, high=0.95)),
+        _s(R.randn(5, low=0.05, high=0.95, seed=1), eps=0.2),
+    ],
+    method=True,
+)
 def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     """``log(p / (1 - p))``; with ``eps``, ``p`` is first clamped to ``[eps, 1 - eps]``.
 
@@ -358,9 +374,14 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     return ad.log(ad.div(x, ad.rsub(x, 1.0)))
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, low=0.1, high=2.0, seed=1)),
-                       _s(R.randn(3), 2.0)], method=True)
-def xlogy(input, other) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), R.randn(3, 4, low=0.1, high=2.0, seed=1)),
+        _s(R.randn(3), 2.0),
+    ],
+    method=True,
+)
+def xlogy(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
     """``input * log(other)``, and 0 where ``input`` is 0 (unless ``other`` is NaN).
 
     Examples
@@ -450,13 +471,29 @@ def _erfinv_np(y: np.ndarray) -> np.ndarray:
         # M. Giles' approximation, then Newton steps on erf(x) = y in float64
         w1 = w - 2.5
         p = np.full_like(yd, 2.81022636e-08)
-        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-                  -0.00125372503, -0.00417768164, 0.246640727, 1.50140941):
+        for c in (
+            3.43273939e-07,
+            -3.5233877e-06,
+            -4.39150654e-06,
+            0.00021858087,
+            -0.00125372503,
+            -0.00417768164,
+            0.246640727,
+            1.50140941,
+        ):
             p = c + p * w1
         w2 = np.sqrt(w) - 3.0
         q = np.full_like(yd, -0.000200214257)
-        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-                  -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
+        for c in (
+            0.000100950558,
+            0.00134934322,
+            -0.00367342844,
+            0.00573950773,
+            -0.0076224613,
+            0.00943887047,
+            1.00167406,
+            2.83297682,
+        ):
             q = c + q * w2
         x = np.where(w < 5.0, p, q) * yd
         ok = np.abs(yd) < 1.0
@@ -480,8 +517,11 @@ class ErfinvBackward(Node):
         return (g * (math.sqrt(math.pi) / 2.0) * xp.exp(out * out),)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4, low=-0.9, high=0.9))], method=True,
-      ref=lambda x: _erfinv_np(x))
+@R.op(
+    samples=lambda: [_s(R.randn(3, 4, low=-0.9, high=0.9))],
+    method=True,
+    ref=lambda x: _erfinv_np(x),
+)
 def erfinv(input: Tensor) -> Tensor:  # noqa: A002
     """Inverse error function on (-1, 1) (±inf at ±1, NaN outside).
 
@@ -494,9 +534,14 @@ def erfinv(input: Tensor) -> Tensor:  # noqa: A002
     return float_unary(ErfinvBackward, input, "erfinv")
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4, low=0.5, high=2.0), R.randn(3, 4, seed=1)),
-                       _s(R.randn(3, low=0.5, high=2.0), 2.0)], method=True)
-def float_power(input, exponent) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4, low=0.5, high=2.0), R.randn(3, 4, seed=1)),
+        _s(R.randn(3, low=0.5, high=2.0), 2.0),
+    ],
+    method=True,
+)
+def float_power(input: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A002
     """``input ** exponent`` computed in float64 (as PyTorch).
 
     Examples
@@ -510,8 +555,7 @@ def float_power(input, exponent) -> Tensor:  # noqa: A002
     return ad.pow(x, e)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1))], method=True,
-      differentiable=False)
+@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1))], method=True, differentiable=False)
 def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     """Step function: 0 below 0, 1 above, ``values`` at 0 (no gradient, as PyTorch).
 
@@ -523,19 +567,16 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     """
     x, v = _t(input, "input"), _t(values, "values")
     if x.data.dtype != v.data.dtype:
-        raise RuntimeError(
-            "heaviside is not yet implemented for tensors with different dtypes"
-        )
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
     return _make(np.heaviside(x.data, v.data).astype(x.data.dtype), None)
 
 
 def _int_binary(npfn, name):
-    def f(input, other) -> Tensor:  # noqa: A002
+    def f(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
         a, b = _t(input, "input"), _t(other, "other")
         for t in (a, b):
             if t.data.dtype.kind not in "biu":
-                raise NotImplementedError(
-                    f"\"{name}_cpu\" not implemented for '{_tname(t.dtype)}'")
+                raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_tname(t.dtype)}'")
         return _make(np.asarray(npfn(a.data, b.data)), None)
 
     f.__name__ = f.__qualname__ = name
@@ -545,7 +586,8 @@ def _int_binary(npfn, name):
 _INT_SAMPLES = lambda: [_s(ad.tensor([12, 18, -8, 0]), ad.tensor([8, 12, 6, 5]))]  # noqa: E731
 
 gcd = R.op("gcd", samples=_INT_SAMPLES, method=True, differentiable=False)(
-    _int_binary(np.gcd, "gcd"))
+    _int_binary(np.gcd, "gcd")
+)
 gcd.__doc__ = """Greatest common divisor, elementwise, of integer tensors.
 
     Examples
@@ -555,7 +597,8 @@ gcd.__doc__ = """Greatest common divisor, elementwise, of integer tensors.
     Tensor([4, 6])
     """
 lcm = R.op("lcm", samples=_INT_SAMPLES, method=True, differentiable=False)(
-    _int_binary(np.lcm, "lcm"))
+    _int_binary(np.lcm, "lcm")
+)
 lcm.__doc__ = """Least common multiple, elementwise, of integer tensors.
 
     Examples
@@ -603,8 +646,12 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=_UN, method=True)
-def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # noqa: A002
-               neginf: float | None = None) -> Tensor:
+def nan_to_num(
+    input: Tensor,
+    nan: float = 0.0,
+    posinf: float | None = None,  # noqa: A002
+    neginf: float | None = None,
+) -> Tensor:
     """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (the dtype's
     largest and smallest finite values by default); the gradient is 0 there.
 
@@ -619,8 +666,12 @@ def nan_to_num(input: Tensor, nan: float = 0.0, posinf: float | None = None,  # 
     if d.dtype.kind != "f":
         return x
     fi = np.finfo(d.dtype)
-    rep = np.nan_to_num(d, nan=nan, posinf=fi.max if posinf is None else posinf,
-                        neginf=fi.min if neginf is None else neginf)
+    rep = np.nan_to_num(
+        d,
+        nan=nan,
+        posinf=fi.max if posinf is None else posinf,
+        neginf=fi.min if neginf is None else neginf,
+    )
     bad = ~np.isfinite(d)
     if not bad.any():
         return x
@@ -693,8 +744,15 @@ def _nan_samples():
 
 @R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
 @one_keepdim
-def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A002
-           axis=None, keepdims=None) -> Tensor:
+def nansum(
+    input: Tensor,
+    dim: Dims = None,
+    keepdim: bool = False,
+    *,
+    dtype: DTypeLike = None,  # noqa: A002
+    axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """:func:`sum` counting NaN as zero (their gradient is zero).
 
     Examples
@@ -715,8 +773,15 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noq
 
 @R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
 @one_keepdim
-def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A002
-            axis=None, keepdims=None) -> Tensor:
+def nanmean(
+    input: Tensor,
+    dim: Dims = None,
+    keepdim: bool = False,
+    *,
+    dtype: DTypeLike = None,  # noqa: A002
+    axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """:func:`mean` of the values that are not NaN.
 
     Examples
@@ -740,15 +805,16 @@ def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # no
     return ad.div(total, ad.sum(keep, dim, keepdim))
 
 
-def _select_sorted(x: Tensor, dim, keepdim: bool, k_of_n, name: str, nan_first=False):
+def _select_sorted(x: Tensor, dim: Dims, keepdim: bool, k_of_n, name: str, nan_first=False):
     """(values, indices) of the element of rank ``k_of_n(n)`` along ``dim`` (sorted
     ascending); the gradient flows to that element (as PyTorch)."""
     if dim is None:
         flat = x.reshape(-1)
         n = flat.shape[0]
         if n == 0:
-            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
-                             "input.numel() == 0.")
+            raise IndexError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            )
         order = np.argsort(flat.data, kind="stable")
         k = k_of_n(n, flat.data)
         i = int(order[k])
@@ -771,14 +837,20 @@ def _select_sorted(x: Tensor, dim, keepdim: bool, k_of_n, name: str, nan_first=F
 
 
 def _median_samples():
-    return [_s(R.distinct(3, 5)), _s(R.distinct(3, 4, seed=1), 1),
-            _s(R.distinct(3, 5, seed=2), 0, True)]
+    return [
+        _s(R.distinct(3, 5)),
+        _s(R.distinct(3, 4, seed=1), 1),
+        _s(R.distinct(3, 5, seed=2), 0, True),
+    ]
 
 
-@R.op(samples=_median_samples, method=True,
-      check=lambda *a, **k: median(*a, **k)[0] if len(a) > 1 or k else median(*a, **k))
+@R.op(
+    samples=_median_samples,
+    method=True,
+    check=lambda *a, **k: median(*a, **k)[0] if len(a) > 1 or k else median(*a, **k),
+)
 @numpy_names
-def median(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noqa: A002
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | tuple:  # noqa: A002
     """The lower median of all values, or ``(values, indices)`` along ``dim``; a NaN
     is the median where one is present (as PyTorch).
 
@@ -798,7 +870,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noq
     return vals if dim is None else MedianResult(vals, ind)
 
 
-def _nan_median(x, dim, keepdim):
+def _nan_median(x, dim: Dims, keepdim):
     if dim is None:
         flat = x.reshape(-1)
         return flat[int(np.argmax(np.isnan(flat.data)))]
@@ -817,10 +889,13 @@ def _nan_median(x, dim, keepdim):
     return MedianResult(vals, _make(idx, None))
 
 
-@R.op(samples=_median_samples, method=True,
-      check=lambda *a, **k: nanmedian(*a, **k)[0] if len(a) > 1 or k else nanmedian(*a, **k))
+@R.op(
+    samples=_median_samples,
+    method=True,
+    check=lambda *a, **k: nanmedian(*a, **k)[0] if len(a) > 1 or k else nanmedian(*a, **k),
+)
 @numpy_names
-def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):  # noqa: A002
+def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | tuple:  # noqa: A002
     """:func:`median` of the values that are not NaN.
 
     Examples
@@ -850,10 +925,13 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False):  # 
     return MedianResult(vals, _make(idx, None))
 
 
-@R.op(samples=lambda: [_s(R.distinct(3, 5), 2), _s(R.distinct(3, 4, seed=1), 1, 0, True)],
-      method=True, check=lambda *a, **k: kthvalue(*a, **k)[0])
+@R.op(
+    samples=lambda: [_s(R.distinct(3, 5), 2), _s(R.distinct(3, 4, seed=1), 1, 0, True)],
+    method=True,
+    check=lambda *a, **k: kthvalue(*a, **k)[0],
+)
 @numpy_names
-def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):  # noqa: A002
+def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tuple:  # noqa: A002
     """``(values, indices)`` of the ``k``-th smallest element (1-based) along ``dim``.
 
     Examples
@@ -870,10 +948,13 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):  # no
     return KthvalueResult(vals, ind)
 
 
-@R.op(samples=lambda: [_s(R.distinct(2, 4))],  # (ties would break the finite differences)
-      method=True, check=lambda *a, **k: mode(*a, **k)[0])
+@R.op(
+    samples=lambda: [_s(R.distinct(2, 4))],  # (ties would break the finite differences)
+    method=True,
+    check=lambda *a, **k: mode(*a, **k)[0],
+)
 @numpy_names
-def mode(input: Tensor, dim: int = -1, keepdim: bool = False):  # noqa: A002
+def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:  # noqa: A002
     """``(values, indices)``: the most frequent value along ``dim`` (the smallest of
     equally frequent ones) and the last index where it occurs.
 
@@ -904,13 +985,24 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):  # noqa: A002
 _INTERP = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
-@R.op(samples=lambda: [_s(R.distinct(3, 5), 0.3), _s(R.distinct(3, 5, seed=1), 0.5, 1, True),
-                       _s(R.distinct(7, seed=2), ad.tensor([0.1, 0.9], dtype=ad.float64)),
-                       _s(R.distinct(2, 5, seed=3), 0.4, 1, interpolation="midpoint")],
-      method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.distinct(3, 5), 0.3),
+        _s(R.distinct(3, 5, seed=1), 0.5, 1, True),
+        _s(R.distinct(7, seed=2), ad.tensor([0.1, 0.9], dtype=ad.float64)),
+        _s(R.distinct(2, 5, seed=3), 0.4, 1, interpolation="midpoint"),
+    ],
+    method=True,
+)
 @numpy_names
-def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
-             interpolation: str = "linear") -> Tensor:
+def quantile(
+    input: Tensor,
+    q: float | Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,  # noqa: A002
+    interpolation: str = "linear",
+) -> Tensor:
     """The ``q``-th quantiles along ``dim`` (of all values by default), as PyTorch:
     a 1-d ``q`` puts its dimension first; ``interpolation`` as NumPy's ``method``.
 
@@ -923,11 +1015,19 @@ def quantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
     return _quantile(input, q, dim, keepdim, interpolation, "quantile", ignore_nan=False)
 
 
-@R.op(samples=lambda: [_s(R.distinct(3, 5), 0.3), _s(R.distinct(3, 5, seed=1), 0.5, 1, True)],
-      method=True)
+@R.op(
+    samples=lambda: [_s(R.distinct(3, 5), 0.3), _s(R.distinct(3, 5, seed=1), 0.5, 1, True)],
+    method=True,
+)
 @numpy_names
-def nanquantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False, *,  # noqa: A002
-                interpolation: str = "linear") -> Tensor:
+def nanquantile(
+    input: Tensor,
+    q: float | Tensor,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,  # noqa: A002
+    interpolation: str = "linear",
+) -> Tensor:
     """:func:`quantile` of the values that are not NaN.
 
     Examples
@@ -939,7 +1039,9 @@ def nanquantile(input: Tensor, q, dim: int | None = None, keepdim: bool = False,
     return _quantile(input, q, dim, keepdim, interpolation, "nanquantile", ignore_nan=True)
 
 
-def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan) -> Tensor:
+def _quantile(
+    input: TensorLike, q: float | Tensor, dim: Dims, keepdim, interpolation, name, ignore_nan
+) -> Tensor:
     x = _t(input, name)
     if x.data.dtype.kind != "f":
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
@@ -954,8 +1056,7 @@ def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan) -> Tensor
         if q.ndim > 1:
             raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
         if q.data.dtype != x.data.dtype:
-            raise RuntimeError(
-                f"{name}() q tensor must be same dtype as the input tensor")
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
         scalar_q = q.ndim == 0
     if ((qa < 0) | (qa > 1)).any():
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
@@ -1014,10 +1115,13 @@ def _quantile(input, q, dim, keepdim, interpolation, name, ignore_nan) -> Tensor
     return outs[0] if scalar_q else ad.stack(outs, 0)
 
 
-@R.op(samples=lambda: [_s(ad.tensor([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0]]))], method=True,
-      differentiable=False)
+@R.op(
+    samples=lambda: [_s(ad.tensor([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0]]))],
+    method=True,
+    differentiable=False,
+)
 @numpy_names(keepdim=False)
-def count_nonzero(input: Tensor, dim=None) -> Tensor:  # noqa: A002
+def count_nonzero(input: Tensor, dim: Dims = None) -> Tensor:  # noqa: A002
     """The number of non-zero values, over ``dim`` (an int or a tuple; all by default).
 
     Examples
@@ -1049,8 +1153,13 @@ def trace(input: Tensor) -> Tensor:  # noqa: A002
     return ad.sum(ad.diagonal(x))
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, 4, seed=1)),
-                       _s(R.randn(5), R.randn(5, seed=2), 1)], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), R.randn(3, 4, seed=1)),
+        _s(R.randn(5), R.randn(5, seed=2), 1),
+    ],
+    method=True,
+)
 def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     """The ``p``-norm of ``input - other``.
 
@@ -1095,13 +1204,14 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
     """
     a, v = _t(input, "input"), _t(vec, "vec")
     if a.ndim != 2 or v.ndim != 1:
-        raise RuntimeError(
-            f"vector + matrix @ vector expected, got {a.ndim}, {a.ndim}, {v.ndim}")
+        raise RuntimeError(f"vector + matrix @ vector expected, got {a.ndim}, {a.ndim}, {v.ndim}")
     return ad.matmul(a, v)
 
 
-@R.op(samples=lambda: [_s(R.randn(3), R.randn(3, seed=1)),
-                       _s(R.randn(2, 3), R.randn(4, 3, seed=2))], method=True)
+@R.op(
+    samples=lambda: [_s(R.randn(3), R.randn(3, seed=1)), _s(R.randn(2, 3), R.randn(4, 3, seed=2))],
+    method=True,
+)
 def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Sum of products over the last dimension of both (a scalar factor: a product).
 
@@ -1117,10 +1227,16 @@ def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return tensordot(a, b, ([-1], [-1]))
 
 
-@R.op(samples=lambda: [_s(R.randn(2), R.randn(2, 3, seed=1), R.randn(3, seed=2)),
-                       _s(R.randn(2), R.randn(2, 3, seed=3), R.randn(3, seed=4),
-                          beta=0.5, alpha=2.0)], method=True)
-def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(2), R.randn(2, 3, seed=1), R.randn(3, seed=2)),
+        _s(R.randn(2), R.randn(2, 3, seed=3), R.randn(3, seed=4), beta=0.5, alpha=2.0),
+    ],
+    method=True,
+)
+def addmv(
+    input: Tensor, mat: Tensor, vec: Tensor, *, beta: Number = 1, alpha: Number = 1
+) -> Tensor:  # noqa: A002
     """``beta * input + alpha * (mat @ vec)``.
 
     Examples
@@ -1132,10 +1248,16 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
     return _beta_alpha(input, mv(mat, vec), beta, alpha)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(2, seed=1), R.randn(3, seed=2)),
-                       _s(R.randn(3), R.randn(2, seed=3), R.randn(3, seed=4), beta=0.0)],
-      method=True)
-def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(2, 3), R.randn(2, seed=1), R.randn(3, seed=2)),
+        _s(R.randn(3), R.randn(2, seed=3), R.randn(3, seed=4), beta=0.0),
+    ],
+    method=True,
+)
+def addr(
+    input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Number = 1, alpha: Number = 1
+) -> Tensor:  # noqa: A002
     """``beta * input + alpha * outer(vec1, vec2)``.
 
     Examples
@@ -1148,9 +1270,13 @@ def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tenso
     return _beta_alpha(input, ad.outer(vec1, vec2), beta, alpha)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 4), R.randn(3, 2, 3, seed=1), R.randn(3, 3, 4, seed=2))],
-      method=True)
-def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [_s(R.randn(2, 4), R.randn(3, 2, 3, seed=1), R.randn(3, 3, 4, seed=2))],
+    method=True,
+)
+def addbmm(
+    input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1
+) -> Tensor:  # noqa: A002
     """``beta * input + alpha * sum_b batch1[b] @ batch2[b]``.
 
     Examples
@@ -1162,7 +1288,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
     return _beta_alpha(input, ad.sum(ad.bmm(batch1, batch2), 0), beta, alpha)
 
 
-def _beta_alpha(input, prod, beta, alpha) -> Tensor:
+def _beta_alpha(input: TensorLike, prod, beta: Number, alpha: Number) -> Tensor:
     x = _t(input, "input")
     if alpha != 1:
         prod = ad.mul(prod, alpha)
@@ -1172,8 +1298,10 @@ def _beta_alpha(input, prod, beta, alpha) -> Tensor:
     return ad.add(x if beta == 1 else ad.mul(x, beta), prod)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(3, 4, seed=1), R.randn(4, 2, seed=2))],
-      check=lambda *ts: chain_matmul(*ts))
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3), R.randn(3, 4, seed=1), R.randn(4, 2, seed=2))],
+    check=lambda *ts: chain_matmul(*ts),
+)
 def chain_matmul(*matrices: Tensor) -> Tensor:
     """Product of 2-d tensors, left to right (deprecated in PyTorch for linalg.multi_dot).
 
@@ -1191,10 +1319,14 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     return out
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3, 4), R.randn(3, 4, 5, seed=1)),
-                       _s(R.randn(2, 3), R.randn(3, 2, seed=2), dims=([1, 0], [0, 1])),
-                       _s(R.randn(3, 2), R.randn(2, 4, seed=3), 1)])
-def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+@R.op(
+    samples=lambda: [
+        _s(R.randn(2, 3, 4), R.randn(3, 4, 5, seed=1)),
+        _s(R.randn(2, 3), R.randn(3, 2, seed=2), dims=([1, 0], [0, 1])),
+        _s(R.randn(3, 2), R.randn(2, 4, seed=3), 1),
+    ]
+)
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     """Contract ``a``'s last ``dims`` dimensions with ``b``'s first (or the pairs
     ``dims = (dims_a, dims_b)``).
 
@@ -1224,19 +1356,26 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
         if a.shape[i] != b.shape[j]:
             raise RuntimeError(
                 f"contracted dimensions need to match, but first has size {a.shape[i]} in "
-                f"dim {i} and second has size {b.shape[j]} in dim {j}")
+                f"dim {i} and second has size {b.shape[j]} in dim {j}"
+            )
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
     la = list(letters[: a.ndim])
-    lb = list(letters[a.ndim: a.ndim + b.ndim])
+    lb = list(letters[a.ndim : a.ndim + b.ndim])
     for i, j in zip(da, db):
         lb[j] = la[i]
-    out = [c for k, c in enumerate(la) if k not in da] + [c for k, c in enumerate(lb)
-                                                          if k not in db]
+    out = [c for k, c in enumerate(la) if k not in da] + [
+        c for k, c in enumerate(lb) if k not in db
+    ]
     return ad.einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", a, b)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(2, 2, seed=1)),
-                       _s(R.randn(3), R.randn(2, 2, seed=2))], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(2, 3), R.randn(2, 2, seed=1)),
+        _s(R.randn(3), R.randn(2, 2, seed=2)),
+    ],
+    method=True,
+)
 def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Kronecker product.
 
@@ -1257,8 +1396,13 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return ad.mul(ai, bi).reshape(tuple(p * q for p, q in zip(ash, bsh)))
 
 
-@R.op(samples=lambda: [_s(R.randn(4, 3), R.randn(4, 3, seed=1)),
-                       _s(R.randn(3, 5), R.randn(3, 5, seed=2), dim=0)], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(4, 3), R.randn(4, 3, seed=1)),
+        _s(R.randn(3, 5), R.randn(3, 5, seed=2), dim=0),
+    ],
+    method=True,
+)
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Cross product of 3-vectors along ``dim`` (by default the first dimension of
     size 3, as PyTorch's ``torch.cross``).
@@ -1271,8 +1415,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
     """
     a, b = _t(input, "input"), _t(other, "other")
     if a.ndim != b.ndim:
-        raise RuntimeError(
-            "linalg.cross: inputs must have the same number of dimensions.")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(a.shape, b.shape)
     a, b = ad.broadcast_to(a, shape), ad.broadcast_to(b, shape)
     if dim is None:
@@ -1285,19 +1428,26 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
         if shape[d] != 3:
             raise RuntimeError(
                 f"linalg.cross: inputs dimension {d} must have length 3. Got {a.shape[d]} "
-                f"and {b.shape[d]}")
+                f"and {b.shape[d]}"
+            )
 
     def c(t, i):
         return ad.narrow(t, d, i, 1)
 
-    parts = [ad.sub(ad.mul(c(a, 1), c(b, 2)), ad.mul(c(a, 2), c(b, 1))),
-             ad.sub(ad.mul(c(a, 2), c(b, 0)), ad.mul(c(a, 0), c(b, 2))),
-             ad.sub(ad.mul(c(a, 0), c(b, 1)), ad.mul(c(a, 1), c(b, 0)))]
+    parts = [
+        ad.sub(ad.mul(c(a, 1), c(b, 2)), ad.mul(c(a, 2), c(b, 1))),
+        ad.sub(ad.mul(c(a, 2), c(b, 0)), ad.mul(c(a, 0), c(b, 2))),
+        ad.sub(ad.mul(c(a, 0), c(b, 1)), ad.mul(c(a, 1), c(b, 0))),
+    ]
     return ad.cat(parts, d)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 2), R.randn(4, 2, seed=1)),
-                       _s(R.randn(2, 3, 2, seed=2), R.randn(2, 4, 2, seed=3), p=1.0)])
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 2), R.randn(4, 2, seed=1)),
+        _s(R.randn(2, 3, 2, seed=2), R.randn(2, 4, 2, seed=3), p=1.0),
+    ]
+)
 def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = None) -> Tensor:
     """Pairwise ``p``-norm distances between the rows of ``x1`` and ``x2`` (batched).
 
@@ -1309,12 +1459,11 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
     """
     a, b = _t(x1, "x1"), _t(x2, "x2")
     if a.ndim < 2 or b.ndim < 2:
-        raise RuntimeError(
-            f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
     if a.shape[-1] != b.shape[-1]:
         raise RuntimeError(
-            f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} X2: "
-            f"{b.shape[-1]}")
+            f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} X2: {b.shape[-1]}"
+        )
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     diff = ad.sub(a.unsqueeze(-2), b.unsqueeze(-3))
@@ -1330,27 +1479,35 @@ def _index_along(index: Tensor, dim: int, shape) -> Tensor:
     view = [1] * len(shape)
     if len(shape):
         view[dim] = -1
-    return Tensor(np.ascontiguousarray(np.broadcast_to(
-        np.asarray(index.data, dtype=np.int64).reshape(view), shape)))
+    return Tensor(
+        np.ascontiguousarray(
+            np.broadcast_to(np.asarray(index.data, dtype=np.int64).reshape(view), shape)
+        )
+    )
 
 
 def _check_index(index, name: str) -> Tensor:
     idx = _t(index, "index")
     if idx.data.dtype.kind not in "iu":
         raise RuntimeError(
-            f"{name}_(): Expected dtype int32/int64 for index but got: {_tname(idx.dtype)}")
+            f"{name}_(): Expected dtype int32/int64 for index but got: {_tname(idx.dtype)}"
+        )
     if idx.ndim > 1:
         raise IndexError(f"{name}_(): Index is supposed to be a vector")
     return idx
 
 
 def _index_samples():
-    return [_s(R.randn(4, 3), 0, ad.tensor([0, 2, 0]), R.randn(3, 3, seed=1)),
-            _s(R.randn(3, 4, seed=2), 1, ad.tensor([3, 1]), R.randn(3, 2, seed=3), alpha=2.0)]
+    return [
+        _s(R.randn(4, 3), 0, ad.tensor([0, 2, 0]), R.randn(3, 3, seed=1)),
+        _s(R.randn(3, 4, seed=2), 1, ad.tensor([3, 1]), R.randn(3, 2, seed=3), alpha=2.0),
+    ]
 
 
 @R.op(samples=_index_samples, method=True)
-def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:  # noqa: A002
+def index_add(
+    input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Number = 1
+) -> Tensor:  # noqa: A002
     """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``
     (repeated indices add up).
 
@@ -1369,7 +1526,8 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     if (src.shape[d] if src.ndim else 1) != n:
         raise RuntimeError(
             f"index_add_(): Number of indices ({n}) should be equal to source.size(dim): "
-            f"({src.shape[d] if src.ndim else 1}), for dim: {d}")
+            f"({src.shape[d] if src.ndim else 1}), for dim: {d}"
+        )
     if n and ((idx.data < -x.shape[d]) | (idx.data >= x.shape[d])).any() if x.ndim else False:
         raise IndexError("index out of range in self")
     if alpha != 1:
@@ -1381,8 +1539,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
     return ad.scatter_add(x, d, _index_along(idx, d, src.shape), src)
 
 
-@R.op(samples=lambda: [_s(R.randn(4, 3), 0, ad.tensor([3, 1, 0]), R.randn(3, 3, seed=1))],
-      method=True)
+@R.op(
+    samples=lambda: [_s(R.randn(4, 3), 0, ad.tensor([3, 1, 0]), R.randn(3, 3, seed=1))], method=True
+)
 def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:  # noqa: A002
     """A copy of ``input`` with the slices at ``index`` along ``dim`` replaced by ``source``.
 
@@ -1398,14 +1557,15 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     if (src.shape[d] if src.ndim else 1) != idx.data.size:
         raise IndexError(
             f"index_copy_(): Number of indices ({idx.data.size}) should be equal to "
-            f"source.size(dim) ({src.shape[d] if src.ndim else 1})")
+            f"source.size(dim) ({src.shape[d] if src.ndim else 1})"
+        )
     if x.ndim == 0:
         return src.reshape(())
     return ad.scatter(x, d, _index_along(idx, d, src.shape), src.to(x.dtype))
 
 
 @R.op(samples=lambda: [_s(R.randn(4, 3), 1, ad.tensor([0, 2]), -1.5)], method=True)
-def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:  # noqa: A002
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Number) -> Tensor:  # noqa: A002
     """A copy of ``input`` with the slices at ``index`` along ``dim`` set to ``value``.
 
     Examples
@@ -1441,12 +1601,13 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
     x = _t(input, "input")
     idx = _t(index, "index")
     if idx.data.dtype.kind not in "iu":
-        raise IndexError("take(): Expected a long tensor for index, but got "
-                         f"{idx.dtype}")
+        raise IndexError(f"take(): Expected a long tensor for index, but got {idx.dtype}")
     n = x.data.size
     if ((idx.data >= n) | (idx.data < -n)).any():
-        raise IndexError(f"out of range: tried to access index {int(idx.data.max())} on a "
-                         f"tensor of {n} elements.")
+        raise IndexError(
+            f"out of range: tried to access index {int(idx.data.max())} on a "
+            f"tensor of {n} elements."
+        )
     return x.reshape(-1)[idx.reshape(-1)].reshape(idx.shape)
 
 
@@ -1481,10 +1642,19 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
 UniqueResult = tuple
 
 
-@R.op(samples=lambda: [_s(ad.tensor([3, 1, 3, 2]))], method=True, differentiable=False,
-      check=lambda *a, **k: unique(*a, **k))
-def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
-           return_counts: bool = False, dim: int | None = None):
+@R.op(
+    samples=lambda: [_s(ad.tensor([3, 1, 3, 2]))],
+    method=True,
+    differentiable=False,
+    check=lambda *a, **k: unique(*a, **k),
+)
+def unique(
+    input: Tensor,
+    sorted: bool = True,
+    return_inverse: bool = False,  # noqa: A002
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Tensor | tuple:
     """The distinct values (sorted), with the inverse indices and counts if asked for;
     with ``dim``, the distinct slices along it.
 
@@ -1510,10 +1680,18 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
     return out[0] if len(out) == 1 else tuple(out)
 
 
-@R.op(samples=lambda: [_s(ad.tensor([1, 1, 2, 2, 3, 1, 1]))], method=True, differentiable=False,
-      check=lambda *a, **k: unique_consecutive(*a, **k))
-def unique_consecutive(input: Tensor, return_inverse: bool = False,  # noqa: A002
-                       return_counts: bool = False, dim: int | None = None):
+@R.op(
+    samples=lambda: [_s(ad.tensor([1, 1, 2, 2, 3, 1, 1]))],
+    method=True,
+    differentiable=False,
+    check=lambda *a, **k: unique_consecutive(*a, **k),
+)
+def unique_consecutive(
+    input: Tensor,
+    return_inverse: bool = False,  # noqa: A002
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Tensor | tuple:
     """Each run of equal consecutive values (slices along ``dim``) collapsed to one.
 
     Examples
@@ -1550,10 +1728,19 @@ def unique_consecutive(input: Tensor, return_inverse: bool = False,  # noqa: A00
     return out[0] if len(out) == 1 else tuple(out)
 
 
-@R.op(samples=lambda: [_s(ad.tensor([1.0, 3.0, 5.0, 7.0]), ad.tensor([[3.0, 6.0], [0.0, 9.0]]))],
-      differentiable=False)
-def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,  # noqa: A002
-                 right: bool = False, side: str | None = None, sorter=None) -> Tensor:
+@R.op(
+    samples=lambda: [_s(ad.tensor([1.0, 3.0, 5.0, 7.0]), ad.tensor([[3.0, 6.0], [0.0, 9.0]]))],
+    differentiable=False,
+)
+def searchsorted(
+    sorted_sequence: Tensor,
+    input: TensorLike,
+    *,
+    out_int32: bool = False,  # noqa: A002
+    right: bool = False,
+    side: str | None = None,
+    sorter: Tensor | None = None,
+) -> Tensor:
     """Indices where ``input``'s values would be inserted to keep ``sorted_sequence``
     sorted (along its last dimension; batched when it has more).
 
@@ -1569,11 +1756,13 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,  # 
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(
-                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+                f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}"
+            )
         if right and side == "left":
             raise RuntimeError(
                 "torch.searchsorted(): side and right can't be set to opposites, got side "
-                "of left while right was True")
+                "of left while right was True"
+            )
         right = side == "right"
     s = "right" if right else "left"
     sd = seq.data
@@ -1586,17 +1775,25 @@ def searchsorted(sorted_sequence: Tensor, input, *, out_int32: bool = False,  # 
         raise RuntimeError(
             "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
             "dimensions of boundaries tensor and input value tensor must match, but we got "
-            f"boundaries tensor {list(sd.shape)} and input value tensor {list(vals.shape)}")
+            f"boundaries tensor {list(sd.shape)} and input value tensor {list(vals.shape)}"
+        )
     rows = sd.reshape(-1, sd.shape[-1])
     vrows = vals.data.reshape(-1, vals.shape[-1])
     out = np.stack([np.searchsorted(r, v, side=s) for r, v in zip(rows, vrows)])
     return _make(out.reshape(vals.shape).astype(dt), None)
 
 
-@R.op(samples=lambda: [_s(ad.tensor([[3.0, 6.0], [0.0, 9.0]]), ad.tensor([1.0, 3.0, 5.0]))],
-      differentiable=False)
-def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,  # noqa: A002
-              right: bool = False) -> Tensor:
+@R.op(
+    samples=lambda: [_s(ad.tensor([[3.0, 6.0], [0.0, 9.0]]), ad.tensor([1.0, 3.0, 5.0]))],
+    differentiable=False,
+)
+def bucketize(
+    input: TensorLike,
+    boundaries: Tensor,
+    *,
+    out_int32: bool = False,  # noqa: A002
+    right: bool = False,
+) -> Tensor:
     """The bucket of each value of ``input`` among the 1-d sorted ``boundaries``
     (``right=False``: ``boundaries[i-1] < x <= boundaries[i]``).
 
@@ -1608,15 +1805,19 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False,  # noqa: A0
     """
     b = _t(boundaries, "boundaries")
     if b.ndim != 1:
-        raise RuntimeError(
-            f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
     return searchsorted(b, input, out_int32=out_int32, right=right)
 
 
 @R.op(samples=lambda: [_s(R.randn(3, 4))], method=True)
 @numpy_names(keepdim=False)
-def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,  # noqa: A002
-         append: Tensor | None = None) -> Tensor:
+def diff(
+    input: Tensor,
+    n: int = 1,
+    dim: int = -1,
+    prepend: Tensor | None = None,  # noqa: A002
+    append: Tensor | None = None,
+) -> Tensor:
     """The ``n``-th forward difference along ``dim`` (after joining ``prepend`` and
     ``append``).
 
@@ -1632,8 +1833,12 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
     d = normalize_dim(dim, x.ndim, "diff")
     parts = [t for t in (prepend, x, append) if t is not None]
     if len(parts) > 1:
-        parts = [p if isinstance(p, Tensor) and p.ndim else
-                 ad.broadcast_to(_t(p), x.shape[:d] + (1,) + x.shape[d + 1:]) for p in parts]
+        parts = [
+            p
+            if isinstance(p, Tensor) and p.ndim
+            else ad.broadcast_to(_t(p), x.shape[:d] + (1,) + x.shape[d + 1 :])
+            for p in parts
+        ]
         x = ad.cat(parts, d)
     for _ in range(n):
         m = x.shape[d]
@@ -1647,9 +1852,11 @@ def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None
 
 
 # --------------------------------------------------------------- shapes
-@R.op(samples=lambda: [_s(R.randn(2, 3, 4), 0, 2), _s(R.randn(2, 3, 4, seed=1), (0, 1), (2, 0))],
-      method=True)
-def movedim(input: Tensor, source, destination) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3, 4), 0, 2), _s(R.randn(2, 3, 4, seed=1), (0, 1), (2, 0))],
+    method=True,
+)
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A002
     """Move dimension(s) ``source`` to position(s) ``destination``; the others keep
     their order.
 
@@ -1665,7 +1872,8 @@ def movedim(input: Tensor, source, destination) -> Tensor:  # noqa: A002
     if len(src) != len(dst):
         raise RuntimeError(
             f"movedim: Invalid source or destination dims: source ({src} dims) should "
-            f"contain the same number of dims as destination ({dst} dims)")
+            f"contain the same number of dims as destination ({dst} dims)"
+        )
     src = [normalize_dim(s, x.ndim, "movedim") for s in src]
     dst = [normalize_dim(s, x.ndim, "movedim") for s in dst]
     if len(set(src)) != len(src):
@@ -1684,7 +1892,7 @@ def movedim(input: Tensor, source, destination) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=lambda: [_s(R.randn(2, 3, 4), 0, 2)], method=True)
-def moveaxis(input: Tensor, source, destination) -> Tensor:  # noqa: A002
+def moveaxis(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A002
     """Alias of :func:`movedim`.
 
     Examples
@@ -1736,7 +1944,7 @@ def ravel(input: Tensor) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=lambda: [_s(R.randn(2, 3), (2, 1)), _s(R.randn(3, seed=1), (2, 2))], method=True)
-def tile(input: Tensor, dims) -> Tensor:  # noqa: A002
+def tile(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
     """``input`` repeated ``dims[i]`` times along each dimension (``dims`` shorter than
     ``input.ndim`` is padded with ones in front).
 
@@ -1753,9 +1961,15 @@ def tile(input: Tensor, dims) -> Tensor:  # noqa: A002
     return ad.repeat(x, *dims)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(2, 3, seed=1), 3, (0, 1)),
-                       _s(R.randn(2, 3, 2, seed=2), -1, (1, 2))], method=True)
-def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:  # noqa: A002
+@R.op(
+    samples=lambda: [
+        _s(R.randn(2, 3)),
+        _s(R.randn(2, 3, seed=1), 3, (0, 1)),
+        _s(R.randn(2, 3, 2, seed=2), -1, (1, 2)),
+    ],
+    method=True,
+)
+def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:  # noqa: A002
     """Rotate by 90 degrees ``k`` times in the plane of ``dims`` (from the first toward
     the second).
 
@@ -1775,7 +1989,8 @@ def rot90(input: Tensor, k: int = 1, dims=(0, 1)) -> Tensor:  # noqa: A002
     d0, d1 = (normalize_dim(d, x.ndim, "rot90") for d in dims)
     if d0 == d1:
         raise RuntimeError(
-            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+            f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}"
+        )
     k %= 4
     if k == 1:
         return ad.transpose(ad.flip(x, [d1]), d0, d1)
@@ -1816,7 +2031,7 @@ def fliplr(input: Tensor) -> Tensor:  # noqa: A002
 
 
 def _atleast(k: int, name: str):
-    def f(*tensors):
+    def f(*tensors: Any) -> Tensor | tuple[Tensor, ...]:
         if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
             tensors = tuple(tensors[0])
             many = True
@@ -1844,26 +2059,36 @@ def _doc(fn, text: str):
     return fn
 
 
-atleast_1d = R.op("atleast_1d", samples=lambda: [_s(R.randn()), _s(R.randn(3))])(_doc(
-    _atleast(1, "atleast_1d"), """Each tensor with at least 1 dimension (a tuple for several).
+atleast_1d = R.op("atleast_1d", samples=lambda: [_s(R.randn()), _s(R.randn(3))])(
+    _doc(
+        _atleast(1, "atleast_1d"),
+        """Each tensor with at least 1 dimension (a tuple for several).
 
     Examples
     --------
     >>> import autodiff
     >>> autodiff.atleast_1d(autodiff.tensor(1.0)).shape
     (1,)
-    """))
-atleast_2d = R.op("atleast_2d", samples=lambda: [_s(R.randn()), _s(R.randn(3))])(_doc(
-    _atleast(2, "atleast_2d"), """Each tensor with at least 2 dimensions (a 1-d ``x`` is ``1 x n``).
+    """,
+    )
+)
+atleast_2d = R.op("atleast_2d", samples=lambda: [_s(R.randn()), _s(R.randn(3))])(
+    _doc(
+        _atleast(2, "atleast_2d"),
+        """Each tensor with at least 2 dimensions (a 1-d ``x`` is ``1 x n``).
 
     Examples
     --------
     >>> import autodiff
     >>> autodiff.atleast_2d(autodiff.zeros(3)).shape
     (1, 3)
-    """))
-atleast_3d = R.op("atleast_3d", samples=lambda: [_s(R.randn(3)), _s(R.randn(2, 3))])(_doc(
-    _atleast(3, "atleast_3d"), """Each tensor with at least 3 dimensions (1-d: ``1 x n x 1``,
+    """,
+    )
+)
+atleast_3d = R.op("atleast_3d", samples=lambda: [_s(R.randn(3)), _s(R.randn(2, 3))])(
+    _doc(
+        _atleast(3, "atleast_3d"),
+        """Each tensor with at least 3 dimensions (1-d: ``1 x n x 1``,
     2-d: ``m x n x 1``).
 
     Examples
@@ -1871,10 +2096,12 @@ atleast_3d = R.op("atleast_3d", samples=lambda: [_s(R.randn(3)), _s(R.randn(2, 3
     >>> import autodiff
     >>> autodiff.atleast_3d(autodiff.zeros(2, 3)).shape
     (2, 3, 1)
-    """))
+    """,
+    )
+)
 
 
-def _seq(tensors, name):
+def _seq(tensors: Any, name):
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' must be a tuple of Tensors")
     return [_t(t, name) for t in tensors]
@@ -1884,7 +2111,7 @@ _JOIN = lambda: [_s(R.randn(2, 3), R.randn(2, 3, seed=1)), _s(R.randn(3), R.rand
 
 
 @R.op(samples=_JOIN, check=lambda *ts: hstack(list(ts)))
-def hstack(tensors) -> Tensor:
+def hstack(tensors: Any) -> Tensor:
     """Join along dimension 1 (dimension 0 for 1-d tensors).
 
     Examples
@@ -1899,7 +2126,7 @@ def hstack(tensors) -> Tensor:
 
 
 @R.op(samples=_JOIN, check=lambda *ts: vstack(list(ts)))
-def vstack(tensors) -> Tensor:
+def vstack(tensors: Any) -> Tensor:
     """Join along dimension 0 (1-d tensors become rows).
 
     Examples
@@ -1913,7 +2140,7 @@ def vstack(tensors) -> Tensor:
 
 
 @R.op("row_stack", samples=_JOIN, check=lambda *ts: row_stack(list(ts)))
-def row_stack(tensors) -> Tensor:
+def row_stack(tensors: Any) -> Tensor:
     """Alias of :func:`vstack`.
 
     Examples
@@ -1926,7 +2153,7 @@ def row_stack(tensors) -> Tensor:
 
 
 @R.op(samples=_JOIN, check=lambda *ts: dstack(list(ts)))
-def dstack(tensors) -> Tensor:
+def dstack(tensors: Any) -> Tensor:
     """Join along dimension 2 (after :func:`atleast_3d`).
 
     Examples
@@ -1940,7 +2167,7 @@ def dstack(tensors) -> Tensor:
 
 
 @R.op(samples=_JOIN, check=lambda *ts: column_stack(list(ts)))
-def column_stack(tensors) -> Tensor:
+def column_stack(tensors: Any) -> Tensor:
     """Join as columns: 0-d and 1-d tensors become columns, then :func:`hstack`.
 
     Examples
@@ -1953,8 +2180,10 @@ def column_stack(tensors) -> Tensor:
     return ad.cat(ts, 1)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(3, seed=1)), _s(R.randn(2, 1), R.randn(1, 4))],
-      check=lambda *ts: broadcast_tensors(*ts)[0] * 1.0 + broadcast_tensors(*ts)[1] * 2.0)
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3), R.randn(3, seed=1)), _s(R.randn(2, 1), R.randn(1, 4))],
+    check=lambda *ts: broadcast_tensors(*ts)[0] * 1.0 + broadcast_tensors(*ts)[1] * 2.0,
+)
 def broadcast_tensors(*tensors: Tensor) -> tuple:
     """The tensors expanded to their common broadcast shape.
 
@@ -1973,12 +2202,15 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
     except ValueError:
         raise RuntimeError(
             "The size of tensors do not match: shapes "
-            f"{', '.join(str(list(t.shape)) for t in ts)} do not broadcast") from None
+            f"{', '.join(str(list(t.shape)) for t in ts)} do not broadcast"
+        ) from None
     return tuple(ad.broadcast_to(t, shape) for t in ts)
 
 
-@R.op(samples=lambda: [_s(R.randn(3), R.randn(2, seed=1))],
-      check=lambda *ts, **k: ad.stack(list(meshgrid(*ts, indexing="ij")), 0))
+@R.op(
+    samples=lambda: [_s(R.randn(3), R.randn(2, seed=1))],
+    check=lambda *ts, **k: ad.stack(list(meshgrid(*ts, indexing="ij")), 0),
+)
 def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
     """Coordinate grids of 1-d tensors: ``indexing="ij"`` (the default, as PyTorch) or
     ``"xy"`` (the first two dimensions swapped).
@@ -1997,26 +2229,27 @@ def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(
-            f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but received: "
-            f"{indexing}")
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
     for t in ts:
         if t.ndim > 1:
             raise RuntimeError(
-                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: "
-                f"{t.shape}")
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.shape}"
+            )
     ts = [t.reshape(-1) for t in ts]
     swap = indexing == "xy" and len(ts) >= 2
     shape = tuple(t.shape[0] for t in ts)
     n = len(ts)
-    grids = [ad.broadcast_to(t.reshape([-1 if i == k else 1 for i in range(n)]), shape)
-             for k, t in enumerate(ts)]
+    grids = [
+        ad.broadcast_to(t.reshape([-1 if i == k else 1 for i in range(n)]), shape)
+        for k, t in enumerate(ts)
+    ]
     if swap:  # "xy": the first two dimensions of each grid swapped
         grids = [g.transpose(0, 1) for g in grids]
     return tuple(grids)
 
 
-@R.op(samples=lambda: [_s(R.randn(3), R.randn(2, seed=1))],
-      check=lambda *ts: cartesian_prod(*ts))
+@R.op(samples=lambda: [_s(R.randn(3), R.randn(2, seed=1))], check=lambda *ts: cartesian_prod(*ts))
 def cartesian_prod(*tensors: Tensor) -> Tensor:
     """All combinations of the 1-d tensors' elements, one row each (1-d for one tensor).
 
@@ -2035,8 +2268,10 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
     return ad.stack([g.reshape(-1) for g in grids], 1)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3), R.randn(1, 2, seed=1)), _s(R.randn(2), R.randn())],
-      check=lambda *ts: block_diag(*ts))
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3), R.randn(1, 2, seed=1)), _s(R.randn(2), R.randn())],
+    check=lambda *ts: block_diag(*ts),
+)
 def block_diag(*tensors: Tensor) -> Tensor:
     """A block-diagonal matrix of the tensors (0-d and 1-d ones are one-row blocks).
 
@@ -2053,7 +2288,8 @@ def block_diag(*tensors: Tensor) -> Tensor:
         if t.ndim > 2:
             raise RuntimeError(
                 "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
-                f"{len(ts)} has {t.ndim} dimensions")
+                f"{len(ts)} has {t.ndim} dimensions"
+            )
         ts.append(t.reshape(1, -1) if t.ndim < 2 else t)
     if not ts:
         return ad.zeros(1, 0)
@@ -2141,8 +2377,9 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     idx = np.arange(x.shape[-1])
     rows = idx if offset >= 0 else idx - offset
     cols = idx + offset if offset >= 0 else idx
-    sel = np.zeros((x.shape[-1], n, n), dtype=x.data.dtype if x.data.dtype.kind == "f"
-                   else np.float64)
+    sel = np.zeros(
+        (x.shape[-1], n, n), dtype=x.data.dtype if x.data.dtype.kind == "f" else np.float64
+    )
     sel[idx, rows, cols] = 1
     if x.data.dtype.kind == "f":
         out = ad.einsum("...k,kij->...ij", x, Tensor(sel))
@@ -2153,8 +2390,9 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
 
 
 @R.op(samples=lambda: [_s(R.randn(5)), _s(R.randn(2, 5, seed=1), dx=0.5, dim=1)])
-def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
-              dim: int = -1) -> Tensor:
+def trapezoid(
+    y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1
+) -> Tensor:
     """Integral of ``y`` along ``dim`` by the trapezoidal rule (spacing ``dx`` or
     sample points ``x``).
 
@@ -2185,8 +2423,7 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
 
 
 @R.op(samples=lambda: [_s(R.randn(5))])
-def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
-          dim: int = -1) -> Tensor:
+def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1) -> Tensor:
     """Alias of :func:`trapezoid`.
 
     Examples
@@ -2199,7 +2436,13 @@ def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
 
 
 @R.op(samples=lambda: [_s(R.randn(3, 6)), _s(R.randn(4, seed=1), correction=0)], method=True)
-def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:  # noqa: A002
+def cov(
+    input: Tensor,
+    *,
+    correction: int = 1,
+    fweights: Tensor | None = None,
+    aweights: Tensor | None = None,
+) -> Tensor:  # noqa: A002
     """Covariance matrix of the variables in ``input``'s rows (observations in columns).
 
     Examples
@@ -2211,8 +2454,10 @@ def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> 
     """
     x = _floatish(_t(input, "input"))
     if x.ndim > 2:
-        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
-                           f"an input with {x.ndim} dimensions")
+        raise RuntimeError(
+            f"cov(): expected input to have two or fewer dimensions but got "
+            f"an input with {x.ndim} dimensions"
+        )
     if fweights is not None or aweights is not None:
         w = ad.ones(x.shape[-1], dtype=x.dtype)
         if fweights is not None:
@@ -2258,8 +2503,9 @@ def corrcoef(input: Tensor) -> Tensor:  # noqa: A002
 
 
 # --------------------------------------------------------- small answers
-@R.op(samples=lambda: [_s(R.randn(2, 3))], differentiable=False,
-      check=lambda x: ad.tensor(numel(x)))
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3))], differentiable=False, check=lambda x: ad.tensor(numel(x))
+)
 def numel(input: Tensor) -> int:  # noqa: A002
     """The number of elements of ``input``.
 
@@ -2272,8 +2518,12 @@ def numel(input: Tensor) -> int:  # noqa: A002
     return int(_t(input, "input").data.size)
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True, differentiable=False,
-      check=lambda x: ad.tensor(is_floating_point(x)))
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3))],
+    method=True,
+    differentiable=False,
+    check=lambda x: ad.tensor(is_floating_point(x)),
+)
 def is_floating_point(input: Tensor) -> bool:  # noqa: A002
     """Whether ``input``'s dtype is a floating-point one.
 
@@ -2286,8 +2536,12 @@ def is_floating_point(input: Tensor) -> bool:  # noqa: A002
     return _t(input, "input").data.dtype.kind == "f"
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3))], method=True, differentiable=False,
-      check=lambda x: ad.tensor(is_complex(x)))
+@R.op(
+    samples=lambda: [_s(R.randn(2, 3))],
+    method=True,
+    differentiable=False,
+    check=lambda x: ad.tensor(is_complex(x)),
+)
 def is_complex(input: Tensor) -> bool:  # noqa: A002
     """Whether ``input``'s dtype is complex (never, in autodiff).
 
@@ -2300,8 +2554,12 @@ def is_complex(input: Tensor) -> bool:  # noqa: A002
     return _t(input, "input").data.dtype.kind == "c"
 
 
-@R.op(samples=lambda: [_s(R.randn(1))], method=True, differentiable=False,
-      check=lambda x: ad.tensor(is_nonzero(x)))
+@R.op(
+    samples=lambda: [_s(R.randn(1))],
+    method=True,
+    differentiable=False,
+    check=lambda x: ad.tensor(is_nonzero(x)),
+)
 def is_nonzero(input: Tensor) -> bool:  # noqa: A002
     """Whether the single value of a one-element tensor is not zero.
 
@@ -2334,7 +2592,13 @@ def argwhere(input: Tensor) -> Tensor:  # noqa: A002
 
 
 @R.op(samples=lambda: [_s(ad.tensor([1, 2, 3, 4]), ad.tensor([2, 4]))], differentiable=False)
-def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False) -> Tensor:
+def isin(
+    elements: TensorLike,
+    test_elements: TensorLike,
+    *,
+    assume_unique: bool = False,
+    invert: bool = False,
+) -> Tensor:
     """Whether each of ``elements`` is among ``test_elements``.
 
     Examples
@@ -2387,17 +2651,26 @@ def isreal(input: Tensor) -> Tensor:  # noqa: A002
     return _make(np.ones(_t(input).shape, dtype=bool), None)
 
 
-def _tri_indices(row: int, col: int, offset: int, upper: bool, dtype) -> Tensor:
-    m = np.triu(np.ones((row, col), bool), offset) if upper else np.tril(
-        np.ones((row, col), bool), offset)
+def _tri_indices(row: int, col: int, offset: int, upper: bool, dtype: DTypeLike) -> Tensor:
+    m = (
+        np.triu(np.ones((row, col), bool), offset)
+        if upper
+        else np.tril(np.ones((row, col), bool), offset)
+    )
     r, c = np.nonzero(m)
-    return _make(np.stack([r, c]).astype(np.dtype(dtype) if dtype is not None else np.int64),
-                 None)
+    return _make(np.stack([r, c]).astype(np.dtype(dtype) if dtype is not None else np.int64), None)
 
 
 @R.op(samples=lambda: [_s(3, 4)], differentiable=False)
-def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
-                 layout=None) -> Tensor:
+def tril_indices(
+    row: int,
+    col: int,
+    offset: int = 0,
+    *,
+    dtype: DTypeLike = None,
+    device: DeviceLike = None,
+    layout: Any = None,
+) -> Tensor:
     """The (row, column) indices of the lower triangle of a ``row x col`` matrix.
 
     Examples
@@ -2411,8 +2684,15 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
 
 
 @R.op(samples=lambda: [_s(3, 4)], differentiable=False)
-def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None,
-                 layout=None) -> Tensor:
+def triu_indices(
+    row: int,
+    col: int,
+    offset: int = 0,
+    *,
+    dtype: DTypeLike = None,
+    device: DeviceLike = None,
+    layout: Any = None,
+) -> Tensor:
     """The (row, column) indices of the upper triangle of a ``row x col`` matrix.
 
     Examples
@@ -2425,8 +2705,10 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
     return _tri_indices(row, col, offset, True, dtype)
 
 
-@R.op(samples=lambda: [_s(R.randn(4)), _s(R.randn(4, seed=1), 3, True)],
-      check=lambda *a, **k: combinations(*a, **k))
+@R.op(
+    samples=lambda: [_s(R.randn(4)), _s(R.randn(4, seed=1), 3, True)],
+    check=lambda *a, **k: combinations(*a, **k),
+)
 def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> Tensor:  # noqa: A002
     """All length-``r`` combinations of a 1-d tensor's elements, one row each.
 
@@ -2441,16 +2723,14 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     x = _t(input, "input")
     if x.ndim != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
-    gen = itertools.combinations_with_replacement if with_replacement else \
-        itertools.combinations
+    gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     idx = np.array(list(gen(range(x.shape[0]), r)), dtype=np.int64).reshape(-1, r)
     if idx.size == 0:
         return ad.zeros(0, dtype=x.dtype) if r else x[:0]
     return x[Tensor(idx)]
 
 
-@R.op(samples=lambda: [_s(R.randn(2, 3))], differentiable=False,
-      check=lambda x: detach(x))
+@R.op(samples=lambda: [_s(R.randn(2, 3))], differentiable=False, check=lambda x: detach(x))
 def detach(input: Tensor) -> Tensor:  # noqa: A002
     """``input.detach()``: the same values, out of the graph.
 
@@ -2495,8 +2775,11 @@ def dropout(input: Tensor, p: float = 0.5, train: bool = True) -> Tensor:  # noq
 R.REGISTRY["dropout"].samples = lambda: [_s(R.randn(2, 3), 0.5, False), _s(R.randn(4), 0.0)]
 
 
-__all__ = [n for n, info in R.REGISTRY.items() if info.public is not None
-           and getattr(info.public, "__module__", "") == __name__]
+__all__ = [
+    n
+    for n, info in R.REGISTRY.items()
+    if info.public is not None and getattr(info.public, "__module__", "") == __name__
+]
 
 
 # --------------------------------------------------------- special functions
@@ -2506,11 +2789,22 @@ def _lgamma_np(x: np.ndarray) -> np.ndarray:
             return math.lgamma(v)
         except ValueError:  # a pole (0, -1, -2, ...)
             return math.inf
+
     return np.asarray(np.frompyfunc(one, 1, 1)(x.astype(np.float64)), dtype=x.dtype)
 
 
-_BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510,
-              43867 / 798, -174611 / 330)  # B_2, B_4, ..., B_20
+_BERNOULLI = (
+    1 / 6,
+    -1 / 30,
+    1 / 42,
+    -1 / 30,
+    5 / 66,
+    -691 / 2730,
+    7 / 6,
+    -3617 / 510,
+    43867 / 798,
+    -174611 / 330,
+)  # B_2, B_4, ..., B_20
 
 
 def _shift(x: np.ndarray, low: float = 10.0):
@@ -2639,9 +2933,13 @@ class _DigammaBackward(Node):
         return (g * (polygamma(1, x) if isinstance(x, Tensor) else _polygamma_np(1, x)),)
 
 
-@R.op(samples=lambda: [_s(1, R.randn(3, 4, low=0.3, high=4.0)),
-                       _s(2, R.randn(5, low=0.5, high=3.0, seed=1)),
-                       _s(3, R.randn(4, low=-1.8, high=-1.2, seed=2))])
+@R.op(
+    samples=lambda: [
+        _s(1, R.randn(3, 4, low=0.3, high=4.0)),
+        _s(2, R.randn(5, low=0.5, high=3.0, seed=1)),
+        _s(3, R.randn(4, low=-1.8, high=-1.2, seed=2)),
+    ]
+)
 def polygamma(n: int, input: Tensor) -> Tensor:  # noqa: A002
     """The ``n``-th derivative of :func:`digamma` (``n = 0``: digamma itself).
 
@@ -2672,8 +2970,13 @@ def _polygamma_method(self: Tensor, n: int) -> Tensor:
     return polygamma(n, self)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4, low=2.0, high=4.0), 2),
-                       _s(R.randn(3, low=3.0, high=5.0, seed=1), 4)], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4, low=2.0, high=4.0), 2),
+        _s(R.randn(3, low=3.0, high=5.0, seed=1), 4),
+    ],
+    method=True,
+)
 def mvlgamma(input: Tensor, p: int) -> Tensor:  # noqa: A002
     """The multivariate log-gamma of dimension ``p``: ``sum_i lgamma(x - i/2)`` plus
     ``p (p - 1) / 4 log(pi)``; needs every ``x > (p - 1) / 2``.
@@ -2689,8 +2992,8 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:  # noqa: A002
         raise RuntimeError(f"p has to be greater than or equal to 1, got {p}")
     if (x.data <= (p - 1) / 2).any():
         raise RuntimeError(
-            f"All elements must be greater than (p-1)/2, got p={p} and "
-            f"min = {float(x.data.min())}")
+            f"All elements must be greater than (p-1)/2, got p={p} and min = {float(x.data.min())}"
+        )
     total = ad.add(ad.zeros_like(x), p * (p - 1) / 4 * math.log(math.pi))
     for i in range(p):
         total = ad.add(total, lgamma(ad.sub(x, i / 2)))
@@ -2733,8 +3036,7 @@ def frexp(input: Tensor) -> tuple:  # noqa: A002
     """
     x = _t(input, "input")
     if x.data.dtype.kind != "f":
-        raise RuntimeError(
-            "torch.frexp() only supports floating-point dtypes")
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     m, e = np.frexp(x.data)
     with np.errstate(over="ignore"):
         scale = np.ldexp(np.ones_like(x.data), -e)
@@ -2809,8 +3111,7 @@ def real(input: Tensor) -> Tensor:  # noqa: A002
     return _t(input, "input")
 
 
-@R.op(samples=lambda: [_s(R.randn(3))], differentiable=False,
-      check=lambda x: imag(x))
+@R.op(samples=lambda: [_s(R.randn(3))], differentiable=False, check=lambda x: imag(x))
 def imag(input: Tensor) -> Tensor:  # noqa: A002
     """The imaginary part: refused on real tensors, as PyTorch.
 
@@ -2856,8 +3157,10 @@ def adjoint(input: Tensor) -> Tensor:  # noqa: A002
     """
     x = _t(input, "input")
     if x.ndim < 2:
-        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of "
-                           f"matrices. Got {x.ndim}-D tensor.")
+        raise RuntimeError(
+            "tensor.adjoint() is only supported on matrices or batches of "
+            f"matrices. Got {x.ndim}-D tensor."
+        )
     return ad.transpose(x, -2, -1)
 
 
@@ -2874,8 +3177,10 @@ def narrow_copy(input: Tensor, dim: int, start: int, length: int) -> Tensor:  # 
     return ad.clone(ad.narrow(input, dim, start, length))
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), 2, 0, 1.0), _s(R.randn(3, 4, seed=1), 1, 1, 0.5)],
-      method=True)
+@R.op(
+    samples=lambda: [_s(R.randn(3, 4), 2, 0, 1.0), _s(R.randn(3, 4, seed=1), 1, 1, 0.5)],
+    method=True,
+)
 def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa: A002
     """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to it.
 
@@ -2899,8 +3204,14 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
     return ad.mul(x, scale)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 3), 3), _s(R.randn(2, 2, 2, seed=1), 0),
-                       _s(R.randn(3, 3, seed=2), 1)], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 3), 3),
+        _s(R.randn(2, 2, 2, seed=1), 0),
+        _s(R.randn(3, 3, seed=2), 1),
+    ],
+    method=True,
+)
 def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     """``input`` (a square matrix, or a batch) to the integer power ``n >= 0``, by
     repeated squaring.
@@ -2916,15 +3227,20 @@ def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise RuntimeError(
             "linalg.matrix_power: A must be batches of square matrices, but they are "
-            f"{x.shape[-2] if x.ndim >= 2 else ''} by {x.shape[-1] if x.ndim else ''} matrices")
+            f"{x.shape[-2] if x.ndim >= 2 else ''} by {x.shape[-1] if x.ndim else ''} matrices"
+        )
     if n < 0:
         raise NotImplementedError(
             "matrix_power: a negative power needs the inverse, which autodiff has not "
-            f"(yet); got n = {n}")
+            f"(yet); got n = {n}"
+        )
     if n == 0:
         eye = np.broadcast_to(np.eye(x.shape[-1], dtype=x.data.dtype), x.shape)
-        return ad.add(ad.mul(x, 0.0), Tensor(np.ascontiguousarray(eye))) if x.requires_grad \
+        return (
+            ad.add(ad.mul(x, 0.0), Tensor(np.ascontiguousarray(eye)))
+            if x.requires_grad
             else Tensor(np.ascontiguousarray(eye))
+        )
     result = None
     base = x
     while n:
@@ -2937,8 +3253,9 @@ def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
 
 
 # ------------------------------------------------ nn.functional's further names
-@R.op(samples=lambda: [_s(R.randn(1, 8, 2, 3), 2), _s(R.randn(2, 9, 2, 2, seed=1), 3)],
-      method=False)
+@R.op(
+    samples=lambda: [_s(R.randn(1, 8, 2, 3), 2), _s(R.randn(2, 9, 2, 2, seed=1), 3)], method=False
+)
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     """``(*, C r^2, H, W) -> (*, C, H r, W r)``: channels rearranged into space.
 
@@ -2953,14 +3270,16 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     if x.ndim < 3:
         raise RuntimeError(
             f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
-            f"{x.ndim} dimension(s)")
+            f"{x.ndim} dimension(s)"
+        )
     if r <= 0:
         raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
     *lead, c, h, w = x.shape
     if c % (r * r):
         raise RuntimeError(
             "pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
-            f"square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+            f"square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
+        )
     n = len(lead)
     y = x.reshape(*lead, c // (r * r), r, r, h, w)
     y = ad.permute(y, *range(n), n, n + 3, n + 1, n + 4, n + 2)
@@ -2982,15 +3301,16 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     if x.ndim < 3:
         raise RuntimeError(
             f"pixel_unshuffle expects input to have at least 3 dimensions, but got input "
-            f"with {x.ndim} dimension(s)")
+            f"with {x.ndim} dimension(s)"
+        )
     if r <= 0:
-        raise RuntimeError(
-            f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
     *lead, c, h, w = x.shape
     if h % r or w % r:
         raise RuntimeError(
             "pixel_unshuffle expects height and width to be divisible by downscale_factor, "
-            f"but got height={h}, width={w}, downscale_factor={r}")
+            f"but got height={h}, width={w}, downscale_factor={r}"
+        )
     n = len(lead)
     y = x.reshape(*lead, c, h // r, r, w // r, r)
     y = ad.permute(y, *range(n), n, n + 2, n + 4, n + 1, n + 3)
@@ -3023,8 +3343,12 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     return ad.norm(diff_, p, dim=-1)
 
 
-@R.op(samples=lambda: [_s(R.away_from_zero(2, 3, 4), R.randn(3, seed=1)),
-                       _s(R.away_from_zero(5), R.randn(1, seed=2))])
+@R.op(
+    samples=lambda: [
+        _s(R.away_from_zero(2, 3, 4), R.randn(3, seed=1)),
+        _s(R.away_from_zero(5), R.randn(1, seed=2)),
+    ]
+)
 def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
     """``max(0, x) + weight * min(0, x)``, ``weight`` per channel (dim 1) or one value.
 
@@ -3041,15 +3365,20 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
         if x.ndim < 2 or x.shape[1] != w.data.size:
             raise RuntimeError(
                 "Mismatch of parameter numbers and input channel size. Found parameter "
-                f"numbers = {w.data.size} and channel size = {x.shape[1] if x.ndim > 1 else 1}.")
+                f"numbers = {w.data.size} and channel size = {x.shape[1] if x.ndim > 1 else 1}."
+            )
         w = w.reshape((1, -1) + (1,) * (x.ndim - 2))
     elif x.ndim == 0:
         w = w.reshape(())
     return ad.where(Tensor(x.data > 0), x, ad.mul(w, x))
 
 
-@R.op(samples=lambda: [_s(R.away_from_zero(3, 4, margin=0.7)),
-                       _s(R.away_from_zero(5, seed=1, margin=0.4), 0.2)])
+@R.op(
+    samples=lambda: [
+        _s(R.away_from_zero(3, 4, margin=0.7)),
+        _s(R.away_from_zero(5, seed=1, margin=0.4), 0.2),
+    ]
+)
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     """``x`` where ``|x| > lambd``, else 0.
 
@@ -3092,7 +3421,8 @@ def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:  # noqa: A00
     x = _t(input, "input")
     if x.ndim not in (2, 3):
         raise RuntimeError(
-            f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(x.shape)}")
+            f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(x.shape)}"
+        )
     size = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
     return ad.nn.functional.adaptive_avg_pool2d(x.unsqueeze(-2), (1, int(size))).squeeze(-2)
 
@@ -3163,9 +3493,12 @@ def vdot(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     return ad.dot(input, other)
 
 
-@R.op(samples=lambda: [_s(R.randn(5, 2), [2, 3])], method=True,
-      check=lambda x, s: ad.cat([p.reshape(-1) for p in split_with_sizes(x, s)], 0))
-def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:  # noqa: A002
+@R.op(
+    samples=lambda: [_s(R.randn(5, 2), [2, 3])],
+    method=True,
+    check=lambda x, s: ad.cat([p.reshape(-1) for p in split_with_sizes(x, s)], 0),
+)
+def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0) -> tuple:  # noqa: A002
     """:func:`split` into parts of the given sizes (which must add up to the size).
 
     Examples
@@ -3180,7 +3513,8 @@ def split_with_sizes(input: Tensor, split_sizes, dim: int = 0) -> tuple:  # noqa
         raise RuntimeError(
             "split_with_sizes expects split_sizes to sum exactly to "
             f"{x.shape[d]} (input tensor's size at dimension {d}), but got "
-            f"split_sizes={list(split_sizes)}")
+            f"split_sizes={list(split_sizes)}"
+        )
     return tuple(ad.split(x, list(split_sizes), d))
 
 
@@ -3197,27 +3531,49 @@ def _pred_method(name: str, fn, doc_example: str, doc_out: str, nargs: int = 1):
     >>> {doc_example}
     {doc_out}
     """
-    return R.op(name, samples=lambda: [_s(*[R.randn(2, 3, seed=k) for k in range(nargs)])],
-                method=True, differentiable=False, check=lambda *a: ad.tensor(f(*a)))(f)
+    return R.op(
+        name,
+        samples=lambda: [_s(*[R.randn(2, 3, seed=k) for k in range(nargs)])],
+        method=True,
+        differentiable=False,
+        check=lambda *a: ad.tensor(f(*a)),
+    )(f)
 
 
-is_signed = _pred_method("is_signed", lambda x: x.data.dtype.kind in "if",
-                         "autodiff.ones(1).is_signed(), autodiff.ones(1).to(autodiff.uint8)"
-                         ".is_signed()", "(True, False)")
+is_signed = _pred_method(
+    "is_signed",
+    lambda x: x.data.dtype.kind in "if",
+    "autodiff.ones(1).is_signed(), autodiff.ones(1).to(autodiff.uint8).is_signed()",
+    "(True, False)",
+)
 is_conj = _pred_method("is_conj", lambda x: False, "autodiff.ones(1).is_conj()", "False")
 is_neg = _pred_method("is_neg", lambda x: False, "autodiff.ones(1).is_neg()", "False")
-is_inference = _pred_method("is_inference", lambda x: False,
-                            "autodiff.ones(1).is_inference()", "False")
-is_same_size = _pred_method("is_same_size", lambda x, y: x.shape == _t(y).shape,
-                            "autodiff.ones(2).is_same_size(autodiff.zeros(2))", "True", 2)
+is_inference = _pred_method(
+    "is_inference", lambda x: False, "autodiff.ones(1).is_inference()", "False"
+)
+is_same_size = _pred_method(
+    "is_same_size",
+    lambda x, y: x.shape == _t(y).shape,
+    "autodiff.ones(2).is_same_size(autodiff.zeros(2))",
+    "True",
+    2,
+)
 
 
 # ------------------------------------------------------------- index_put, put
-@R.op(samples=lambda: [_s(R.randn(4, 3), (ad.tensor([0, 2]),), R.randn(2, 3, seed=1)),
-                       _s(R.randn(4, 3, seed=2), (ad.tensor([1, 1]), ad.tensor([0, 2])),
-                          R.randn(2, seed=3), True)], method=True)
-def index_put(input: Tensor, indices: tuple, values: Tensor,  # noqa: A002
-              accumulate: bool = False) -> Tensor:
+@R.op(
+    samples=lambda: [
+        _s(R.randn(4, 3), (ad.tensor([0, 2]),), R.randn(2, 3, seed=1)),
+        _s(R.randn(4, 3, seed=2), (ad.tensor([1, 1]), ad.tensor([0, 2])), R.randn(2, seed=3), True),
+    ],
+    method=True,
+)
+def index_put(
+    input: Tensor,
+    indices: tuple,
+    values: Tensor,  # noqa: A002
+    accumulate: bool = False,
+) -> Tensor:
     """A copy of ``input`` with ``input[indices] = values`` (``accumulate``: ``+=``,
     repeated indices adding up).
 
@@ -3237,16 +3593,21 @@ def index_put(input: Tensor, indices: tuple, values: Tensor,  # noqa: A002
         out = ad.clone(x)
         out[idx] = v
         return out
-    flat = np.arange(x.data.size).reshape(x.shape)[tuple(
-        i.data if isinstance(i, Tensor) else i for i in idx)]
+    flat = np.arange(x.data.size).reshape(x.shape)[
+        tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+    ]
     vals = ad.broadcast_to(v, flat.shape).reshape(-1)
     added = ad.zeros(x.data.size, dtype=x.dtype).index_add(0, Tensor(flat.reshape(-1)), vals)
     return ad.add(x, added.reshape(x.shape))
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor([0, 5, 11]), R.randn(3, seed=1)),
-                       _s(R.randn(3, 4, seed=2), ad.tensor([1, 1]), R.randn(2, seed=3), True)],
-      method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), ad.tensor([0, 5, 11]), R.randn(3, seed=1)),
+        _s(R.randn(3, 4, seed=2), ad.tensor([1, 1]), R.randn(2, seed=3), True),
+    ],
+    method=True,
+)
 def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:  # noqa: A002
     """A copy of ``input`` with ``input.flatten()[index] = source`` (``accumulate``: ``+=``).
 
@@ -3261,15 +3622,19 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     i = _t(index, "index")
     n = x.data.size
     if ((i.data >= n) | (i.data < -n)).any():
-        raise IndexError(f"out of range: tried to access index {int(i.data.max())} on a "
-                         f"tensor of {n} elements.")
-    flat = index_put(x.reshape(-1), (Tensor(np.where(i.data < 0, i.data + n, i.data)
-                                            .reshape(-1)),),
-                     _t(source, "source").reshape(-1), accumulate)
+        raise IndexError(
+            f"out of range: tried to access index {int(i.data.max())} on a tensor of {n} elements."
+        )
+    flat = index_put(
+        x.reshape(-1),
+        (Tensor(np.where(i.data < 0, i.data + n, i.data).reshape(-1)),),
+        _t(source, "source").reshape(-1),
+        accumulate,
+    )
     return flat.reshape(x.shape)
 
 
-def _where_method(self: Tensor, condition: Tensor, y) -> Tensor:
+def _where_method(self: Tensor, condition: Tensor, y: TensorLike) -> Tensor:
     """``autodiff.where(condition, self, y)``.
 
     Examples
@@ -3282,7 +3647,7 @@ def _where_method(self: Tensor, condition: Tensor, y) -> Tensor:
     return ad.where(condition, self, y)
 
 
-def _sum_to_size(self: Tensor, *size) -> Tensor:
+def _sum_to_size(self: Tensor, *size: Any) -> Tensor:
     """``self`` summed over the broadcast dimensions down to ``size``.
 
     Examples
@@ -3299,7 +3664,8 @@ def _sum_to_size(self: Tensor, *size) -> Tensor:
             raise ValueError
     except ValueError:
         raise RuntimeError(
-            f"size {list(shape)} is not expandable to size {list(self.shape)}.") from None
+            f"size {list(shape)} is not expandable to size {list(self.shape)}."
+        ) from None
     lead = self.ndim - len(shape)
     out = ad.sum(self, tuple(range(lead))) if lead else self
     dims = tuple(i for i, s in enumerate(shape) if s == 1 and out.shape[i] != 1)
@@ -3307,12 +3673,17 @@ def _sum_to_size(self: Tensor, *size) -> Tensor:
 
 
 # ------------------------------------------------------- comparison aliases
-_CMP_EXAMPLE = {"gt": [False, True], "lt": [True, False], "ge": [False, True],
-                "le": [True, False], "ne": [True, True]}
+_CMP_EXAMPLE = {
+    "gt": [False, True],
+    "lt": [True, False],
+    "ge": [False, True],
+    "le": [True, False],
+    "ne": [True, True],
+}
 
 
 def _cmp_alias(name: str, base: str):
-    def f(input: Tensor, other) -> Tensor:  # noqa: A002
+    def f(input: Tensor, other: TensorLike) -> Tensor:  # noqa: A002
         return getattr(ad, base)(input, other)
 
     f.__name__ = f.__qualname__ = name
@@ -3324,8 +3695,12 @@ def _cmp_alias(name: str, base: str):
     >>> autodiff.{name}(autodiff.tensor([1.0, 2.0]), 1.5).tolist()
     {_CMP_EXAMPLE[base]}
     """
-    return R.op(name, samples=lambda: [_s(R.randn(3, 4), R.randn(4, seed=1))], method=True,
-                differentiable=False)(f)
+    return R.op(
+        name,
+        samples=lambda: [_s(R.randn(3, 4), R.randn(4, seed=1))],
+        method=True,
+        differentiable=False,
+    )(f)
 
 
 greater = _cmp_alias("greater", "gt")
@@ -3340,10 +3715,13 @@ def _split_check(*a, **k):
     return ad.cat([p.reshape(-1) for p in tensor_split(*a, **k)], 0)
 
 
-@R.op(samples=lambda: [_s(R.randn(7, 2), 3), _s(R.randn(2, 6, seed=1), [1, 4], 1)],
-      method=True, check=_split_check)
+@R.op(
+    samples=lambda: [_s(R.randn(7, 2), 3), _s(R.randn(2, 6, seed=1), [1, 4], 1)],
+    method=True,
+    check=_split_check,
+)
 @numpy_names(keepdim=False)
-def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:  # noqa: A002
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:  # noqa: A002
     """Split into ``n`` nearly equal parts (the first ``size % n`` one larger), or at
     the given indices, along ``dim``; views that share the gradient.
 
@@ -3356,8 +3734,8 @@ def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:  # 
     x = _t(input, "input")
     if x.ndim == 0:
         raise RuntimeError(
-            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 "
-            "dims")
+            "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
+        )
     d = normalize_dim(dim, x.ndim, "tensor_split")
     n = x.shape[d]
     ios = indices_or_sections
@@ -3365,14 +3743,12 @@ def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:  # 
         ios = ios.tolist()
     if isinstance(ios, (int, np.integer)):
         if ios <= 0:
-            raise RuntimeError(
-                f"number of sections must be larger than 0, got {ios}")
+            raise RuntimeError(f"number of sections must be larger than 0, got {ios}")
         q, r = divmod(n, int(ios))
         sizes = [q + 1] * r + [q] * (int(ios) - r)
         bounds = np.concatenate([[0], np.cumsum(sizes)]).tolist()
     else:
-        idx = [builtins.min(builtins.max(int(i) if i >= 0 else int(i) + n, 0), n)
-               for i in ios]
+        idx = [builtins.min(builtins.max(int(i) if i >= 0 else int(i) + n, 0), n) for i in ios]
         bounds = [0] + idx + [n]
     out = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -3382,61 +3758,83 @@ def tensor_split(input: Tensor, indices_or_sections, dim: int = 0) -> tuple:  # 
 
 
 def _nsplit(name: str, dim_of, min_dim: int):
-    def f(input: Tensor, indices_or_sections) -> tuple:  # noqa: A002
+    def f(input: Tensor, indices_or_sections: Any) -> tuple:  # noqa: A002
         x = _t(input, "input")
         if x.ndim < min_dim:
             raise RuntimeError(
                 f"torch.{name} requires a tensor with at least {min_dim} dimension, but got a "
-                f"tensor with {x.ndim} dimensions!")
+                f"tensor with {x.ndim} dimensions!"
+            )
         d = dim_of(x)
         if isinstance(indices_or_sections, int) and x.shape[d] % indices_or_sections:
             raise RuntimeError(
                 f"torch.{name} attempted to split along dimension {d}, but the size of the "
                 f"dimension {x.shape[d]} is not divisible by the split_size "
-                f"{indices_or_sections}!")
+                f"{indices_or_sections}!"
+            )
         return tensor_split(x, indices_or_sections, d)
 
     f.__name__ = f.__qualname__ = name
     return f
 
 
-hsplit = R.op("hsplit", samples=lambda: [_s(R.randn(2, 6), 3)], method=True,
-              check=lambda *a: ad.cat([p.reshape(-1) for p in hsplit(*a)], 0))(_doc(
-    _nsplit("hsplit", lambda x: 1 if x.ndim > 1 else 0, 1),
-    """:func:`tensor_split` along dimension 1 (0 for 1-d); equal parts only.
+hsplit = R.op(
+    "hsplit",
+    samples=lambda: [_s(R.randn(2, 6), 3)],
+    method=True,
+    check=lambda *a: ad.cat([p.reshape(-1) for p in hsplit(*a)], 0),
+)(
+    _doc(
+        _nsplit("hsplit", lambda x: 1 if x.ndim > 1 else 0, 1),
+        """:func:`tensor_split` along dimension 1 (0 for 1-d); equal parts only.
 
     Examples
     --------
     >>> import autodiff
     >>> [p.shape for p in autodiff.hsplit(autodiff.zeros(2, 4), 2)]
     [(2, 2), (2, 2)]
-    """))
-vsplit = R.op("vsplit", samples=lambda: [_s(R.randn(6, 2), [1, 3])], method=True,
-              check=lambda *a: ad.cat([p.reshape(-1) for p in vsplit(*a)], 0))(_doc(
-    _nsplit("vsplit", lambda x: 0, 2),
-    """:func:`tensor_split` along dimension 0 (needs 2 dimensions); equal parts only.
+    """,
+    )
+)
+vsplit = R.op(
+    "vsplit",
+    samples=lambda: [_s(R.randn(6, 2), [1, 3])],
+    method=True,
+    check=lambda *a: ad.cat([p.reshape(-1) for p in vsplit(*a)], 0),
+)(
+    _doc(
+        _nsplit("vsplit", lambda x: 0, 2),
+        """:func:`tensor_split` along dimension 0 (needs 2 dimensions); equal parts only.
 
     Examples
     --------
     >>> import autodiff
     >>> [p.shape for p in autodiff.vsplit(autodiff.zeros(4, 2), 2)]
     [(2, 2), (2, 2)]
-    """))
-dsplit = R.op("dsplit", samples=lambda: [_s(R.randn(2, 2, 4), 2)], method=True,
-              check=lambda *a: ad.cat([p.reshape(-1) for p in dsplit(*a)], 0))(_doc(
-    _nsplit("dsplit", lambda x: 2, 3),
-    """:func:`tensor_split` along dimension 2 (needs 3 dimensions); equal parts only.
+    """,
+    )
+)
+dsplit = R.op(
+    "dsplit",
+    samples=lambda: [_s(R.randn(2, 2, 4), 2)],
+    method=True,
+    check=lambda *a: ad.cat([p.reshape(-1) for p in dsplit(*a)], 0),
+)(
+    _doc(
+        _nsplit("dsplit", lambda x: 2, 3),
+        """:func:`tensor_split` along dimension 2 (needs 3 dimensions); equal parts only.
 
     Examples
     --------
     >>> import autodiff
     >>> [p.shape for p in autodiff.dsplit(autodiff.zeros(1, 2, 4), 2)]
     [(1, 2, 2), (1, 2, 2)]
-    """))
+    """,
+    )
+)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), 1, 2), _s(R.randn(3, 4, seed=1), 0, -1)],
-      method=True)
+@R.op(samples=lambda: [_s(R.randn(3, 4), 1, 2), _s(R.randn(3, 4, seed=1), 0, -1)], method=True)
 @numpy_names(keepdim=False)
 def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     """The slice at ``index`` along ``dim`` (that dimension removed): a view.
@@ -3455,7 +3853,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     if not -n <= index < n:
         raise IndexError(
             f"select(): index {index} out of range for tensor of size {list(x.shape)} at "
-            f"dimension {d}")
+            f"dimension {d}"
+        )
     return x[(slice(None),) * d + (int(index),)]
 
 
@@ -3481,16 +3880,27 @@ def _embed(x: Tensor, index, src, name: str) -> Tensor:
     if s.shape != view_shape:
         raise RuntimeError(
             f"{name}: expected src to have a size equal to the slice of self. src size = "
-            f"{list(s.shape)}, slice size = {list(view_shape)}")
+            f"{list(s.shape)}, slice size = {list(view_shape)}"
+        )
     out[index] = s
     return out
 
 
-@R.op(samples=lambda: [_s(R.randn(4, 3), R.randn(2, 3, seed=1), 0, 1, 3),
-                       _s(R.randn(4, 6, seed=2), R.randn(4, 2, seed=3), 1, 0, None, 3)],
-      method=True)
-def slice_scatter(input: Tensor, src: Tensor, dim: int = 0, start: int | None = None,  # noqa: A002
-                  end: int | None = None, step: int = 1) -> Tensor:
+@R.op(
+    samples=lambda: [
+        _s(R.randn(4, 3), R.randn(2, 3, seed=1), 0, 1, 3),
+        _s(R.randn(4, 6, seed=2), R.randn(4, 2, seed=3), 1, 0, None, 3),
+    ],
+    method=True,
+)
+def slice_scatter(
+    input: Tensor,
+    src: Tensor,
+    dim: int = 0,
+    start: int | None = None,  # noqa: A002
+    end: int | None = None,
+    step: int = 1,
+) -> Tensor:
     """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` set to ``src``.
 
     Examples
@@ -3522,14 +3932,25 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor: 
     if not -n <= index < n:
         raise IndexError(
             f"select_scatter(): index {index} out of range for tensor of size "
-            f"{list(x.shape)} at dimension {d}")
+            f"{list(x.shape)} at dimension {d}"
+        )
     return _embed(x, (slice(None),) * d + (index,), src, "select_scatter")
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), R.randn(3, seed=1)),
-                       _s(R.randn(3, 4, seed=2), R.randn(2, seed=3), 2)], method=True)
-def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,  # noqa: A002
-                     dim2: int = 1) -> Tensor:
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), R.randn(3, seed=1)),
+        _s(R.randn(3, 4, seed=2), R.randn(2, seed=3), 2),
+    ],
+    method=True,
+)
+def diagonal_scatter(
+    input: Tensor,
+    src: Tensor,
+    offset: int = 0,
+    dim1: int = 0,  # noqa: A002
+    dim2: int = 1,
+) -> Tensor:
     """A copy of ``input`` with ``input.diagonal(offset, dim1, dim2)`` set to ``src``.
 
     Examples
@@ -3549,7 +3970,8 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
     if s.shape != diag_pos.shape:
         raise RuntimeError(
             f"diagonal_scatter: expected src to have a size equal to the diagonal of self. "
-            f"src size = {list(s.shape)}, diagonal size = {list(diag_pos.shape)}")
+            f"src size = {list(s.shape)}, diagonal size = {list(diag_pos.shape)}"
+        )
     mask.reshape(-1)[diag_pos.reshape(-1)] = True
     flat = x.reshape(-1)
     order = np.argsort(diag_pos.reshape(-1))
@@ -3558,8 +3980,12 @@ def diagonal_scatter(input: Tensor, src: Tensor, offset: int = 0, dim1: int = 0,
     return out.reshape(x.shape)
 
 
-@R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor(np.arange(12).reshape(3, 4) % 3 == 0),
-                          R.randn(8, seed=1))], method=True)
+@R.op(
+    samples=lambda: [
+        _s(R.randn(3, 4), ad.tensor(np.arange(12).reshape(3, 4) % 3 == 0), R.randn(8, seed=1))
+    ],
+    method=True,
+)
 def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # noqa: A002
     """A copy of ``input`` whose positions where ``mask`` (broadcast) is True take
     ``source``'s first values, in order.
@@ -3576,15 +4002,18 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     if m.data.dtype != np.bool_:
         raise RuntimeError(
             f"masked_scatter_ only supports boolean masks, but got mask with dtype "
-            f"{_tname(m.dtype)}")
+            f"{_tname(m.dtype)}"
+        )
     shape = np.broadcast_shapes(x.shape, m.shape)
     mk = np.broadcast_to(m.data, shape)
     x = ad.broadcast_to(x, shape) if x.shape != shape else x
     k = int(mk.sum())
     src = _t(source, "source").reshape(-1)
     if src.shape[0] < k:
-        raise RuntimeError("masked_scatter: expected source to have at least as many "
-                           f"elements as ones in mask ({k}), got {src.shape[0]}")
+        raise RuntimeError(
+            "masked_scatter: expected source to have at least as many "
+            f"elements as ones in mask ({k}), got {src.shape[0]}"
+        )
     if k == 0:
         return ad.clone(x)
     where_true = np.flatnonzero(mk.reshape(-1))
@@ -3595,8 +4024,9 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
 
 
 @R.op(samples=lambda: [_s(R.randn(5)), _s(R.randn(2, 5, seed=1), dx=0.5)])
-def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
-                         dim: int = -1) -> Tensor:
+def cumulative_trapezoid(
+    y: Tensor, x: Tensor | None = None, *, dx: float | None = None, dim: int = -1
+) -> Tensor:
     """The running trapezoidal integral of ``y`` along ``dim`` (one fewer element).
 
     Examples
@@ -3608,8 +4038,12 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None
     yt = _t(y, "y")
     d = normalize_dim(dim, yt.ndim, "cumulative_trapezoid")
     m = yt.shape[d]
-    avg = ad.mul(ad.add(ad.narrow(yt, d, 1, builtins.max(m - 1, 0)),
-                        ad.narrow(yt, d, 0, builtins.max(m - 1, 0))), 0.5)
+    avg = ad.mul(
+        ad.add(
+            ad.narrow(yt, d, 1, builtins.max(m - 1, 0)), ad.narrow(yt, d, 0, builtins.max(m - 1, 0))
+        ),
+        0.5,
+    )
     if x is not None:
         xt = _t(x, "x")
         if xt.ndim == 1:
@@ -3635,7 +4069,7 @@ def _dt(x):
     return np.dtype(x), 2
 
 
-def result_type(tensor1, tensor2) -> np.dtype:
+def result_type(tensor1: TensorLike, tensor2: TensorLike) -> np.dtype:
     """The dtype PyTorch's promotion gives ``tensor1`` op ``tensor2`` (Tensors or
     Python numbers).
 
@@ -3650,12 +4084,15 @@ def result_type(tensor1, tensor2) -> np.dtype:
         return a if _dtypes.rank(a) >= _dtypes.rank(b) else b
     if ra == 0 or rb == 0:
         t, n = (b, a) if ra == 0 else (a, b)
-        return t if _dtypes.rank(n) <= _dtypes.rank(t) else (
-            _dtypes.default_float() if n.kind == "f" else np.dtype(np.int64))
+        return (
+            t
+            if _dtypes.rank(n) <= _dtypes.rank(t)
+            else (_dtypes.default_float() if n.kind == "f" else np.dtype(np.int64))
+        )
     return np.dtype(_dtypes.result_type((a, ra), (b, rb)))
 
 
-def promote_types(type1, type2) -> np.dtype:
+def promote_types(type1: DTypeLike, type2: DTypeLike) -> np.dtype:
     """The smallest dtype both ``type1`` and ``type2`` convert to (PyTorch's table).
 
     Examples
@@ -3667,7 +4104,7 @@ def promote_types(type1, type2) -> np.dtype:
     return np.dtype(_dtypes.result_type((np.dtype(type1), 2), (np.dtype(type2), 2)))
 
 
-def can_cast(from_, to) -> bool:
+def can_cast(from_: DTypeLike, to: DTypeLike) -> bool:
     """Whether PyTorch's type promotion allows the cast (no float to integer, no
     number to bool).
 
@@ -3789,8 +4226,9 @@ def _storage_offset(self: Tensor) -> int:
     """
     d = self.data
     root = _root(d)
-    return int((d.__array_interface__["data"][0] - root.__array_interface__["data"][0])
-               // d.itemsize)
+    return int(
+        (d.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // d.itemsize
+    )
 
 
 def _data_ptr(self: Tensor) -> int:
@@ -3856,7 +4294,7 @@ def _share_memory_(self: Tensor) -> Tensor:
     return self
 
 
-def _cast_method(name: str, dtype, example: str):
+def _cast_method(name: str, dtype: DTypeLike, example: str):
     def f(self: Tensor, memory_format: object = None) -> Tensor:
         return self.to(dtype)
 
@@ -3896,8 +4334,8 @@ def _H(self: Tensor) -> Tensor:
     """
     if self.ndim not in (0, 2):
         raise RuntimeError(
-            "tensor.H is only supported on matrices (2-D tensors). Got "
-            f"{self.ndim}-D tensor.")
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor."
+        )
     return t(self)
 
 
@@ -3912,8 +4350,10 @@ def _mH(self: Tensor) -> Tensor:
     (4, 3, 2)
     """
     if self.ndim < 2:
-        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. "
-                           f"Got {self.ndim}-D tensor.")
+        raise RuntimeError(
+            "tensor.mH is only supported on matrices or batches of matrices. "
+            f"Got {self.ndim}-D tensor."
+        )
     return ad.transpose(self, -2, -1)
 
 
@@ -3922,7 +4362,8 @@ def _shape_inplace(name: str, method: str, example: str):
         if self.requires_grad and (ad.is_grad_enabled()):
             raise RuntimeError(
                 f"{name}: changing the shape of a tensor that requires grad in place is "
-                f"not supported here; use the out-of-place {method}()")
+                f"not supported here; use the out-of-place {method}()"
+            )
         new = getattr(Tensor, method)(self, *args)
         self._data = new.data
         return self
@@ -3935,10 +4376,21 @@ def _shape_inplace(name: str, method: str, example: str):
     --------
     >>> import autodiff
     >>> autodiff.zeros(2, 3).{name}({example}).shape
-    {tuple(getattr(np.zeros((2, 3)), {'t': 'transpose', 'transpose': 'transpose',
-                                      'squeeze': 'squeeze', 'unsqueeze': 'reshape'}[method])
-           (*{'t': (), 'transpose': (1, 0), 'squeeze': (), 'unsqueeze': ((1, 2, 3),)}[method])
-           .shape)}
+    {
+        tuple(
+            getattr(
+                np.zeros((2, 3)),
+                {
+                    "t": "transpose",
+                    "transpose": "transpose",
+                    "squeeze": "squeeze",
+                    "unsqueeze": "reshape",
+                }[method],
+            )(
+                *{"t": (), "transpose": (1, 0), "squeeze": (), "unsqueeze": ((1, 2, 3),)}[method]
+            ).shape
+        )
+    }
     """
     return f
 
@@ -3948,7 +4400,9 @@ def _fill(self: Tensor, values) -> Tensor:
     return copy_(self, Tensor(np.asarray(values, dtype=self.data.dtype)))
 
 
-def _bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
+def _bernoulli_(
+    self: Tensor, p: float | Tensor = 0.5, *, generator: GeneratorLike = None
+) -> Tensor:
     """Fill in place with 0/1 samples, 1 with probability ``p`` (a number or a tensor).
 
     Examples
@@ -3962,7 +4416,7 @@ def _bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
     return _fill(self, draw)
 
 
-def _exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
+def _exponential_(self: Tensor, lambd: float = 1.0, *, generator: GeneratorLike = None) -> Tensor:
     """Fill in place with exponential samples of rate ``lambd``.
 
     Examples
@@ -3974,7 +4428,9 @@ def _exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor
     return _fill(self, resolve_gen(generator).exponential(1.0 / lambd, self.data.shape))
 
 
-def _random_(self: Tensor, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
+def _random_(
+    self: Tensor, from_: int = 0, to: int | None = None, *, generator: GeneratorLike = None
+) -> Tensor:
     """Fill in place with integers in ``[from_, to)`` (``random_(to)``: ``[0, to)``).
 
     Examples
@@ -3989,7 +4445,7 @@ def _random_(self: Tensor, from_: int = 0, to: int | None = None, *, generator=N
     return _fill(self, resolve_gen(generator).integers(from_, to, self.data.shape))
 
 
-def _geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
+def _geometric_(self: Tensor, p: float, *, generator: GeneratorLike = None) -> Tensor:
     """Fill in place with geometric samples (trials to the first success, >= 1).
 
     Examples
@@ -4001,7 +4457,9 @@ def _geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
     return _fill(self, resolve_gen(generator).geometric(p, self.data.shape))
 
 
-def _log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
+def _log_normal_(
+    self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator: GeneratorLike = None
+) -> Tensor:
     """Fill in place with ``exp`` of normal samples of ``mean`` and ``std``.
 
     Examples
@@ -4013,7 +4471,9 @@ def _log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator
     return _fill(self, resolve_gen(generator).lognormal(mean, std, self.data.shape))
 
 
-def _cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
+def _cauchy_(
+    self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator: GeneratorLike = None
+) -> Tensor:
     """Fill in place with Cauchy samples of ``median`` and scale ``sigma``.
 
     Examples
@@ -4025,7 +4485,7 @@ def _cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator
     return _fill(self, median + sigma * resolve_gen(generator).standard_cauchy(self.data.shape))
 
 
-def _bernoulli(self: Tensor, p: float | None = None, *, generator=None) -> Tensor:
+def _bernoulli(self: Tensor, p: float | None = None, *, generator: GeneratorLike = None) -> Tensor:
     """:func:`autodiff.bernoulli` of ``self``'s probabilities (or of ``p``).
 
     Examples
@@ -4049,7 +4509,7 @@ def _is_cpu(self: Tensor) -> bool:
     return True
 
 
-def _broadcast_to_method(self: Tensor, size) -> Tensor:
+def _broadcast_to_method(self: Tensor, size: Any) -> Tensor:
     """:func:`autodiff.broadcast_to` of ``self``.
 
     Examples
@@ -4166,11 +4626,17 @@ _INPLACE = {
     "index_add_": ("index_add", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([0, 0]), autodiff.ones(2)"),
     "index_copy_": ("index_copy", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([2]), autodiff.ones(1)"),
     "index_fill_": ("index_fill", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([1]), -1.0"),
-    "masked_fill_": ("masked_fill", "[1.0, -2.0, 3.0]",
-                     "autodiff.tensor([True, False, True]), 0.0"),
+    "masked_fill_": (
+        "masked_fill",
+        "[1.0, -2.0, 3.0]",
+        "autodiff.tensor([True, False, True]), 0.0",
+    ),
     "scatter_": ("scatter", "[1.0, 2.0, 3.0]", "0, autodiff.tensor([2]), autodiff.tensor([9.0])"),
-    "scatter_add_": ("scatter_add", "[1.0, 2.0, 3.0]",
-                     "0, autodiff.tensor([2, 2]), autodiff.tensor([1.0, 1.0])"),
+    "scatter_add_": (
+        "scatter_add",
+        "[1.0, 2.0, 3.0]",
+        "0, autodiff.tensor([2, 2]), autodiff.tensor([1.0, 1.0])",
+    ),
     "sqrt_": ("sqrt", "[1.0, 4.0]", ""),
     "rsqrt_": ("rsqrt", "[1.0, 4.0]", ""),
     "exp_": ("exp", "[0.0, 1.0]", ""),
@@ -4205,10 +4671,16 @@ _INPLACE = {
     "fmod_": ("fmod", "[5.0, -5.0]", "3.0"),
     "remainder_": ("remainder", "[5.0, -5.0]", "3.0"),
     "lerp_": ("lerp", "[0.0, 1.0]", "autodiff.tensor([2.0, 3.0]), 0.5"),
-    "addcmul_": ("addcmul", "[1.0, 2.0]",
-                 "autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0])"),
-    "addcdiv_": ("addcdiv", "[1.0, 2.0]",
-                 "autodiff.tensor([1.0, 2.0]), autodiff.tensor([2.0, 4.0])"),
+    "addcmul_": (
+        "addcmul",
+        "[1.0, 2.0]",
+        "autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0])",
+    ),
+    "addcdiv_": (
+        "addcdiv",
+        "[1.0, 2.0]",
+        "autodiff.tensor([1.0, 2.0]), autodiff.tensor([2.0, 4.0])",
+    ),
     "tril_": ("tril", "[[1.0, 2.0], [3.0, 4.0]]", ""),
     "triu_": ("triu", "[[1.0, 2.0], [3.0, 4.0]]", ""),
     "nan_to_num_": ("nan_to_num", "[float('nan'), 1.0]", ""),
@@ -4255,24 +4727,33 @@ _INPLACE = {
     "cumsum_": ("cumsum", "[1.0, 2.0]", "0"),
     "cumprod_": ("cumprod", "[1.0, 2.0]", "0"),
     "renorm_": ("renorm", "[[3.0, 4.0], [0.3, 0.4]]", "2, 0, 1.0"),
-    "masked_scatter_": ("masked_scatter", "[1.0, 2.0]",
-                        "autodiff.tensor([True, False]), autodiff.tensor([5.0])"),
+    "masked_scatter_": (
+        "masked_scatter",
+        "[1.0, 2.0]",
+        "autodiff.tensor([True, False]), autodiff.tensor([5.0])",
+    ),
     "conj_physical_": ("conj_physical", "[1.0, 2.0]", ""),
     "addmm_": ("addmm", "[[1.0, 2.0]]", "autodiff.ones(1, 3), autodiff.ones(3, 2)"),
     "addmv_": ("addmv", "[1.0, 2.0]", "autodiff.ones(2, 3), autodiff.ones(3)"),
     "addr_": ("addr", "[[1.0, 2.0]]", "autodiff.ones(1), autodiff.ones(2)"),
     "addbmm_": ("addbmm", "[[1.0, 2.0]]", "autodiff.ones(2, 1, 3), autodiff.ones(2, 3, 2)"),
     "baddbmm_": ("baddbmm", "[[[1.0, 2.0]]]", "autodiff.ones(1, 1, 3), autodiff.ones(1, 3, 2)"),
-    "scatter_reduce_": ("scatter_reduce", "[1.0, 2.0, 3.0]",
-                        "0, autodiff.tensor([0, 0]), autodiff.tensor([5.0, 1.0]), 'amax'"),
-    "index_put_": ("index_put", "[1.0, 2.0, 3.0]",
-                   "(autodiff.tensor([0, 2]),), autodiff.tensor([5.0, 6.0])"),
+    "scatter_reduce_": (
+        "scatter_reduce",
+        "[1.0, 2.0, 3.0]",
+        "0, autodiff.tensor([0, 0]), autodiff.tensor([5.0, 1.0]), 'amax'",
+    ),
+    "index_put_": (
+        "index_put",
+        "[1.0, 2.0, 3.0]",
+        "(autodiff.tensor([0, 2]),), autodiff.tensor([5.0, 6.0])",
+    ),
     "put_": ("put", "[[1.0, 2.0], [3.0, 4.0]]", "autodiff.tensor([3]), autodiff.tensor([9.0])"),
 }
 
 
 def _inplace_method(name: str, method: str, example_input: str, example_args: str):
-    def fn(self, *args, **kwargs):
+    def fn(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         out_of_place = getattr(Tensor, method)
         other = next((a for a in args if isinstance(a, Tensor)), None)
         return inplace(self, name, lambda x: out_of_place(x, *args, **kwargs), other)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections import namedtuple
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
-from .. import _dtypes
+from .. import _dtypes, factories
+from .._typing import DeviceLike, Dims, DTypeLike, GeneratorLike, Number, Size, TensorLike
 from ..engine import Node, apply, apply1, recording
 from ..tensor import Tensor, _make
 from . import elementwise as E
@@ -30,13 +32,14 @@ from ._base import as_tensor_arg, cast, normalize_dim, normalize_dims, numpy_nam
 from .math import _tname
 from .xp import NP
 
-# results with .values/.indices, as torch.return_types
-SortResult = namedtuple("sort", ["values", "indices"])
-TopkResult = namedtuple("topk", ["values", "indices"])
-CummaxResult = namedtuple("cummax", ["values", "indices"])
-CumminResult = namedtuple("cummin", ["values", "indices"])
-AminmaxResult = namedtuple("aminmax", ["min", "max"])
-HistogramResult = namedtuple("histogram", ["hist", "bin_edges"])
+# results with .values/.indices, as torch.return_types (the functional form keeps the
+# repr, "sort(values=..., indices=...)")
+SortResult = NamedTuple("sort", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
+TopkResult = NamedTuple("topk", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
+CummaxResult = NamedTuple("cummax", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
+CumminResult = NamedTuple("cummin", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
+AminmaxResult = NamedTuple("aminmax", [("min", Tensor), ("max", Tensor)])  # noqa: UP014
+HistogramResult = NamedTuple("histogram", [("hist", Tensor), ("bin_edges", Tensor)])  # noqa: UP014
 
 
 def _t(x, opname: str, argname: str = "input") -> Tensor:
@@ -191,7 +194,7 @@ def _select(cls, x: Tensor, idx: np.ndarray, view=None, unique: bool = False) ->
         R.ErrorInput((R.tensor(np.ones((2, 3))), (2,)), error=IndexError, match="dim 2"),
     ],
 )
-def flip(input, dims) -> Tensor:  # noqa: A002 - PyTorch's name
+def flip(input: TensorLike, dims: Size) -> Tensor:  # noqa: A002 - PyTorch's name
     """Reverse the order of elements along ``dims`` (a copy, as PyTorch).
 
     Examples
@@ -223,7 +226,7 @@ def flip(input, dims) -> Tensor:  # noqa: A002 - PyTorch's name
         R.ErrorInput((R.tensor(np.ones((2, 3))), (1, 2), (0,)), error=RuntimeError, match="shifts"),
     ],
 )
-def roll(input, shifts, dims=None) -> Tensor:  # noqa: A002
+def roll(input: TensorLike, shifts: Size, dims: Dims = None) -> Tensor:  # noqa: A002
     """Shift elements circularly along ``dims`` (flattened when ``dims`` is None).
 
     Examples
@@ -275,7 +278,7 @@ def _tri(x, diagonal, lower: bool, opname: str, cls) -> Tensor:
     ref=lambda x, diagonal=0: np.tril(x, diagonal),
     errors=lambda: [R.ErrorInput((R.tensor([1.0, 2.0]),), error=RuntimeError, match="2 dim")],
 )
-def tril(input, diagonal: int = 0) -> Tensor:  # noqa: A002
+def tril(input: TensorLike, diagonal: int = 0) -> Tensor:  # noqa: A002
     """The lower triangle of the last two dimensions (the rest zero).
 
     Examples
@@ -298,7 +301,7 @@ def tril(input, diagonal: int = 0) -> Tensor:  # noqa: A002
     ref=lambda x, diagonal=0: np.triu(x, diagonal),
     errors=lambda: [R.ErrorInput((R.tensor(2.0),), error=RuntimeError, match="2 dim")],
 )
-def triu(input, diagonal: int = 0) -> Tensor:  # noqa: A002
+def triu(input: TensorLike, diagonal: int = 0) -> Tensor:  # noqa: A002
     """The upper triangle of the last two dimensions (the rest zero).
 
     Examples
@@ -322,7 +325,7 @@ def triu(input, diagonal: int = 0) -> Tensor:  # noqa: A002
     ref=lambda x, diagonal=0: np.diag(x, diagonal),
     errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 2, 2))),), error=RuntimeError, match="1-d")],
 )
-def diag(input, diagonal: int = 0) -> Tensor:  # noqa: A002
+def diag(input: TensorLike, diagonal: int = 0) -> Tensor:  # noqa: A002
     """A 1-d input as the ``diagonal``-th diagonal of a square matrix; a 2-d
     input's ``diagonal``-th diagonal (a copy).
 
@@ -374,7 +377,7 @@ def _diagonal_view(offset, d1, d2):
         R.ErrorInput((R.tensor(np.ones(2)),), error=RuntimeError, match="2 dimensions"),
     ],
 )
-def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  # noqa: A002
+def diagonal(input: TensorLike, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  # noqa: A002
     """The diagonal of the ``dim1`` x ``dim2`` planes, as a last dimension (a view).
 
     Examples
@@ -408,7 +411,7 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:  #
         R.ErrorInput((R.tensor(np.ones((2, 3))), 2), error=RuntimeError, match="sizes"),
     ],
 )
-def repeat(input, *sizes) -> Tensor:  # noqa: A002
+def repeat(input: TensorLike, *sizes: Size) -> Tensor:  # noqa: A002
     """Tile ``input`` ``sizes[i]`` times along each dimension (leading ones added).
 
     Examples
@@ -448,7 +451,10 @@ def repeat(input, *sizes) -> Tensor:  # noqa: A002
     ],
 )
 @numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Tensor:  # noqa: A002
+def repeat_interleave(  # noqa: A002
+    input: TensorLike, repeats: Tensor | int | None = None, dim: int | None = None, *,
+    output_size: int | None = None,
+) -> Tensor:
     """Repeat each element ``repeats`` times (an int, or one count per element)
     along ``dim`` (flattened when None). ``repeat_interleave(counts)`` alone gives
     ``arange(len(counts))`` repeated by ``counts``.
@@ -516,7 +522,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None) -> Ten
         ),
     ],
 )
-def masked_select(input, mask) -> Tensor:  # noqa: A002
+def masked_select(input: TensorLike, mask: TensorLike) -> Tensor:  # noqa: A002
     """The elements of ``input`` where ``mask`` is True (broadcast together), as 1-d.
 
     Examples
@@ -563,7 +569,7 @@ def masked_select(input, mask) -> Tensor:  # noqa: A002
     ],
 )
 @numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
-def index_select(input, dim: int, index) -> Tensor:  # noqa: A002
+def index_select(input: TensorLike, dim: int, index: TensorLike) -> Tensor:  # noqa: A002
     """The slices at ``index`` (1-d, repeats allowed) along ``dim``.
 
     Examples
@@ -617,7 +623,7 @@ def _check_range(idx, n, opname, argname="index"):
     ],
 )
 @numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
-def take_along_dim(input, indices, dim=None) -> Tensor:  # noqa: A002
+def take_along_dim(input: TensorLike, indices: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
     """Values at ``indices`` along ``dim`` (flattened when None); input and
     indices broadcast in the other dimensions.
 
@@ -679,7 +685,7 @@ def _narrow_index(ndim, axis, start, stop):
     ],
 )
 @numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
-def narrow(input, dim: int, start, length: int) -> Tensor:  # noqa: A002
+def narrow(input: TensorLike, dim: int, start: int | Tensor, length: int) -> Tensor:  # noqa: A002
     """``length`` elements from ``start`` along ``dim`` (a view).
 
     Examples
@@ -747,7 +753,7 @@ class UnfoldBackward(Node):
         R.ErrorInput((R.tensor(np.ones(7)), 1, 2, 1), error=IndexError, match="out of range"),
     ],
 )
-def unfold(input, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002
+def unfold(input: TensorLike, dimension: int, size: int, step: int) -> Tensor:  # noqa: A002
     """Every slice of ``size`` elements along ``dimension``, ``step`` apart, as a new last
     dimension (a read-only view, as ``torch.Tensor.unfold``); overlapping windows add
     up in the gradient.
@@ -798,7 +804,9 @@ def _pieces_check(fn):
         R.ErrorInput((R.tensor(np.ones(4)), 0), error=RuntimeError, match="split_size"),
     ],
 )
-def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
+def split(
+    tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0
+) -> tuple[Tensor, ...]:
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the
     listed sizes; each a view.
 
@@ -844,7 +852,7 @@ def split(tensor, split_size_or_sections, dim: int = 0) -> tuple:
     errors=lambda: [R.ErrorInput((R.tensor(np.ones(4)), 0), error=RuntimeError, match="chunks")],
 )
 @numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
-def chunk(input, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
+def chunk(input: TensorLike, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """At most ``chunks`` views of ``ceil(n / chunks)`` elements along ``dim``
     (fewer when they run out, as PyTorch).
 
@@ -872,7 +880,7 @@ def chunk(input, chunks: int, dim: int = 0) -> tuple:  # noqa: A002
     errors=lambda: [R.ErrorInput((R.tensor(1.0),), error=IndexError, match="0-d")],
 )
 @numpy_names(keepdim=False)
-def unbind(input, dim: int = 0) -> tuple:  # noqa: A002
+def unbind(input: TensorLike, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim`` (which goes away), each a view.
 
     Examples
@@ -895,7 +903,7 @@ def unbind(input, dim: int = 0) -> tuple:  # noqa: A002
         R.ErrorInput((R.tensor(np.ones((2, 6))), 1, (4, 2)), error=RuntimeError, match="sizes"),
     ],
 )
-def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
+def unflatten(input: TensorLike, dim: int, sizes: Sequence[int]) -> Tensor:  # noqa: A002
     """Dimension ``dim`` split into ``sizes`` (one may be -1); a view.
 
     Examples
@@ -928,7 +936,7 @@ def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
     method=True,
     differentiable=False,
 )
-def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
+def nonzero(input: TensorLike, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:  # noqa: A002
     """Indices of the non-zero elements: an (n, ndim) int64 tensor, or with
     ``as_tuple`` one 1-d tensor per dimension.
 
@@ -1227,7 +1235,10 @@ def _src_or_value(opname, x, src, value):
         ),
     ],
 )
-def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Tensor:  # noqa: A002
+def scatter(  # noqa: A002
+    input: TensorLike, dim: int, index: Tensor, src: TensorLike | None = None, *,
+    value: Number | None = None, reduce: str | None = None,
+) -> Tensor:
     """A copy of ``input`` with ``src[i][j]`` (or ``value``) written at
     ``[index[i][j]][j]`` (for dim=0). Where ``index`` repeats a position, which
     value lands is undefined in PyTorch; here the last one does.
@@ -1257,7 +1268,7 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None) -> Ten
 
 
 @R.op(samples=_scatter_samples, method=True)
-def scatter_add(input, dim: int, index, src) -> Tensor:  # noqa: A002
+def scatter_add(input: TensorLike, dim: int, index: Tensor, src: TensorLike) -> Tensor:  # noqa: A002
     """A copy of ``input`` with ``src[i][j]`` added at ``[index[i][j]][j]`` (for
     dim=0); repeated positions add up.
 
@@ -1313,7 +1324,10 @@ def _scatter_reduce_samples():
         ),
     ],
 )
-def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bool = True):  # noqa: A002
+def scatter_reduce(  # noqa: A002
+    input: TensorLike, dim: int, index: Tensor, src: TensorLike, reduce: str, *,
+    include_self: bool = True,
+) -> Tensor:
     """A copy of ``input`` with the ``src`` values sent to each position by ``index``
     reduced there with ``reduce`` ('sum', 'prod', 'mean', 'amax', 'amin'), the
     position's own value included when ``include_self``. Gradients as PyTorch's:
@@ -1372,7 +1386,7 @@ def _mm_args(opname, *pairs):
         ),
     ],
 )
-def bmm(input, mat2) -> Tensor:  # noqa: A002
+def bmm(input: TensorLike, mat2: TensorLike) -> Tensor:  # noqa: A002
     """Batched matrix product of (b, n, m) and (b, m, p).
 
     Examples
@@ -1400,7 +1414,7 @@ def bmm(input, mat2) -> Tensor:  # noqa: A002
         ),
     ],
 )
-def dot(input, tensor) -> Tensor:  # noqa: A002
+def dot(input: TensorLike, tensor: TensorLike) -> Tensor:  # noqa: A002
     """Inner product of two 1-d tensors.
 
     Examples
@@ -1428,7 +1442,7 @@ def dot(input, tensor) -> Tensor:  # noqa: A002
         ),
     ],
 )
-def outer(input, vec2) -> Tensor:  # noqa: A002
+def outer(input: TensorLike, vec2: TensorLike) -> Tensor:  # noqa: A002
     """Outer product of two 1-d tensors: out[i, j] = input[i] * vec2[j].
 
     Examples
@@ -1479,7 +1493,10 @@ def _scaled_sum(opname, inp, prod, beta, alpha):
         ),
     ],
 )
-def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+def addmm(  # noqa: A002
+    input: TensorLike, mat1: TensorLike, mat2: TensorLike, *, beta: Number = 1,
+    alpha: Number = 1,
+) -> Tensor:
     """``beta * input + alpha * (mat1 @ mat2)``; with beta 0, input is ignored.
 
     Examples
@@ -1505,7 +1522,10 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
     ],
     method=True,
 )
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1) -> Tensor:  # noqa: A002
+def baddbmm(  # noqa: A002
+    input: TensorLike, batch1: TensorLike, batch2: TensorLike, *, beta: Number = 1,
+    alpha: Number = 1,
+) -> Tensor:
     """``beta * input + alpha * bmm(batch1, batch2)``; with beta 0, input is ignored.
 
     Examples
@@ -1571,7 +1591,7 @@ class CumsumBackward(Node):
     errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 3))), 2), error=IndexError, match="dim 2")],
 )
 @numpy_names(keepdim=False)
-def cumsum(input, dim: int, *, dtype=None) -> Tensor:  # noqa: A002
+def cumsum(input: TensorLike, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # noqa: A002
     """Running sums along ``dim`` (integers and bools in int64).
 
     Examples
@@ -1631,7 +1651,7 @@ class CumprodBackward(Node):
     ref=lambda x, dim: np.cumprod(x, dim),
 )
 @numpy_names(keepdim=False)
-def cumprod(input, dim: int, *, dtype=None) -> Tensor:  # noqa: A002
+def cumprod(input: TensorLike, dim: int, *, dtype: DTypeLike = None) -> Tensor:  # noqa: A002
     """Running products along ``dim``; gradients exact at zeros, as PyTorch.
 
     Examples
@@ -1677,7 +1697,7 @@ def _cumext(x, dim, is_min, opname):
     check=lambda *a, **k: cummax(*a, **k)[0],
 )
 @numpy_names(keepdim=False)
-def cummax(input, dim: int):  # noqa: A002
+def cummax(input: TensorLike, dim: int) -> CummaxResult:  # noqa: A002
     """``(values, indices)``: running maxima along ``dim`` and where they are (the
     latest among equal values, and a NaN once met, as PyTorch).
 
@@ -1696,7 +1716,7 @@ def cummax(input, dim: int):  # noqa: A002
     check=lambda *a, **k: cummin(*a, **k)[0],
 )
 @numpy_names(keepdim=False)
-def cummin(input, dim: int):  # noqa: A002
+def cummin(input: TensorLike, dim: int) -> CumminResult:  # noqa: A002
     """``(values, indices)``: running minima along ``dim`` and where they are (the
     latest among equal values, as PyTorch).
 
@@ -1755,7 +1775,7 @@ class LogcumsumexpBackward(Node):
     ref=lambda x, dim: np.logaddexp.accumulate(x, dim),
 )
 @numpy_names(keepdim=False)
-def logcumsumexp(input, dim: int) -> Tensor:  # noqa: A002
+def logcumsumexp(input: TensorLike, dim: int) -> Tensor:  # noqa: A002
     """log(cumsum(exp(x))) along ``dim``, computed stably.
 
     Examples
@@ -1824,7 +1844,9 @@ class ProdBackward(Node):
     errors=lambda: [R.ErrorInput((R.tensor(np.ones((2, 3))), 2), error=IndexError, match="dim 2")],
 )
 @numpy_names
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+def prod(  # noqa: A002
+    input: TensorLike, dim: int | None = None, keepdim: bool = False, *, dtype: DTypeLike = None
+) -> Tensor:
     """Product of all elements, or along ``dim``; gradients exact at zeros.
 
     Examples
@@ -1908,7 +1930,7 @@ def _amax_samples():
     ],
 )
 @numpy_names
-def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amax(input: TensorLike, dim: Dims = (), keepdim: bool = False) -> Tensor:  # noqa: A002
     """Largest values over ``dim`` (an int or tuple; all when empty); ties share the
     gradient evenly.
 
@@ -1927,7 +1949,7 @@ def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
     ref=lambda x, dim=(), keepdim=False: np.min(x, axis=dim or None, keepdims=keepdim),
 )
 @numpy_names
-def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amin(input: TensorLike, dim: Dims = (), keepdim: bool = False) -> Tensor:  # noqa: A002
     """Smallest values over ``dim`` (an int or tuple; all when empty); ties share the
     gradient evenly.
 
@@ -1946,7 +1968,7 @@ def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
     check=lambda *a, **k: S.stack(list(aminmax(*a, **k))),
 )
 @numpy_names
-def aminmax(input, *, dim=None, keepdim: bool = False):  # noqa: A002
+def aminmax(input: TensorLike, *, dim: int | None = None, keepdim: bool = False) -> AminmaxResult:  # noqa: A002
     """``(min, max)`` over all elements or along ``dim``.
 
     Examples
@@ -1979,7 +2001,7 @@ def _logical(x, dim, keepdim, fn, opname):
     differentiable=False,
 )
 @numpy_names
-def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+def all(input: TensorLike, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether every element (along ``dim``) is non-zero; a bool tensor.
 
     Examples
@@ -2000,7 +2022,7 @@ def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     differentiable=False,
 )
 @numpy_names
-def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+def any(input: TensorLike, dim: Dims = None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     """Whether some element (along ``dim``) is non-zero; a bool tensor.
 
     Examples
@@ -2022,7 +2044,10 @@ def _moments_samples():
 
 @R.op(samples=_moments_samples, check=lambda *a, **k: S.stack(list(var_mean(*a, **k))))
 @numpy_names
-def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):  # noqa: A002
+def var_mean(  # noqa: A002
+    input: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    correction: float | None = None,
+) -> tuple[Tensor, Tensor]:
     """``(var, mean)`` over ``dim`` (Bessel's correction by default, as PyTorch).
 
     Examples
@@ -2037,7 +2062,10 @@ def var_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correctio
 
 @R.op(samples=_moments_samples, check=lambda *a, **k: S.stack(list(std_mean(*a, **k))))
 @numpy_names
-def std_mean(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):  # noqa: A002
+def std_mean(  # noqa: A002
+    input: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    correction: float | None = None,
+) -> tuple[Tensor, Tensor]:
     """``(std, mean)`` over ``dim`` (Bessel's correction by default, as PyTorch).
 
     Examples
@@ -2073,7 +2101,9 @@ def _sort_indices(d: np.ndarray, axis: int, descending: bool) -> np.ndarray:
     check=lambda *a, **k: sort(*a, **k)[0],
 )
 @numpy_names(keepdim=False)
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):  # noqa: A002
+def sort(  # noqa: A002
+    input: TensorLike, dim: int = -1, descending: bool = False, *, stable: bool = False
+) -> SortResult:
     """``(values, indices)`` sorted along ``dim``. The sort is always stable here
     (PyTorch's order of equal values is defined only with ``stable=True``); NaN
     sorts as the greatest value.
@@ -2099,7 +2129,9 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
     differentiable=False,
 )
 @numpy_names(keepdim=False)
-def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:  # noqa: A002
+def argsort(  # noqa: A002
+    input: TensorLike, dim: int = -1, descending: bool = False, *, stable: bool = False
+) -> Tensor:
     """The indices that sort ``input`` along ``dim`` (stable; see ``sort``).
 
     Examples
@@ -2124,7 +2156,9 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     ],
 )
 @numpy_names(keepdim=False)  # axis= for dim=, as PyTorch
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+def topk(  # noqa: A002
+    input: TensorLike, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
+) -> TopkResult:
     """``(values, indices)`` of the ``k`` largest (or smallest) along ``dim``, in
     order. Among equal values the earlier index comes first (PyTorch leaves that
     order undefined); with ``sorted=False`` the result is sorted anyway.
@@ -2159,7 +2193,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
                          match="floating"),
     ],
 )
-def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A001, A002
+def histc(input: TensorLike, bins: int = 100, min: Number = 0, max: Number = 0) -> Tensor:  # noqa: A001, A002
     """Counts in ``bins`` equal bins between ``min`` and ``max`` (the data's range
     when both are 0); values outside are ignored. Float input only, as PyTorch.
 
@@ -2200,7 +2234,10 @@ def histc(input, bins: int = 100, min=0, max=0) -> Tensor:  # noqa: A001, A002
     differentiable=False,
     check=lambda *a, **k: histogram(*a, **k)[0],
 )
-def histogram(input, bins=100, *, range=None, weight=None, density: bool = False):  # noqa: A001, A002
+def histogram(  # noqa: A001, A002
+    input: TensorLike, bins: int | Tensor = 100, *, range: tuple[float, float] | None = None,
+    weight: Tensor | None = None, density: bool = False,
+) -> HistogramResult:
     """``(hist, bin_edges)``: counts (or ``weight`` sums, or a density) in ``bins``
     (a count of equal bins over ``range``, or the edges themselves).
 
@@ -2244,8 +2281,6 @@ def histogram(input, bins=100, *, range=None, weight=None, density: bool = False
 
 # ---------------------------------------------------------------- sampling
 def _rng(generator):
-    from .. import factories
-
     if generator is None:
         return factories.generator()
     if isinstance(generator, np.random.Generator):
@@ -2275,7 +2310,10 @@ def _rng(generator):
         R.ErrorInput((R.tensor([0.0, 0.0]), 1), error=RuntimeError, match="sum"),
     ],
 )
-def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:  # noqa: A002
+def multinomial(  # noqa: A002
+    input: TensorLike, num_samples: int, replacement: bool = False, *,
+    generator: GeneratorLike = None,
+) -> Tensor:
     """Indices drawn from the categories weighted by ``input`` (1-d, or 2-d: one row
     per draw set); without ``replacement`` each category at most once.
 
@@ -2324,7 +2362,10 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     differentiable=False,
     errors=lambda: [R.ErrorInput((-1,), error=RuntimeError, match="n must be")],
 )
-def randperm(n: int, *, generator=None, dtype=None, device=None, requires_grad: bool = False):
+def randperm(
+    n: int, *, generator: GeneratorLike = None, dtype: DTypeLike = None,
+    device: DeviceLike = None, requires_grad: bool = False,
+) -> Tensor:
     """A random permutation of 0..n-1 (int64 by default).
 
     Examples

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._typing import Number, TensorLike
 from .._update import BLOCK_BYTES, scaled_inplace
 from ..engine import (
     ALL_THREADS,
@@ -56,7 +57,7 @@ def inplace(t: Tensor, opname: str, out_of_place, other=None, replaces: bool = F
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
     other_rg = isinstance(other, Tensor) and other.requires_grad
-    grad_mode = ALL_THREADS.all_recording or STATE.grad_enabled  # (recording(), inlined)
+    grad_mode = not ALL_THREADS.off or STATE.grad_enabled  # (recording(), inlined)
     if grad_mode and t.requires_grad and t.grad_fn is None:
         raise RuntimeError(
             f"{opname}: a leaf tensor that requires grad cannot be changed in place while "
@@ -421,18 +422,18 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
-    if recording():
+    if not ALL_THREADS.off or STATE.grad_enabled:  # (recording(), inlined)
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
         if kind(t):
             _refuse_untracked(t, opname, False)
     if isinstance(other, Tensor):
-        o = other.data
+        o = other._data  # (not the .data property: an optimizer step's hot path)
     elif isinstance(other, (list, tuple)):
         o = np.asarray(other)  # (a list times alpha would repeat the list)
     else:
         o = other
-    data = t.data
+    data = t._data
     if alpha != 1:
         if data.nbytes > BLOCK_BYTES and scaled_inplace(ufunc, data, o, alpha):
             mark_output_dirty(t)
@@ -465,7 +466,7 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     return t
 
 
-def add_(t, other, alpha=1) -> Tensor:
+def add_(t: Tensor, other: TensorLike, alpha: Number = 1) -> Tensor:
     """In-place ``t += alpha * other``.
 
     Examples
@@ -481,7 +482,7 @@ def add_(t, other, alpha=1) -> Tensor:
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
-def sub_(t, other, alpha=1) -> Tensor:
+def sub_(t: Tensor, other: TensorLike, alpha: Number = 1) -> Tensor:
     """In-place ``t -= alpha * other``.
 
     Examples
@@ -497,7 +498,7 @@ def sub_(t, other, alpha=1) -> Tensor:
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)
 
 
-def mul_(t, other) -> Tensor:
+def mul_(t: Tensor, other: TensorLike) -> Tensor:
     """In-place ``t *= other``.
 
     Examples
@@ -511,7 +512,7 @@ def mul_(t, other) -> Tensor:
     return inplace(t, "mul_", lambda x: mul(x, other), other)
 
 
-def div_(t, other) -> Tensor:
+def div_(t: Tensor, other: TensorLike) -> Tensor:
     """In-place ``t /= other``.
 
     Examples
@@ -525,7 +526,7 @@ def div_(t, other) -> Tensor:
     return inplace(t, "div_", lambda x: div(x, other), other)
 
 
-def zero_(t) -> Tensor:
+def zero_(t: Tensor) -> Tensor:
     """Fill with zeros in place.
 
     Examples
@@ -537,7 +538,7 @@ def zero_(t) -> Tensor:
     return fill_(t, 0)
 
 
-def fill_(t, value) -> Tensor:
+def fill_(t: Tensor, value: Tensor | Number) -> Tensor:
     """Fill with ``value`` in place.
 
     Examples
@@ -555,7 +556,7 @@ def fill_(t, value) -> Tensor:
     return inplace(t, "fill_", lambda x: _make(np.full_like(x.data, value), None), replaces=True)
 
 
-def copy_(t, src) -> Tensor:
+def copy_(t: Tensor, src: TensorLike) -> Tensor:
     """Copy ``src`` (broadcast to this shape) into this tensor in place.
 
     Examples
@@ -576,7 +577,9 @@ def copy_(t, src) -> Tensor:
     return inplace(t, "copy_", replace, src, replaces=True)
 
 
-def clamp_(t, min=None, max=None) -> Tensor:  # noqa: A002
+def clamp_(  # noqa: A002
+    t: Tensor, min: Tensor | Number | None = None, max: Tensor | Number | None = None
+) -> Tensor:
     """In-place ``clamp``.
 
     Examples

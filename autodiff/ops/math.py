@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from .. import _dtypes
+from .._typing import Number, TensorLike
 from ..engine import Node, apply, apply1, apply2
 from ..tensor import Tensor, _make
 from . import registry as R
@@ -293,7 +294,7 @@ class AtanhBackward(Node):
 
 @R.op(samples=_un(-0.8, 3.0), method=True, ref=np.log1p)
 @_fast_unary(Log1pBackward, float_only=True)
-def log1p(x) -> Tensor:
+def log1p(x: TensorLike) -> Tensor:
     """Elementwise ``log(1 + x)``, accurate for small ``x``.
 
     Examples
@@ -306,7 +307,7 @@ def log1p(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.expm1)
 @_fast_unary(Expm1Backward, float_only=True)
-def expm1(x) -> Tensor:
+def expm1(x: TensorLike) -> Tensor:
     """Elementwise ``exp(x) - 1``, accurate for small ``x``.
 
     Examples
@@ -319,7 +320,7 @@ def expm1(x) -> Tensor:
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=np.log2)
 @_fast_unary(Log2Backward, float_only=True)
-def log2(x) -> Tensor:
+def log2(x: TensorLike) -> Tensor:
     """Elementwise base-2 logarithm.
 
     Examples
@@ -332,7 +333,7 @@ def log2(x) -> Tensor:
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=np.log10)
 @_fast_unary(Log10Backward, float_only=True)
-def log10(x) -> Tensor:
+def log10(x: TensorLike) -> Tensor:
     """Elementwise base-10 logarithm.
 
     Examples
@@ -345,7 +346,7 @@ def log10(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.exp2)
 @_fast_unary(Exp2Backward, float_only=True)
-def exp2(x) -> Tensor:
+def exp2(x: TensorLike) -> Tensor:
     """Elementwise ``2 ** x``.
 
     Examples
@@ -358,7 +359,7 @@ def exp2(x) -> Tensor:
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=lambda x: 1.0 / np.sqrt(x))
 @_fast_unary(RsqrtBackward, float_only=True)
-def rsqrt(x) -> Tensor:
+def rsqrt(x: TensorLike) -> Tensor:
     """Elementwise ``1 / sqrt(x)`` (inf at 0, NaN below).
 
     Examples
@@ -371,7 +372,7 @@ def rsqrt(x) -> Tensor:
 
 @R.op(samples=_un(-1.2, 1.2), method=True, ref=np.tan)
 @_fast_unary(TanBackward, float_only=True)
-def tan(x) -> Tensor:
+def tan(x: TensorLike) -> Tensor:
     """Elementwise tangent.
 
     Examples
@@ -384,7 +385,7 @@ def tan(x) -> Tensor:
 
 @R.op(samples=_un(-0.8, 0.8), method=True, ref=np.arcsin)
 @_fast_unary(AsinBackward, float_only=True)
-def asin(x) -> Tensor:
+def asin(x: TensorLike) -> Tensor:
     """Elementwise arcsine (NaN outside [-1, 1]).
 
     Examples
@@ -397,7 +398,7 @@ def asin(x) -> Tensor:
 
 @R.op(samples=_un(-0.8, 0.8), method=True, ref=np.arccos)
 @_fast_unary(AcosBackward, float_only=True)
-def acos(x) -> Tensor:
+def acos(x: TensorLike) -> Tensor:
     """Elementwise arccosine (NaN outside [-1, 1]).
 
     Examples
@@ -410,7 +411,7 @@ def acos(x) -> Tensor:
 
 @R.op(samples=_un(-3.0, 3.0), method=True, ref=np.arctan)
 @_fast_unary(AtanBackward, float_only=True)
-def atan(x) -> Tensor:
+def atan(x: TensorLike) -> Tensor:
     """Elementwise arctangent.
 
     Examples
@@ -423,7 +424,7 @@ def atan(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.sinh)
 @_fast_unary(SinhBackward, float_only=True)
-def sinh(x) -> Tensor:
+def sinh(x: TensorLike) -> Tensor:
     """Elementwise hyperbolic sine.
 
     Examples
@@ -436,7 +437,7 @@ def sinh(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.cosh)
 @_fast_unary(CoshBackward, float_only=True)
-def cosh(x) -> Tensor:
+def cosh(x: TensorLike) -> Tensor:
     """Elementwise hyperbolic cosine.
 
     Examples
@@ -449,7 +450,7 @@ def cosh(x) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.arcsinh)
 @_fast_unary(AsinhBackward, float_only=True)
-def asinh(x) -> Tensor:
+def asinh(x: TensorLike) -> Tensor:
     """Elementwise inverse hyperbolic sine.
 
     Examples
@@ -462,7 +463,7 @@ def asinh(x) -> Tensor:
 
 @R.op(samples=_un(1.2, 3.0), method=True, ref=np.arccosh)
 @_fast_unary(AcoshBackward, float_only=True)
-def acosh(x) -> Tensor:
+def acosh(x: TensorLike) -> Tensor:
     """Elementwise inverse hyperbolic cosine (NaN below 1).
 
     Examples
@@ -475,7 +476,7 @@ def acosh(x) -> Tensor:
 
 @R.op(samples=_un(-0.8, 0.8), method=True, ref=np.arctanh)
 @_fast_unary(AtanhBackward, float_only=True)
-def atanh(x) -> Tensor:
+def atanh(x: TensorLike) -> Tensor:
     """Elementwise inverse hyperbolic tangent (+-inf at +-1, NaN beyond).
 
     Examples
@@ -577,7 +578,7 @@ def _rounding_samples():
 
 
 @R.op(samples=_rounding_samples, method=True, ref=np.floor, errors=_rounding_errors("floor"))
-def floor(x) -> Tensor:
+def floor(x: TensorLike) -> Tensor:
     """Elementwise floor; integer tensors are returned as they are (a copy). Its
     gradient is zero, as PyTorch's.
 
@@ -591,7 +592,7 @@ def floor(x) -> Tensor:
 
 
 @R.op(samples=_rounding_samples, method=True, ref=np.ceil, errors=_rounding_errors("ceil"))
-def ceil(x) -> Tensor:
+def ceil(x: TensorLike) -> Tensor:
     """Elementwise ceiling; integer tensors are returned as they are (a copy); zero gradient.
 
     Examples
@@ -604,7 +605,7 @@ def ceil(x) -> Tensor:
 
 
 @R.op(samples=_rounding_samples, method=True, ref=np.trunc, errors=_rounding_errors("trunc"))
-def trunc(x) -> Tensor:
+def trunc(x: TensorLike) -> Tensor:
     """Elementwise rounding towards zero; integer tensors as they are; zero gradient.
 
     Examples
@@ -634,7 +635,7 @@ def trunc(x) -> Tensor:
         ),
     ],
 )
-def round(x, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
+def round(x: TensorLike, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise rounding to the nearest integer, halves to even (as PyTorch);
     with ``decimals``, to that many decimal places. Zero gradient.
 
@@ -673,7 +674,7 @@ class FracBackward(Node):
         )
     ],
 )
-def frac(x) -> Tensor:
+def frac(x: TensorLike) -> Tensor:
     """Elementwise fractional part, ``x - trunc(x)`` (floating tensors only, as PyTorch).
 
     Examples
@@ -767,7 +768,7 @@ def _div_rounded_samples():
     ]
 
 
-def div_rounded(a, b, rounding_mode) -> Tensor:
+def div_rounded(a: TensorLike, b: TensorLike, rounding_mode: str) -> Tensor:
     """``div(a, b, rounding_mode="trunc" | "floor")`` (called by ``div``)."""
     if rounding_mode not in ("trunc", "floor"):
         raise RuntimeError(
@@ -871,7 +872,7 @@ def _mod_errors(opname):
 
 
 @R.op(samples=_mod_samples, method=True, ref=np.fmod, errors=_mod_errors("fmod"))
-def fmod(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def fmod(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise C remainder ``a - trunc(a / b) * b``: the dividend's sign (as PyTorch).
 
     Integer tensors give integers (division by zero raises); a float ``x`` by 0 is NaN.
@@ -892,7 +893,7 @@ def fmod(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
     ref=np.remainder,
     errors=_mod_errors("remainder"),
 )
-def remainder(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def remainder(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise Python modulus ``a - floor(a / b) * b``: the divisor's sign (as
     PyTorch's ``remainder`` and ``%``).
 
@@ -956,7 +957,7 @@ class Atan2Backward(Node):
         R.ErrorInput((R.tensor([1.0]), 2.0), error=TypeError, match="must be Tensor, not float")
     ],
 )
-def atan2(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def atan2(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise arctangent of ``input / other`` in the right quadrant (integers
     promote to the default float).
 
@@ -1006,7 +1007,7 @@ class CopysignBackward(Node):
         R.ErrorInput((2.0, R.tensor([1.0])), error=TypeError, match="must be Tensor, not float")
     ],
 )
-def copysign(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def copysign(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise magnitude of ``input`` with the sign of ``other`` (float result:
     integers promote to the default float). The gradient is zero for ``other``.
 
@@ -1058,7 +1059,7 @@ class LogaddexpBackward(Node):
         )
     ],
 )
-def logaddexp(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def logaddexp(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise ``log(exp(a) + exp(b))``, without overflow (floating tensors only).
 
     Examples
@@ -1086,7 +1087,7 @@ class HypotBackward(Node):
 
 
 @R.op(samples=_pairs(), method=True, ref=np.hypot)
-def hypot(input, other) -> Tensor:  # noqa: A002 - PyTorch's names
+def hypot(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise ``sqrt(a**2 + b**2)`` without overflow (floating tensors only).
 
     Examples
@@ -1161,7 +1162,7 @@ class LerpBackward(Node):
         ),
     ],
 )
-def lerp(input, end, weight) -> Tensor:  # noqa: A002 - PyTorch's names
+def lerp(input: TensorLike, end: TensorLike, weight: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Linear interpolation ``input + weight * (end - input)`` (PyTorch's kernel:
     computed from ``end`` when ``|weight| >= 0.5``, so weight 1 gives ``end`` exactly).
 
@@ -1212,7 +1213,9 @@ def lerp(input, end, weight) -> Tensor:  # noqa: A002 - PyTorch's names
     ],
     method=True,
 )
-def clip(input, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
+def clip(  # noqa: A002 - PyTorch's names
+    input: TensorLike, min: Tensor | Number | None = None, max: Tensor | Number | None = None
+) -> Tensor:
     """Alias of :func:`clamp`.
 
     Examples
@@ -1228,7 +1231,7 @@ def clip(input, min=None, max=None) -> Tensor:  # noqa: A002 - PyTorch's names
 
 
 def _pred(np_fn, nonfloat_value: bool, name: str):
-    def pred(input) -> Tensor:  # noqa: A002
+    def pred(input: TensorLike) -> Tensor:  # noqa: A002
         x = as_tensor_arg(input, name)
         d = x._data
         if d.dtype.kind == "f":
@@ -1289,7 +1292,7 @@ def _two_tensors(a, b, opname):
 
 
 def _logical(np_fn, name):
-    def logical(input, other) -> Tensor:  # noqa: A002
+    def logical(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
         da, db = _two_tensors(input, other, name)
         return _make(np.asarray(np_fn(da, db)), None)
 
@@ -1338,7 +1341,7 @@ logical_xor = _logical(np.logical_xor, "logical_xor")
     method=True,
     differentiable=False,
 )
-def logical_not(input) -> Tensor:  # noqa: A002 - PyTorch's names
+def logical_not(input: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise logical not of the truth values (nonzero) of a tensor; a bool result.
 
     Examples
@@ -1363,7 +1366,7 @@ def _int_operands(a, b, opname, kernel, allow_bool=True):
 
 
 def _bitwise(np_fn, name):
-    def bitwise(input, other) -> Tensor:  # noqa: A002
+    def bitwise(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
         da, db = _int_operands(input, other, name, f"{name}_cpu")
         return _make(np.asarray(np_fn(da, db)), None)
 
@@ -1421,7 +1424,7 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
         )
     ],
 )
-def bitwise_not(input) -> Tensor:  # noqa: A002 - PyTorch's names
+def bitwise_not(input: TensorLike) -> Tensor:  # noqa: A002 - PyTorch's names
     """Elementwise bitwise not (``~``) of an integer tensor; logical not of a bool one.
 
     Examples
@@ -1452,7 +1455,7 @@ def _shift(a, s, left: bool):
 
 
 def _shift_op(left: bool, name: str, kernel: str):
-    def shift(input, other) -> Tensor:  # noqa: A002
+    def shift(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
         da, db = _int_operands(input, other, name, kernel, allow_bool=False)
         return _make(_shift(da, db, left), None)
 

@@ -11,8 +11,11 @@ The 1-d pools are the 2-d ones on a (N, C, 1, L) view.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from .._typing import IntOrTuple
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
@@ -212,9 +215,10 @@ def _max_pool(x: Tensor, k, s, p, d, ceil_mode, return_indices, opname: str):
     export=False,
 )
 def max_pool2d(
-    input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+    input: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0, dilation: IntOrTuple = 1, ceil_mode: bool = False,
     return_indices: bool = False,
-):
+) -> Tensor | tuple[Tensor, Tensor]:
     """Max over sliding windows of an NCHW tensor; the gradient goes to each window's max.
 
     ``stride`` defaults to ``kernel_size``; padding counts as -inf and may be at
@@ -328,9 +332,9 @@ def _avg_pool(x: Tensor, k, s, p, ceil_mode, count_include_pad, divisor_override
 )
 def avg_pool2d(
     input: Tensor,
-    kernel_size,
-    stride=None,
-    padding=0,
+    kernel_size: IntOrTuple,
+    stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0,
     ceil_mode: bool = False,
     count_include_pad: bool = True,
     divisor_override: int | None = None,
@@ -403,7 +407,8 @@ def _drop_h(t: Tensor) -> Tensor:
     export=False,
 )
 def avg_pool1d(
-    input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+    input: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0, ceil_mode: bool = False,
     count_include_pad: bool = True,
 ) -> Tensor:
     """Mean over sliding windows of an (N, C, L) tensor; ``stride`` defaults to ``kernel_size``.
@@ -435,9 +440,10 @@ def avg_pool1d(
     export=False,
 )
 def max_pool1d(
-    input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+    input: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0, dilation: IntOrTuple = 1, ceil_mode: bool = False,
     return_indices: bool = False,
-):
+) -> Tensor | tuple[Tensor, Tensor]:
     """Max over sliding windows of an (N, C, L) tensor; padding counts as -inf.
 
     ``dilation`` and ``ceil_mode`` as :func:`max_pool2d`. With
@@ -566,7 +572,8 @@ def _unpool_idx():
     ],
 )
 def max_unpool2d(
-    input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None
+    input: Tensor, indices: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0, output_size: Sequence[int] | None = None,
 ) -> Tensor:
     """The partial inverse of :func:`max_pool2d`: ``input`` placed at ``indices`` (the
     flat ``h * W + w`` positions from ``return_indices=True``), zeros elsewhere.
@@ -599,7 +606,8 @@ def max_unpool2d(
     export=False,
 )
 def max_unpool1d(
-    input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None
+    input: Tensor, indices: Tensor, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
+    padding: IntOrTuple = 0, output_size: Sequence[int] | None = None,
 ) -> Tensor:
     """The partial inverse of :func:`max_pool1d`, as :func:`max_unpool2d` in one dimension.
 

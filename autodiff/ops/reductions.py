@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from .. import _dtypes
+from .._typing import Dims, DTypeLike, TensorLike
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
@@ -113,7 +114,10 @@ class MeanBackward(Node):
     method=True,
 )
 @one_keepdim
-def sum(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:  # noqa: A001 - PyTorch's name
+def sum(  # noqa: A001 - PyTorch's name
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Sum over ``dim`` (an int, a tuple, or None for all).
 
     Examples
@@ -139,7 +143,10 @@ _ALL = (None, False)
 
 @R.op(samples=_reduce_samples, method=True)
 @one_keepdim
-def mean(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def mean(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
 
     Examples
@@ -235,7 +242,7 @@ def _max_min(x, dim, keepdim, is_min: bool):
     idx = (np.argmin if is_min else np.argmax)(data, axis=axis)
     index = np.expand_dims(idx, axis)
     if x.data.ndim == 0:
-        return x, _make(np.asarray(0, dtype=np.int64), None)
+        return MaxResult(x, _make(np.asarray(0, dtype=np.int64), None))
     values = apply1(MinDimBackward if is_min else MaxDimBackward, x, (axis, keepdim, index))
     indices = _make((index if keepdim else idx).astype(np.int64), None)
     return MaxResult(values, indices)
@@ -260,7 +267,10 @@ class MaxResult(tuple):
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
 @one_keepdim
-def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
+def max(  # noqa: A001 - PyTorch's name
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor | MaxResult:
     """Largest value, or ``(values, indices)`` along ``dim``.
 
     Examples
@@ -279,7 +289,10 @@ def max(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noq
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
 @one_keepdim
-def min(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):  # noqa: A001 - PyTorch's name
+def min(  # noqa: A001 - PyTorch's name
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor | MaxResult:
     """Smallest value, or ``(values, indices)`` along ``dim``.
 
     Examples
@@ -414,8 +427,8 @@ def _correction(unbiased, correction):
 )
 @one_keepdim
 def var(
-    x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
-    keepdims=None,
+    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
 
@@ -445,8 +458,8 @@ def var(
 )
 @one_keepdim
 def std(
-    x, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None,
-    keepdims=None,
+    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """Standard deviation over ``dim`` (square root of ``var``).
 
@@ -492,7 +505,10 @@ class LogsumexpBackward(Node):
 
 @R.op(samples=_reduce_samples, method=True)
 @one_keepdim
-def logsumexp(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def logsumexp(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
 
     Examples
@@ -565,7 +581,7 @@ def _softmax_dim(x, dim, opname):
     method=True,
 )
 @numpy_names(keepdim=False)
-def softmax(x, dim=None, dtype=None) -> Tensor:
+def softmax(x: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
 
     Examples
@@ -585,7 +601,7 @@ def softmax(x, dim=None, dtype=None) -> Tensor:
 
 @R.op(samples=_softmax_samples, method=True)
 @numpy_names(keepdim=False)
-def log_softmax(x, dim=None, dtype=None) -> Tensor:
+def log_softmax(x: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> Tensor:
     """x - logsumexp(x) along ``dim``, stable for any finite logits.
 
     Examples
@@ -671,7 +687,10 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     method=True,
 )
 @one_keepdim
-def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def norm(
+    x: TensorLike, p: float | str | None = "fro", dim: Dims = None, keepdim: bool = False, *,
+    axis: Dims = None, keepdims: bool | None = None,
+) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
 
     Examples
@@ -699,7 +718,9 @@ def norm(x, p="fro", dim=None, keepdim: bool = False, *, axis=None, keepdims=Non
     raise ValueError(f"norm: p must be 'fro', a positive number or inf, got {p!r}")
 
 
-def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+def allclose(
+    a: TensorLike, b: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> bool:
     """Whether all elements are close (NumPy/PyTorch tolerance rule).
 
     Examples
@@ -713,7 +734,9 @@ def allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = Fal
     )
 
 
-def isclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Tensor:
+def isclose(
+    a: TensorLike, b: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+) -> Tensor:
     """Elementwise closeness as a bool tensor.
 
     Examples
@@ -727,7 +750,7 @@ def isclose(a, b, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = Fals
     )
 
 
-def equal(a, b) -> bool:
+def equal(a: TensorLike, b: TensorLike) -> bool:
     """True if both have the same shape and elements.
 
     Examples
@@ -745,7 +768,10 @@ def equal(a, b) -> bool:
     differentiable=False,
 )
 @one_keepdim
-def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def argmax(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
 
     Examples
@@ -765,7 +791,10 @@ def argmax(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> T
     differentiable=False,
 )
 @one_keepdim
-def argmin(x, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+def argmin(
+    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    keepdims: bool | None = None,
+) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
 
     Examples

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Sequence
 
 import numpy as np
 
 from .. import _dtypes
+from .._typing import Dims, Size, TensorLike
 from ..engine import (
     ALL_THREADS,
     STATE,
@@ -101,7 +103,7 @@ class ReshapeBackward(Node):
     samples=lambda: [R.Sample((R.randn(2, 6), 3, 4)), R.Sample((R.randn(2, 6), (-1,)))],
     method=True,
 )
-def reshape(x, *shape) -> Tensor:
+def reshape(x: TensorLike, *shape: Size) -> Tensor:
     """Same data in a new shape (one dimension may be -1).
 
     Examples
@@ -125,7 +127,7 @@ def reshape(x, *shape) -> Tensor:
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(2, 6), 4, -1))], method=True)
-def view(x, *shape) -> Tensor:
+def view(x: Tensor, *shape: Size) -> Tensor:
     """The same memory seen with a new shape; raises where that would need a copy.
 
     Examples
@@ -158,7 +160,7 @@ def view(x, *shape) -> Tensor:
     ],
     method=True,
 )
-def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim``..``end_dim`` into one.
 
     Examples
@@ -191,7 +193,7 @@ class PermuteBackward(Node):
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(2, 3, 4), 2, 0, 1))], method=True)
-def permute(x, *dims) -> Tensor:
+def permute(x: TensorLike, *dims: Size) -> Tensor:
     """Reorder dimensions.
 
     Examples
@@ -219,7 +221,7 @@ def permute(x, *dims) -> Tensor:
     samples=lambda: [R.Sample((R.randn(2, 3), 0, 1)), R.Sample((R.randn(2, 3, 4), -1, 0))],
     method=True,
 )
-def transpose(x, dim0: int, dim1: int) -> Tensor:
+def transpose(x: TensorLike, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions.
 
     Examples
@@ -253,7 +255,7 @@ def transpose(x, dim0: int, dim1: int) -> Tensor:
     method=True,
 )
 @numpy_names(keepdim=False)
-def squeeze(x, dim=None) -> Tensor:
+def squeeze(x: TensorLike, dim: Dims = None) -> Tensor:
     """Drop dimensions of size 1 (only ``dim``, if given; a no-op if it is not 1).
 
     Examples
@@ -277,7 +279,7 @@ def squeeze(x, dim=None) -> Tensor:
     method=True,
 )
 @numpy_names(keepdim=False)
-def unsqueeze(x, dim: int) -> Tensor:
+def unsqueeze(x: TensorLike, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``.
 
     Examples
@@ -315,7 +317,7 @@ class ExpandBackward(Node):
     samples=lambda: [R.Sample((R.randn(3, 1), 2, 3, 4)), R.Sample((R.randn(1, 4), -1, 4))],
     method=True,
 )
-def expand(x, *sizes) -> Tensor:
+def expand(x: Tensor, *sizes: Size) -> Tensor:
     """Broadcast to a larger shape without copying (-1 keeps a dimension).
 
     Examples
@@ -345,7 +347,7 @@ def expand(x, *sizes) -> Tensor:
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(3), (2, 3)))])
-def broadcast_to(x, shape) -> Tensor:
+def broadcast_to(x: TensorLike, shape: Size) -> Tensor:
     """Same as ``expand(shape)``.
 
     Examples
@@ -424,7 +426,7 @@ class CatBackward(Node):
     check=lambda *ts, dim=0: cat(list(ts), dim),
 )
 @numpy_names(keepdim=False)
-def cat(tensors, dim: int = 0) -> Tensor:
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension.
 
     Examples
@@ -459,7 +461,7 @@ def _join_alias_samples():
 
 @R.op(samples=_join_alias_samples, check=lambda *ts, **kw: concat(list(ts), **kw))
 @numpy_names(keepdim=False)
-def concat(tensors, dim: int = 0) -> Tensor:
+def concat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Alias of :func:`cat` (``axis=`` accepted for ``dim=``, as PyTorch).
 
     Examples
@@ -473,7 +475,7 @@ def concat(tensors, dim: int = 0) -> Tensor:
 
 @R.op(samples=_join_alias_samples, check=lambda *ts, **kw: concatenate(list(ts), **kw))
 @numpy_names(keepdim=False)
-def concatenate(tensors, dim: int = 0) -> Tensor:
+def concatenate(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Alias of :func:`cat`, NumPy's name (``axis=`` or ``dim=``, as PyTorch).
 
     Examples
@@ -507,7 +509,7 @@ class StackBackward(Node):
     check=lambda *ts, dim=0: stack(list(ts), dim),
 )
 @numpy_names(keepdim=False)
-def stack(tensors, dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join same-shaped tensors along a new dimension.
 
     Examples
@@ -789,7 +791,7 @@ def _crop(x, shape, axis):
     ],
     method=True,
 )
-def gather(x, dim: int, index) -> Tensor:
+def gather(x: TensorLike, dim: int, index: Tensor) -> Tensor:
     """Values along ``dim`` at ``index``: ``out[i][j] = x[i][index[i][j]]`` for dim=1.
 
     Examples
@@ -944,7 +946,7 @@ class MatmulBackward(Node):
     ],
     method=True,
 )
-def matmul(a, b) -> Tensor:
+def matmul(a: TensorLike, b: TensorLike) -> Tensor:
     """Matrix product with NumPy's rules (1-D operands, batched and broadcast).
 
     Examples
@@ -961,7 +963,7 @@ def matmul(a, b) -> Tensor:
             out = da @ db
             ra = a.requires_grad
             rb = b.requires_grad
-            if (ra or rb) and (ALL_THREADS.all_recording or STATE.grad_enabled):
+            if (ra or rb) and (not ALL_THREADS.off or STATE.grad_enabled):
                 return record(MatmulBackward, (a, b), (ra, rb), None, out)
             return _make(out, None)
         _same_dtype("matmul", da.dtype, db.dtype)

@@ -10,9 +10,11 @@ enter the graph as constants.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
+from .._typing import IntOrTuple
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg
@@ -68,7 +70,9 @@ def _pad_samples():
         ),
     ],
 )
-def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+def pad(
+    input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None
+) -> Tensor:
     """Pad (or, with negative amounts, crop) the last dimensions of ``input``.
 
     ``pad`` lists (left, right) amounts starting from the last dimension, as
@@ -361,8 +365,8 @@ def _interp_check(x: Tensor, mode: str, antialias: bool) -> None:
 )
 def interpolate(
     input: Tensor,
-    size=None,
-    scale_factor=None,
+    size: IntOrTuple | None = None,
+    scale_factor: float | Sequence[float] | None = None,
     mode: str = "nearest",
     align_corners: bool | None = None,
     recompute_scale_factor: bool | None = None,
@@ -465,7 +469,7 @@ def _mean_matrix(n: int, m: int) -> np.ndarray:
     ],
     export=False,
 )
-def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+def adaptive_avg_pool2d(input: Tensor, output_size: int | None | Sequence[int | None]) -> Tensor:
     """Average pooling onto a fixed ``output_size`` (an int, or a pair; None keeps a size).
 
     Window ``i`` of a dimension of size n spans ``floor(i*n/m)`` to
@@ -510,7 +514,9 @@ def _window_argmax(vals: np.ndarray) -> np.ndarray:
     ],
     export=False,
 )
-def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+def adaptive_max_pool2d(
+    input: Tensor, output_size: int | None | Sequence[int | None], return_indices: bool = False
+) -> Tensor | tuple[Tensor, Tensor]:
     """Max pooling onto a fixed ``output_size``; the gradient goes to each window's max.
 
     With ``return_indices=True`` also returns the flat ``h * W + w`` index of each
