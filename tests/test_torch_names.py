@@ -1085,3 +1085,66 @@ LATE = [
 @pytest.mark.parametrize("fn,args,grad,tol", LATE)
 def test_late_names_same_as_torch(fn, args, grad, tol):
     check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+def _layer(name, *args, **kwargs):
+    return lambda M: getattr(M.nn, name)(*args, **kwargs)
+
+
+LAYERS = [
+    C("F.softshrink", lambda M, x: _ns(M).softshrink(x, 0.3), X34),
+    C("F.tanhshrink", lambda M, x: _ns(M).tanhshrink(x), X34),
+    C("rms_norm", lambda M, x, w: M.rms_norm(x, (4,), w), rn(2, 3, 4), rn(4)),
+    C("F.rms_norm-eps", lambda M, x: _ns(M).rms_norm(x, (3, 4), eps=1e-3), rn(2, 3, 4)),
+    C("F.rms_norm-f32", lambda M, x: _ns(M).rms_norm(x, (4,)), X34f),
+    C("PixelShuffle", lambda M, x: _layer("PixelShuffle", 2)(M)(x), rn(1, 8, 2, 3)),
+    C("PixelUnshuffle", lambda M, x: _layer("PixelUnshuffle", 2)(M)(x), rn(1, 2, 4, 4)),
+    C("Hardshrink", lambda M, x: _layer("Hardshrink", 0.3)(M)(x), X34),
+    C("Softshrink", lambda M, x: _layer("Softshrink")(M)(x), X34),
+    C("Tanhshrink", lambda M, x: _layer("Tanhshrink")(M)(x), X34),
+    C("Threshold", lambda M, x: _layer("Threshold", 0.1, 20.0)(M)(x), X34),
+    C("PReLU", lambda M, x: _layer("PReLU")(M)(x), X34f),
+    C("PReLU-channels", lambda M, x: _layer("PReLU", 3, 0.1)(M)(x), rn(2, 3, 4, dtype=np.float32)),
+    C("AdaptiveAvgPool1d", lambda M, x: _layer("AdaptiveAvgPool1d", 3)(M)(x), rn(2, 3, 7)),
+    C("PairwiseDistance", lambda M, a, b: _layer("PairwiseDistance", p=1.0)(M)(a, b), X34,
+      rn(3, 4)),
+    C("CosineSimilarity", lambda M, a, b: _layer("CosineSimilarity", dim=0)(M)(a, b), X34,
+      rn(3, 4)),
+    C("Fold", lambda M, x: _layer("Fold", (3, 3), 2)(M)(x), rn(1, 4, 4)),
+    C("Unfold", lambda M, x: _layer("Unfold", 2, padding=1)(M)(x), rn(1, 2, 3, 3)),
+    C("ZeroPad1d", lambda M, x: _layer("ZeroPad1d", (1, 2))(M)(x), rn(2, 3)),
+    C("ZeroPad2d", lambda M, x: _layer("ZeroPad2d", 1)(M)(x), rn(1, 2, 2)),
+    C("ConstantPad1d", lambda M, x: _layer("ConstantPad1d", 2, 3.5)(M)(x), rn(2, 3)),
+    C("ConstantPad2d", lambda M, x: _layer("ConstantPad2d", (1, 0, 2, 1), -1.0)(M)(x),
+      rn(1, 2, 2)),
+    C("ReflectionPad1d", lambda M, x: _layer("ReflectionPad1d", 2)(M)(x), rn(1, 2, 4)),
+    C("ReflectionPad2d", lambda M, x: _layer("ReflectionPad2d", (1, 1, 2, 0))(M)(x),
+      rn(1, 1, 3, 3)),
+    C("ReplicationPad1d", lambda M, x: _layer("ReplicationPad1d", (0, 3))(M)(x), rn(1, 2, 3)),
+    C("ReplicationPad2d", lambda M, x: _layer("ReplicationPad2d", 1)(M)(x), rn(1, 1, 2, 3)),
+    C("CircularPad1d", lambda M, x: _layer("CircularPad1d", 1)(M)(x), rn(1, 2, 3)),
+    C("CircularPad2d", lambda M, x: _layer("CircularPad2d", (1, 1, 1, 0))(M)(x),
+      rn(1, 1, 2, 3)),
+    C("Softmax2d", lambda M, x: _layer("Softmax2d")(M)(x), rn(2, 3, 2, 2)),
+    C("RMSNorm", lambda M, x: _layer("RMSNorm", 4)(M)(x), X34f),
+    C("RMSNorm-no-affine", lambda M, x: _layer("RMSNorm", (3, 4), eps=1e-4,
+                                               elementwise_affine=False)(M)(x), rn(2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", LAYERS)
+def test_layers_same_as_torch(fn, args, grad, tol):
+    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+
+
+def test_prelu_weight_gradient_as_torch():
+    x = rn(2, 3, 4)
+    g = rn(2, 3, 4)
+    grads = []
+    for M in (torch, autodiff):
+        m = M.nn.PReLU(3, 0.2)
+        m.weight.data = M.tensor(m.weight.detach().numpy().astype(np.float64))
+        m(M.tensor(x)).backward(M.tensor(g))
+        grads.append(m.weight.grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-10)
+    assert repr(autodiff.nn.ReflectionPad1d(1)) == repr(torch.nn.ReflectionPad1d(1))

@@ -11,7 +11,13 @@ Examples
 
 from __future__ import annotations
 
-from . import functional, init, parallel, utils
+from . import (
+    functional,
+    init,
+    layers_extra,  # PixelShuffle, PReLU, the Pad layers, RMSNorm, ... (issue 17)
+    parallel,
+    utils,
+)
 from .activation import (
     CELU,
     ELU,
@@ -42,6 +48,7 @@ from .activation import (
 from .attention import MultiheadAttention
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .dropout import Dropout2d
+from .layers_extra import *  # noqa: F403 - its __all__
 from .linear import MLP, Embedding, Linear
 from .losses import (
     BCELoss,
@@ -158,4 +165,4 @@ __all__ = [
     "NLLLoss",
     "BCELoss",
     "BCEWithLogitsLoss",
-]
+] + layers_extra.__all__

@@ -27,6 +27,9 @@ from ..ops.extra import (  # (declared there: also autodiff.pixel_shuffle, ...)
     pixel_shuffle,
     pixel_unshuffle,
     prelu,
+    rms_norm,
+    softshrink,
+    tanhshrink,
     threshold,
 )
 from ..ops.pooling import (
@@ -1518,6 +1521,9 @@ __all__ = [
     "pixel_shuffle",
     "pixel_unshuffle",
     "prelu",
+    "rms_norm",
+    "softshrink",
+    "tanhshrink",
     "threshold",
     "relu",
     "leaky_relu",

@@ -3672,6 +3672,74 @@ def _sum_to_size(self: Tensor, *size: Any) -> Tensor:
     return ad.sum(out, dims, keepdim=True) if dims else out
 
 
+@R.op(
+    samples=lambda: [_s(R.away_from_zero(3, 4, margin=0.7)), _s(R.away_from_zero(5, seed=1), 0.1)]
+)
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, else 0.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.functional.softshrink(autodiff.tensor([-1.0, 0.2, 0.7]))
+    Tensor([-0.5,  0. ,  0.2])
+    """
+    x = _t(input, "input")
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    shrunk = ad.sub(x, ad.mul(ad.sign(x), lambd))
+    return ad.where(Tensor(np.abs(x.data) > lambd), shrunk, ad.zeros_like(x))
+
+
+@R.op(samples=_UN)
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """``x - tanh(x)``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.functional.tanhshrink(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    x = _t(input, "input")
+    return ad.sub(x, ad.tanh(x))
+
+
+@R.op(
+    samples=lambda: [
+        _s(R.randn(2, 3, 4), (4,), R.randn(4, seed=1)),
+        _s(R.randn(2, 3, 4, seed=2), (3, 4), None, 1e-5),
+    ]
+)
+def rms_norm(
+    input: Tensor,
+    normalized_shape: Sequence[int],
+    weight: Tensor | None = None,  # noqa: A002
+    eps: float | None = None,
+) -> Tensor:
+    """``x / sqrt(mean(x^2) + eps)`` over the last ``len(normalized_shape)`` dimensions,
+    times ``weight`` (``eps`` defaults to the dtype's machine epsilon, as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.functional.rms_norm(autodiff.tensor([[3.0, 4.0]]), (2,), eps=0.0)
+    Tensor([[0.8485, 1.1314]])
+    """
+    x = _t(input, "input")
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if tuple(x.shape[x.ndim - k :]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(str(n) for n in shape)}], but got input of size{list(x.shape)}"
+        )
+    e = float(np.finfo(x.data.dtype).eps) if eps is None else float(eps)
+    dims = tuple(range(x.ndim - k, x.ndim))
+    out = ad.mul(x, ad.rsqrt(ad.add(ad.mean(ad.mul(x, x), dims, True), e)))
+    return out if weight is None else ad.mul(out, weight)
+
+
 # ------------------------------------------------------- comparison aliases
 _CMP_EXAMPLE = {
     "gt": [False, True],
