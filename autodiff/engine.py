@@ -33,7 +33,7 @@ from .grad_mode import (  # noqa: F401 - re-exported: the ops import grad mode f
     set_grad_enabled,
 )
 from .tensor import Tensor, _make
-from .views import root, set_version
+from .views import ViewMeta
 
 
 class _Clock:
@@ -431,10 +431,17 @@ def sum_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
 
 def mark_output_dirty(t: Tensor) -> None:
     """Called by in-place ops before they change ``t``: VJPs that saved it must fail."""
-    clock = CLOCK.tick()
-    owner = root(t)
-    set_version(owner, clock)
-    fn = owner.grad_fn
+    clock_ = CLOCK
+    with clock_.lock:  # (CLOCK.tick, root and set_version inlined: x[i] += v in loops)
+        clock = clock_.clock = clock_.clock + 1
+    m = getattr(t, "_meta", None)
+    if m is not None and m.base is not None:
+        t = m.base  # the owner of the memory: its counter is the one views read
+        m = getattr(t, "_meta", None)
+    if m is None:
+        m = t._meta = ViewMeta()
+    m.version = clock
+    fn = t.grad_fn
     if fn is not None and fn._uses_out:
         fn.out = _DIRTY
 

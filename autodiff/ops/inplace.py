@@ -30,6 +30,7 @@ from ._base import as_tensor_arg, operands
 from .elementwise import add, clamp, div, mul, sub, where
 from .shape import (
     GetItemBackward,
+    _basic_index,
     _convert_index,
     _own_index,
     _torch_index,
@@ -390,8 +391,43 @@ def _setitem_direct(t: Tensor, index, value) -> bool:
     return True
 
 
+def _setitem_basic(t: Tensor, index, value) -> bool:
+    """``t[index] = value`` straight into memory for a basic index (``_basic_index``:
+    ints, slices, None, ``...``, 0-d integer Tensors) and a value of ``t``'s dtype (a
+    Tensor, or a Python number into a float tensor) when nothing is recorded; NumPy's
+    assignment broadcasts as PyTorch's (a value's leading 1-dims may go). False when
+    ``_setitem_direct`` or the general path must run (they also say what is wrong)."""
+    idx = _basic_index(index)
+    if idx is None:
+        return False
+    data = t._data
+    if isinstance(value, Tensor):
+        v = value._data
+        if v.dtype is not data.dtype:
+            return False
+        needs_grad = t.requires_grad or value.requires_grad
+    elif (type(value) is float or type(value) is int) and data.dtype.kind == "f":
+        v = value
+        needs_grad = t.requires_grad
+    else:
+        return False
+    if needs_grad and (ALL_THREADS.all_recording or STATE.grad_enabled):
+        return False
+    m = getattr(t, "_meta", None)
+    if (m is not None and m.kind) or not data.flags.writeable:
+        return False
+    try:
+        data[idx] = v
+    except (IndexError, ValueError):
+        return False  # (nothing was written)
+    mark_output_dirty(t)
+    return True
+
+
 def setitem(t: Tensor, index, value) -> None:
-    if isinstance(t, Tensor) and _setitem_direct(t, index, value):
+    if isinstance(t, Tensor) and (
+        _setitem_basic(t, index, value) or _setitem_direct(t, index, value)
+    ):
         return
     inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)
 
@@ -421,18 +457,19 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
-    if recording():
+    if ALL_THREADS.all_recording or STATE.grad_enabled:  # (recording(), inlined)
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
-        if kind(t):
+        m = getattr(t, "_meta", None)
+        if m is not None and m.kind:  # (kind(t), inlined)
             _refuse_untracked(t, opname, False)
     if isinstance(other, Tensor):
-        o = other.data
+        o = other._data
     elif isinstance(other, (list, tuple)):
         o = np.asarray(other)  # (a list times alpha would repeat the list)
     else:
         o = other
-    data = t.data
+    data = t._data
     if alpha != 1:
         if data.nbytes > BLOCK_BYTES and scaled_inplace(ufunc, data, o, alpha):
             mark_output_dirty(t)
