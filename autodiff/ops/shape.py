@@ -711,7 +711,15 @@ def _basic_slice(s: slice):
             plain = False
         elif kind is not int and b is not None:
             return None
-    return s if plain else slice(_bound(start), _bound(stop), _bound(step))
+    if plain:
+        return s
+    if type(start) is Tensor:  # (Tensor.__index__, inlined for a 0-d integer bound)
+        d = start._data
+        start = int(d) if not d.ndim and d.dtype.kind in "iu" else operator.index(start)
+    if type(stop) is Tensor:
+        d = stop._data
+        stop = int(d) if not d.ndim and d.dtype.kind in "iu" else operator.index(stop)
+    return slice(start, stop, _bound(step))
 
 
 def _basic_index(index):
