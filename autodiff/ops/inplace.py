@@ -424,9 +424,44 @@ def _setitem_basic(t: Tensor, index, value) -> bool:
     return True
 
 
+def _writes_itself_back(t: Tensor, index, value) -> bool:
+    """While recording, ``t[index] = value`` where ``value`` is a tracked view of
+    ``t``'s memory at exactly ``t[index]`` (the write-back Python does after
+    ``t[i] += v``, whose in-place add already gave ``t`` its new history): the values
+    do not change and neither does the function ``t``'s history computes, so only the
+    version is bumped (as PyTorch's copy_ bumps it), without a snapshot of ``t`` and a
+    second setitem node. False for anything else (the general path runs)."""
+    if not isinstance(value, Tensor) or value._data.dtype is not t._data.dtype:
+        return False
+    mt = getattr(t, "_meta", None)
+    mv = getattr(value, "_meta", None)
+    if mt is None or mv is None or mt.base is not None or mt.kind or mv.kind:
+        return False  # (t must own its memory, value be a tracked view of it)
+    if mv.base is not t or (t.requires_grad and t.grad_fn is None):
+        return False  # (a leaf that requires grad: the general path refuses it)
+    idx = _basic_index(index)
+    if idx is None or not t._data.flags.writeable:
+        return False
+    try:
+        target = t._data[idx]
+    except IndexError:
+        return False
+    v = value._data
+    if (
+        target.shape != v.shape
+        or target.strides != v.strides
+        or target.__array_interface__["data"][0] != v.__array_interface__["data"][0]
+    ):
+        return False
+    mark_output_dirty(t)
+    return True
+
+
 def setitem(t: Tensor, index, value) -> None:
     if isinstance(t, Tensor) and (
-        _setitem_basic(t, index, value) or _setitem_direct(t, index, value)
+        _setitem_basic(t, index, value)
+        or _setitem_direct(t, index, value)
+        or _writes_itself_back(t, index, value)
     ):
         return
     inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)

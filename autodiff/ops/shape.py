@@ -805,7 +805,14 @@ def getitem(x, index) -> Tensor:
                     out = record_unary(GetItemBackward, x, basic_index, arr)
                 else:
                     out = _make(arr, None)
-                return _view_of(out, x, shares=True)
+                _view_of(out, x, shares=True)
+                m = out._meta
+                if m.base is x and x._data.flags.c_contiguous:
+                    # where the view sits in x, as inplace._place caches it: the index
+                    # itself (distinct elements), saving the search an in-place change
+                    # of the view (x[i] += v) would make
+                    m.place = (x._data, arr, basic_index, True)
+                return out
             # _view_of for an x that does not require grad, inlined (x[k, j] in loops)
             out = _new(Tensor)
             out._data = arr
