@@ -778,7 +778,13 @@ class GetItemBackward(Node):
         return index_view(x, index)
 
     def vjp(self, g, xs, out, xp):
-        return (xp.index_add(g, self.attrs, xs[0].shape),)
+        index = self.attrs
+        if xp is NP and type(index) is tuple and _is_basic(index):
+            # a basic index picks each element once: an assignment, not np.add.at
+            gx = np.zeros(xs[0].shape, dtype=g.dtype)
+            gx[index] = g
+            return (gx,)
+        return (xp.index_add(g, index, xs[0].shape),)
 
 
 @R.op(samples=_idx_samples, export=False)
