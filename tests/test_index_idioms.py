@@ -252,9 +252,7 @@ def test_stack_of_like_tensors_matches_torch(dim) -> None:
         ts = [lib.tensor(a, requires_grad=i % 2 == 0) for i, a in enumerate(arrays)]
         y = lib.stack(tuple(ts) if dim == 1 else ts, dim=dim)
         (y * lib.arange(float(y.numel())).reshape(y.shape)).sum().backward()
-        res[lib.__name__] = [y.detach().numpy()] + [
-            t.grad.numpy() for t in ts if t.requires_grad
-        ]
+        res[lib.__name__] = [y.detach().numpy()] + [t.grad.numpy() for t in ts if t.requires_grad]
         assert [t.grad is None for t in ts] == [False, True, False, True]
     for a, b in zip(res["autodiff"], res["torch"]):
         assert a.shape == b.shape
