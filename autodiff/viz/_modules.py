@@ -23,10 +23,11 @@ def record_module_call(module, inputs, output) -> None:
     stops = tuple(
         (t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)
     )
-    try:
-        node.calls.append((module, stops))
-    except AttributeError:  # first call recorded on this node
+    calls = getattr(node, "calls", None)  # (not try/except: a raise costs ~1 us a call)
+    if calls is None:  # the first call recorded on this node
         node.calls = [(module, stops)]
+    else:
+        calls.append((module, stops))
 
 
 def _on_module_call(module, args: tuple, kwargs: dict, out) -> None:
