@@ -287,3 +287,26 @@ def test_embedding_gradient_of_repeated_negative_and_infinite_rows(lib) -> None:
     e = lib.nn.Embedding(4, 3)
     e(lib.tensor([[1, 3, 1], [0, 1, 1]])).sum().backward()
     assert e.weight.grad[:, 0].tolist() == [1.0, 4.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize("lib", [autodiff, torch], ids=["autodiff", "torch"])
+def test_iterating_gives_views_that_follow_their_tensor(lib) -> None:
+    ix = lib.tensor([4, 0, 2])
+    firsts = list(ix)
+    assert [int(t) for t in firsts] == [4, 0, 2] and firsts[0].shape == ()
+    firsts[1] += 7  # a view: ix changes
+    assert ix.tolist() == [4, 7, 2]
+    h = lib.zeros(2, 3)
+    # (PyTorch's rows come from unbind, which refuses this change: its own x[i] views
+    # are the reference; autodiff's iteration gives x[i] views)
+    r0, r1 = h if lib is autodiff else (h[0], h[1])
+    w = lib.ones(2, 3, requires_grad=True)
+    h.add_(w * 3.0)  # recorded: the rows take the new history
+    (r0 * 2.0 + r1).sum().backward()
+    assert w.grad.tolist() == [[6.0] * 3, [3.0] * 3]
+    x = lib.arange(4.0, requires_grad=True)
+    parts = list(x * 1.0)
+    (parts[1] * 5.0 + parts[3]).backward()
+    assert x.grad.tolist() == [0.0, 5.0, 0.0, 1.0]
+    with pytest.raises(TypeError, match="0-d tensor"):
+        iter(lib.tensor(1.0))

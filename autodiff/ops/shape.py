@@ -769,6 +769,37 @@ def _basic_index(index):
     return None
 
 
+def rows(x: Tensor) -> list:
+    """``[x[0], x[1], ...]``, views, as ``iter(x)`` gives them (PyTorch unbinds ``x``
+    eagerly too); the rows of a tensor that does not require grad are made in one
+    loop, with ``getitem``'s bookkeeping for each.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> [r.tolist() for r in rows(autodiff.arange(4).reshape(2, 2))]
+    [[0, 1], [2, 3]]
+    """
+    data = x._data
+    m = getattr(x, "_meta", None)
+    if x.requires_grad or (m is not None and m.kind):
+        return [getitem(x, i) for i in range(data.shape[0])]
+    owner = x if m is None or m.base is None else m.base
+    track = data.dtype.kind == "f" and (owner.grad_fn is not None or not owner.requires_grad)
+    out = []
+    for i in range(data.shape[0]):
+        t = _new(Tensor)
+        t._data = data[i, ...]
+        t.requires_grad = False
+        t.grad_fn = None
+        t._grad = None
+        t._meta = ViewMeta(owner)
+        if track:
+            add_view(owner, t)
+        out.append(t)
+    return out
+
+
 class GetItemBackward(Node):
     name = "getitem"
     saves = ()
