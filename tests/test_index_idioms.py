@@ -310,3 +310,19 @@ def test_iterating_gives_views_that_follow_their_tensor(lib) -> None:
     assert x.grad.tolist() == [0.0, 5.0, 0.0, 1.0]
     with pytest.raises(TypeError, match="0-d tensor"):
         iter(lib.tensor(1.0))
+
+
+def test_embedding_keeps_its_indices_and_checks_them_in_one_pass() -> None:
+    w = autodiff.ones(5, 2, requires_grad=True)
+    idx = autodiff.tensor([1, 1, 4])
+    out = autodiff.nn.functional.embedding(idx, w)
+    idx[0] = 0  # changed after the forward: the recorded gradient is unchanged
+    out.sum().backward()
+    assert w.grad[:, 0].tolist() == [0.0, 2.0, 0.0, 0.0, 1.0]
+    for bad, shown in (([0, -1], "-1"), ([5], "5"), (np.array([3, 200], np.uint8), "200")):
+        with pytest.raises(IndexError, match=f"index {shown} is out of range for 5 embeddings"):
+            autodiff.nn.functional.embedding(autodiff.tensor(bad), w)
+    row = autodiff.nn.functional.embedding(autodiff.tensor(2), w)  # a 0-d index: one row
+    assert row.shape == (2,)
+    row2 = torch.nn.functional.embedding(torch.tensor(2), torch.ones(5, 2))
+    assert tuple(row2.shape) == row.shape

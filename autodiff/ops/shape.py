@@ -843,7 +843,8 @@ def _rows_by_one_hot(g: np.ndarray, index: np.ndarray, shape: tuple) -> np.ndarr
     m = rows.size
     one_hot = np.zeros((shape[0], m), dtype=g.dtype)
     one_hot[rows, np.arange(m)] = 1  # (negative rows count from the end, as indices)
-    gx = (one_hot @ g.reshape(m, -1)).reshape(shape)
+    gx = np.empty(shape, dtype=g.dtype)  # (an array of its own: it may become .grad as is)
+    np.matmul(one_hot, g.reshape(m, -1), out=gx.reshape(shape[0], -1))
     return gx if np.isfinite(gx).all() else None
 
 

@@ -33,6 +33,9 @@ def record_module_call(module, inputs, output) -> None:
 def _on_module_call(module, args: tuple, kwargs: dict, out) -> None:
     """``nn.Module.__call__``'s hook: record the call on each output tensor's node,
     its tensor arguments (also those in lists and tuples) as the stops."""
+    if not kwargs and len(args) == 1 and isinstance(out, Tensor) and isinstance(args[0], Tensor):
+        record_module_call(module, args, out)  # the common call, layer(x)
+        return
     inputs = []
     for a in (*args, *kwargs.values()):
         if isinstance(a, Tensor):
