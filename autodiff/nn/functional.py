@@ -733,12 +733,12 @@ def embedding(
             [1., 0., 0.]])
     """
     w = _tensor(weight, "embedding: weight")
-    idx = input.data if isinstance(input, Tensor) else np.asarray(input)
+    idx = input._data if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be an integer tensor, got dtype {idx.dtype}")
-    if w.ndim != 2:
+    if w._data.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-d (num_embeddings, dim), got {w.shape}")
-    num = w.shape[0]
+    num = w._data.shape[0]
     # (one reduction: seen unsigned, a negative index is larger than any row)
     if idx.size and idx.view(idx.dtype.str.replace("i", "u")).max() >= num:
         bad = idx.max() if idx.max() >= num else idx.min()

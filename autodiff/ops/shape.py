@@ -845,7 +845,8 @@ def _rows_by_one_hot(g: np.ndarray, index: np.ndarray, shape: tuple) -> np.ndarr
     one_hot[rows, np.arange(m)] = 1  # (negative rows count from the end, as indices)
     gx = np.empty(shape, dtype=g.dtype)  # (an array of its own: it may become .grad as is)
     np.matmul(one_hot, g.reshape(m, -1), out=gx.reshape(shape[0], -1))
-    return gx if np.isfinite(gx).all() else None
+    # (one sum tells: it is finite unless a value is not, or the sum overflows)
+    return gx if np.isfinite(np.add.reduce(gx, axis=None)) else None
 
 
 @R.op(samples=_idx_samples, export=False)
