@@ -319,7 +319,13 @@ def test_embedding_keeps_its_indices_and_checks_them_in_one_pass() -> None:
     idx[0] = 0  # changed after the forward: the recorded gradient is unchanged
     out.sum().backward()
     assert w.grad[:, 0].tolist() == [0.0, 2.0, 0.0, 0.0, 1.0]
-    for bad, shown in (([0, -1], "-1"), ([5], "5"), (np.array([3, 200], np.uint8), "200")):
+    for bad, shown in (
+        ([0, -1], "-1"),
+        ([5], "5"),
+        (np.array([3, 200], np.uint8), "200"),
+        (np.array([[1, 2], [3, -7]], np.int32), "-7"),
+        (np.array([1, -2], ">i8"), "-2"),  # (a non-native byte order)
+    ):
         with pytest.raises(IndexError, match=f"index {shown} is out of range for 5 embeddings"):
             autodiff.nn.functional.embedding(autodiff.tensor(bad), w)
     row = autodiff.nn.functional.embedding(autodiff.tensor(2), w)  # a 0-d index: one row

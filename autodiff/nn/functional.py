@@ -740,7 +740,11 @@ def embedding(
         raise ValueError(f"embedding: weight must be 2-d (num_embeddings, dim), got {w.shape}")
     num = w._data.shape[0]
     # (one reduction: seen unsigned, a negative index is larger than any row)
-    if idx.size and idx.view(idx.dtype.str.replace("i", "u")).max() >= num:
+    unsigned = _UNSIGNED.get(idx.dtype)  # (None for unsigned or non-native dtypes)
+    if idx.size and (
+        _max(idx if unsigned is None else idx.view(unsigned), axis=None) >= num
+        or (unsigned is None and idx.dtype.kind == "i" and idx.min() < 0)
+    ):
         bad = idx.max() if idx.max() >= num else idx.min()
         raise IndexError(
             f"embedding: index {int(bad)} is out of range for {num} embeddings (valid: 0 to "
@@ -775,6 +779,10 @@ def embedding(
         mask = _make((idx == pad)[..., None], None)
         out = where(mask, out.detach(), out)
     return out
+
+
+_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+_max = np.maximum.reduce
 
 
 def _embedding_renorm_(w: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:

@@ -21,7 +21,7 @@ def record_module_call(module, inputs, output) -> None:
     if node is None:
         return
     stops = tuple(
-        (t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)
+        [(t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)]
     )
     calls = getattr(node, "calls", None)  # (not try/except: a raise costs ~1 us a call)
     if calls is None:  # the first call recorded on this node
