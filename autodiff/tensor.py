@@ -511,7 +511,9 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        from .ops.shape import rows  # (autodiff.ops imports this module)
+
+        return iter(rows(self))
 
     def __repr__(self) -> str:
         # four decimals by default, as PyTorch prints (set_printoptions changes it)

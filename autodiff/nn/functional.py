@@ -15,7 +15,7 @@ import numpy as np
 
 from .._dtypes import default_float
 from .._typing import DTypeLike
-from ..engine import no_grad
+from ..engine import apply1, no_grad, recording
 from ..factories import generator
 from ..grad_mode import is_grad_enabled
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
@@ -43,7 +43,7 @@ from ..ops.pooling import (
 from ..ops.reductions import log_softmax as _log_softmax
 from ..ops.reductions import norm as _norm
 from ..ops.reductions import softmax as _softmax
-from ..ops.shape import gather, reshape
+from ..ops.shape import GetItemBackward, gather, reshape
 from ..ops.shape import linear as _linear_op
 from ..ops.spatial import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate, pad
 from ..tensor import Tensor, _make
@@ -752,13 +752,18 @@ def embedding(
             [1., 0., 0.]])
     """
     w = _tensor(weight, "embedding: weight")
-    idx = input.data if isinstance(input, Tensor) else np.asarray(input)
+    idx = input._data if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be an integer tensor, got dtype {idx.dtype}")
-    if w.ndim != 2:
+    if w._data.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-d (num_embeddings, dim), got {w.shape}")
-    num = w.shape[0]
-    if idx.size and (idx.min() < 0 or idx.max() >= num):
+    num = w._data.shape[0]
+    # (one reduction: seen unsigned, a negative index is larger than any row)
+    unsigned = _UNSIGNED.get(idx.dtype)  # (None for unsigned or non-native dtypes)
+    if idx.size and (
+        _max(idx if unsigned is None else idx.view(unsigned), axis=None) >= num
+        or (unsigned is None and idx.dtype.kind == "i" and idx.min() < 0)
+    ):
         bad = idx.max() if idx.max() >= num else idx.min()
         raise IndexError(
             f"embedding: index {int(bad)} is out of range for {num} embeddings (valid: 0 to "
@@ -780,7 +785,10 @@ def embedding(
         )
     if max_norm is not None:
         _embedding_renorm_(w, idx, float(max_norm), float(norm_type))
-    out = w[idx]
+    if idx.ndim:  # (indices checked above: getitem's general conversion is not needed)
+        out = apply1(GetItemBackward, w, idx.copy() if w.requires_grad and recording() else idx)
+    else:
+        out = w[idx]
     if scale_grad_by_freq and out.requires_grad:
         uniq, inverse, counts = np.unique(idx, return_inverse=True, return_counts=True)
         scale = (1.0 / counts[inverse.reshape(idx.shape)]).astype(out.dtype)[..., None]
@@ -790,6 +798,10 @@ def embedding(
         mask = _make((idx == pad)[..., None], None)
         out = where(mask, out.detach(), out)
     return out
+
+
+_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+_max = np.maximum.reduce
 
 
 def _embedding_renorm_(w: Tensor, idx: np.ndarray, max_norm: float, norm_type: float) -> None:

@@ -31,6 +31,7 @@ from ._base import as_tensor_arg, operands
 from .elementwise import add, check_alpha, clamp, div, mul, sub, where
 from .shape import (
     GetItemBackward,
+    _basic_index,
     _convert_index,
     _own_index,
     _torch_index,
@@ -391,8 +392,78 @@ def _setitem_direct(t: Tensor, index, value) -> bool:
     return True
 
 
+def _setitem_basic(t: Tensor, index, value) -> bool:
+    """``t[index] = value`` straight into memory for a basic index (``_basic_index``:
+    ints, slices, None, ``...``, 0-d integer Tensors) and a value of ``t``'s dtype (a
+    Tensor, or a Python number into a float tensor) when nothing is recorded; NumPy's
+    assignment broadcasts as PyTorch's (a value's leading 1-dims may go). False when
+    ``_setitem_direct`` or the general path must run (they also say what is wrong)."""
+    idx = _basic_index(index)
+    if idx is None:
+        return False
+    data = t._data
+    if isinstance(value, Tensor):
+        v = value._data
+        if v.dtype is not data.dtype:
+            return False
+        needs_grad = t.requires_grad or value.requires_grad
+    elif (type(value) is float or type(value) is int) and data.dtype.kind == "f":
+        v = value
+        needs_grad = t.requires_grad
+    else:
+        return False
+    if needs_grad and (not ALL_THREADS.off or STATE.grad_enabled):
+        return False
+    m = getattr(t, "_meta", None)
+    if (m is not None and m.kind) or not data.flags.writeable:
+        return False
+    try:
+        data[idx] = v
+    except (IndexError, ValueError):
+        return False  # (nothing was written)
+    mark_output_dirty(t)
+    return True
+
+
+def _writes_itself_back(t: Tensor, index, value) -> bool:
+    """While recording, ``t[index] = value`` where ``value`` is a tracked view of
+    ``t``'s memory at exactly ``t[index]`` (the write-back Python does after
+    ``t[i] += v``, whose in-place add already gave ``t`` its new history): the values
+    do not change and neither does the function ``t``'s history computes, so only the
+    version is bumped (as PyTorch's copy_ bumps it), without a snapshot of ``t`` and a
+    second setitem node. False for anything else (the general path runs)."""
+    if not isinstance(value, Tensor) or value._data.dtype is not t._data.dtype:
+        return False
+    mt = getattr(t, "_meta", None)
+    mv = getattr(value, "_meta", None)
+    if mt is None or mv is None or mt.base is not None or mt.kind or mv.kind:
+        return False  # (t must own its memory, value be a tracked view of it)
+    if mv.base is not t or (t.requires_grad and t.grad_fn is None):
+        return False  # (a leaf that requires grad: the general path refuses it)
+    idx = _basic_index(index)
+    if idx is None or not t._data.flags.writeable:
+        return False
+    try:
+        target = t._data[idx]
+    except IndexError:
+        return False
+    v = value._data
+    if (
+        target.shape != v.shape
+        or target.strides != v.strides
+        or target.__array_interface__["data"][0] != v.__array_interface__["data"][0]
+    ):
+        return False
+    mark_output_dirty(t)
+    return True
+
+
 def setitem(t: Tensor, index, value) -> None:
-    if isinstance(t, Tensor) and _setitem_direct(t, index, value):
+    if isinstance(t, Tensor) and (
+        _setitem_basic(t, index, value)
+        or _setitem_direct(t, index, value)
+        or _writes_itself_back(t, index, value)
+    ):
         return
     inplace(t, "setitem", lambda x: setitem_outofplace(x, index, value), value)
 
@@ -425,7 +496,8 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     if not ALL_THREADS.off or STATE.grad_enabled:  # (recording(), inlined)
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
-        if kind(t):
+        m = getattr(t, "_meta", None)
+        if m is not None and m.kind:  # (kind(t), inlined)
             _refuse_untracked(t, opname, False)
     if isinstance(other, Tensor):
         o = other._data  # (not the .data property: an optimizer step's hot path)

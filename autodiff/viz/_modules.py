@@ -21,17 +21,21 @@ def record_module_call(module, inputs, output) -> None:
     if node is None:
         return
     stops = tuple(
-        (t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)
+        [(t.grad_fn if t.grad_fn is not None else t) for t in inputs if isinstance(t, Tensor)]
     )
-    try:
-        node.calls.append((module, stops))
-    except AttributeError:  # first call recorded on this node
+    calls = getattr(node, "calls", None)  # (not try/except: a raise costs ~1 us a call)
+    if calls is None:  # the first call recorded on this node
         node.calls = [(module, stops)]
+    else:
+        calls.append((module, stops))
 
 
 def _on_module_call(module, args: tuple, kwargs: dict, out) -> None:
     """``nn.Module.__call__``'s hook: record the call on each output tensor's node,
     its tensor arguments (also those in lists and tuples) as the stops."""
+    if not kwargs and len(args) == 1 and isinstance(out, Tensor) and isinstance(args[0], Tensor):
+        record_module_call(module, args, out)  # the common call, layer(x)
+        return
     inputs = []
     for a in (*args, *kwargs.values()):
         if isinstance(a, Tensor):
