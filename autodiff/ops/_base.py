@@ -18,7 +18,13 @@ def np_names(dim, keepdim, axis, keepdims, opname: str = "reduction"):
         if dim is not None:
             raise TypeError(f"{opname}(): got both dim= and its alias axis=; pass one of them")
         dim = axis
-    return dim, (keepdim if keepdims is None else bool(keepdims))
+    if keepdims is not None:
+        if keepdim is not None:  # (the callers' keepdim defaults to None: "not given")
+            raise TypeError(
+                f"{opname}(): got both keepdim= and its alias keepdims=; pass one of them"
+            )
+        return dim, bool(keepdims)
+    return dim, bool(keepdim)
 
 
 def numpy_names(fn=None, *, keepdim: bool = True):
@@ -46,37 +52,6 @@ def numpy_names(fn=None, *, keepdim: bool = True):
         return accepting
 
     return wrap(fn) if fn is not None else wrap
-
-
-def one_keepdim(f):
-    """Decorator: refuse ``keepdim`` (by keyword or position) together with its alias
-    ``keepdims=``, as PyTorch does (a TypeError); ``f`` handles each alone.
-
-    Examples
-    --------
-    >>> @one_keepdim
-    ... def total(x, dim=None, keepdim=False, *, keepdims=None):
-    ...     return keepdim if keepdims is None else keepdims
-    >>> total(0, 1, keepdims=True)
-    True
-    >>> total(0, 1, True, keepdims=True)
-    Traceback (most recent call last):
-    TypeError: total(): got both keepdim= and its alias keepdims=; pass one of them
-    """
-    import inspect
-
-    pos = list(inspect.signature(f).parameters).index("keepdim")
-    opname = f.__name__
-
-    @functools.wraps(f)
-    def accepting(*args, **kw):
-        if kw and kw.get("keepdims") is not None and ("keepdim" in kw or len(args) > pos):
-            raise TypeError(
-                f"{opname}(): got both keepdim= and its alias keepdims=; pass one of them"
-            )
-        return f(*args, **kw)
-
-    return accepting
 
 
 def _rename(kw: dict, alias: str, name: str, opname: str) -> None:

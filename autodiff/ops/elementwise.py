@@ -384,6 +384,9 @@ def _binary_checked(cls, a, b, opname):
         raise
 
 
+_ONE = 1  # add/sub's default alpha
+
+
 def _arith(
     name, ufunc, tensor_cls, scalar_cls, rscalar_cls, rufunc, negate=False, tensor_ufunc=None
 ):
@@ -401,8 +404,8 @@ def _arith(
     if not scalar_cls._keeps_nodes or scalar_cls._uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
-    def op(a: TensorLike, b: TensorLike, *, alpha: TensorLike = 1) -> Tensor:
-        if alpha != 1 or type(alpha) is not int:
+    def op(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
+        if alpha is not _ONE:  # (the default object itself: one identity test an op)
             return _with_alpha(name, a, b, alpha)
         if type(b) in _PYNUM:
             if isinstance(a, Tensor):

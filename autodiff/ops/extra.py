@@ -33,7 +33,6 @@ from ._base import (
     normalize_dims,
     np_names,
     numpy_names,
-    one_keepdim,
 )
 from .elementwise import erf_np
 from .inplace import copy_, inplace
@@ -743,11 +742,10 @@ def _nan_samples():
 
 
 @R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
-@one_keepdim
 def nansum(
     input: Tensor,
     dim: Dims = None,
-    keepdim: bool = False,
+    keepdim: bool | None = None,
     *,
     dtype: DTypeLike = None,  # noqa: A002
     axis: Dims = None,
@@ -763,6 +761,8 @@ def nansum(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "nansum")
+    elif keepdim is None:
+        keepdim = False
     x = _t(input, "nansum")
     if dtype is not None:
         x = x.to(dtype)
@@ -772,11 +772,10 @@ def nansum(
 
 
 @R.op(samples=_nan_samples, method=True, second_order=False)  # (NaN samples: see _nan_samples)
-@one_keepdim
 def nanmean(
     input: Tensor,
     dim: Dims = None,
-    keepdim: bool = False,
+    keepdim: bool | None = None,
     *,
     dtype: DTypeLike = None,  # noqa: A002
     axis: Dims = None,
@@ -792,6 +791,8 @@ def nanmean(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "nanmean")
+    elif keepdim is None:
+        keepdim = False
     x = _t(input, "nanmean")
     if dtype is not None:
         x = x.to(dtype)

@@ -524,6 +524,8 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
             f"shape {t.shape}; an in-place op must keep the tensor's shape"
         ) from None
     except TypeError:
+        if alpha != 1:
+            check_alpha(data.dtype, alpha)  # a float alpha on an integer tensor: PyTorch's error
         if ufunc is np.subtract and data.dtype == np.bool_ and np.result_type(o) == np.bool_:
             raise TypeError(
                 f"{opname}: subtracting bool tensors is not supported (as in PyTorch); to "
@@ -547,8 +549,8 @@ def add_(t: Tensor, other: TensorLike, alpha: Number = 1) -> Tensor:
     >>> autodiff.ones(2).add_(2.0)
     Tensor([3., 3.])
     """
-    if alpha != 1 and isinstance(t, Tensor):
-        check_alpha(t.data.dtype, alpha)
+    if type(alpha) is not float and (alpha != 1 or type(alpha) is bool) and isinstance(t, Tensor):
+        check_alpha(t._data.dtype, alpha)  # (a float alpha: checked by _direct if it fails)
     if _direct(t, "add_", np.add, other, alpha) is not None:
         return t
     return inplace(t, "add_", lambda x: add(x, other if alpha == 1 else mul(other, alpha)), other)
@@ -563,8 +565,8 @@ def sub_(t: Tensor, other: TensorLike, alpha: Number = 1) -> Tensor:
     >>> autodiff.ones(2).sub_(2.0)
     Tensor([-1., -1.])
     """
-    if alpha != 1 and isinstance(t, Tensor):
-        check_alpha(t.data.dtype, alpha)
+    if type(alpha) is not float and (alpha != 1 or type(alpha) is bool) and isinstance(t, Tensor):
+        check_alpha(t._data.dtype, alpha)  # (a float alpha: checked by _direct if it fails)
     if _direct(t, "sub_", np.subtract, other, alpha) is not None:
         return t
     return inplace(t, "sub_", lambda x: sub(x, other if alpha == 1 else mul(other, alpha)), other)

@@ -20,7 +20,6 @@ from ._base import (
     normalize_dims,
     np_names,
     numpy_names,
-    one_keepdim,
 )
 from .elementwise import abs as _abs
 from .elementwise import float_arg
@@ -113,9 +112,8 @@ class MeanBackward(Node):
     samples=_reduce_samples,
     method=True,
 )
-@one_keepdim
 def sum(  # noqa: A001 - PyTorch's name
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Sum over ``dim`` (an int, a tuple, or None for all).
@@ -129,6 +127,8 @@ def sum(  # noqa: A001 - PyTorch's name
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "sum")
+    elif keepdim is None:
+        keepdim = False
     if dim is None and not keepdim and isinstance(x, Tensor) and x.data.dtype.kind == "f":
         return apply1(SumBackward, x, _ALL)  # the common full reduction, checked cheaply
     x = as_tensor_arg(x, "sum")
@@ -142,9 +142,8 @@ _ALL = (None, False)
 
 
 @R.op(samples=_reduce_samples, method=True)
-@one_keepdim
 def mean(
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
@@ -157,6 +156,8 @@ def mean(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "mean")
+    elif keepdim is None:
+        keepdim = False
     x = as_tensor_arg(x, "mean")
     if x.data.dtype.kind != "f":
         raise TypeError(
@@ -266,9 +267,8 @@ class MaxResult(tuple):
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
-@one_keepdim
 def max(  # noqa: A001 - PyTorch's name
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor | MaxResult:
     """Largest value, or ``(values, indices)`` along ``dim``.
@@ -284,13 +284,14 @@ def max(  # noqa: A001 - PyTorch's name
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "max")
+    elif keepdim is None:
+        keepdim = False
     return _max_min(x, dim, keepdim, False)
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
-@one_keepdim
 def min(  # noqa: A001 - PyTorch's name
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor | MaxResult:
     """Smallest value, or ``(values, indices)`` along ``dim``.
@@ -303,6 +304,8 @@ def min(  # noqa: A001 - PyTorch's name
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "min")
+    elif keepdim is None:
+        keepdim = False
     return _max_min(x, dim, keepdim, True)
 
 
@@ -425,9 +428,8 @@ def _correction(unbiased, correction):
     ),
     method=True,
 )
-@one_keepdim
 def var(
-    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool | None = None, *,
     correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
@@ -440,6 +442,8 @@ def var(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "var")
+    elif keepdim is None:
+        keepdim = False
     x = as_tensor_arg(x, "var")
     if x.data.dtype.kind != "f":
         raise TypeError(f"var: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -456,9 +460,8 @@ def var(
     ],
     method=True,
 )
-@one_keepdim
 def std(
-    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool = False, *,
+    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool | None = None, *,
     correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """Standard deviation over ``dim`` (square root of ``var``).
@@ -471,6 +474,8 @@ def std(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "std")
+    elif keepdim is None:
+        keepdim = False
     x = as_tensor_arg(x, "std")
     if x.data.dtype.kind != "f":
         raise TypeError(f"std: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -504,9 +509,8 @@ class LogsumexpBackward(Node):
 
 
 @R.op(samples=_reduce_samples, method=True)
-@one_keepdim
 def logsumexp(
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
@@ -519,6 +523,8 @@ def logsumexp(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "logsumexp")
+    elif keepdim is None:
+        keepdim = False
     x = as_tensor_arg(x, "logsumexp")
     if x.data.dtype.kind != "f":
         x = cast(x, _dtypes.default_float())
@@ -686,9 +692,8 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     ],
     method=True,
 )
-@one_keepdim
 def norm(
-    x: TensorLike, p: float | str | None = "fro", dim: Dims = None, keepdim: bool = False, *,
+    x: TensorLike, p: float | str | None = "fro", dim: Dims = None, keepdim: bool | None = None, *,
     axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
@@ -703,6 +708,8 @@ def norm(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "norm")
+    elif keepdim is None:
+        keepdim = False
     x = as_tensor_arg(x, "norm")
     if x.data.dtype.kind != "f":
         raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.data.dtype}")
@@ -767,9 +774,8 @@ def equal(a: TensorLike, b: TensorLike) -> bool:
     method=True,
     differentiable=False,
 )
-@one_keepdim
 def argmax(
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
@@ -782,6 +788,8 @@ def argmax(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "argmax")
+    elif keepdim is None:
+        keepdim = False
     return _arg(x, dim, keepdim, np.argmax, "argmax")
 
 
@@ -790,9 +798,8 @@ def argmax(
     method=True,
     differentiable=False,
 )
-@one_keepdim
 def argmin(
-    x: TensorLike, dim: Dims = None, keepdim: bool = False, *, axis: Dims = None,
+    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
@@ -805,6 +812,8 @@ def argmin(
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "argmin")
+    elif keepdim is None:
+        keepdim = False
     return _arg(x, dim, keepdim, np.argmin, "argmin")
 
 
