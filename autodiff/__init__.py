@@ -92,7 +92,7 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .ops import exported as _exported_ops
-from .ops.extra import can_cast, promote_types, result_type  # (dtype answers, not ops)
+from .ops.queries import can_cast, promote_types, result_type  # (dtype answers, not ops)
 from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
 from .random import Generator
 from .serialization import load, save

@@ -20,7 +20,7 @@ from ..factories import generator
 from ..grad_mode import is_grad_enabled
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
 from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
-from ..ops.extra import (  # (declared there: also autodiff.pixel_shuffle, ...)
+from ..ops.nn_functional import (  # (declared there: also autodiff.pixel_shuffle, ...)
     adaptive_avg_pool1d,
     hardshrink,
     pdist,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import _dtypes
-from ..ops import extra as X
+from ..ops import nn_functional as X
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module, Parameter

@@ -9,13 +9,30 @@ from .._typing import DeviceLike, DTypeLike, GeneratorLike, Number, Size, Tensor
 from ..engine import Node, apply1
 from ..random import resolve
 from ..tensor import Tensor, _make
-from . import (  # noqa: F401 - register conv, pool, indexing, spatial ops
+from . import (  # noqa: F401 - imported to register their ops (issue 17)
+    aggregates,  # prod, amax/amin/aminmax, all/any, var_mean/std_mean
+    aliases,  # arccosh, ger, vdot, greater, less, ...
     conv,
-    extra,  # PyTorch's further names and in-place methods (issue 17)
-    indexing,
-    linalg,  # inverse, slogdet, det, logdet, solve (issue 17)
+    cumulative,  # cumsum, cumprod, cummax, cummin, logcumsumexp
+    differences,  # diff, trapezoid, cumulative_trapezoid
+    indexed,  # index_add/copy/fill, take, index_put/put, slice/select/... scatter
+    indexing,  # gather: flip, roll, tril, diag, index_select, take_along_dim, nonzero, ...
+    linalg,  # mm, mv, tensordot, kron, cross, cdist, inverse, det, solve, ...
+    nn_functional,  # pixel_shuffle, prelu, hardshrink, threshold, rms_norm, ...
+    pointwise,  # further pointwise ops: divide, arcsin, addcmul, logit, erfinv, ...
     pooling,
+    products,  # bmm, dot, outer, addmm, baddbmm
+    queries,  # numel, is_floating_point, real/imag, result_type, can_cast, ...
+    rearrange,  # movedim, tile, rot90, hstack, meshgrid, block_diag, tensor_split, ...
+    sampling,  # multinomial, randperm
+    scatter,  # scatter, scatter_add, scatter_reduce
+    search,  # bincount, unique, searchsorted, bucketize, isin, msort
+    sorting,  # sort, argsort, topk, histc, histogram
     spatial,
+    special,  # lgamma, digamma, polygamma, mvlgamma, nextafter, frexp
+    statistics,  # nansum, median, kthvalue, mode, quantile, cov, corrcoef, ...
+    tensor_methods,  # stride, type_as, nbytes, H, random fills, in-place methods
+    views,  # narrow, unfold, split, chunk, unbind, unflatten
 )
 from . import einsum as Es
 from . import elementwise as E
@@ -242,12 +259,12 @@ def _bind() -> None:
     # t.exp(), t.sum(dim), t.reshape(...), t.to(dtype), ... (sorted(methods()) lists them)
     for name, fn in methods().items():
         setattr(T, name, fn)
-    # ---- the in-place methods (ops/inplace.py)
+    # ---- the in-place methods (ops/inplace.py, ops/tensor_methods.py)
     for name in "add_ sub_ mul_ div_ zero_ fill_ copy_ clamp_".split():
         setattr(T, name, getattr(I, name))
-    for name, fn in extra.inplace_methods().items():  # index_add_, exp_, masked_fill_, ...
+    for name, fn in tensor_methods.inplace_methods().items():  # index_add_, exp_, masked_fill_, ...
         setattr(T, name, fn)
-    for name, fn in extra.tensor_methods().items():  # stride, type_as, nbytes, H, t_, ...
+    for name, fn in tensor_methods.tensor_methods().items():  # stride, type_as, nbytes, H, t_, ...
         setattr(T, name, fn)
     # ---- conversions and PyTorch's aliases
     # as PyTorch: itself when C-contiguous, else a C-contiguous copy (no shared memory)

@@ -17,9 +17,9 @@ from ..tensor import Tensor
 from . import registry as R
 from ._base import as_tensor_arg
 from .elementwise import add
-from .indexing import narrow
 from .shape import matmul, reshape, transpose
 from .spatial import pad as _pad_op
+from .views import narrow
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations

@@ -937,7 +937,7 @@ class IndexAddBackward(Node):
 
 
 @R.op(
-    "index_add_into_zeros",  # (autodiff.index_add is PyTorch's, in ops/extra.py)
+    "index_add_into_zeros",  # (autodiff.index_add is PyTorch's, in ops/indexed.py)
     samples=lambda: [
         R.Sample((R.randn(3), [0, 0, 2], (4,))),
         R.Sample((R.randn(2, 3), (slice(0, 2),), (4, 3))),

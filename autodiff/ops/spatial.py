@@ -18,8 +18,9 @@ from .._typing import IntOrTuple
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg
-from .indexing import index_select, narrow, take_along_dim
+from .indexing import index_select, take_along_dim
 from .shape import cat, matmul, reshape, transpose
+from .views import narrow
 
 # --------------------------------------------------------------------- pad
 
