@@ -14,7 +14,6 @@ from __future__ import annotations
 from . import (
     functional,
     init,
-    layers_extra,  # PixelShuffle, PReLU, the Pad layers, RMSNorm, ... (issue 17)
     parallel,
     utils,
 )
@@ -26,6 +25,7 @@ from .activation import (
     SELU,
     Dropout,
     Flatten,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
@@ -34,21 +34,27 @@ from .activation import (
     LogSigmoid,
     LogSoftmax,
     Mish,
+    PReLU,
     ReLU,
     ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
+    Softshrink,
     Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
     Unflatten,
 )
 from .attention import MultiheadAttention
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout2d
-from .layers_extra import *  # noqa: F403 - its __all__
+from .fold import Fold, PixelShuffle, PixelUnshuffle, Unfold
 from .linear import MLP, Embedding, Linear
 from .losses import (
     BCELoss,
@@ -70,8 +76,21 @@ from .module import (
     ParameterList,
     Sequential,
 )
-from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
+from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
+from .padding import (
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
 from .pooling import (
+    AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
     AdaptiveMaxPool2d,
     AvgPool1d,
@@ -165,4 +184,29 @@ __all__ = [
     "NLLLoss",
     "BCELoss",
     "BCEWithLogitsLoss",
-] + layers_extra.__all__
+    # issue 17's further layers
+    "AdaptiveAvgPool1d",
+    "CircularPad1d",
+    "CircularPad2d",
+    "ConstantPad1d",
+    "ConstantPad2d",
+    "CosineSimilarity",
+    "Fold",
+    "Hardshrink",
+    "PReLU",
+    "PairwiseDistance",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "RMSNorm",
+    "ReflectionPad1d",
+    "ReflectionPad2d",
+    "ReplicationPad1d",
+    "ReplicationPad2d",
+    "Softmax2d",
+    "Softshrink",
+    "Tanhshrink",
+    "Threshold",
+    "Unfold",
+    "ZeroPad1d",
+    "ZeroPad2d",
+]

@@ -1,13 +1,18 @@
-"""Activation layers, Identity, Flatten, Unflatten and Dropout."""
+"""Activation layers (with the shrinks, Threshold, PReLU, Softmax2d), Identity, Flatten,
+Unflatten and Dropout."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
+from .. import _dtypes
+from ..ops import nn_functional as X
 from ..tensor import Tensor
 from . import functional as F
-from .module import Module
+from .module import Module, Parameter
 
 
 class ReLU(Module):
@@ -505,3 +510,123 @@ class GLU(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class Hardshrink(Module):
+    """:func:`autodiff.hardshrink` as a layer.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Hardshrink()(autodiff.tensor([0.2, 1.0]))
+    Tensor([0., 1.])
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = float(lambd)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Softshrink(Module):
+    """:func:`autodiff.nn.functional.softshrink` as a layer.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Softshrink(0.5)(autodiff.tensor([1.0, 0.2]))
+    Tensor([0.5, 0. ])
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = float(lambd)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.softshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Tanhshrink(Module):
+    """``x - tanh(x)`` as a layer.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Tanhshrink()(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.tanhshrink(input)
+
+
+class Threshold(Module):
+    """``x`` where ``x > threshold``, else ``value``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Threshold(0.5, -1.0)(autodiff.tensor([0.2, 1.0]))
+    Tensor([-1.,  1.])
+    """
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold, self.value, self.inplace = float(threshold), float(value), inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.threshold(input, self.threshold, self.value)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}, value={self.value}"
+
+
+class PReLU(Module):
+    """``max(0, x) + weight * min(0, x)`` with a learned ``weight`` (one, or one per
+    channel), initialised to ``init``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> m = autodiff.nn.PReLU()
+    >>> m(autodiff.tensor([-2.0, 1.0]))
+    Tensor([-0.5,  1. ], grad_fn=<WhereBackward>)
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: object = None,
+                 dtype: object = None) -> None:
+        super().__init__()
+        self.num_parameters = int(num_parameters)
+        dt = _dtypes.default_float() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(Tensor(np.full(self.num_parameters, init, dtype=dt)))
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dimension -3) of a (C, H, W) or (N, C, H, W) input.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Softmax2d()(autodiff.zeros(1, 2, 1, 1)).reshape(-1)
+    Tensor([0.5, 0.5])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (3, 4):
+            raise ValueError(
+                f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D instead")
+        return F.softmax(input, -3)

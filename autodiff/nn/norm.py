@@ -1,4 +1,4 @@
-"""BatchNorm1d, BatchNorm2d, LayerNorm and GroupNorm."""
+"""BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm and RMSNorm."""
 
 from __future__ import annotations
 
@@ -6,13 +6,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .. import _dtypes
 from ..engine import no_grad
 from ..factories import ones, zeros
+from ..ops import nn_functional as X
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .linear import _param
-from .module import Module
+from .module import Module, Parameter
 
 
 class BatchNorm1d(Module):
@@ -245,3 +247,35 @@ class GroupNorm(Module):
             f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"
         )
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation over the last dimensions ``normalized_shape``,
+    with a learned per-element scale (``elementwise_affine``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> m = autodiff.nn.RMSNorm(2, eps=0.0)
+    >>> m(autodiff.tensor([[3.0, 4.0]]))
+    Tensor([[0.8485, 1.1314]], grad_fn=<MulBackward>)
+    """
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float | None = None,
+                 elementwise_affine: bool = True, device: object = None,
+                 dtype: object = None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(
+            normalized_shape)
+        self.normalized_shape, self.eps = shape, eps
+        self.elementwise_affine = elementwise_affine
+        dt = _dtypes.default_float() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(Tensor(np.ones(shape, dtype=dt))) if elementwise_affine \
+            else None
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")

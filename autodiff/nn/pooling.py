@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .._typing import IntOrTuple
+from ..ops import nn_functional as X
 from ..tensor import Tensor
 from . import functional as F
 from .conv import _ntuple
@@ -266,6 +267,27 @@ class Upsample(Module):
         return f"{info}, mode={self.mode!r}"
 
 
+class AdaptiveAvgPool1d(Module):
+    """:func:`autodiff.adaptive_avg_pool1d` as a layer.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.AdaptiveAvgPool1d(2)(autodiff.tensor([[[1.0, 2.0, 3.0, 4.0]]]))
+    Tensor([[[1.5, 3.5]]])
+    """
+
+    def __init__(self, output_size: int) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return X.adaptive_avg_pool1d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
 __all__ = [
     "MaxPool2d",
     "MaxPool1d",
@@ -276,4 +298,5 @@ __all__ = [
     "AdaptiveAvgPool2d",
     "AdaptiveMaxPool2d",
     "Upsample",
+    "AdaptiveAvgPool1d",
 ]
