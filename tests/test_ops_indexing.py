@@ -1,5 +1,7 @@
-"""Indexing, scatter, product, cumulative, reduction, sorting and sampling ops
-(autodiff/ops/indexing.py) against PyTorch: values, gradients, views and errors."""
+"""Indexing, view, scatter, product, cumulative, reduction, sorting and sampling ops
+(autodiff/ops/indexing.py, views.py, scatter.py, products.py, cumulative.py,
+aggregates.py, sorting.py, sampling.py) against PyTorch: values, gradients, views and
+errors."""
 
 import numpy as np
 import pytest

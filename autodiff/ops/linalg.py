@@ -1,6 +1,10 @@
 """Square-matrix linear algebra (issue 17): the inverse and the log-determinant have
 nodes of their own; det, logdet and solve are built of them, so their gradients
-(first and second order) follow. Batched over leading dimensions, as PyTorch's."""
+(first and second order) follow. Batched over leading dimensions, as PyTorch's.
+
+Also PyTorch's further linear-algebra names, composed of the declared ops: mm, mv,
+inner, addmv, addr, addbmm, chain_matmul, tensordot, kron, cross, cdist, renorm,
+matrix_power (bmm, dot, outer, addmm, baddbmm are in products.py)."""
 
 from __future__ import annotations
 
