@@ -25,7 +25,8 @@ import numpy as np
 
 from ..engine import Node, apply1
 from ..ops import registry as R
-from ..ops.elementwise import _sigmoid_np, float_arg
+from ..ops.parameterised import float_arg
+from ..ops.unary import _sigmoid_np
 from ..tensor import Tensor
 
 

@@ -18,8 +18,8 @@ from .._typing import DTypeLike
 from ..engine import apply1, no_grad, recording
 from ..factories import generator
 from ..grad_mode import is_grad_enabled
+from ..ops.casts import where
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
-from ..ops.elementwise import elu, gelu, leaky_relu, relu, sigmoid, softplus, tanh, where
 from ..ops.nn_functional import (  # (declared there: also autodiff.pixel_shuffle, ...)
     adaptive_avg_pool1d,
     hardshrink,
@@ -32,6 +32,7 @@ from ..ops.nn_functional import (  # (declared there: also autodiff.pixel_shuffl
     tanhshrink,
     threshold,
 )
+from ..ops.parameterised import elu, gelu, leaky_relu, softplus
 from ..ops.pooling import (
     avg_pool1d,
     avg_pool2d,
@@ -46,6 +47,7 @@ from ..ops.reductions import softmax as _softmax
 from ..ops.shape import GetItemBackward, gather, reshape
 from ..ops.shape import linear as _linear_op
 from ..ops.spatial import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate, pad
+from ..ops.unary import relu, sigmoid, tanh
 from ..tensor import Tensor, _make
 from . import _activations_fused as _act
 from . import _fused

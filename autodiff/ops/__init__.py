@@ -12,18 +12,23 @@ from ..tensor import Tensor, _make
 from . import (  # noqa: F401 - imported to register their ops (issue 17)
     aggregates,  # prod, amax/amin/aminmax, all/any, var_mean/std_mean
     aliases,  # arccosh, ger, vdot, greater, less, ...
+    bitwise,  # bitwise_and/or/xor/not, bitwise_left_shift/right_shift
     conv,
     cumulative,  # cumsum, cumprod, cummax, cummin, logcumsumexp
     differences,  # diff, trapezoid, cumulative_trapezoid
     indexed,  # index_add/copy/fill, take, index_put/put, slice/select/... scatter
     indexing,  # gather: flip, roll, tril, diag, index_select, take_along_dim, nonzero, ...
     linalg,  # mm, mv, tensordot, kron, cross, cdist, inverse, det, solve, ...
+    logical,  # isnan/isinf/isfinite, logical_and/or/xor/not
+    math,  # log1p, expm1, tan, asin, ..., atan2, copysign, logaddexp, hypot, lerp
     nn_functional,  # pixel_shuffle, prelu, hardshrink, threshold, rms_norm, ...
+    parameterised,  # clamp/clip, leaky_relu, elu, softplus, gelu
     pointwise,  # further pointwise ops: divide, arcsin, addcmul, logit, erfinv, ...
     pooling,
     products,  # bmm, dot, outer, addmm, baddbmm
     queries,  # numel, is_floating_point, real/imag, result_type, can_cast, ...
     rearrange,  # movedim, tile, rot90, hstack, meshgrid, block_diag, tensor_split, ...
+    rounding,  # floor, ceil, trunc, round, frac
     sampling,  # multinomial, randperm
     scatter,  # scatter, scatter_add, scatter_reduce
     search,  # bincount, unique, searchsorted, bucketize, isin, msort
@@ -34,12 +39,14 @@ from . import (  # noqa: F401 - imported to register their ops (issue 17)
     tensor_methods,  # stride, type_as, nbytes, H, random fills, in-place methods
     views,  # narrow, unfold, split, chunk, unbind, unflatten
 )
+from . import arithmetic as Ar
+from . import casts as C
+from . import division as Dv
 from . import einsum as Es
-from . import elementwise as E
 from . import inplace as I
-from . import math as M  # registers the pointwise maths (issue 17)
 from . import reductions as Rd
 from . import shape as S
+from . import unary as U
 from .registry import REGISTRY, Arg, Sample, exported, methods
 from .registry import op as register_op
 from .xp import NP, TS
@@ -173,22 +180,22 @@ def _bool_only(op):
 # ------------------------------------------------------- tensor namespace
 def _fill_ts() -> None:
     T = TS
-    T.exp = staticmethod(E.exp)
-    T.log = staticmethod(E.log)
-    T.sqrt = staticmethod(E.sqrt)
-    T.sin = staticmethod(E.sin)
-    T.cos = staticmethod(E.cos)
-    T.tanh = staticmethod(E.tanh)
-    T.sigmoid = staticmethod(E.sigmoid)
-    T.erf = staticmethod(E.erf)
-    T.abs = staticmethod(E.abs)
+    T.exp = staticmethod(U.exp)
+    T.log = staticmethod(U.log)
+    T.sqrt = staticmethod(U.sqrt)
+    T.sin = staticmethod(U.sin)
+    T.cos = staticmethod(U.cos)
+    T.tanh = staticmethod(U.tanh)
+    T.sigmoid = staticmethod(U.sigmoid)
+    T.erf = staticmethod(U.erf)
+    T.abs = staticmethod(U.abs)
     T.matmul = staticmethod(S.matmul)
     # sign's derivative is 0 almost everywhere: a constant is exact here
     T.sign = staticmethod(lambda x: _make(np.sign(x.data), None))
     T.expand_dims = staticmethod(S.unsqueeze)
     T.swapaxes = staticmethod(S.transpose)
     T.transpose = staticmethod(lambda x, axes: S.permute(x, *axes))
-    T.where = staticmethod(E.where)
+    T.where = staticmethod(C.where)
     T.sum = staticmethod(lambda x, axis=None, keepdims=False: Rd.sum(x, axis, keepdims))
     T.broadcast_to = staticmethod(S.broadcast_to)
     T.reshape = staticmethod(lambda x, shape: S.reshape(x, tuple(shape)))
@@ -198,7 +205,7 @@ def _fill_ts() -> None:
     T.take_along_axis = staticmethod(lambda x, index, axis: S.take_along(x, index, axis))
     T.scatter_add_along = staticmethod(S.scatter_add_along)
     T.zeros_like = staticmethod(lambda x: _make(np.zeros_like(x.data), None))
-    T.astype = staticmethod(lambda x, dtype: E.to(x, dtype))
+    T.astype = staticmethod(lambda x, dtype: C.to(x, dtype))
     T.logical_and = staticmethod(logical_and)
     T.data = staticmethod(lambda x: x.data if isinstance(x, Tensor) else x)
     T.concatenate = staticmethod(lambda xs, axis: S.cat(list(xs), axis))
@@ -222,23 +229,23 @@ def _bind() -> None:
     T = Tensor
     # ---- Python's operators: arithmetic (and reflected), comparisons, bitwise,
     # indexing, augmented assignment (in place)
-    T.__add__ = E.add
-    T.__radd__ = _rev(E.add)
-    T.__sub__ = E.sub
-    T.__rsub__ = _rev(E.sub)
-    T.__mul__ = E.mul
-    T.__rmul__ = _rev(E.mul)
-    T.__truediv__ = E.true_div
-    T.__rtruediv__ = _rev(E.true_div)
-    T.__pow__ = E.pow
-    T.__mod__ = M.remainder
-    T.__rmod__ = _rev(M.remainder)
-    T.__rpow__ = _rev(E.pow)
+    T.__add__ = Ar.add
+    T.__radd__ = _rev(Ar.add)
+    T.__sub__ = Ar.sub
+    T.__rsub__ = _rev(Ar.sub)
+    T.__mul__ = Ar.mul
+    T.__rmul__ = _rev(Ar.mul)
+    T.__truediv__ = Ar.true_div
+    T.__rtruediv__ = _rev(Ar.true_div)
+    T.__pow__ = Ar.pow
+    T.__mod__ = Dv.remainder
+    T.__rmod__ = _rev(Dv.remainder)
+    T.__rpow__ = _rev(Ar.pow)
     T.__matmul__ = S.matmul
     T.__rmatmul__ = _rev(S.matmul)
-    T.__neg__ = E.neg
+    T.__neg__ = U.neg
     T.__pos__ = lambda self: self
-    T.__abs__ = E.abs
+    T.__abs__ = U.abs
     T.__lt__ = lt
     T.__le__ = le
     T.__gt__ = gt
@@ -286,22 +293,22 @@ def _bind() -> None:
         return S.transpose(self, -2, -1)
 
     def float(self: Tensor) -> Tensor:  # noqa: A001
-        return E.to(self, np.float32)
+        return C.to(self, np.float32)
 
     def double(self: Tensor) -> Tensor:
-        return E.to(self, np.float64)
+        return C.to(self, np.float64)
 
     def long(self: Tensor) -> Tensor:
-        return E.to(self, np.int64)
+        return C.to(self, np.int64)
 
     def int(self: Tensor) -> Tensor:  # noqa: A001
-        return E.to(self, np.int32)
+        return C.to(self, np.int32)
 
     def bool(self: Tensor) -> Tensor:  # noqa: A001
-        return E.to(self, np.bool_)
+        return C.to(self, np.bool_)
 
     def half(self: Tensor) -> Tensor:
-        return E.to(self, np.float16)
+        return C.to(self, np.float16)
 
     T.contiguous = contiguous
     T.expand_as = expand_as
@@ -378,7 +385,7 @@ def _type(self: Tensor, dtype: DTypeLike | str = None, non_blocking: bool = Fals
                 raise ValueError(f"type: {dtype!r} is PyTorch's name; use {ours!r}")
             raise ValueError(f"type: invalid type {dtype!r}")
         dtype = target
-    return E.to(self, dtype)
+    return C.to(self, dtype)
 
 
 def _new_sizes(size) -> tuple:

@@ -16,7 +16,7 @@ from ..engine import Node, apply1
 from ..tensor import Tensor
 from . import registry as R
 from ._base import as_tensor_arg
-from .elementwise import add
+from .arithmetic import add
 from .shape import matmul, reshape, transpose
 from .spatial import pad as _pad_op
 from .views import narrow

@@ -28,7 +28,9 @@ from ..tensor import Tensor, _make, _RetainGrad
 from ..views import is_view, kind, live_views, meta, push_prior_fn, rebase_log, root
 from . import registry as R
 from ._base import as_tensor_arg, operands
-from .elementwise import add, check_alpha, clamp, div, mul, sub, where
+from .arithmetic import add, check_alpha, div, mul, sub
+from .casts import where
+from .parameterised import clamp
 from .shape import (
     GetItemBackward,
     _basic_index,

@@ -25,8 +25,8 @@ from ._base import (
     float_unary,
 )
 from ._helpers import _BIN, _UN, _floatish, _s, _t
-from .elementwise import erf_np
 from .math import _tname
+from .unary import erf_np
 
 
 # ------------------------------------------------------------- elementwise

@@ -8,9 +8,9 @@ import numpy as np
 
 from .._typing import Number, TensorLike
 from ..tensor import Tensor
-from . import elementwise as E
 from . import registry as R
 from . import shape as S
+from .arithmetic import mul
 from .indexing import _t
 
 
@@ -113,7 +113,7 @@ def outer(input: TensorLike, vec2: TensorLike) -> Tensor:  # noqa: A002
     for t, nm in ((a, "input"), (b, "vec2")):
         if t.ndim != 1:
             raise RuntimeError(f"outer: argument '{nm}' must be 1-d, got shape {t.shape}")
-    return E.mul(S.reshape(a, (-1, 1)), S.reshape(b, (1, -1)))
+    return mul(S.reshape(a, (-1, 1)), S.reshape(b, (1, -1)))
 
 
 def _scaled_sum(opname, inp, prod, beta, alpha):

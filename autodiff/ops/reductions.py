@@ -21,8 +21,8 @@ from ._base import (
     np_names,
     numpy_names,
 )
-from .elementwise import abs as _abs
-from .elementwise import float_arg
+from .parameterised import float_arg
+from .unary import abs as _abs
 from .xp import NP
 
 # ------------------------------------------- sample inputs of the declarations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import sum_to_shape
-from .elementwise import _sigmoid_np, erf_np
+from .unary import _sigmoid_np, erf_np
 
 
 class NP:
