@@ -511,7 +511,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        from .ops.shape import rows  # (autodiff.ops imports this module)
+        from .ops.subscript import rows  # (autodiff.ops imports this module)
 
         return iter(rows(self))
 

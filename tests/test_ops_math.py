@@ -1,4 +1,5 @@
-"""The pointwise maths of autodiff/ops/math.py (issue 17) against PyTorch: values,
+"""The pointwise maths of autodiff/ops/math.py, rounding.py, division.py, logical.py and
+bitwise.py (issue 17) against PyTorch: values,
 dtypes, shapes and gradients, on edge values (signed zeros, NaN, infinities, values
 outside the domain), 0-d and empty tensors; errors where PyTorch raises."""
 

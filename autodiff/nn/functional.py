@@ -41,12 +41,13 @@ from ..ops.pooling import (
     max_unpool1d,
     max_unpool2d,
 )
+from ..ops.products import linear as _linear_op
 from ..ops.reductions import log_softmax as _log_softmax
 from ..ops.reductions import norm as _norm
 from ..ops.reductions import softmax as _softmax
-from ..ops.shape import GetItemBackward, gather, reshape
-from ..ops.shape import linear as _linear_op
+from ..ops.shape import reshape
 from ..ops.spatial import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate, pad
+from ..ops.subscript import GetItemBackward, gather
 from ..ops.unary import relu, sigmoid, tanh
 from ..tensor import Tensor, _make
 from . import _activations_fused as _act

@@ -44,8 +44,10 @@ from . import casts as C
 from . import division as Dv
 from . import einsum as Es
 from . import inplace as I
+from . import products as P
 from . import reductions as Rd
 from . import shape as S
+from . import subscript as Sb
 from . import unary as U
 from .registry import REGISTRY, Arg, Sample, exported, methods
 from .registry import op as register_op
@@ -189,7 +191,7 @@ def _fill_ts() -> None:
     T.sigmoid = staticmethod(U.sigmoid)
     T.erf = staticmethod(U.erf)
     T.abs = staticmethod(U.abs)
-    T.matmul = staticmethod(S.matmul)
+    T.matmul = staticmethod(P.matmul)
     # sign's derivative is 0 almost everywhere: a constant is exact here
     T.sign = staticmethod(lambda x: _make(np.sign(x.data), None))
     T.expand_dims = staticmethod(S.unsqueeze)
@@ -200,10 +202,10 @@ def _fill_ts() -> None:
     T.broadcast_to = staticmethod(S.broadcast_to)
     T.reshape = staticmethod(lambda x, shape: S.reshape(x, tuple(shape)))
     T.sum_to = staticmethod(S.sum_to)
-    T.getitem = staticmethod(S.getitem)
-    T.index_add = staticmethod(S.index_add)
-    T.take_along_axis = staticmethod(lambda x, index, axis: S.take_along(x, index, axis))
-    T.scatter_add_along = staticmethod(S.scatter_add_along)
+    T.getitem = staticmethod(Sb.getitem)
+    T.index_add = staticmethod(Sb.index_add)
+    T.take_along_axis = staticmethod(lambda x, index, axis: Sb.take_along(x, index, axis))
+    T.scatter_add_along = staticmethod(Sb.scatter_add_along)
     T.zeros_like = staticmethod(lambda x: _make(np.zeros_like(x.data), None))
     T.astype = staticmethod(lambda x, dtype: C.to(x, dtype))
     T.logical_and = staticmethod(logical_and)
@@ -241,8 +243,8 @@ def _bind() -> None:
     T.__mod__ = Dv.remainder
     T.__rmod__ = _rev(Dv.remainder)
     T.__rpow__ = _rev(Ar.pow)
-    T.__matmul__ = S.matmul
-    T.__rmatmul__ = _rev(S.matmul)
+    T.__matmul__ = P.matmul
+    T.__rmatmul__ = _rev(P.matmul)
     T.__neg__ = U.neg
     T.__pos__ = lambda self: self
     T.__abs__ = U.abs
@@ -256,7 +258,7 @@ def _bind() -> None:
     T.__or__ = _bool_only("or")
     T.__xor__ = _bool_only("xor")
     T.__invert__ = lambda self: _make(np.invert(self.data), None)
-    T.__getitem__ = S.getitem
+    T.__getitem__ = Sb.getitem
     T.__setitem__ = I.setitem
     T.__iadd__ = I.add_
     T.__isub__ = I.sub_

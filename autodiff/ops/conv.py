@@ -17,7 +17,8 @@ from ..tensor import Tensor
 from . import registry as R
 from ._base import as_tensor_arg
 from .arithmetic import add
-from .shape import matmul, reshape, transpose
+from .products import matmul
+from .shape import reshape, transpose
 from .spatial import pad as _pad_op
 from .views import narrow
 from .xp import NP

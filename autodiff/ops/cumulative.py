@@ -13,9 +13,9 @@ from .._typing import DTypeLike, TensorLike
 from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
-from . import shape as S
 from ._base import cast, normalize_dim, numpy_names
 from .indexing import _t, flip
+from .subscript import gather
 from .xp import NP
 
 CummaxResult = NamedTuple("cummax", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
@@ -171,7 +171,7 @@ def _cumext(x, dim, is_min, opname):
         if d.size
         else np.zeros(d.shape, np.int64)
     )
-    values = S.gather(x, axis, idx)
+    values = gather(x, axis, idx)
     return values, _make(idx, None)
 
 

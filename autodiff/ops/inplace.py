@@ -31,16 +31,15 @@ from ._base import as_tensor_arg, operands
 from .arithmetic import add, check_alpha, div, mul, sub
 from .casts import where
 from .parameterised import clamp
-from .shape import (
+from .shape import expand, reshape
+from .subscript import (
     GetItemBackward,
     _basic_index,
     _convert_index,
     _own_index,
     _torch_index,
-    expand,
     index_target,
     index_view,
-    reshape,
 )
 
 

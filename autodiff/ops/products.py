@@ -1,4 +1,5 @@
-"""Matrix products with PyTorch's semantics (issue 17): bmm, dot, outer, addmm, baddbmm.
+"""Matrix products with PyTorch's semantics (issue 17): matmul, linear, bmm, dot, outer,
+addmm, baddbmm.
 (mm, mv, tensordot, ... are in ops/linalg.py.)
 """
 
@@ -6,12 +7,213 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _dtypes
 from .._typing import Number, TensorLike
-from ..tensor import Tensor
+from ..engine import (
+    ALL_THREADS,
+    STATE,
+    Node,
+    apply,
+    apply2,
+    record,
+)
+from ..tensor import Tensor, _make
 from . import registry as R
 from . import shape as S
+from ._base import as_tensor_arg, cast, operands
 from .arithmetic import mul
 from .indexing import _t
+from .xp import NP
+
+
+# ------------------------------------------------------------------- matmul
+def _same_dtype(opname: str, da: np.dtype, db: np.dtype) -> None:
+    """Matrix products do not promote (as PyTorch): operands of two dtypes raise."""
+    if da != db:
+        raise RuntimeError(
+            f"{opname}: expected both operands to have the same dtype, but got {da} and {db} "
+            "(as PyTorch, matrix products do not promote; convert one with .to(dtype), "
+            ".double() or .float())"
+        )
+
+
+class MatmulBackward(Node):
+    name = "matmul"
+    saves = {0: (1,), 1: (0,)}
+
+    @staticmethod
+    def forward(a, b, attrs):
+        return a @ b
+
+    def vjp(self, g, xs, out, xp):
+        a, b = xs
+        na, nb = a.ndim, b.ndim
+        if na == 2 and nb == 2 and xp is NP:  # the common case, first order: no dispatch
+            needs = self.needs
+            return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)
+        ga = gb = None
+        if na == 1 and nb == 1:
+            return (g * b if self.needs[0] else None), (g * a if self.needs[1] else None)
+        if na == 1:  # (k,) @ (..., k, n) -> (..., n)
+            g2 = xp.expand_dims(g, -2)
+            if self.needs[0]:
+                ga = xp.matmul(g2, xp.swapaxes(b, -1, -2))  # (..., 1, k)
+                ga = xp.reshape(xp.sum_to(ga, (1, a.shape[0])), a.shape)
+            if self.needs[1]:
+                gb = xp.matmul(xp.reshape(a, (a.shape[0], 1)), g2)
+            return ga, gb
+        if nb == 1:  # (..., m, k) @ (k,) -> (..., m)
+            g2 = xp.expand_dims(g, -1)
+            if self.needs[0]:
+                ga = xp.matmul(g2, xp.reshape(b, (1, b.shape[0])))
+            if self.needs[1]:
+                gb = xp.matmul(xp.swapaxes(a, -1, -2), g2)  # (..., k, 1)
+                gb = xp.reshape(xp.sum_to(gb, (b.shape[0], 1)), b.shape)
+            return ga, gb
+        if self.needs[0]:
+            ga = xp.matmul(g, xp.swapaxes(b, -1, -2))
+        if self.needs[1]:
+            gb = xp.matmul(xp.swapaxes(a, -1, -2), g)
+        return ga, gb
+
+
+@R.op(
+    errors=lambda: [
+        R.ErrorInput(
+            (R.tensor(np.ones((2, 3))), R.tensor(np.ones((2, 3)))),
+            error=ValueError,
+            match="cannot be multiplied",
+        )
+    ],
+    samples=lambda: [
+        R.Sample((R.randn(2, 3), R.randn(3, 4, seed=1))),
+        R.Sample((R.randn(3), R.randn(3, seed=1))),
+        R.Sample((R.randn(3), R.randn(2, 3, 4, seed=1))),
+        R.Sample((R.randn(2, 5, 3), R.randn(3, seed=1))),
+        R.Sample((R.randn(2, 1, 2, 3), R.randn(4, 3, 2, seed=1))),
+        R.Sample((R.randn(2, 3), R.randn(5, 3, 4, seed=1))),
+    ],
+    method=True,
+)
+def matmul(a: TensorLike, b: TensorLike) -> Tensor:
+    """Matrix product with NumPy's rules (1-D operands, batched and broadcast).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> (R.tensor(np.ones((2, 3))) @ autodiff.ones(3, 4)).shape
+    (2, 4)
+    """
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        da = a.data
+        db = b.data
+        # fast path: two matrices of one dtype that fit
+        if da.ndim == 2 and db.ndim == 2 and da.dtype == db.dtype and da.shape[1] == db.shape[0]:
+            out = da @ db
+            ra = a.requires_grad
+            rb = b.requires_grad
+            if (ra or rb) and (not ALL_THREADS.off or STATE.grad_enabled):
+                return record(MatmulBackward, (a, b), (ra, rb), None, out)
+            return _make(out, None)
+        _same_dtype("matmul", da.dtype, db.dtype)
+    a, b = operands(a, b, "matmul")
+    if a.data.ndim == 0 or b.data.ndim == 0:
+        raise ValueError(
+            f"matmul: both operands need at least one dimension, got shapes {a.shape} and "
+            f"{b.shape}; use * for scalars"
+        )
+    ka = a.shape[-1]
+    kb = b.shape[0] if b.data.ndim == 1 else b.shape[-2]
+    if ka != kb:
+        raise ValueError(
+            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({ka} != {kb}: the "
+            "last dimension of the first must equal the "
+            + ("first" if b.data.ndim == 1 else "second-to-last")
+            + " of the second)"
+        )
+    try:
+        return apply2(MatmulBackward, a, b)
+    except ValueError:
+        raise ValueError(
+            f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast"
+        ) from None
+
+
+class LinearBackward(Node):
+    """``x @ w.T (+ b)`` fused: contiguous weight gradients and one node per layer."""
+
+    name = "linear"
+    saves = {0: (1,), 1: (0,)}
+
+    @staticmethod
+    def forward(x, w, *rest):
+        *bias, _attrs = rest
+        out = x @ w.T
+        if bias:
+            out += bias[0]
+        return out
+
+    def vjp(self, g, xs, out, xp):
+        x, w = xs[0], xs[1]
+        needs = self.needs
+        gx = xp.matmul(g, w) if needs[0] else None
+        gw = None
+        if needs[1]:
+            if x.ndim == 2:
+                gw = xp.matmul(xp.swapaxes(g, -1, -2), x)  # (out, in), C-contiguous
+            else:
+                g2 = xp.reshape(g, (-1, g.shape[-1]))
+                x2 = xp.reshape(x, (-1, x.shape[-1]))
+                gw = xp.matmul(xp.swapaxes(g2, -1, -2), x2)
+        if len(xs) == 3:
+            return gx, gw, (g if needs[2] else None)  # the engine sums g down to (out,)
+        return gx, gw
+
+
+@R.op(
+    samples=lambda: [
+        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2))),
+        R.Sample((R.randn(4, 3), R.randn(5, 3, seed=1))),
+        R.Sample((R.randn(2, 4, 3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="batched"),
+        R.Sample((R.randn(3), R.randn(5, 3, seed=1), R.randn(5, seed=2)), note="1-d input"),
+    ],
+    export=False,
+)
+def linear(x, weight, bias=None) -> Tensor:
+    """``x @ weight.T + bias`` with weight of shape (out_features, in_features).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.ops.products.linear(R.tensor(np.ones((2, 3))), autodiff.ones(4, 3)).shape
+    (2, 4)
+    """
+    x = as_tensor_arg(x, "linear")
+    w = as_tensor_arg(weight, "linear")
+    if w.data.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got {w.shape}")
+    if x.data.ndim == 0 or x.shape[-1] != w.shape[1]:
+        raise ValueError(
+            f"linear: weight of shape {w.shape} expects input with {w.shape[1]} features in its "
+            f"last dimension, got shape {x.shape}"
+        )
+    inputs = (x, w) if bias is None else (x, w, as_tensor_arg(bias, "linear"))
+    if bias is not None and inputs[2].shape not in ((w.shape[0],), ()):
+        raise ValueError(
+            f"linear: bias must have shape ({w.shape[0]},) for weight {w.shape}, got "
+            f"{inputs[2].shape}"
+        )
+    dtype = x.data.dtype
+    if any(t.data.dtype != dtype for t in inputs) or dtype.kind != "f":
+        for t in inputs[1:]:
+            _same_dtype("linear", dtype, t.data.dtype)
+        target = _dtypes.result_type(*[(t.data.dtype, 2) for t in inputs])
+        if target.kind != "f":
+            target = _dtypes.default_float()
+        inputs = tuple(cast(t, target) for t in inputs)
+    return apply(LinearBackward, inputs, None)
+
+
 
 
 # --------------------------------------------------------- matrix products
@@ -24,7 +226,7 @@ def _mm_args(opname, *pairs):
                 f"{opname}: argument '{argname}' must be {nd}-d, got shape {t.shape}"
             )
         out.append(t)
-    S._same_dtype(opname, out[0].dtype, out[1].dtype)
+    _same_dtype(opname, out[0].dtype, out[1].dtype)
     return out
 
 
@@ -58,7 +260,7 @@ def bmm(input: TensorLike, mat2: TensorLike) -> Tensor:  # noqa: A002
             f"bmm: shapes {a.shape} and {b.shape} do not fit (batch sizes must match and "
             "input's last dimension must equal mat2's second)"
         )
-    return S.matmul(a, b)
+    return matmul(a, b)
 
 
 @R.op(
@@ -86,7 +288,7 @@ def dot(input: TensorLike, tensor: TensorLike) -> Tensor:  # noqa: A002
             f"dot: both tensors must have the same number of elements, got {a.shape[0]} and "
             f"{b.shape[0]}"
         )
-    return S.matmul(a, b)
+    return matmul(a, b)
 
 
 @R.op(
@@ -119,7 +321,7 @@ def outer(input: TensorLike, vec2: TensorLike) -> Tensor:  # noqa: A002
 def _scaled_sum(opname, inp, prod, beta, alpha):
     inp = _t(inp, opname)
     if inp.dtype != prod.dtype:
-        S._same_dtype(opname, inp.dtype, prod.dtype)
+        _same_dtype(opname, inp.dtype, prod.dtype)
     try:
         np.broadcast_shapes(inp.shape, prod.shape)
         if np.broadcast_shapes(inp.shape, prod.shape) != prod.shape:
@@ -166,7 +368,7 @@ def addmm(  # noqa: A002
     a, b = _mm_args("addmm", (mat1, "mat1", 2), (mat2, "mat2", 2))
     if a.shape[1] != b.shape[0]:
         raise RuntimeError(f"addmm: mat1 {a.shape} and mat2 {b.shape} cannot be multiplied")
-    return _scaled_sum("addmm", input, S.matmul(a, b), beta, alpha)
+    return _scaled_sum("addmm", input, matmul(a, b), beta, alpha)
 
 
 @R.op(

@@ -16,6 +16,7 @@ from . import shape as S
 from ._base import normalize_dim, numpy_names
 from .indexing import _t
 from .math import _tname
+from .subscript import gather
 
 # results with .values/.indices, as torch.return_types (the functional form keeps the
 # repr, "sort(values=..., indices=...)")
@@ -70,7 +71,7 @@ def sort(  # noqa: A002
         return SortResult(S.reshape(x, ()), _make(np.zeros((), np.int64), None))
     axis = normalize_dim(dim, x.ndim, "sort")
     idx = _sort_indices(x.data, axis, bool(descending))
-    return SortResult(S.gather(x, axis, idx), _make(idx.astype(np.int64), None))
+    return SortResult(gather(x, axis, idx), _make(idx.astype(np.int64), None))
 
 
 @R.op(
@@ -129,7 +130,7 @@ def topk(  # noqa: A002
     axis = normalize_dim(dim, x.ndim, "topk")
     idx = _sort_indices(x.data, axis, bool(largest))
     idx = idx[(slice(None),) * axis + (slice(0, k),)]
-    return TopkResult(S.gather(x, axis, idx), _make(idx.astype(np.int64), None))
+    return TopkResult(gather(x, axis, idx), _make(idx.astype(np.int64), None))
 
 
 # ---------------------------------------------------------------- histograms

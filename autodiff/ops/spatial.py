@@ -19,7 +19,8 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import as_tensor_arg
 from .indexing import index_select, take_along_dim
-from .shape import cat, matmul, reshape, transpose
+from .products import matmul
+from .shape import cat, reshape, transpose
 from .views import narrow
 
 # --------------------------------------------------------------------- pad

@@ -18,6 +18,7 @@ from . import registry as R
 from . import shape as S
 from ._base import normalize_dim, numpy_names
 from .indexing import _t
+from .subscript import getitem
 
 
 # -------------------------------------------------------------------- views
@@ -62,7 +63,7 @@ def narrow(input: TensorLike, dim: int, start: int | Tensor, length: int) -> Ten
             f"narrow: start ({start}) + length ({length}) exceeds dimension size ({n}), or "
             "length is negative"
         )
-    return S.getitem(x, _narrow_index(x.ndim, axis, start, start + length))
+    return getitem(x, _narrow_index(x.ndim, axis, start, start + length))
 
 
 class UnfoldBackward(Node):
@@ -189,7 +190,7 @@ def split(
             )
     out, start = [], 0
     for s in sizes:
-        out.append(S.getitem(x, _narrow_index(x.ndim, axis, start, start + s)))
+        out.append(getitem(x, _narrow_index(x.ndim, axis, start, start + s)))
         start += s
     return tuple(out)
 
@@ -245,7 +246,7 @@ def unbind(input: TensorLike, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     if x.ndim == 0:
         raise IndexError("unbind: cannot unbind a 0-d tensor (it has no dimension)")
     axis = normalize_dim(dim, x.ndim, "unbind")
-    return tuple(S.getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
+    return tuple(getitem(x, (slice(None),) * axis + (i,)) for i in range(x.shape[axis]))
 
 
 @R.op(

@@ -67,14 +67,14 @@ class NP:
 
     @staticmethod
     def getitem(x, index):
-        from .shape import index_view  # (autodiff.ops.shape imports this module)
+        from .subscript import index_view  # (autodiff.ops.subscript imports this module)
 
         return index_view(x, index)
 
     @staticmethod
     def index_add(g, index, shape):
         """zeros(shape) with g scatter-added at ``index`` (repeats add up)."""
-        from .shape import index_target  # (autodiff.ops.shape imports this module)
+        from .subscript import index_target  # (autodiff.ops.subscript imports this module)
 
         out = np.zeros(shape, dtype=g.dtype)
         np.add.at(*index_target(out, index), g)
