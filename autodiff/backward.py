@@ -428,7 +428,7 @@ class _Pass:
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         # (this thread's anomaly mode, read once: a thread-local read costs ~35 ns)
-        self.anomaly = ALL_THREADS.anomalous and STATE.anomaly
+        self.anomaly = bool(ALL_THREADS.anomalous) and STATE.anomaly
         self.xp = _engine.TS if create_graph else _engine.NP
         self.pending: dict = {}
         self.ready: list = []

@@ -26,9 +26,13 @@ class _Mode(threading.local):
     def set(self, grad_enabled: bool, anomaly: bool) -> None:
         if grad_enabled is not self.grad_enabled:
             swap_grad_enabled(grad_enabled)
-        if anomaly is not self.anomaly:
-            self.anomaly = anomaly
-            (ALL_THREADS.anomalous.add if anomaly else ALL_THREADS.anomalous.discard)(get_ident())
+        if anomaly is not self.anomaly:  # (the set first on, last off: as swap_grad_enabled)
+            if anomaly:
+                ALL_THREADS.anomalous.add(get_ident())
+                self.anomaly = True
+            else:
+                self.anomaly = False
+                ALL_THREADS.anomalous.discard(get_ident())
 
 
 class _AllThreads:
@@ -65,11 +69,14 @@ def swap_grad_enabled(enabled: bool) -> bool:
     mode = STATE
     prev = mode.grad_enabled
     if prev is not enabled:
-        mode.grad_enabled = enabled
+        # (the set says "some thread is off" before this thread is, and after it is not
+        # any more: code run between the two steps, a finalizer, never records wrongly)
         if enabled:
+            mode.grad_enabled = True
             ALL_THREADS.off.discard(get_ident())
         else:
             ALL_THREADS.off.add(get_ident())
+            mode.grad_enabled = False
     return prev
 
 
