@@ -231,10 +231,10 @@ def _bind() -> None:
     T = Tensor
     # ---- Python's operators: arithmetic (and reflected), comparisons, bitwise,
     # indexing, augmented assignment (in place)
-    T.__add__ = Ar.add
-    T.__radd__ = _rev(Ar.add)
-    T.__sub__ = Ar.sub
-    T.__rsub__ = _rev(Ar.sub)
+    T.__add__ = Ar.add_operator
+    T.__radd__ = _rev(Ar.add_operator)
+    T.__sub__ = Ar.sub_operator
+    T.__rsub__ = _rev(Ar.sub_operator)
     T.__mul__ = Ar.mul
     T.__rmul__ = _rev(Ar.mul)
     T.__truediv__ = Ar.true_div

@@ -372,9 +372,7 @@ def _arith(
     if not scalar_cls._keeps_nodes or scalar_cls._uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
-    def op(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
-        if alpha is not _ONE:  # (the default object itself: one identity test an op)
-            return _with_alpha(name, a, b, alpha)
+    def op(a: TensorLike, b: TensorLike) -> Tensor:
         if type(b) in _PYNUM:
             if isinstance(a, Tensor):
                 data = a._data
@@ -541,17 +539,9 @@ def _div_general(a, b) -> Tensor:
         raise
 
 
-add = _arith("add", np.add, AddBackward, AddScalarBackward, AddScalarBackward, np.add)
-add.__doc__ = """Elementwise ``a + b`` with broadcasting.
-
-    Examples
-    --------
-    >>> import autodiff
-    >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
-    Tensor([2., 3.])
-    """
-R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.add)(add)
-sub = _arith(
+# the operators + and - (ops/__init__ binds them): no alpha to look at
+add_operator = _arith("add", np.add, AddBackward, AddScalarBackward, AddScalarBackward, np.add)
+sub_operator = _arith(
     "sub",
     np.add,
     SubBackward,
@@ -561,15 +551,42 @@ sub = _arith(
     negate=True,
     tensor_ufunc=np.subtract,
 )
-sub.__doc__ = """Elementwise ``a - b`` with broadcasting.
+
+
+@R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.add)
+def add(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
+    """Elementwise ``a + alpha * b`` with broadcasting (``alpha`` 1 by default).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0)
+    Tensor([2., 3.])
+    >>> autodiff.add(autodiff.tensor([1.0, 2.0]), 1.0, alpha=2)
+    Tensor([3., 4.])
+    """
+    if alpha is not _ONE:  # (the default object itself: one identity test)
+        return _with_alpha("add", a, b, alpha)
+    return add_operator(a, b)
+
+
+@R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.subtract)
+def sub(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
+    """Elementwise ``a - alpha * b`` with broadcasting (``alpha`` 1 by default).
 
     Examples
     --------
     >>> import autodiff
     >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0)
     Tensor([0., 1.])
+    >>> autodiff.sub(autodiff.tensor([1.0, 2.0]), 1.0, alpha=0.5)
+    Tensor([0.5, 1.5])
     """
-R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.subtract)(sub)
+    if alpha is not _ONE:
+        return _with_alpha("sub", a, b, alpha)
+    return sub_operator(a, b)
+
+
 mul = _arith("mul", np.multiply, MulBackward, MulScalarBackward, MulScalarBackward, np.multiply)
 mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
 
@@ -580,7 +597,7 @@ mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
     Tensor([3., 6.])
     """
 R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
-_ARITH_BY_NAME = {"add": add, "sub": sub, "mul": mul}
+_ARITH_BY_NAME = {"add": add_operator, "sub": sub_operator, "mul": mul}
 # the operator / (ops/__init__ binds it): no rounding_mode to look at
 true_div = _arith(
     "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide
