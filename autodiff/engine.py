@@ -437,7 +437,7 @@ def sum_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
 def mark_output_dirty(t: Tensor) -> None:
     """Called by in-place ops before they change ``t``: VJPs that saved it must fail."""
     clock = CLOCK.tick()
-    m = getattr(t, "_meta", None)  # (root() and set_version() inlined: optimizer steps)
+    m = getattr(t, "_meta", None)  # (views.root() and the version write, inlined: hot)
     if m is not None and m.base is not None:
         t = m.base
         m = getattr(t, "_meta", None)

@@ -110,11 +110,6 @@ def version(t: Tensor) -> int:
     return 0 if m is None else m.version
 
 
-def set_version(t: Tensor, clock: int) -> None:
-    """Record an in-place change of ``t``'s memory at ``clock``."""
-    meta(root(t)).version = clock
-
-
 def share_memory(out: Tensor, of: Tensor, kind: str | None = None) -> ViewMeta:
     """Mark ``out`` as sharing ``of``'s memory (one version counter for both)."""
     m = out._meta = ViewMeta(root(of), kind)

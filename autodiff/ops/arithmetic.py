@@ -486,8 +486,8 @@ def _with_alpha(name, a, b, alpha) -> Tensor:
     check_alpha(a._data.dtype, alpha)
     if a._data.dtype.kind == "b":  # bool + alpha * bool: a logical or (alpha != 0)
         return _make(a._data | (b._data & bool(alpha)), None)
-    scaled = _ARITH_BY_NAME["mul"](b, alpha)
-    return _ARITH_BY_NAME[name](a, scaled)
+    scaled = mul(b, alpha)  # (module globals defined below, looked up when called)
+    return (add_operator if name == "add" else sub_operator)(a, scaled)
 
 
 def check_alpha(dtype, alpha) -> None:
@@ -597,7 +597,6 @@ mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
     Tensor([3., 6.])
     """
 R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.multiply)(mul)
-_ARITH_BY_NAME = {"add": add_operator, "sub": sub_operator, "mul": mul}
 # the operator / (ops/__init__ binds it): no rounding_mode to look at
 true_div = _arith(
     "div", np.true_divide, DivBackward, DivScalarBackward, RDivScalarBackward, np.true_divide
