@@ -12,16 +12,13 @@ Tensor([2., 4., 6.])
 from __future__ import annotations
 
 from . import (
+    _lazy,
     _tensor_docs,  # noqa: F401 - docstrings of the methods ops binds as lambdas
     amp,
-    autograd,
     backends,
-    data,
-    linalg,
     nn,
     ops,  # noqa: F401 - binds every op to Tensor
     optim,
-    utils,  # autodiff.utils.data is autodiff.data
     viz,  # graph pictures; imports graphviz only when rendering
 )
 from ._dtypes import (
@@ -45,7 +42,6 @@ from ._dtypes import (
 from .amp import autocast
 from .backends import compile, get_float32_matmul_precision, set_float32_matmul_precision  # noqa: A004
 from .backward import grad
-from .checks import GradcheckError, gradcheck, gradgradcheck
 from .device import cuda, device
 from .factories import (
     arange,
@@ -95,7 +91,6 @@ from .ops import exported as _exported_ops
 from .ops.queries import can_cast, promote_types, result_type  # (dtype answers, not ops)
 from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
 from .random import Generator
-from .serialization import load, save
 from .tensor import Tensor, is_tensor, set_printoptions
 
 cuda.amp = amp.cuda_amp  # torch.cuda.amp.GradScaler / autocast (disabled: no CUDA)
@@ -120,9 +115,25 @@ from .nn.functional import (  # noqa: E402
 # autodiff.add, autodiff.sin, autodiff.sum, autodiff.reshape, ...
 globals().update(_exported_ops())
 
+# loaded on first use (autodiff/_lazy.py): features a training step never touches,
+# so that `import autodiff` stays light (issue 16's memory row)
+_LAZY = {
+    "autograd": ".autograd",
+    "data": ".data",  # data loading (imports autodiff.distributed)
+    "distributed": ".distributed",
+    "linalg": ".linalg",
+    "utils": ".utils",  # autodiff.utils.data is autodiff.data
+    "GradcheckError": ".checks",
+    "gradcheck": ".checks",
+    "gradgradcheck": ".checks",
+    "load": ".serialization",
+    "save": ".serialization",
+}
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
+
 # PyTorch's other names for the dtypes (set last: they shadow builtins in this module)
 long, int, float, double, half = int64, int32, float32, float64, float16  # noqa: A001
 
 __version__ = "0.1.0"
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+__all__ = sorted(name for name in [*dir(), *_LAZY] if not name.startswith("_"))

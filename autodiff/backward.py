@@ -476,7 +476,7 @@ class _Pass:
         pending = self.pending
         ready = self.ready
         pop, push = ready.pop, ready.append
-        xp = self.xp
+        xp = _engine.LOOP_NP  # (NP, saying: the gradient a VJP is given is this loop's)
         while ready:
             entry = pop()
             node, g = entry[2], entry[1]
@@ -512,6 +512,7 @@ class _Pass:
                 entry = pending[fn]
                 prev = entry[1]
                 entry[1] = gi if prev is None else prev + gi
+                gi = None  # (the entry holds it alone: its VJP may reuse it, ops/_base.py)
                 entry[0] -= 1
                 if entry[0] == 0:
                     push(entry)

@@ -375,11 +375,12 @@ def _user_stack() -> list:
 # VJPs receive ``xp``: NP on ndarrays, or TS (set by autodiff.ops) on Tensors.
 NP = None
 TS = None
+LOOP_NP = None  # NP as the first-order backward loop hands it to VJPs (ops/xp.py)
 
 
-def set_namespaces(np_ns, tensor_ns) -> None:
-    global NP, TS
-    NP, TS = np_ns, tensor_ns
+def set_namespaces(np_ns, tensor_ns, loop_np_ns) -> None:
+    global NP, TS, LOOP_NP
+    NP, TS, LOOP_NP = np_ns, tensor_ns, loop_np_ns
 
 
 def namespaces() -> tuple:

@@ -116,7 +116,8 @@ def test_sdpa_dropout_statistics_and_seeding():
     assert abs(a.data.mean() - 1.0) < 0.05
     assert a.data.std() > 0.05
     c = F.scaled_dot_product_attention(q, k, v, dropout_p=0.0)
-    np.testing.assert_allclose(c.data, 1.0)
+    # (float32: the BLAS's order of summing 50 weights of 1/50 decides the last bits)
+    np.testing.assert_allclose(c.data, 1.0, rtol=2e-6)
 
 
 # ------------------------------------------------------- MultiheadAttention

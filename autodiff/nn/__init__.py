@@ -11,12 +11,8 @@ Examples
 
 from __future__ import annotations
 
-from . import (
-    functional,
-    init,
-    parallel,
-    utils,
-)
+from .. import _lazy
+from . import functional, init
 from .activation import (
     CELU,
     ELU,
@@ -50,11 +46,6 @@ from .activation import (
     Threshold,
     Unflatten,
 )
-from .attention import MultiheadAttention
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
-from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout2d
-from .fold import Fold, PixelShuffle, PixelUnshuffle, Unfold
 from .linear import MLP, Embedding, Linear
 from .losses import (
     BCELoss,
@@ -76,34 +67,62 @@ from .module import (
     ParameterList,
     Sequential,
 )
-from .norm import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
-from .padding import (
-    CircularPad1d,
-    CircularPad2d,
-    ConstantPad1d,
-    ConstantPad2d,
-    ReflectionPad1d,
-    ReflectionPad2d,
-    ReplicationPad1d,
-    ReplicationPad2d,
-    ZeroPad1d,
-    ZeroPad2d,
-)
-from .pooling import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
-    AdaptiveMaxPool2d,
-    AvgPool1d,
-    AvgPool2d,
-    MaxPool1d,
-    MaxPool2d,
-    MaxUnpool1d,
-    MaxUnpool2d,
-    Upsample,
-)
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from .transformer import TransformerEncoder, TransformerEncoderLayer
-from .transformer_decoder import Transformer, TransformerDecoder, TransformerDecoderLayer
+
+# loaded on first use (autodiff/_lazy.py): layers a forward pass through an MLP
+# never touches, so `import autodiff` stays light
+_LAZY = {
+    "parallel": ".parallel",
+    "utils": ".utils",
+    "MultiheadAttention": ".attention",
+    "Conv1d": ".conv",
+    "Conv2d": ".conv",
+    "ConvTranspose1d": ".conv",
+    "ConvTranspose2d": ".conv",
+    "CosineSimilarity": ".distance",
+    "PairwiseDistance": ".distance",
+    "Dropout2d": ".dropout",
+    "Fold": ".fold",
+    "PixelShuffle": ".fold",
+    "PixelUnshuffle": ".fold",
+    "Unfold": ".fold",
+    "BatchNorm1d": ".norm",
+    "BatchNorm2d": ".norm",
+    "GroupNorm": ".norm",
+    "LayerNorm": ".norm",
+    "RMSNorm": ".norm",
+    "CircularPad1d": ".padding",
+    "CircularPad2d": ".padding",
+    "ConstantPad1d": ".padding",
+    "ConstantPad2d": ".padding",
+    "ReflectionPad1d": ".padding",
+    "ReflectionPad2d": ".padding",
+    "ReplicationPad1d": ".padding",
+    "ReplicationPad2d": ".padding",
+    "ZeroPad1d": ".padding",
+    "ZeroPad2d": ".padding",
+    "AdaptiveAvgPool1d": ".pooling",
+    "AdaptiveAvgPool2d": ".pooling",
+    "AdaptiveMaxPool2d": ".pooling",
+    "AvgPool1d": ".pooling",
+    "AvgPool2d": ".pooling",
+    "MaxPool1d": ".pooling",
+    "MaxPool2d": ".pooling",
+    "MaxUnpool1d": ".pooling",
+    "MaxUnpool2d": ".pooling",
+    "Upsample": ".pooling",
+    "GRU": ".recurrent",
+    "LSTM": ".recurrent",
+    "RNN": ".recurrent",
+    "GRUCell": ".recurrent",
+    "LSTMCell": ".recurrent",
+    "RNNCell": ".recurrent",
+    "TransformerEncoder": ".transformer",
+    "TransformerEncoderLayer": ".transformer",
+    "Transformer": ".transformer_decoder",
+    "TransformerDecoder": ".transformer_decoder",
+    "TransformerDecoderLayer": ".transformer_decoder",
+}
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
 __all__ = [
     "functional",

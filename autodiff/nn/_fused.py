@@ -18,7 +18,7 @@ import numpy as np
 from ..engine import Node, apply, apply1
 from ..ops import registry as R
 from ..ops.reductions import softmax
-from ..ops.xp import NP
+from ..ops.xp import TS
 from ..tensor import Tensor
 
 
@@ -169,7 +169,7 @@ class SoftmaxCrossEntropyBackward(Node):
                 w = row_weight * scale
             if keep is not None:
                 w = np.where(keep, w, 0.0)
-        if xp is not NP:
+        if xp is TS:
             # second order: softmax as a recorded function of the logits
             onehot = np.zeros(xs[0].shape, xs[0].data.dtype)
             onehot.reshape(-1)[picks] = 1.0

@@ -51,7 +51,7 @@ from . import subscript as Sb
 from . import unary as U
 from .registry import REGISTRY, Arg, Sample, exported, methods
 from .registry import op as register_op
-from .xp import NP, TS
+from .xp import NP, TS, LoopNP
 
 # ------------------------------------------------------------------- clone
 
@@ -215,7 +215,7 @@ def _fill_ts() -> None:
 
 
 _fill_ts()
-engine.set_namespaces(NP, TS)
+engine.set_namespaces(NP, TS, LoopNP)
 
 
 # ------------------------------------------------------------ Tensor methods

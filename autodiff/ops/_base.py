@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import sys
 
 import numpy as np
 
@@ -213,3 +214,65 @@ def normalize_dims(dim, ndim: int, opname: str):
             raise ValueError(f"{opname}: dim {tuple(dim)} repeats a dimension")
         return axes
     return (normalize_dim(dim, ndim, opname),)
+
+
+# ------------------------------------------------------------ spare gradients
+# A VJP may write its input's gradient into the gradient it was given when nobody
+# but the backward loop holds that array: one activation-sized buffer less at each
+# such op (NumPy elides temporaries on the same test). Only the first-order loop
+# says so (it passes ``LoopNP``, ops/xp.py); CPython's reference count then tells
+# whether anything else holds the array. The count is compared with that of an
+# array held only by a loop shaped like the backward pass's (a local, handed to a
+# VJP that hands it here), measured once at import. On CPython 3.14+, whose stack
+# may borrow references (a count can read low), and on other Pythons nothing is
+# reused.
+def _references_seen_here(g, like, xp) -> int:  # (spare_gradient's own frame shape)
+    return sys.getrefcount(g)
+
+
+class _ProbeNode:
+    def vjp(self, g, xp):
+        return _references_seen_here(g, None, xp)
+
+
+def _count_when_only_the_loop_holds() -> int:
+    g = np.empty(1)
+    return _ProbeNode().vjp(g, None)
+
+
+_ONLY_THE_LOOP = (
+    _count_when_only_the_loop_holds()
+    if sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+    else 0
+)
+
+
+SPARE_MIN_BYTES = 1 << 16  # (NumPy elides temporaries from 256 KiB)
+
+
+def spare_gradient(g, like: np.ndarray, xp) -> np.ndarray | None:
+    """``g`` itself when the VJP it was given to may overwrite it with a result shaped
+    and typed as ``like``, else None: when the first-order backward loop gave it
+    (``xp`` is ``LoopNP``) and no hook, retained grad, other consumer or view holds
+    ``g``; and when ``g`` holds at least ``SPARE_MIN_BYTES``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.linspace(-1.0, 1.0, 10_000, requires_grad=True)
+    >>> (x.relu() * 3.0).sum().backward()   # relu writes into the gradient of its output
+    >>> x.grad[[0, -1]]
+    Tensor([0., 3.])
+    """
+    if (
+        xp.spares_gradients
+        and type(g) is np.ndarray
+        and g.nbytes >= SPARE_MIN_BYTES  # (small arrays: the checks would cost more)
+        and g.base is None  # (a view would write into memory others may hold)
+        and g.dtype == like.dtype
+        and g.shape == like.shape
+        and g.flags.writeable
+        and sys.getrefcount(g) <= _ONLY_THE_LOOP
+    ):
+        return g
+    return None

@@ -17,7 +17,7 @@ from . import shape as S
 from ._base import normalize_dim, normalize_dims, numpy_names
 from .cumulative import _cum_dtype, _flip_x, cumprod
 from .indexing import _t
-from .xp import NP
+from .xp import NP, TS
 
 AminmaxResult = NamedTuple("aminmax", [("min", Tensor), ("max", Tensor)])  # noqa: UP014
 
@@ -47,14 +47,14 @@ class ProdBackward(Node):
         ax = 0 if axis is None else axis
         n = xl.shape[ax]
         one = np.ones(tuple(1 if d == ax else s for d, s in enumerate(xl.shape)), x.dtype)
-        one = one if xp is NP else _make(one, None)
+        one = one if xp is not TS else _make(one, None)
 
         def part(k0, k1):
             return xp.getitem(xl, (slice(None),) * ax + (slice(k0, k1),))
 
         left = xp.concatenate([one, part(0, n - 1)], ax)
         right = xp.concatenate([part(1, n), one], ax)
-        cp = np.cumprod if xp is NP else cumprod
+        cp = np.cumprod if xp is not TS else cumprod
         others = cp(left, ax) * _flip_x(xp, cp(_flip_x(xp, right, ax), ax), ax)
         if axis is None:
             others = xp.reshape(others, shape)

@@ -16,7 +16,7 @@ from . import registry as R
 from ._base import cast, normalize_dim, numpy_names
 from .indexing import _t, flip
 from .subscript import gather
-from .xp import NP
+from .xp import TS
 
 CummaxResult = NamedTuple("cummax", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
 CumminResult = NamedTuple("cummin", [("values", Tensor), ("indices", Tensor)])  # noqa: UP014
@@ -24,13 +24,13 @@ CumminResult = NamedTuple("cummin", [("values", Tensor), ("indices", Tensor)])  
 
 # ------------------------------------------------------- cumulative ops
 def _flip_x(xp, t, axis):
-    if xp is NP:
+    if xp is not TS:
         return np.flip(t, axis)
     return flip(t, axis)
 
 
 def _cumsum_x(xp, t, axis):
-    if xp is NP:
+    if xp is not TS:
         return np.cumsum(t, axis)
     return cumsum(t, axis)
 
@@ -119,7 +119,7 @@ class CumprodBackward(Node):
         eye = np.eye(n, dtype=bool)
         rows = xp.broadcast_to(xp.expand_dims(xm, -2), lead + (n, n))  # [k, j] = x_j
         others = xp.where(eye, 1.0, rows)
-        c = np.cumprod(others, -1) if xp is NP else cumprod(others, -1)
+        c = np.cumprod(others, -1) if xp is not TS else cumprod(others, -1)
         upper = np.triu(np.ones((n, n))).astype(g.dtype)  # j >= k
         grad = xp.sum(c * xp.expand_dims(gm, -2) * upper, -1)
         return (xp.transpose(grad, back),)
@@ -230,7 +230,7 @@ class LogcumsumexpBackward(Node):
         if axis is None:
             return (g,)
         x = xs[0]
-        if xp is NP:
+        if xp is not TS:
             # in log space, positive and negative parts apart (as PyTorch): stable
             # where out spans a wide range
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -24,7 +24,7 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from . import shape as S
 from ._base import as_tensor_arg, normalize_dim, numpy_names
-from .xp import NP
+from .xp import TS
 
 
 def _t(x, opname: str, argname: str = "input") -> Tensor:
@@ -88,7 +88,7 @@ class IndexSelectBackward(Node):
         shape = tuple(xs[0].shape)
         size = math.prod(shape)
         ii = idx.reshape(-1)
-        if xp is NP:
+        if xp is not TS:
             gi = g.reshape(-1)
             if holes:
                 keep = ii >= 0

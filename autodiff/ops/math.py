@@ -20,7 +20,7 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import cast, check_broadcast, operands
 from .unary import _fast_unary
-from .xp import NP
+from .xp import TS
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -49,14 +49,14 @@ def _not_implemented(kernel: str, dtype) -> NotImplementedError:
 
 def _on(xp, np_fn, op):
     """``np_fn`` for a plain backward (ndarrays), the recorded op under create_graph."""
-    return np_fn if xp is NP else op
+    return np_fn if xp is not TS else op
 
 
 def _const(xp, fn, *xs):
     """``fn`` of the arrays of ``xs`` as a constant (an ndarray for a plain backward, a
     Tensor without history under create_graph): for factors whose derivative is zero
     almost everywhere (signs, rounded quotients)."""
-    if xp is NP:
+    if xp is not TS:
         return fn(*xs)
     return _make(fn(*[x.data for x in xs]), None)
 

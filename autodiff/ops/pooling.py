@@ -23,7 +23,7 @@ from ._base import as_tensor_arg
 from .conv import FoldBackward, _check_4d, _crop, _Geom, _pair, _squeeze0, _unsqueeze0
 from .indexing import take_along_dim
 from .shape import expand, reshape
-from .xp import NP
+from .xp import TS
 
 # ---------------------------------------------------------------- geometry
 
@@ -159,7 +159,7 @@ class MaxPool2dBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         geom = self.attrs
-        if xp is NP:
+        if xp is not TS:
             masks = dict(_argmax_masks(xs[0], out, geom))
             return (_scatter_np(g, geom, lambda k, g_, dst: np.multiply(g_, masks[k], out=dst)),)
 
@@ -267,7 +267,7 @@ class AvgPool2dBackward(Node):
         geom = self.attrs
         h, w = geom.hw
         scaled = g * _divisor(geom, h, w, xs[0].dtype)
-        if xp is NP:
+        if xp is not TS:
             return (_scatter_np(scaled, geom, lambda k, g_, dst: np.copyto(dst, g_)),)
 
         n, c, oh, ow = g.shape
@@ -507,7 +507,7 @@ class MaxUnpoolBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         idx = self.attrs[0]
-        if xp is NP:
+        if xp is not TS:
             return (np.take_along_axis(g, idx, axis=-1),)
         return (take_along_dim(g, _make(idx, None), dim=-1),)
 

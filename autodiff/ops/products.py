@@ -23,7 +23,7 @@ from . import shape as S
 from ._base import as_tensor_arg, cast, operands
 from .arithmetic import mul
 from .indexing import _t
-from .xp import NP
+from .xp import TS
 
 
 # ------------------------------------------------------------------- matmul
@@ -48,7 +48,7 @@ class MatmulBackward(Node):
     def vjp(self, g, xs, out, xp):
         a, b = xs
         na, nb = a.ndim, b.ndim
-        if na == 2 and nb == 2 and xp is NP:  # the common case, first order: no dispatch
+        if na == 2 and nb == 2 and xp is not TS:  # the common case, first order: no dispatch
             needs = self.needs
             return (g @ b.T if needs[0] else None), (a.T @ g if needs[1] else None)
         ga = gb = None

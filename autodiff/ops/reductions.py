@@ -23,7 +23,7 @@ from ._base import (
 )
 from .parameterised import float_arg
 from .unary import abs as _abs
-from .xp import NP
+from .xp import TS
 
 # ------------------------------------------- sample inputs of the declarations
 
@@ -567,7 +567,7 @@ class LogSoftmaxBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         axis = self.attrs
-        if xp is NP and out.ndim:  # (0-d: np.exp gives a scalar, no buffer to reuse)
+        if xp is not TS and out.ndim:  # (0-d: np.exp gives a scalar, no buffer to reuse)
             # the same formula with one temporary instead of three
             e = np.exp(out)
             e *= np.add.reduce(g, axis=axis, keepdims=True)

@@ -14,7 +14,7 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import normalize_dim
 from .indexing import _check_range, _int_array, _positions, _t
-from .xp import NP
+from .xp import TS
 
 
 # ------------------------------------------------------------------ scatter
@@ -144,7 +144,7 @@ class ScatterReduceProdBackward(Node):
 
 
 def _scatter_prod(xp, x, src, a):
-    if xp is NP:
+    if xp is not TS:
         return _scatter_np(x, src, a)
     return apply(ScatterReduceProdBackward, (x, src), a)
 
@@ -152,7 +152,7 @@ def _scatter_prod(xp, x, src, a):
 def _place(xp, gsel, spos, shape):
     """zeros(shape) with ``gsel`` at the flat positions ``spos`` (distinct)."""
     size = math.prod(shape)
-    if xp is NP:
+    if xp is not TS:
         out = np.zeros(size, dtype=gsel.dtype)
         out[spos] = gsel
         return out.reshape(shape)

@@ -25,7 +25,7 @@ from ._base import as_tensor_arg, normalize_dim
 
 # ------------------------------------------- sample inputs of the declarations
 from .shape import _view_of, reshape
-from .xp import NP
+from .xp import NP, TS
 
 
 def _idx_samples():
@@ -292,13 +292,13 @@ class GetItemBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         index = self.attrs
-        if xp is NP and type(index) is tuple and _is_basic(index):
+        if xp is not TS and type(index) is tuple and _is_basic(index):
             # a basic index picks each element once: an assignment, not np.add.at
             gx = np.zeros(xs[0].shape, dtype=g.dtype)
             gx[index] = g
             return (gx,)
         if (
-            xp is NP
+            xp is not TS
             and type(index) is np.ndarray
             and index.dtype.kind in "iu"
             and g.dtype.kind == "f"

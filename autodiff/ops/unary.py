@@ -25,9 +25,11 @@ from ..engine import (
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
+    SPARE_MIN_BYTES,
     as_tensor_arg,
     cast,
     float_unary,
+    spare_gradient,
     unary,
 )
 from .arithmetic import _TRUE1, SquareBackward, mul
@@ -70,6 +72,10 @@ class ExpBackward(Node):
     ufunc = np.exp  # the forward: np.exp(x)
 
     def vjp(self, g, xs, out, xp):
+        if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, out, xp)
+            if spare is not None:
+                return (np.multiply(g, out, out=spare),)
         return (g * out,)
 
 
@@ -133,6 +139,11 @@ class TanhBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         gout = g * out
+        if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, out, xp)
+            if spare is not None:
+                gout *= out
+                return (np.subtract(g, gout, out=spare),)
         return (g - gout * out,)  # g * (1 - out^2), without a Python-scalar operand
 
 
@@ -151,6 +162,11 @@ class SigmoidBackward(Node):
         return _sigmoid_np(x)
 
     def vjp(self, g, xs, out, xp):
+        if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, out, xp)
+            if spare is not None:
+                gout = np.multiply(g, out, out=spare)
+                return (np.subtract(gout, gout * out, out=spare),)
         gout = g * out
         return (gout - gout * out,)  # g * out * (1 - out)
 
@@ -167,6 +183,10 @@ class ReluBackward(Node):
     def vjp(self, g, xs, out, xp):
         # relu'(0) = 0 and relu'(NaN) = 1, as PyTorch (which passes the gradient unless
         # out <= 0); out = max(x, 0) is >= 0 or NaN, so that is exactly out != 0
+        if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, out, xp)
+            if spare is not None:
+                return (np.multiply(g, out != 0, out=spare),)
         return (g * (out != 0),)
 
 

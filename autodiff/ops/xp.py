@@ -16,6 +16,8 @@ from .unary import _sigmoid_np, erf_np
 class NP:
     """ndarray namespace."""
 
+    spares_gradients = False  # (see LoopNP)
+
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     sqrt = staticmethod(np.sqrt)
@@ -118,5 +120,16 @@ class NP:
         return np.concatenate(xs, axis)
 
 
+class LoopNP(NP):
+    """``NP`` as the first-order backward loop hands it to a VJP: there the gradient
+    given is held by the loop's one local unless its reference count says otherwise,
+    so ``spare_gradient`` (ops/_base.py) may let the VJP write into it. Any other
+    caller of a VJP passes ``NP``, and nothing it holds is written into."""
+
+    spares_gradients = True
+
+
 class TS:
     """Tensor namespace: filled in by ``autodiff.ops`` once every op exists."""
+
+    spares_gradients = False

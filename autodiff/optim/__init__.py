@@ -14,11 +14,14 @@ Examples
 True
 """
 
-from . import lr_scheduler
+from .. import _lazy
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
+
+# loaded on first use (autodiff/_lazy.py), as the layers a plain MLP does not need
+__getattr__, __dir__ = _lazy.attach(__name__, {"lr_scheduler": ".lr_scheduler"})
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
