@@ -151,3 +151,19 @@ def test_spare_gradient_refuses_views_other_dtypes_shapes_tensors_and_other_call
     g = np.ones(BIG)
     node.vjp(g, (None,), node.out, NP)
     np.testing.assert_array_equal(g, np.ones(BIG))
+
+
+@pytest.mark.parametrize("op", REUSING_OPS)
+def test_a_gradient_autodiff_grad_captures_keeps_its_values(op):
+    x = autodiff.tensor(np.linspace(-2.0, 2.0, BIG), requires_grad=True)
+    y = getattr(x * 0.5, op)()
+    gy, gx = autodiff.grad((y * 3.0).sum(), [y, x])
+    np.testing.assert_array_equal(gy.numpy(), np.full(BIG, 3.0))
+    np.testing.assert_allclose(gx.numpy(), _expected_grad(op, x.numpy()), rtol=1e-12)
+
+
+def test_a_gradient_shared_with_a_leaf_is_not_written_into():
+    # add's VJP sends one array to a leaf (stored as its .grad without a copy) and to relu
+    w = autodiff.tensor(np.linspace(-1.0, 1.0, BIG), requires_grad=True)
+    ((w * 1.0).relu() + w).mul(2.0).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), 2.0 * (w.numpy() > 0) + 2.0)
