@@ -49,6 +49,7 @@ from . import reductions as Rd
 from . import shape as S
 from . import subscript as Sb
 from . import unary as U
+from ._base import is_operand, number_or_tensor_arg, tensor_arg
 from .registry import REGISTRY, Arg, Sample, exported, methods
 from .registry import op as register_op
 from .xp import NP, TS, LoopNP
@@ -79,6 +80,8 @@ def clone(x: TensorLike) -> Tensor:
     >>> x.clone().requires_grad
     True
     """
+    if not isinstance(x, Tensor):
+        x = tensor_arg(x, "clone")
     return apply1(CloneBackward, x)
 
 
@@ -106,7 +109,11 @@ def _compare_dtype(a, b):
     return None
 
 
-def _compare(ufunc, name, promote=True):
+def _compare(ufunc, name, promote=True, operator=False):
+    """The comparison ``name``; with ``operator`` the Python operator's form, which
+    returns NotImplemented for an operand it does not take (so ``t == "a"`` is False
+    and ``t < "a"`` a TypeError from Python, as for PyTorch's tensors)."""
+
     def cmp(a: TensorLike | None, b: TensorLike | None) -> Tensor | bool:
         if a is None or b is None:  # t == None is False (t != None True), as PyTorch
             if name in ("eq", "ne"):
@@ -139,6 +146,12 @@ def _compare(ufunc, name, promote=True):
             raise ValueError(
                 f"{name}: shapes {np.shape(ad)} and {np.shape(bd)} do not broadcast"
             ) from None
+        except TypeError:
+            if operator and not (is_operand(a) and is_operand(b)):
+                return NotImplemented
+            number_or_tensor_arg(a, name, "input")
+            number_or_tensor_arg(b, name, "other")
+            raise
 
     cmp.__name__ = name
     return cmp
@@ -157,6 +170,14 @@ def _comparison(ufunc, name):
     )
 
 
+# (the operators' forms: NotImplemented for an operand they do not take)
+_OPERATORS = {
+    name: _compare(ufunc, name, operator=True)
+    for name, ufunc in (
+        ("lt", np.less), ("le", np.less_equal), ("gt", np.greater), ("ge", np.greater_equal),
+        ("eq", np.equal), ("ne", np.not_equal),
+    )
+}
 lt = _comparison(np.less, "lt")
 le = _comparison(np.less_equal, "le")
 gt = _comparison(np.greater, "gt")
@@ -248,12 +269,8 @@ def _bind() -> None:
     T.__neg__ = U.neg
     T.__pos__ = lambda self: self
     T.__abs__ = U.abs
-    T.__lt__ = lt
-    T.__le__ = le
-    T.__gt__ = gt
-    T.__ge__ = ge
-    T.__eq__ = eq
-    T.__ne__ = ne
+    for name, fn in _OPERATORS.items():
+        setattr(T, f"__{name}__", fn)
     T.__and__ = _bool_only("and")
     T.__or__ = _bool_only("or")
     T.__xor__ = _bool_only("xor")

@@ -64,6 +64,34 @@ def _rename(kw: dict, alias: str, name: str, opname: str) -> None:
         kw[name] = kw.pop(alias)
 
 
+def is_operand(x) -> bool:
+    """Whether an op can take ``x`` for a tensor: a Tensor, a number, an array, a list."""
+    return isinstance(x, (Tensor, numbers.Number, np.ndarray, np.bool_, list, tuple))
+
+
+def number_or_tensor_arg(x, opname: str, argname: str = "other"):
+    """``x`` as given when ``is_operand(x)``, else a TypeError that names the op and
+    the argument."""
+    if is_operand(x):
+        return x
+    raise TypeError(
+        f"{opname}: argument '{argname}' must be a Tensor or a number, got {type(x).__name__}"
+    )
+
+
+def tensor_arg(x, opname: str, argname: str = "input") -> Tensor:
+    """``x`` as a Tensor (a number, list or array becomes one), else a TypeError that
+    names the op and the argument, as PyTorch's does."""
+    if isinstance(x, Tensor):
+        return x
+    try:
+        return as_tensor_arg(x, opname)
+    except TypeError:
+        raise TypeError(
+            f"{opname}: argument '{argname}' must be a Tensor, got {type(x).__name__}"
+        ) from None
+
+
 def as_tensor_arg(x, name: str = "argument") -> Tensor:
     if isinstance(x, Tensor):
         return x
@@ -72,7 +100,7 @@ def as_tensor_arg(x, name: str = "argument") -> Tensor:
     raise TypeError(f"{name} must be a Tensor or a number, got {type(x).__name__}")
 
 
-def scalar_dtype(value, like: np.dtype) -> np.dtype:
+def scalar_dtype(value, like: np.dtype, opname: str) -> np.dtype:
     """dtype a Python scalar takes next to a tensor of dtype ``like`` (PyTorch rules)."""
     if isinstance(value, (bool, np.bool_)):
         kind_rank = 0
@@ -81,7 +109,10 @@ def scalar_dtype(value, like: np.dtype) -> np.dtype:
     elif isinstance(value, numbers.Real):
         kind_rank = 2
     else:
-        raise TypeError(f"unsupported scalar operand {value!r} of type {type(value).__name__}")
+        raise TypeError(
+            f"{opname}: unsupported operand {value!r} of type {type(value).__name__}; expected "
+            "a Tensor or a number"
+        )
     if kind_rank <= _dtypes.rank(like):
         return like
     return _dtypes.default_float() if kind_rank == 2 else np.dtype(np.int64)
@@ -105,12 +136,12 @@ def operands(a, b, opname: str):
     if ta:
         if isinstance(b, np.ndarray):
             return operands(a, Tensor(b), opname)
-        dt = scalar_dtype(b, a._data.dtype)
+        dt = scalar_dtype(b, a._data.dtype, opname)
         return cast(a, dt), _const(b, dt)
     if tb:
         if isinstance(a, np.ndarray):
             return operands(Tensor(a), b, opname)
-        dt = scalar_dtype(a, b._data.dtype)
+        dt = scalar_dtype(a, b._data.dtype, opname)
         return _const(a, dt), cast(b, dt)
     raise TypeError(f"{opname}: expected at least one Tensor operand")
 

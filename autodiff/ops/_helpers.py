@@ -9,13 +9,7 @@ from typing import Any
 from .. import _dtypes
 from ..tensor import Tensor
 from . import registry as R
-from ._base import (
-    as_tensor_arg,
-)
-
-
-def _t(x, name: str = "argument") -> Tensor:
-    return x if isinstance(x, Tensor) else as_tensor_arg(x, name)
+from ._base import tensor_arg as _t  # noqa: F401 - the families' Tensor-argument check
 
 
 def _floatish(x: Tensor) -> Tensor:

@@ -15,8 +15,8 @@ from . import reductions as Rd
 from . import registry as R
 from . import shape as S
 from ._base import normalize_dim, normalize_dims, numpy_names
+from ._helpers import _t
 from .cumulative import _cum_dtype, _flip_x, cumprod
-from .indexing import _t
 from .xp import NP, TS
 
 AminmaxResult = NamedTuple("aminmax", [("min", Tensor), ("max", Tensor)])  # noqa: UP014

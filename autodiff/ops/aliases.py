@@ -103,7 +103,7 @@ def split_with_sizes(input: Tensor, split_sizes: Sequence[int], dim: int = 0) ->
     >>> [p.shape for p in autodiff.split_with_sizes(autodiff.zeros(5), [2, 3])]
     [(2,), (3,)]
     """
-    x = _t(input, "input")
+    x = _t(input, "split_with_sizes")
     d = normalize_dim(dim, x.ndim, "split_with_sizes")
     if builtins.sum(split_sizes) != x.shape[d]:
         raise RuntimeError(

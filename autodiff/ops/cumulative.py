@@ -14,7 +14,8 @@ from ..engine import Node, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import cast, normalize_dim, numpy_names
-from .indexing import _t, flip
+from ._helpers import _t
+from .indexing import flip
 from .subscript import gather
 from .xp import TS
 

@@ -39,7 +39,7 @@ def diff(
     >>> autodiff.diff(autodiff.tensor([1.0, 4.0, 9.0]))
     Tensor([3., 5.])
     """
-    x = _t(input, "input")
+    x = _t(input, "diff")
     if x.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = normalize_dim(dim, x.ndim, "diff")
@@ -48,7 +48,9 @@ def diff(
         parts = [
             p
             if isinstance(p, Tensor) and p.ndim
-            else ad.broadcast_to(_t(p), x.shape[:d] + (1,) + x.shape[d + 1 :])
+            else ad.broadcast_to(
+                _t(p, "diff", "prepend/append"), x.shape[:d] + (1,) + x.shape[d + 1 :]
+            )
             for p in parts
         ]
         x = ad.cat(parts, d)
@@ -76,14 +78,14 @@ def trapezoid(
     >>> autodiff.trapezoid(autodiff.tensor([1.0, 2.0, 3.0]))
     Tensor(4.)
     """
-    yt = _t(y, "y")
+    yt = _t(y, "trapezoid", "y")
     d = normalize_dim(dim, yt.ndim, "trapezoid")
     m = yt.shape[d]
     if m == 0:
         return ad.sum(yt, d)
     avg = ad.mul(ad.add(ad.narrow(yt, d, 1, m - 1), ad.narrow(yt, d, 0, m - 1)), 0.5)
     if x is not None:
-        xt = _t(x, "x")
+        xt = _t(x, "trapezoid", "x")
         if xt.ndim == 1:
             shape = [1] * yt.ndim
             shape[d] = -1
@@ -121,7 +123,7 @@ def cumulative_trapezoid(
     >>> autodiff.cumulative_trapezoid(autodiff.tensor([1.0, 2.0, 3.0]))
     Tensor([1.5, 4. ])
     """
-    yt = _t(y, "y")
+    yt = _t(y, "cumulative_trapezoid", "y")
     d = normalize_dim(dim, yt.ndim, "cumulative_trapezoid")
     m = yt.shape[d]
     avg = ad.mul(
@@ -131,7 +133,7 @@ def cumulative_trapezoid(
         0.5,
     )
     if x is not None:
-        xt = _t(x, "x")
+        xt = _t(x, "cumulative_trapezoid", "x")
         if xt.ndim == 1:
             shape = [1] * yt.ndim
             shape[d] = -1

@@ -38,7 +38,7 @@ def _index_along(index: Tensor, dim: int, shape) -> Tensor:
 
 
 def _check_index(index, name: str) -> Tensor:
-    idx = _t(index, "index")
+    idx = _t(index, name, "index")
     if idx.data.dtype.kind not in "iu":
         raise RuntimeError(
             f"{name}_(): Expected dtype int32/int64 for index but got: {_tname(idx.dtype)}"
@@ -68,7 +68,7 @@ def index_add(
     >>> autodiff.zeros(3).index_add(0, autodiff.tensor([0, 0, 2]), autodiff.ones(3))
     Tensor([2., 0., 1.])
     """
-    x, src = _t(input, "input"), _t(source, "source")
+    x, src = _t(input, "index_add"), _t(source, "index_add", "source")
     idx = _check_index(index, "index_add")
     d = normalize_dim(dim, x.ndim, "index_add")
     if src.ndim != x.ndim and not (x.ndim <= 1 and src.ndim <= 1):
@@ -102,7 +102,7 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     >>> autodiff.zeros(3).index_copy(0, autodiff.tensor([2]), autodiff.tensor([5.0]))
     Tensor([0., 0., 5.])
     """
-    x, src = _t(input, "input"), _t(source, "source")
+    x, src = _t(input, "index_copy"), _t(source, "index_copy", "source")
     idx = _check_index(index, "index_copy")
     d = normalize_dim(dim, x.ndim, "index_copy")
     if (src.shape[d] if src.ndim else 1) != idx.data.size:
@@ -126,7 +126,7 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value: Number) -> Tensor:
     Tensor([[7., 0., 7.],
             [7., 0., 7.]])
     """
-    x = _t(input, "input")
+    x = _t(input, "index_fill")
     idx = _check_index(index, "index_fill")
     d = normalize_dim(dim, x.ndim, "index_fill")
     mask = np.zeros(x.shape, dtype=bool)
@@ -149,8 +149,8 @@ def take(input: Tensor, index: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.take(autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]), autodiff.tensor([0, 3]))
     Tensor([1., 4.])
     """
-    x = _t(input, "input")
-    idx = _t(index, "index")
+    x = _t(input, "take")
+    idx = _t(index, "take", "index")
     if idx.data.dtype.kind not in "iu":
         raise IndexError(f"take(): Expected a long tensor for index, but got {idx.dtype}")
     n = x.data.size
@@ -199,9 +199,9 @@ def index_put(
     ...                             accumulate=True)
     Tensor([3., 0., 0.])
     """
-    x = _t(input, "input")
+    x = _t(input, "index_put")
     idx = tuple(indices)
-    v = _t(values, "values")
+    v = _t(values, "index_put", "values")
     if v.dtype != x.dtype:
         v = v.to(x.dtype)
     if not accumulate:
@@ -233,8 +233,8 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     Tensor([[0., 0.],
             [0., 9.]])
     """
-    x = _t(input, "input")
-    i = _t(index, "index")
+    x = _t(input, "put")
+    i = _t(index, "put", "index")
     n = x.data.size
     if ((i.data >= n) | (i.data < -n)).any():
         raise IndexError(
@@ -243,7 +243,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     flat = index_put(
         x.reshape(-1),
         (Tensor(np.where(i.data < 0, i.data + n, i.data).reshape(-1)),),
-        _t(source, "source").reshape(-1),
+        _t(source, "put", "source").reshape(-1),
         accumulate,
     )
     return flat.reshape(x.shape)
@@ -260,7 +260,7 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:  # noqa: A002
     >>> autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]).select(1, 0)
     Tensor([1., 3.])
     """
-    x = _t(input, "input")
+    x = _t(input, "select")
     if x.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, x.ndim, "select")
@@ -278,7 +278,7 @@ def _embed(x: Tensor, index, src, name: str) -> Tensor:
     """A copy of ``x`` with ``x[index]`` replaced by ``src`` (gradients to both)."""
     out = ad.clone(x)
     view_shape = out[index].shape
-    s = _t(src, "src")
+    s = _t(src, name, "src")
     if s.shape != view_shape:
         raise RuntimeError(
             f"{name}: expected src to have a size equal to the slice of self. src size = "
@@ -311,7 +311,7 @@ def slice_scatter(
     >>> autodiff.slice_scatter(autodiff.zeros(4), autodiff.ones(2), start=2)
     Tensor([0., 0., 1., 1.])
     """
-    x = _t(input, "input")
+    x = _t(input, "slice_scatter")
     d = normalize_dim(dim, x.ndim, "slice_scatter")
     index = (slice(None),) * d + (slice(start, end, step),)
     return _embed(x, index, src, "slice_scatter")
@@ -328,7 +328,7 @@ def select_scatter(input: Tensor, src: Tensor, dim: int, index: int) -> Tensor: 
     Tensor([[0., 0.],
             [1., 1.]])
     """
-    x = _t(input, "input")
+    x = _t(input, "select_scatter")
     d = normalize_dim(dim, x.ndim, "select_scatter")
     n = x.shape[d]
     if not -n <= index < n:
@@ -362,8 +362,8 @@ def diagonal_scatter(
     Tensor([[1., 0.],
             [0., 1.]])
     """
-    x = _t(input, "input")
-    s = _t(src, "src")
+    x = _t(input, "diagonal_scatter")
+    s = _t(src, "diagonal_scatter", "src")
     d1 = normalize_dim(dim1, x.ndim, "diagonal_scatter")
     d2 = normalize_dim(dim2, x.ndim, "diagonal_scatter")
     mask = np.zeros(x.shape, dtype=bool)
@@ -399,8 +399,8 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     ...                                  autodiff.tensor([1.0, 2.0, 3.0]))
     Tensor([1., 0., 2., 0.])
     """
-    x = _t(input, "input")
-    m = _t(mask, "mask")
+    x = _t(input, "masked_scatter")
+    m = _t(mask, "masked_scatter", "mask")
     if m.data.dtype != np.bool_:
         raise RuntimeError(
             f"masked_scatter_ only supports boolean masks, but got mask with dtype "
@@ -410,7 +410,7 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:  # no
     mk = np.broadcast_to(m.data, shape)
     x = ad.broadcast_to(x, shape) if x.shape != shape else x
     k = int(mk.sum())
-    src = _t(source, "source").reshape(-1)
+    src = _t(source, "masked_scatter", "source").reshape(-1)
     if src.shape[0] < k:
         raise RuntimeError(
             "masked_scatter: expected source to have at least as many "

@@ -23,19 +23,9 @@ from ..engine import Node, apply1, recording
 from ..tensor import Tensor, _make
 from . import registry as R
 from . import shape as S
-from ._base import as_tensor_arg, normalize_dim, numpy_names
+from ._base import normalize_dim, numpy_names
+from ._helpers import _t
 from .xp import TS
-
-
-def _t(x, opname: str, argname: str = "input") -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    try:
-        return as_tensor_arg(x, opname)
-    except TypeError:
-        raise TypeError(
-            f"{opname}: argument '{argname}' must be a Tensor, got {type(x).__name__}"
-        ) from None
 
 
 def _int_array(index, opname: str, argname: str = "index") -> np.ndarray:

@@ -206,7 +206,7 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:  # noqa: A002
     Tensor([[3.],
             [3.]])
     """
-    a, b = _t(input, "input"), _t(mat2, "mat2")
+    a, b = _t(input, "mm"), _t(mat2, "mm", "mat2")
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
@@ -224,7 +224,7 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.mv(autodiff.ones(2, 3), autodiff.ones(3))
     Tensor([3., 3.])
     """
-    a, v = _t(input, "input"), _t(vec, "vec")
+    a, v = _t(input, "mv"), _t(vec, "mv", "vec")
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {a.ndim}, {a.ndim}, {v.ndim}")
     return ad.matmul(a, v)
@@ -243,7 +243,7 @@ def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.inner(autodiff.tensor([1.0, 2.0]), autodiff.tensor([3.0, 4.0]))
     Tensor(11.)
     """
-    a, b = _t(input, "input"), _t(other, "other")
+    a, b = _t(input, "inner"), _t(other, "inner", "other")
     if a.ndim == 0 or b.ndim == 0:
         return ad.mul(a, b)
     return tensordot(a, b, ([-1], [-1]))
@@ -267,7 +267,7 @@ def addmv(
     >>> autodiff.addmv(autodiff.ones(2), autodiff.ones(2, 3), autodiff.ones(3), alpha=2)
     Tensor([7., 7.])
     """
-    return _beta_alpha(input, mv(mat, vec), beta, alpha)
+    return _beta_alpha(input, mv(mat, vec), beta, alpha, "addmv")
 
 
 @R.op(
@@ -289,7 +289,7 @@ def addr(
     Tensor([[1., 2.],
             [1., 2.]])
     """
-    return _beta_alpha(input, ad.outer(vec1, vec2), beta, alpha)
+    return _beta_alpha(input, ad.outer(vec1, vec2), beta, alpha, "addr")
 
 
 @R.op(
@@ -307,11 +307,11 @@ def addbmm(
     >>> autodiff.addbmm(autodiff.zeros(1, 1), autodiff.ones(2, 1, 3), autodiff.ones(2, 3, 1))
     Tensor([[6.]])
     """
-    return _beta_alpha(input, ad.sum(ad.bmm(batch1, batch2), 0), beta, alpha)
+    return _beta_alpha(input, ad.sum(ad.bmm(batch1, batch2), 0), beta, alpha, "addbmm")
 
 
-def _beta_alpha(input: TensorLike, prod, beta: Number, alpha: Number) -> Tensor:
-    x = _t(input, "input")
+def _beta_alpha(input: TensorLike, prod, beta: Number, alpha: Number, name: str) -> Tensor:
+    x = _t(input, name)
     if alpha != 1:
         prod = ad.mul(prod, alpha)
     if beta == 0:  # input is ignored (NaN in it does not propagate), as PyTorch
@@ -358,7 +358,7 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     >>> autodiff.tensordot(autodiff.ones(2, 3), autodiff.ones(3, 4), dims=1).shape
     (2, 4)
     """
-    a, b = _t(a, "a"), _t(b, "b")
+    a, b = _t(a, "tensordot", "a"), _t(b, "tensordot", "b")
     if isinstance(dims, Tensor):
         dims = dims.tolist()
     if isinstance(dims, (int, np.integer)):
@@ -408,7 +408,7 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     Tensor([[1., 1., 0., 0.],
             [0., 0., 1., 1.]])
     """
-    a, b = _t(input, "input"), _t(other, "other")
+    a, b = _t(input, "kron"), _t(other, "kron", "other")
     n = builtins.max(a.ndim, b.ndim)
     a = a.reshape((1,) * (n - a.ndim) + a.shape)
     b = b.reshape((1,) * (n - b.ndim) + b.shape)
@@ -435,7 +435,7 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # no
     >>> autodiff.cross(autodiff.tensor([1.0, 0.0, 0.0]), autodiff.tensor([0.0, 1.0, 0.0]))
     Tensor([0., 0., 1.])
     """
-    a, b = _t(input, "input"), _t(other, "other")
+    a, b = _t(input, "cross"), _t(other, "cross", "other")
     if a.ndim != b.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     shape = np.broadcast_shapes(a.shape, b.shape)
@@ -479,7 +479,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
     >>> autodiff.cdist(autodiff.tensor([[0.0, 0.0]]), autodiff.tensor([[3.0, 4.0]]))
     Tensor([[5.]])
     """
-    a, b = _t(x1, "x1"), _t(x2, "x2")
+    a, b = _t(x1, "cdist", "x1"), _t(x2, "cdist", "x2")
     if a.ndim < 2 or b.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {a.ndim}D")
     if a.shape[-1] != b.shape[-1]:
@@ -510,7 +510,7 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
     Tensor([[0.6, 0.8],
             [0.3, 0.4]])
     """
-    x = _t(input, "input")
+    x = _t(input, "renorm")
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
@@ -542,7 +542,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
     Tensor([[1., 3.],
             [0., 1.]])
     """
-    x = _t(input, "input")
+    x = _t(input, "matrix_power")
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise RuntimeError(
             "linalg.matrix_power: A must be batches of square matrices, but they are "

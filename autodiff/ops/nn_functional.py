@@ -50,7 +50,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
     >>> autodiff.pixel_shuffle(autodiff.zeros(1, 4, 2, 3), 2).shape
     (1, 1, 4, 6)
     """
-    x = _t(input, "input")
+    x = _t(input, "pixel_shuffle")
     r = int(upscale_factor)
     if x.ndim < 3:
         raise RuntimeError(
@@ -81,7 +81,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     >>> autodiff.pixel_unshuffle(autodiff.zeros(1, 1, 4, 6), 2).shape
     (1, 4, 2, 3)
     """
-    x = _t(input, "input")
+    x = _t(input, "pixel_unshuffle")
     r = int(downscale_factor)
     if x.ndim < 3:
         raise RuntimeError(
@@ -113,7 +113,7 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
     >>> autodiff.pdist(autodiff.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 1.0]]))
     Tensor([5.    , 1.    , 4.2426])
     """
-    x = _t(input, "input")
+    x = _t(input, "pdist")
     if x.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {x.ndim}D")
     if p < 0:
@@ -143,7 +143,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.prelu(autodiff.tensor([-2.0, 3.0]), autodiff.tensor([0.25]))
     Tensor([-0.5,  3. ])
     """
-    x, w = _t(input, "input"), _t(weight, "weight")
+    x, w = _t(input, "prelu"), _t(weight, "prelu", "weight")
     if w.ndim != 1 and w.data.size != 1:
         raise RuntimeError("prelu: weight must be a 1-d tensor (or one value)")
     if w.data.size > 1:
@@ -173,7 +173,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     >>> autodiff.hardshrink(autodiff.tensor([-1.0, 0.2, 0.7]))
     Tensor([-1. ,  0. ,  0.7])
     """
-    x = _t(input, "input")
+    x = _t(input, "hardshrink")
     keep = Tensor(np.abs(x.data) > lambd)
     return ad.where(keep, x, ad.zeros_like(x))
 
@@ -188,7 +188,7 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:  # noqa:
     >>> autodiff.threshold(autodiff.tensor([-1.0, 0.5, 2.0]), 1.0, 0.0)
     Tensor([0., 0., 2.])
     """
-    x = _t(input, "input")
+    x = _t(input, "threshold")
     return ad.where(Tensor(x.data > threshold), x, ad.full_like(x, value))
 
 
@@ -203,7 +203,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size: int) -> Tensor:  # noqa: A00
     >>> autodiff.adaptive_avg_pool1d(autodiff.tensor([[[1.0, 2.0, 3.0, 4.0]]]), 2)
     Tensor([[[1.5, 3.5]]])
     """
-    x = _t(input, "input")
+    x = _t(input, "adaptive_avg_pool1d")
     if x.ndim not in (2, 3):
         raise RuntimeError(
             f"adaptive_avg_pool1d(): Expected 2D or 3D tensor, but got {list(x.shape)}"
@@ -224,7 +224,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     >>> autodiff.nn.functional.softshrink(autodiff.tensor([-1.0, 0.2, 0.7]))
     Tensor([-0.5,  0. ,  0.2])
     """
-    x = _t(input, "input")
+    x = _t(input, "softshrink")
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     shrunk = ad.sub(x, ad.mul(ad.sign(x), lambd))
@@ -241,7 +241,7 @@ def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.nn.functional.tanhshrink(autodiff.tensor([0.0]))
     Tensor([0.])
     """
-    x = _t(input, "input")
+    x = _t(input, "tanhshrink")
     return ad.sub(x, ad.tanh(x))
 
 
@@ -266,7 +266,7 @@ def rms_norm(
     >>> autodiff.nn.functional.rms_norm(autodiff.tensor([[3.0, 4.0]]), (2,), eps=0.0)
     Tensor([[0.8485, 1.1314]])
     """
-    x = _t(input, "input")
+    x = _t(input, "rms_norm")
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if tuple(x.shape[x.ndim - k :]) != shape:

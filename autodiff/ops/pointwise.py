@@ -23,6 +23,7 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
     float_unary,
+    number_or_tensor_arg,
 )
 from ._helpers import _BIN, _UN, _floatish, _s, _t
 from .math import _tname
@@ -40,7 +41,7 @@ def positive(input: Tensor) -> Tensor:  # noqa: A002 - PyTorch's names
     >>> autodiff.positive(autodiff.tensor([-1.0, 2.0]))
     Tensor([-1.,  2.])
     """
-    x = _t(input, "positive")
+    x = _t(input, "positive", "positive")
     if x.data.dtype.kind == "b":
         raise TypeError("The `+` operator, on a bool tensor is not supported.")
     return x
@@ -122,6 +123,7 @@ def rsub(input: Tensor, other: TensorLike, *, alpha: Number = 1) -> Tensor:  # n
     Tensor([4., 3.])
     """
     if not isinstance(other, Tensor):
+        number_or_tensor_arg(other, "rsub")
         other = ad.full_like(input, other) if isinstance(input, Tensor) else Tensor(other)
     return ad.sub(other, input, alpha=alpha)
 
@@ -154,7 +156,7 @@ def reciprocal(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.reciprocal(autodiff.tensor([2.0, 4.0]))
     Tensor([0.5 , 0.25])
     """
-    return ad.div(1.0, _floatish(_t(input, "reciprocal")))
+    return ad.div(1.0, _floatish(_t(input, "reciprocal", "reciprocal")))
 
 
 @R.op(samples=_UN, method=True)
@@ -302,7 +304,7 @@ def addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Number = 
     ...                  autodiff.tensor([2.0, 4.0]), value=2)
     Tensor([2., 2.])
     """
-    t1, t2 = _t(tensor1, "tensor1"), _t(tensor2, "tensor2")
+    t1, t2 = _t(tensor1, "addcdiv", "tensor1"), _t(tensor2, "addcdiv", "tensor2")
     if t1.data.dtype.kind in "biu" and t2.data.dtype.kind in "biu":
         raise RuntimeError(
             "Integer division with addcdiv is no longer supported, and in a future release "
@@ -332,7 +334,7 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:  # noqa: A002
     >>> autodiff.logit(autodiff.tensor([0.5]))
     Tensor([0.])
     """
-    x = _floatish(_t(input, "logit"))
+    x = _floatish(_t(input, "logit", "logit"))
     if eps is not None:
         x = ad.clamp(x, eps, 1.0 - eps)
     return ad.log(ad.div(x, ad.rsub(x, 1.0)))
@@ -354,10 +356,12 @@ def xlogy(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
     >>> autodiff.xlogy(autodiff.tensor([0.0, 2.0]), autodiff.tensor([0.0, 1.0]))
     Tensor([0., 0.])
     """
+    number_or_tensor_arg(other, "xlogy")
     if not isinstance(input, Tensor):
-        input = ad.tensor(input, dtype=_t(other).dtype if isinstance(other, Tensor) else None)
+        number_or_tensor_arg(input, "xlogy", "input")
+        input = ad.tensor(input, dtype=other.dtype if isinstance(other, Tensor) else None)
     x = _floatish(input)
-    y = _floatish(_t(other, "other")) if isinstance(other, Tensor) else other
+    y = _floatish(_t(other, "xlogy", "other")) if isinstance(other, Tensor) else other
     if not isinstance(y, Tensor):
         y = ad.full_like(x, float(y))
     if x.dtype != y.dtype:
@@ -408,7 +412,7 @@ def sinc(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.sinc(autodiff.tensor([0.0, 1.0])).abs() < 1e-6
     Tensor([False,  True])
     """
-    x = _floatish(_t(input, "sinc"))
+    x = _floatish(_t(input, "sinc", "sinc"))
     zero = Tensor(x.data == 0)
     px = ad.mul(ad.where(zero, ad.ones_like(x), x), math.pi)
     return ad.where(zero, ad.ones_like(x), ad.div(ad.sin(px), px))
@@ -514,8 +518,12 @@ def float_power(input: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A00
     >>> autodiff.float_power(autodiff.tensor([2, 3]), 2)
     Tensor([4., 9.], dtype=float64)
     """
-    x = _t(input, "input").to(np.float64)
-    e = _t(exponent).to(np.float64) if isinstance(exponent, Tensor) else float(exponent)
+    x = _t(input, "float_power").to(np.float64)
+    e = (
+        _t(exponent, "float_power", "exponent").to(np.float64)
+        if isinstance(exponent, Tensor)
+        else float(number_or_tensor_arg(exponent, "float_power", "exponent"))
+    )
     return ad.pow(x, e)
 
 
@@ -529,7 +537,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.heaviside(autodiff.tensor([-1.0, 0.0, 2.0]), autodiff.tensor([0.5]))
     Tensor([0. , 0.5, 1. ])
     """
-    x, v = _t(input, "input"), _t(values, "values")
+    x, v = _t(input, "heaviside"), _t(values, "heaviside", "values")
     if x.data.dtype != v.data.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes")
     return _make(np.heaviside(x.data, v.data).astype(x.data.dtype), None)
@@ -537,7 +545,7 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:  # noqa: A002
 
 def _int_binary(npfn, name):
     def f(input: TensorLike, other: TensorLike) -> Tensor:  # noqa: A002
-        a, b = _t(input, "input"), _t(other, "other")
+        a, b = _t(input, "f"), _t(other, "f", "other")
         for t in (a, b):
             if t.data.dtype.kind not in "biu":
                 raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_tname(t.dtype)}'")
@@ -574,7 +582,8 @@ lcm.__doc__ = """Least common multiple, elementwise, of integer tensors.
 
 
 def _nan_pick(a, b, take_max: bool) -> Tensor:
-    a, b = _t(a, "input"), _t(b, "other")
+    name = "fmax" if take_max else "fmin"
+    a, b = _t(a, name), _t(b, name, "other")
     if a.dtype != b.dtype:
         dt = _dtypes.result_type((a.data.dtype, 2), (b.data.dtype, 2))
         a, b = a.to(dt), b.to(dt)
@@ -625,7 +634,7 @@ def nan_to_num(
     >>> autodiff.nan_to_num(autodiff.tensor([float("nan"), 1.0, float("-inf")]), neginf=-9.0)
     Tensor([ 0.,  1., -9.])
     """
-    x = _t(input, "nan_to_num")
+    x = _t(input, "nan_to_num", "nan_to_num")
     d = x.data
     if d.dtype.kind != "f":
         return x
@@ -652,7 +661,7 @@ def signbit(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.signbit(autodiff.tensor([-1.0, -0.0, 2.0]))
     Tensor([ True,  True, False])
     """
-    return _make(np.signbit(_t(input, "signbit").data), None)
+    return _make(np.signbit(_t(input, "signbit", "signbit").data), None)
 
 
 @R.op(samples=_UN, method=True)
@@ -679,7 +688,8 @@ def logaddexp2(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     Tensor([2.])
     """
     ln2 = math.log(2.0)
-    return ad.div(ad.logaddexp(ad.mul(input, ln2), ad.mul(other, ln2)), ln2)
+    x, y = _t(input, "logaddexp2"), _t(other, "logaddexp2", "other")
+    return ad.div(ad.logaddexp(ad.mul(x, ln2), ad.mul(y, ln2)), ln2)
 
 
 @R.op(samples=lambda: [_s(R.randn(3, 4), ad.tensor([1, 2, 0, -1]))], method=True)
@@ -692,8 +702,8 @@ def ldexp(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.ldexp(autodiff.tensor([1.0]), autodiff.tensor([3]))
     Tensor([8.])
     """
-    x = _floatish(_t(input, "input"))
-    e = _t(other, "other")
+    x = _floatish(_t(input, "ldexp"))
+    e = _t(other, "ldexp", "other")
     return ad.mul(x, Tensor(np.exp2(e.data.astype(np.float64)).astype(x.data.dtype)))
 
 
@@ -707,7 +717,7 @@ def isposinf(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.isposinf(autodiff.tensor([float("inf"), -float("inf"), 1.0]))
     Tensor([ True, False, False])
     """
-    return _make(np.asarray(np.isposinf(_t(input).data)), None)
+    return _make(np.asarray(np.isposinf(_t(input, "isposinf").data)), None)
 
 
 @R.op(samples=_UN, method=True, differentiable=False)
@@ -720,7 +730,7 @@ def isneginf(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.isneginf(autodiff.tensor([float("inf"), -float("inf"), 1.0]))
     Tensor([False,  True, False])
     """
-    return _make(np.asarray(np.isneginf(_t(input).data)), None)
+    return _make(np.asarray(np.isneginf(_t(input, "isneginf").data)), None)
 
 
 @R.op(samples=_UN, method=True, differentiable=False)
@@ -733,4 +743,4 @@ def isreal(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.isreal(autodiff.tensor([1.0]))
     Tensor([ True])
     """
-    return _make(np.ones(_t(input).shape, dtype=bool), None)
+    return _make(np.ones(_t(input, "isreal").shape, dtype=bool), None)

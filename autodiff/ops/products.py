@@ -21,8 +21,8 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from . import shape as S
 from ._base import as_tensor_arg, cast, operands
+from ._helpers import _t
 from .arithmetic import mul
-from .indexing import _t
 from .xp import TS
 
 

@@ -35,7 +35,7 @@ def numel(input: Tensor) -> int:  # noqa: A002
     >>> autodiff.numel(autodiff.zeros(2, 3))
     6
     """
-    return int(_t(input, "input").data.size)
+    return int(_t(input, "numel").data.size)
 
 
 @R.op(
@@ -53,7 +53,7 @@ def is_floating_point(input: Tensor) -> bool:  # noqa: A002
     >>> autodiff.is_floating_point(autodiff.zeros(1)), autodiff.zeros(1).long().is_floating_point()
     (True, False)
     """
-    return _t(input, "input").data.dtype.kind == "f"
+    return _t(input, "is_floating_point").data.dtype.kind == "f"
 
 
 @R.op(
@@ -71,7 +71,7 @@ def is_complex(input: Tensor) -> bool:  # noqa: A002
     >>> autodiff.is_complex(autodiff.zeros(1))
     False
     """
-    return _t(input, "input").data.dtype.kind == "c"
+    return _t(input, "is_complex").data.dtype.kind == "c"
 
 
 @R.op(
@@ -89,7 +89,7 @@ def is_nonzero(input: Tensor) -> bool:  # noqa: A002
     >>> autodiff.is_nonzero(autodiff.tensor([0.5]))
     True
     """
-    x = _t(input, "input")
+    x = _t(input, "is_nonzero")
     if x.data.size == 0:
         raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
     if x.data.size > 1:
@@ -108,7 +108,7 @@ def conj(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.conj(x) is x
     True
     """
-    return _t(input, "input")
+    return _t(input, "conj")
 
 
 @R.op(samples=_UN, method=True)
@@ -121,7 +121,7 @@ def conj_physical(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.conj_physical(autodiff.tensor([1.0, -2.0]))
     Tensor([ 1., -2.])
     """
-    return ad.clone(_t(input, "input"))
+    return ad.clone(_t(input, "conj_physical"))
 
 
 @R.op(samples=_UN, method=True)
@@ -134,7 +134,7 @@ def resolve_conj(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.resolve_conj(autodiff.tensor([1.0]))
     Tensor([1.])
     """
-    return _t(input, "input")
+    return _t(input, "resolve_conj")
 
 
 @R.op(samples=_UN, method=True)
@@ -147,7 +147,7 @@ def resolve_neg(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.resolve_neg(autodiff.tensor([1.0]))
     Tensor([1.])
     """
-    return _t(input, "input")
+    return _t(input, "resolve_neg")
 
 
 @R.op(samples=_UN)
@@ -160,7 +160,7 @@ def real(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.real(autodiff.tensor([1.5]))
     Tensor([1.5])
     """
-    return _t(input, "input")
+    return _t(input, "real")
 
 
 @R.op(samples=lambda: [_s(R.randn(3))], differentiable=False, check=lambda x: imag(x))
@@ -191,7 +191,7 @@ def angle(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.angle(autodiff.tensor([2.0, -1.0]))
     Tensor([0.    , 3.1416])
     """
-    x = _floatish(_t(input, "angle"))
+    x = _floatish(_t(input, "angle", "angle"))
     vals = np.where(x.data < 0, np.pi, 0.0).astype(x.data.dtype)
     vals = np.where(np.isnan(x.data), np.nan, vals).astype(x.data.dtype)
     return ad.add(ad.mul(x, 0.0), Tensor(vals)) if x.requires_grad else Tensor(vals)
@@ -199,7 +199,7 @@ def angle(input: Tensor) -> Tensor:  # noqa: A002
 
 def _pred_method(name: str, fn, doc_example: str, doc_out: str, nargs: int = 1):
     def f(input: Tensor, *args: object) -> bool:  # noqa: A002
-        return fn(_t(input, "input"), *args)
+        return fn(_t(input, "f"), *args)
 
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"""PyTorch's ``{name}`` (a Python bool).
@@ -232,7 +232,7 @@ is_inference = _pred_method(
 )
 is_same_size = _pred_method(
     "is_same_size",
-    lambda x, y: x.shape == _t(y).shape,
+    lambda x, y: x.shape == _t(y, "is_same_size", "other").shape,
     "autodiff.ones(2).is_same_size(autodiff.zeros(2))",
     "True",
     2,

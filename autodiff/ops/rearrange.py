@@ -46,7 +46,7 @@ def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:  # noqa: A0
     >>> autodiff.movedim(autodiff.zeros(2, 3, 4), 0, -1).shape
     (3, 4, 2)
     """
-    x = _t(input, "input")
+    x = _t(input, "movedim")
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     if len(src) != len(dst):
@@ -120,7 +120,7 @@ def ravel(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.ravel(autodiff.zeros(2, 3)).shape
     (6,)
     """
-    return _t(input, "input").reshape(-1)
+    return _t(input, "ravel").reshape(-1)
 
 
 @R.op(samples=lambda: [_s(R.randn(2, 3), (2, 1)), _s(R.randn(3, seed=1), (2, 2))], method=True)
@@ -134,7 +134,7 @@ def tile(input: Tensor, dims: Any) -> Tensor:  # noqa: A002
     >>> autodiff.tile(autodiff.tensor([1.0, 2.0]), (2,))
     Tensor([1., 2., 1., 2.])
     """
-    x = _t(input, "input")
+    x = _t(input, "tile")
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(dims) < x.ndim:
         dims = (1,) * (x.ndim - len(dims)) + dims
@@ -160,7 +160,7 @@ def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:  # noqa: A00
     Tensor([[2., 4.],
             [1., 3.]])
     """
-    x = _t(input, "input")
+    x = _t(input, "rot90")
     dims = list(dims)
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
@@ -204,7 +204,7 @@ def fliplr(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.fliplr(autodiff.tensor([[1.0, 2.0]]))
     Tensor([[2., 1.]])
     """
-    x = _t(input, "input")
+    x = _t(input, "fliplr")
     if x.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return ad.flip(x, [1])
@@ -284,7 +284,7 @@ atleast_3d = R.op("atleast_3d", samples=lambda: [_s(R.randn(3)), _s(R.randn(2, 3
 def _seq(tensors: Any, name):
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' must be a tuple of Tensors")
-    return [_t(t, name) for t in tensors]
+    return [_t(t, name, "tensors") for t in tensors]
 
 
 _JOIN = lambda: [_s(R.randn(2, 3), R.randn(2, 3, seed=1)), _s(R.randn(3), R.randn(3, seed=2))]  # noqa: E731
@@ -376,7 +376,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    ts = [_t(t) for t in tensors]
+    ts = [_t(t, "broadcast_tensors", "tensors") for t in tensors]
     try:
         shape = np.broadcast_shapes(*(t.shape for t in ts))
     except ValueError:
@@ -404,7 +404,7 @@ def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    ts = [_t(t) for t in tensors]
+    ts = [_t(t, "meshgrid", "tensors") for t in tensors]
     if indexing is None:
         indexing = "ij"
     if indexing not in ("ij", "xy"):
@@ -443,7 +443,7 @@ def cartesian_prod(*tensors: Tensor) -> Tensor:
             [2, 4]])
     """
     if len(tensors) == 1:
-        return _t(tensors[0])
+        return _t(tensors[0], "cartesian_prod", "tensors")
     grids = meshgrid(*tensors, indexing="ij")
     return ad.stack([g.reshape(-1) for g in grids], 1)
 
@@ -464,7 +464,7 @@ def block_diag(*tensors: Tensor) -> Tensor:
     """
     ts = []
     for t in tensors:
-        t = _t(t)
+        t = _t(t, "block_diag", "tensors")
         if t.ndim > 2:
             raise RuntimeError(
                 "torch.block_diag: Input tensors must have 2 or fewer dimensions. Input "
@@ -504,7 +504,7 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     Tensor([[4, 2, 1],
             [9, 3, 1]])
     """
-    t = _t(x, "x")
+    t = _t(x, "vander", "x")
     if t.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     n = t.shape[0] if N is None else N
@@ -533,7 +533,7 @@ def diagflat(input: Tensor, offset: int = 0) -> Tensor:  # noqa: A002
     Tensor([[1., 0.],
             [0., 2.]])
     """
-    return ad.diag(_t(input, "input").reshape(-1), offset)
+    return ad.diag(_t(input, "diagflat").reshape(-1), offset)
 
 
 @R.op(samples=lambda: [_s(R.randn(2, 3)), _s(R.randn(3, seed=1), 1)], method=True)
@@ -547,7 +547,7 @@ def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -
     >>> autodiff.diag_embed(autodiff.ones(2, 2)).shape
     (2, 2, 2)
     """
-    x = _t(input, "input")
+    x = _t(input, "diag_embed")
     n = x.shape[-1] + builtins.abs(offset)
     nd = x.ndim + 1
     d1, d2 = normalize_dim(dim1, nd, "diag_embed"), normalize_dim(dim2, nd, "diag_embed")
@@ -638,7 +638,7 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
             [1, 3],
             [2, 3]])
     """
-    x = _t(input, "input")
+    x = _t(input, "combinations")
     if x.ndim != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(x.shape)}")
     gen = itertools.combinations_with_replacement if with_replacement else itertools.combinations
@@ -658,7 +658,7 @@ def t(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.t(autodiff.zeros(2, 3)).shape
     (3, 2)
     """
-    x = _t(input, "input")
+    x = _t(input, "t")
     if x.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
     return ad.transpose(x, 0, 1) if x.ndim == 2 else x
@@ -674,7 +674,7 @@ def adjoint(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.adjoint(autodiff.zeros(2, 3)).shape
     (3, 2)
     """
-    x = _t(input, "input")
+    x = _t(input, "adjoint")
     if x.ndim < 2:
         raise RuntimeError(
             "tensor.adjoint() is only supported on matrices or batches of "
@@ -704,7 +704,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
     >>> [p.shape for p in autodiff.tensor_split(autodiff.zeros(7), 3)]
     [(3,), (2,), (2,)]
     """
-    x = _t(input, "input")
+    x = _t(input, "tensor_split")
     if x.ndim == 0:
         raise RuntimeError(
             "tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims"
@@ -732,7 +732,7 @@ def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple
 
 def _nsplit(name: str, dim_of, min_dim: int):
     def f(input: Tensor, indices_or_sections: Any) -> tuple:  # noqa: A002
-        x = _t(input, "input")
+        x = _t(input, "f")
         if x.ndim < min_dim:
             raise RuntimeError(
                 f"torch.{name} requires a tensor with at least {min_dim} dimension, but got a "

@@ -9,7 +9,7 @@ from .. import factories
 from .._typing import DeviceLike, DTypeLike, GeneratorLike, TensorLike
 from ..tensor import Tensor, _make
 from . import registry as R
-from .indexing import _t
+from ._helpers import _t
 
 
 # ---------------------------------------------------------------- sampling

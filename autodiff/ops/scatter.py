@@ -13,7 +13,8 @@ from ..engine import Node, apply, apply1
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import normalize_dim
-from .indexing import _check_range, _int_array, _positions, _t
+from ._helpers import _t
+from .indexing import _check_range, _int_array, _positions
 from .xp import TS
 
 

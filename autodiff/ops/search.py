@@ -33,7 +33,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
     >>> autodiff.bincount(autodiff.tensor([0, 2, 2]))
     Tensor([1, 0, 2])
     """
-    x = _t(input, "input")
+    x = _t(input, "bincount")
     if x.ndim != 1 or x.data.dtype.kind not in "iub":
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if x.data.size and x.data.min() < 0:
@@ -42,7 +42,7 @@ def bincount(input: Tensor, weights: Tensor | None = None, minlength: int = 0) -
         raise RuntimeError("minlength should be >= 0")
     if weights is None:
         return _make(np.bincount(x.data, minlength=minlength).astype(np.int64), None)
-    w = _t(weights, "weights")
+    w = _t(weights, "bincount", "weights")
     if w.shape != x.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
     dt = w.data.dtype if w.data.dtype.kind == "f" else np.float64
@@ -75,7 +75,7 @@ def unique(
     >>> autodiff.unique(autodiff.tensor([3, 1, 3]), return_counts=True)
     (Tensor([1, 3]), Tensor([1, 2]))
     """
-    x = _t(input, "input")
+    x = _t(input, "unique")
     if dim is None:
         vals, inv, counts = np.unique(x.data, return_inverse=True, return_counts=True)
         inv = inv.reshape(x.shape)
@@ -111,7 +111,7 @@ def unique_consecutive(
     >>> autodiff.unique_consecutive(autodiff.tensor([1, 1, 2, 1]))
     Tensor([1, 2, 1])
     """
-    x = _t(input, "input")
+    x = _t(input, "unique_consecutive")
     if dim is None:
         flat = x.data.reshape(-1)
         d, moved = 0, flat.reshape(-1, 1) if flat.size else flat.reshape(0, 1)
@@ -161,9 +161,9 @@ def searchsorted(
     >>> autodiff.searchsorted(autodiff.tensor([1.0, 3.0, 5.0]), autodiff.tensor([3.0, 4.0]))
     Tensor([1, 2])
     """
-    seq = _t(sorted_sequence, "sorted_sequence")
+    seq = _t(sorted_sequence, "searchsorted", "sorted_sequence")
     scalar = not isinstance(input, Tensor)
-    vals = _t(input, "input")
+    vals = _t(input, "searchsorted")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(
@@ -178,7 +178,7 @@ def searchsorted(
     s = "right" if right else "left"
     sd = seq.data
     if sorter is not None:
-        sd = np.take_along_axis(sd, _t(sorter).data, axis=-1)
+        sd = np.take_along_axis(sd, _t(sorter, "searchsorted", "sorter").data, axis=-1)
     dt = np.int32 if out_int32 else np.int64
     if sd.ndim <= 1:
         return _make(np.asarray(np.searchsorted(sd, vals.data, side=s), dtype=dt), None)
@@ -214,7 +214,7 @@ def bucketize(
     >>> autodiff.bucketize(autodiff.tensor([3.0, 4.0]), autodiff.tensor([1.0, 3.0, 5.0]))
     Tensor([1, 2])
     """
-    b = _t(boundaries, "boundaries")
+    b = _t(boundaries, "bucketize", "boundaries")
     if b.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({b.ndim})")
     return searchsorted(b, input, out_int32=out_int32, right=right)

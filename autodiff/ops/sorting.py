@@ -14,7 +14,7 @@ from ..tensor import Tensor, _make
 from . import registry as R
 from . import shape as S
 from ._base import normalize_dim, numpy_names
-from .indexing import _t
+from ._helpers import _t
 from .math import _tname
 from .subscript import gather
 

@@ -161,7 +161,7 @@ def digamma(input: Tensor) -> Tensor:  # noqa: A002
     >>> round(autodiff.digamma(autodiff.tensor([1.0])).item(), 6)  # -Euler's gamma
     -0.577216
     """
-    x = _floatish(_t(input, "digamma"))
+    x = _floatish(_t(input, "digamma", "digamma"))
     return float_unary(_DigammaBackward, x, "digamma")
 
 
@@ -196,7 +196,7 @@ def polygamma(n: int, input: Tensor) -> Tensor:  # noqa: A002
     """
     if not isinstance(n, (int, np.integer)) or n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
-    x = _floatish(_t(input, "polygamma"))
+    x = _floatish(_t(input, "polygamma", "polygamma"))
     if n == 0:
         return digamma(x)
     x = x if x.data.dtype.kind == "f" else x.to(_dtypes.default_float())
@@ -232,7 +232,7 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:  # noqa: A002
     >>> autodiff.mvlgamma(autodiff.tensor([2.5]), 1)
     Tensor([0.2847])
     """
-    x = _floatish(_t(input, "mvlgamma"))
+    x = _floatish(_t(input, "mvlgamma", "mvlgamma"))
     if p < 1:
         raise RuntimeError(f"p has to be greater than or equal to 1, got {p}")
     if (x.data <= (p - 1) / 2).any():
@@ -256,7 +256,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     >>> (autodiff.nextafter(autodiff.tensor([1.0]), autodiff.tensor([2.0])) - 1.0).item() > 0
     True
     """
-    a, b = _t(input, "input"), _t(other, "other")
+    a, b = _t(input, "nextafter"), _t(other, "nextafter", "other")
     if a.dtype != b.dtype:
         dt = _dtypes.result_type((a.data.dtype, 2), (b.data.dtype, 2))
         a, b = a.to(dt), b.to(dt)
@@ -279,7 +279,7 @@ def frexp(input: Tensor) -> tuple:  # noqa: A002
     >>> autodiff.frexp(autodiff.tensor([8.0])).exponent
     Tensor([4], dtype=int32)
     """
-    x = _t(input, "input")
+    x = _t(input, "frexp")
     if x.data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     m, e = np.frexp(x.data)

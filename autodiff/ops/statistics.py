@@ -64,7 +64,7 @@ def nansum(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "nansum")
     elif keepdim is None:
         keepdim = False
-    x = _t(input, "nansum")
+    x = _t(input, "nansum", "nansum")
     if dtype is not None:
         x = x.to(dtype)
     if x.data.dtype.kind == "f":
@@ -94,7 +94,7 @@ def nanmean(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "nanmean")
     elif keepdim is None:
         keepdim = False
-    x = _t(input, "nanmean")
+    x = _t(input, "nanmean", "nanmean")
     if dtype is not None:
         x = x.to(dtype)
     if x.data.dtype.kind != "f":
@@ -165,7 +165,7 @@ def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     >>> x.median(dim=1).indices
     Tensor([2, 0])
     """
-    x = _t(input, "median")
+    x = _t(input, "median", "median")
     if x.data.dtype.kind == "f" and np.isnan(x.data).any():
         return _nan_median(x, dim, keepdim)
     vals, ind = _select_sorted(x, dim, keepdim, lambda n, d: (n - 1) // 2, "median")
@@ -206,7 +206,7 @@ def nanmedian(input: Tensor, dim: int | None = None, keepdim: bool = False) -> T
     >>> autodiff.nanmedian(autodiff.tensor([1.0, float("nan"), 3.0, 2.0]))
     Tensor(2.)
     """
-    x = _t(input, "nanmedian")
+    x = _t(input, "nanmedian", "nanmedian")
     if not (x.data.dtype.kind == "f" and np.isnan(x.data).any()):
         return median(x, dim, keepdim) if dim is not None else median(x)
 
@@ -242,7 +242,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False) -> tup
     >>> autodiff.kthvalue(autodiff.tensor([3.0, 1.0, 2.0]), 2).values
     Tensor(2.)
     """
-    x = _t(input, "kthvalue")
+    x = _t(input, "kthvalue", "kthvalue")
     n = x.shape[normalize_dim(dim, x.ndim, "kthvalue")] if x.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
@@ -266,7 +266,7 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> tuple:  # noqa:
     >>> autodiff.mode(autodiff.tensor([1.0, 2.0, 2.0, 3.0])).values
     Tensor(2.)
     """
-    x = _t(input, "mode")
+    x = _t(input, "mode", "mode")
     if x.ndim == 0:
         return ModeResult(x, _make(np.zeros((), np.int64), None))
     d = normalize_dim(dim, x.ndim, "mode")
@@ -432,7 +432,7 @@ def count_nonzero(input: Tensor, dim: Dims = None) -> Tensor:  # noqa: A002
     >>> autodiff.count_nonzero(autodiff.tensor([[0.0, 1.0], [2.0, 3.0]]), dim=0)
     Tensor([1, 2])
     """
-    x = _t(input, "count_nonzero")
+    x = _t(input, "count_nonzero", "count_nonzero")
     axes = normalize_dims(dim, x.ndim, "count_nonzero")
     return _make(np.asarray(np.count_nonzero(x.data, axis=axes), dtype=np.int64), None)
 
@@ -447,7 +447,7 @@ def trace(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.trace(autodiff.tensor([[1.0, 2.0], [3.0, 4.0]]))
     Tensor(5.)
     """
-    x = _t(input, "trace")
+    x = _t(input, "trace", "trace")
     if x.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
     if x.data.dtype.kind in "bi":
@@ -491,7 +491,7 @@ def cov(
     Tensor([[ 1., -1.],
             [-1.,  1.]])
     """
-    x = _floatish(_t(input, "input"))
+    x = _floatish(_t(input, "cov"))
     if x.ndim > 2:
         raise RuntimeError(
             f"cov(): expected input to have two or fewer dimensions but got "
@@ -500,9 +500,9 @@ def cov(
     if fweights is not None or aweights is not None:
         w = ad.ones(x.shape[-1], dtype=x.dtype)
         if fweights is not None:
-            w = ad.mul(w, _t(fweights).to(x.dtype))
+            w = ad.mul(w, _t(fweights, "cov", "fweights").to(x.dtype))
         if aweights is not None:
-            w = ad.mul(w, _t(aweights).to(x.dtype))
+            w = ad.mul(w, _t(aweights, "cov", "aweights").to(x.dtype))
     else:
         w = None
     xm = x.reshape(1, -1) if x.ndim < 2 else x
@@ -517,7 +517,7 @@ def cov(
         if aweights is None:
             norm = ad.sub(wsum, float(correction))
         else:
-            aw = _t(aweights).to(x.dtype)
+            aw = _t(aweights, "cov", "aweights").to(x.dtype)
             norm = ad.sub(wsum, ad.div(ad.mul(ad.sum(ad.mul(w, aw)), float(correction)), wsum))
         out = ad.div(ad.matmul(ad.mul(c, w), c.transpose(0, 1)), norm)
     return out.reshape(()) if x.ndim < 2 else out

@@ -42,7 +42,7 @@ def detach(input: Tensor) -> Tensor:  # noqa: A002
     >>> autodiff.detach(autodiff.ones(1, requires_grad=True)).requires_grad
     False
     """
-    return _t(input, "input").detach()
+    return _t(input, "detach").detach()
 
 
 def _where_method(self: Tensor, condition: Tensor, y: TensorLike) -> Tensor:

@@ -17,7 +17,7 @@ from ..tensor import Tensor
 from . import registry as R
 from . import shape as S
 from ._base import normalize_dim, numpy_names
-from .indexing import _t
+from ._helpers import _t
 from .subscript import getitem
 
 
