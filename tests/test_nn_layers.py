@@ -335,3 +335,20 @@ def test_clip_grad_norm_with_a_nan_gradient_makes_all_nan():
     a.grad, b.grad = leaf([np.nan]).detach(), leaf([1.0]).detach()
     nn.utils.clip_grad_norm_([a, b], 1.0)
     assert np.isnan(b.grad.item())
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Linear(3, 4),
+        lambda: nn.Conv2d(1, 2, 3),
+        lambda: nn.LayerNorm(3),
+        lambda: nn.LSTM(3, 4),
+        lambda: nn.BatchNorm1d(3),
+        lambda: nn.ReLU(),
+    ],
+    ids=["Linear", "Conv2d", "LayerNorm", "LSTM", "BatchNorm1d", "ReLU"],
+)
+def test_a_layer_given_a_string_raises_a_type_error_saying_so(make):
+    with pytest.raises(TypeError, match="str"):
+        make()("not a tensor")

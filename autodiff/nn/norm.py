@@ -173,11 +173,14 @@ class LayerNorm(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         k = len(self.normalized_shape)
-        if not isinstance(input, Tensor) or input.shape[input.ndim - k :] != self.normalized_shape:
-            shape = getattr(input, "shape", type(input).__name__)
+        if not isinstance(input, Tensor):
+            raise TypeError(
+                f"LayerNorm({self.normalized_shape}) expects a Tensor, got {type(input).__name__}"
+            )
+        if input.shape[input.ndim - k :] != self.normalized_shape:
             raise ValueError(
                 f"LayerNorm({self.normalized_shape}) expects input whose last dimensions are "
-                f"{self.normalized_shape}, got shape {shape}"
+                f"{self.normalized_shape}, got shape {input.shape}"
             )
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
