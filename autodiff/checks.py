@@ -105,16 +105,18 @@ def gradcheck(
         x = inputs[i]
         a = np.zeros(x.shape) if analytic[k] is None else analytic[k].data
         num = np.zeros(x.shape)
-        flat = x.data.reshape(-1)  # a view: perturbations write through
+        # element by element through the tensor's own array, so that the perturbations
+        # reach it whatever its strides (reshape(-1) of a transposed array is a copy);
         # not under no_grad: fn may itself differentiate (gradgradcheck)
-        for j in range(flat.size):
-            orig = flat[j]
-            flat[j] = orig + eps
+        data = x.data
+        for idx in np.ndindex(x.shape):
+            orig = data[idx]
+            data[idx] = orig + eps
             fp = weighted(*inputs)
-            flat[j] = orig - eps
+            data[idx] = orig - eps
             fm = weighted(*inputs)
-            flat[j] = orig
-            num.reshape(-1)[j] = (fp - fm) / (2 * eps)
+            data[idx] = orig
+            num[idx] = (fp - fm) / (2 * eps)
         bad = ~np.isclose(a, num, rtol=rtol, atol=atol)
         if bad.any():
             j = int(np.flatnonzero(bad.reshape(-1))[0])

@@ -1,9 +1,10 @@
 """``autodiff.linalg``: PyTorch's ``torch.linalg`` names that autodiff has.
 
-The inverse, determinants and solve are declared as ops in ``autodiff/ops/linalg.py``
-(gradchecked first and second order); the norms are built of the declared ops.
-Decompositions (``svd``, ``eigh``, ``qr``, ``cholesky``) and the matrix norms that
-need them (``"nuc"``, ``2``, ``-2``) are not here yet.
+The inverse, determinants and solve are declared as ops in ``autodiff/ops/linalg.py``,
+the decompositions (``cholesky``, ``qr``, ``eigh``, ``svd``) and what is built on
+them (``solve_triangular``, ``pinv``, ``lstsq``, ...) in
+``autodiff/ops/decompositions.py``: all gradchecked first and second order. The
+norms are built of the declared ops.
 
 Examples
 --------
@@ -23,6 +24,18 @@ from collections.abc import Sequence
 import autodiff as _ad
 
 from ._typing import DTypeLike
+from .ops.decompositions import (
+    cholesky,
+    eigh,
+    eigvalsh,
+    lstsq,
+    matrix_rank,
+    pinv,
+    qr,
+    solve_triangular,
+    svd,
+    svdvals,
+)
 from .ops.linalg import LinAlgError, det, inverse, slogdet, solve
 from .tensor import Tensor
 
@@ -79,8 +92,9 @@ def matrix_norm(
     *,
     dtype: DTypeLike = None,
 ) -> Tensor:
-    """A matrix norm over the two dimensions ``dim``: ``"fro"``, or ``1``/``-1`` (the
-    largest/smallest column sum of absolute values), ``inf``/``-inf`` (rows).
+    """A matrix norm over the two dimensions ``dim``: ``"fro"``, ``"nuc"`` (the sum of
+    the singular values), ``2``/``-2`` (the largest/smallest singular value), ``1``/``-1``
+    (the largest/smallest column sum of absolute values), ``inf``/``-inf`` (rows).
 
     Examples
     --------
@@ -102,9 +116,16 @@ def matrix_norm(
         pick = _ad.amax if ord > 0 else _ad.amin
         out = pick(sums, dim=pick_dim, keepdim=True)
         return out if keepdim else out.squeeze((d0, d1))
-    raise NotImplementedError(
-        f"linalg.matrix_norm: ord={ord!r} needs a singular value decomposition, which "
-        "autodiff has not (yet); use 'fro', 1, -1, inf or -inf")
+    if ord in ("nuc", 2, -2):  # from the singular values of each matrix
+        moved = _ad.movedim(A, (d0, d1), (-2, -1))
+        s = svdvals(moved)
+        out = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
+        if keepdim:
+            out = out.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+        return out
+    raise ValueError(
+        f"linalg.matrix_norm: ord={ord!r} is not a matrix norm; use 'fro', 'nuc', 1, -1, 2, "
+        "-2, inf or -inf")
 
 
 def norm(
@@ -220,5 +241,7 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return _ad.diagonal(A, offset, dim1, dim2)
 
 
-__all__ = ["LinAlgError", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm",
-           "matrix_power", "multi_dot", "norm", "slogdet", "solve", "vecdot", "vector_norm"]
+__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+           "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
+           "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot",
+           "vector_norm"]

@@ -331,6 +331,16 @@ def test_gradcheck_catches_wrong_function():
     )
 
 
+def test_gradcheck_perturbs_an_input_whatever_its_strides():
+    # a transposed (Fortran-ordered) input: reshape(-1) of its array is a copy, which
+    # once made every numeric derivative 0
+    x = autodiff.Tensor(np.asfortranarray(np.arange(1.0, 7.0).reshape(2, 3)), requires_grad=True)
+    assert not x.data.flags.c_contiguous
+    assert autodiff.gradcheck(lambda t: (t * t).sum(-1), (x,))
+    w = autodiff.Tensor(np.arange(1.0, 7.0).reshape(3, 2).T, requires_grad=True)
+    assert autodiff.gradcheck(lambda t: t.exp() @ autodiff.ones(3, dtype=autodiff.float64), (w,))
+
+
 def test_gradcheck_wants_float64():
     with pytest.raises(TypeError, match="float64"):
         autodiff.gradcheck(lambda t: t * 2, (autodiff.ones(2, requires_grad=True),))

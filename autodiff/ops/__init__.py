@@ -15,6 +15,7 @@ from . import (  # noqa: F401 - imported to register their ops (issue 17)
     bitwise,  # bitwise_and/or/xor/not, bitwise_left_shift/right_shift
     conv,
     cumulative,  # cumsum, cumprod, cummax, cummin, logcumsumexp
+    decompositions,  # cholesky, qr, eigh, svd and what is built on them (pinv, lstsq, ...)
     differences,  # diff, trapezoid, cumulative_trapezoid
     indexed,  # index_add/copy/fill, take, index_put/put, slice/select/... scatter
     indexing,  # gather: flip, roll, tril, diag, index_select, take_along_dim, nonzero, ...

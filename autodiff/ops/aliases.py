@@ -10,6 +10,7 @@ tests/test_torch_names.py compares every name with PyTorch.
 from __future__ import annotations
 
 import builtins
+from collections import namedtuple
 from collections.abc import Sequence
 
 import autodiff as ad
@@ -21,6 +22,8 @@ from ._base import (
     normalize_dim,
 )
 from ._helpers import _UN, _s, _t
+from .decompositions import qr as _linalg_qr
+from .decompositions import svd as _linalg_svd
 
 
 # ------------------------------------------------------------ more aliases
@@ -150,3 +153,55 @@ less = _cmp_alias("less", "lt")
 greater_equal = _cmp_alias("greater_equal", "ge")
 less_equal = _cmp_alias("less_equal", "le")
 not_equal = _cmp_alias("not_equal", "ne")
+
+
+# ------------------------------------------- PyTorch's older decomposition names
+SvdResult = namedtuple("SvdResult", ["U", "S", "V"])
+
+
+def _svd_parts(a: Tensor) -> Tensor:
+    u, s, v = svd(a)
+    parts = [s, u * u, v * v, ad.matmul(u, v.transpose(-2, -1))]  # (sign-free parts)
+    return ad.cat([p.reshape(-1) for p in parts])
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3, seed=5)), _s(R.randn(2, 3, seed=6))],
+      check=_svd_parts, method=True)
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> SvdResult:  # noqa: A002
+    """PyTorch's older :func:`autodiff.linalg.svd`: ``(U, S, V)`` with ``V`` (not
+    ``Vh``), reduced unless ``some=False``; with ``compute_uv=False`` U and V are
+    zeros.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> U, S, V = autodiff.svd(autodiff.tensor([[0.0, 2.0], [1.0, 0.0]]))
+    >>> S
+    Tensor([2., 1.])
+    """
+    u, s, vh = _linalg_svd(input, full_matrices=not some)
+    v = vh.transpose(-2, -1)
+    if not compute_uv:
+        return SvdResult(ad.zeros_like(u), s, ad.zeros_like(v))
+    return SvdResult(u, s, v)
+
+
+def _qr_parts(a: Tensor) -> Tensor:
+    q, r = qr(a)
+    return ad.cat([q.reshape(-1), r.reshape(-1)])
+
+
+@R.op(samples=lambda: [_s(R.randn(4, 3, seed=5)), _s(R.randn(2, 3, seed=6))],
+      check=_qr_parts, method=True)
+def qr(input: Tensor, some: bool = True) -> tuple:  # noqa: A002
+    """PyTorch's older :func:`autodiff.linalg.qr`: reduced unless ``some=False``
+    (``mode="complete"``).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> Q, R = autodiff.qr(autodiff.tensor([[3.0, 1.0], [4.0, 2.0]]))
+    >>> Q.shape, R.shape
+    ((2, 2), (2, 2))
+    """
+    return _linalg_qr(input, mode="reduced" if some else "complete")
