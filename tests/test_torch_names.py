@@ -894,6 +894,8 @@ SPECIAL = [
     C("matrix_power", lambda M, x: M.matrix_power(x, 3), rn(3, 3)),
     C("matrix_power-0", lambda M, x: M.matrix_power(x, 0), rn(2, 3, 3)),
     C("matrix_power-5", lambda M, x: x.matrix_power(5), rn(2, 2) * 0.5),
+    C("matrix_power--2", lambda M, x: M.matrix_power(x, -2), rn(3, 3) + 3 * np.eye(3)),
+    C("matrix_power--1-batched", lambda M, x: M.matrix_power(x, -1), rn(2, 3, 3) + 3 * np.eye(3)),
 ]
 
 

@@ -528,12 +528,13 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:  # noqa
         _s(R.randn(3, 3), 3),
         _s(R.randn(2, 2, 2, seed=1), 0),
         _s(R.randn(3, 3, seed=2), 1),
+        _s(_well_conditioned(3, 4), -2),
     ],
     method=True,
 )
 def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
-    """``input`` (a square matrix, or a batch) to the integer power ``n >= 0``, by
-    repeated squaring.
+    """``input`` (a square matrix, or a batch) to the integer power ``n``, by repeated
+    squaring; a negative ``n`` is the inverse's power (a singular matrix raises).
 
     Examples
     --------
@@ -548,11 +549,8 @@ def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: A002
             "linalg.matrix_power: A must be batches of square matrices, but they are "
             f"{x.shape[-2] if x.ndim >= 2 else ''} by {x.shape[-1] if x.ndim else ''} matrices"
         )
-    if n < 0:
-        raise NotImplementedError(
-            "matrix_power: a negative power needs the inverse, which autodiff has not "
-            f"(yet); got n = {n}"
-        )
+    if n < 0:  # the inverse's power (a singular matrix raises, as PyTorch)
+        return matrix_power(inverse(x), -n)
     if n == 0:
         eye = np.broadcast_to(np.eye(x.shape[-1], dtype=x.data.dtype), x.shape)
         return (
