@@ -91,7 +91,7 @@ from .ops import exported as _exported_ops
 from .ops.queries import can_cast, promote_types, result_type  # (dtype answers, not ops)
 from .ops.reductions import allclose, equal, isclose  # (whole-tensor answers, not ops)
 from .random import Generator
-from .tensor import Tensor, is_tensor, set_printoptions
+from .tensor import Size, Tensor, is_tensor, set_printoptions
 
 cuda.amp = amp.cuda_amp  # torch.cuda.amp.GradScaler / autocast (disabled: no CUDA)
 

@@ -7,7 +7,9 @@ op is declared in one place.
 
 from __future__ import annotations
 
+import math
 import numbers
+import operator
 import sys
 import weakref
 from collections.abc import Callable
@@ -802,6 +804,53 @@ def _make(data: np.ndarray, grad_fn) -> Tensor:
     t.grad_fn = grad_fn
     t._grad = None
     return t
+
+
+class Size(tuple):
+    """PyTorch's ``torch.Size``: a tuple of ints, with ``numel()``. ``Tensor.shape`` and
+    ``Tensor.size()`` give plain tuples (equal to a Size of the same ints); this is for
+    code that builds one.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> s = autodiff.Size([2, 3])
+    >>> s, s.numel(), s == autodiff.zeros(2, 3).shape
+    (autodiff.Size([2, 3]), 6, True)
+    >>> autodiff.zeros(s).shape
+    (2, 3)
+    """
+
+    def __new__(cls, sizes: Any = ()) -> Size:
+        try:
+            return super().__new__(cls, [operator.index(n) for n in sizes])
+        except TypeError:
+            raise TypeError(
+                f"Size: expected a sequence of ints, got {sizes!r}"
+            ) from None
+
+    def numel(self) -> int:
+        """The number of elements a tensor of this shape has.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> autodiff.Size([2, 3, 4]).numel()
+        24
+        """
+        return math.prod(self)
+
+    def __getitem__(self, index: Any) -> Any:
+        item = super().__getitem__(index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other: Any) -> Any:
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple(self) + other)
+
+    def __repr__(self) -> str:
+        return f"autodiff.Size({list(self)})"
 
 
 def is_tensor(obj: Any) -> bool:

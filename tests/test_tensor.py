@@ -164,3 +164,14 @@ def test_factories_and_seed():
     assert autodiff.linspace(0, 1, 5).shape == (5,)
     assert autodiff.randn_like(a).shape == (2, 3)
     assert autodiff.zeros_like(a).dtype == np.float32
+
+
+def test_size_is_a_tuple_of_ints_as_torch_size():
+    s = autodiff.Size([2, 3])
+    assert isinstance(s, tuple) and s == (2, 3) == autodiff.zeros(2, 3).shape
+    assert s.numel() == 6 and autodiff.Size().numel() == 1
+    assert isinstance(s[1:], autodiff.Size) and s[0] == 2
+    assert isinstance(s + (4,), autodiff.Size) and s + (4,) == (2, 3, 4)
+    assert autodiff.zeros(s).shape == (2, 3) and autodiff.ones(6).view(s).shape == (2, 3)
+    with pytest.raises(TypeError, match="Size: expected a sequence of ints"):
+        autodiff.Size([2.5])
