@@ -16,8 +16,28 @@ import autodiff
 from autodiff.ops import _base
 from autodiff.ops.xp import NP, LoopNP
 
-REUSING_OPS = ("relu", "tanh", "sigmoid", "exp")
 BIG = _base.SPARE_MIN_BYTES // 8 + 1  # float64 elements: just large enough to be reused
+W = np.linspace(0.5, 1.5, BIG)  # the other operand of mul
+
+
+def _sigmoid_grad(h):
+    s = 1 / (1 + np.exp(-h))
+    return s * (1 - s)
+
+
+# op applied to a tensor -> its derivative there (NumPy); for mul, the gradient
+# reused is the one sent to the second operand
+OPS = {
+    "relu": (lambda a: a.relu(), lambda h: (h > 0) * 1.0),
+    "tanh": (lambda a: a.tanh(), lambda h: 1 - np.tanh(h) ** 2),
+    "sigmoid": (lambda a: a.sigmoid(), _sigmoid_grad),
+    "exp": (lambda a: a.exp(), np.exp),
+    "neg": (lambda a: -a, lambda h: -np.ones_like(h)),
+    "mul_scalar": (lambda a: a * 1.5, lambda h: np.full_like(h, 1.5)),
+    "div_scalar": (lambda a: a / 1.5, lambda h: np.full_like(h, 1 / 1.5)),
+    "mul": (lambda a: autodiff.tensor(W, requires_grad=True) * a, lambda h: W),
+}
+REUSING_OPS = tuple(OPS)
 reuse_available = pytest.mark.skipif(
     _base._ONLY_THE_LOOP == 0, reason="this Python's reference counts are not read"
 )
@@ -28,7 +48,7 @@ def _arrays_around(op: str, keep: bool) -> tuple[int, int, list]:
     sum(op(x * 0.5) * 3); with ``keep`` a hook also keeps the arriving gradient."""
     x = autodiff.tensor(np.linspace(-2.0, 2.0, BIG), requires_grad=True)
     a = x * 0.5
-    y = getattr(a, op)()
+    y = OPS[op][0](a)
     ids, kept = [], []
     # (hooks that record only ids hold no reference once they return)
     y.register_hook(lambda g: ids.append(id(g.numpy())))
@@ -76,24 +96,14 @@ def test_the_pass_peak_is_one_buffer_lower_with_reuse(monkeypatch):
 
 
 def _expected_grad(op: str, x: np.ndarray) -> np.ndarray:
-    h = x * 0.5
-    if op == "relu":
-        d = (h > 0).astype(float)
-    elif op == "tanh":
-        d = 1 - np.tanh(h) ** 2
-    elif op == "sigmoid":
-        s = 1 / (1 + np.exp(-h))
-        d = s * (1 - s)
-    else:
-        d = np.exp(h)
-    return 3.0 * 0.5 * d
+    return 3.0 * 0.5 * OPS[op][1](x * 0.5)
 
 
 @pytest.mark.parametrize("op", REUSING_OPS)
 def test_a_reused_gradient_gives_the_gradient_a_fresh_one_does(op):
     x_np = np.linspace(-2.0, 2.0, BIG)
     x = autodiff.tensor(x_np, requires_grad=True)
-    (getattr(x * 0.5, op)() * 3.0).sum().backward()
+    (OPS[op][0](x * 0.5) * 3.0).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), _expected_grad(op, x_np), rtol=1e-12)
 
 
@@ -103,7 +113,7 @@ def test_a_gradient_sent_to_two_consumers_is_not_overwritten(op):
     x_np = np.linspace(-2.0, 2.0, BIG)
     x = autodiff.tensor(x_np, requires_grad=True)
     a = x * 0.5
-    (getattr(a, op)() + a.relu()).sum().backward()
+    (OPS[op][0](a) + a.relu()).sum().backward()
     h = x_np * 0.5
     expected = _expected_grad(op, x_np) / 3.0 + 0.5 * (h > 0)
     np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)
@@ -112,7 +122,7 @@ def test_a_gradient_sent_to_two_consumers_is_not_overwritten(op):
 @pytest.mark.parametrize("op", REUSING_OPS)
 def test_a_retained_gradient_keeps_its_values(op):
     x = autodiff.tensor(np.linspace(-2.0, 2.0, BIG), requires_grad=True)
-    y = getattr(x * 0.5, op)()
+    y = OPS[op][0](x * 0.5)
     y.retain_grad()
     seen = []
     y.register_hook(lambda g: seen.append(g.numpy().copy()) or None)
@@ -126,27 +136,27 @@ def test_a_retained_gradient_keeps_its_values(op):
 @pytest.mark.parametrize("op", REUSING_OPS)
 def test_the_callers_gradient_array_is_left_as_given(op):
     x = autodiff.tensor(np.linspace(-2.0, 2.0, BIG), requires_grad=True)
-    y = getattr(x * 0.5, op)()
+    y = OPS[op][0](x * 0.5)
     seed = np.full(BIG, 2.0)
     y.backward(gradient=autodiff.from_numpy(seed))
     np.testing.assert_array_equal(seed, np.full(BIG, 2.0))
     seed_tensor = autodiff.tensor(np.full(BIG, 2.0))
     x.grad = None
-    getattr(x * 0.5, op)().backward(seed_tensor)
+    OPS[op][0](x * 0.5).backward(seed_tensor)
     np.testing.assert_array_equal(seed_tensor.numpy(), np.full(BIG, 2.0))
 
 
 def test_spare_gradient_refuses_views_other_dtypes_shapes_tensors_and_other_callers():
     like = np.zeros(BIG)
     loop = LoopNP
-    assert _base.spare_gradient(np.zeros(2 * BIG)[:BIG], like, loop) is None  # a view
-    assert _base.spare_gradient(np.zeros(BIG, dtype=np.float32), like, loop) is None
-    assert _base.spare_gradient(np.zeros(BIG - 1), like, loop) is None
-    assert _base.spare_gradient(autodiff.zeros(BIG), like, loop) is None
-    assert _base.spare_gradient(np.zeros(4), np.zeros(4), loop) is None  # small
+    assert _base.spare_gradient(np.zeros(2 * BIG)[:BIG], loop, like) is None  # a view
+    assert _base.spare_gradient(np.zeros(BIG, dtype=np.float32), loop, like) is None
+    assert _base.spare_gradient(np.zeros(BIG - 1), loop, like) is None
+    assert _base.spare_gradient(autodiff.zeros(BIG), loop, like) is None
+    assert _base.spare_gradient(np.zeros(4), loop, np.zeros(4)) is None  # small
     # a VJP called by anything but the backward loop (here, NP) never writes into g
     held = np.zeros(BIG)
-    assert _base.spare_gradient(held, like, NP) is None
+    assert _base.spare_gradient(held, NP, like) is None
     node = (autodiff.linspace(-1.0, 1.0, BIG, requires_grad=True) * 1.0).relu().grad_fn
     g = np.ones(BIG)
     node.vjp(g, (None,), node.out, NP)
@@ -156,7 +166,7 @@ def test_spare_gradient_refuses_views_other_dtypes_shapes_tensors_and_other_call
 @pytest.mark.parametrize("op", REUSING_OPS)
 def test_a_gradient_autodiff_grad_captures_keeps_its_values(op):
     x = autodiff.tensor(np.linspace(-2.0, 2.0, BIG), requires_grad=True)
-    y = getattr(x * 0.5, op)()
+    y = OPS[op][0](x * 0.5)
     gy, gx = autodiff.grad((y * 3.0).sum(), [y, x])
     np.testing.assert_array_equal(gy.numpy(), np.full(BIG, 3.0))
     np.testing.assert_allclose(gx.numpy(), _expected_grad(op, x.numpy()), rtol=1e-12)

@@ -257,13 +257,13 @@ def normalize_dims(dim, ndim: int, opname: str):
 # VJP that hands it here), measured once at import. On CPython 3.14+, whose stack
 # may borrow references (a count can read low), and on other Pythons nothing is
 # reused.
-def _references_seen_here(g, like, xp) -> int:  # (spare_gradient's own frame shape)
+def _references_seen_here(g, xp, like=None) -> int:  # (spare_gradient's frame shape)
     return sys.getrefcount(g)
 
 
 class _ProbeNode:
     def vjp(self, g, xp):
-        return _references_seen_here(g, None, xp)
+        return _references_seen_here(g, xp)
 
 
 def _count_when_only_the_loop_holds() -> int:
@@ -281,9 +281,10 @@ _ONLY_THE_LOOP = (
 SPARE_MIN_BYTES = 1 << 16  # (NumPy elides temporaries from 256 KiB)
 
 
-def spare_gradient(g, like: np.ndarray, xp) -> np.ndarray | None:
+def spare_gradient(g, xp, like: np.ndarray | None = None) -> np.ndarray | None:
     """``g`` itself when the VJP it was given to may overwrite it with a result shaped
-    and typed as ``like``, else None: when the first-order backward loop gave it
+    and typed as ``like`` (as ``g`` itself when not given), else None: when the
+    first-order backward loop gave it
     (``xp`` is ``LoopNP``) and no hook, retained grad, other consumer or view holds
     ``g``; and when ``g`` holds at least ``SPARE_MIN_BYTES``.
 
@@ -300,8 +301,7 @@ def spare_gradient(g, like: np.ndarray, xp) -> np.ndarray | None:
         and type(g) is np.ndarray
         and g.nbytes >= SPARE_MIN_BYTES  # (small arrays: the checks would cost more)
         and g.base is None  # (a view would write into memory others may hold)
-        and g.dtype == like.dtype
-        and g.shape == like.shape
+        and (like is None or (g.dtype == like.dtype and g.shape == like.shape))
         and g.flags.writeable
         and sys.getrefcount(g) <= _ONLY_THE_LOOP
     ):

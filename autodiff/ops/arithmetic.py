@@ -29,10 +29,12 @@ from ..engine import (
 from ..tensor import Tensor, _make
 from . import registry as R
 from ._base import (
+    SPARE_MIN_BYTES,
     binary,
     cast,
     check_broadcast,
     operands,
+    spare_gradient,
 )
 
 # ------------------------------------------- sample inputs of the declarations
@@ -106,7 +108,14 @@ class MulBackward(Node):
     def vjp(self, g, xs, out, xp):
         a, b = xs
         needs = self.needs
-        return (g * b if needs[0] else None), (g * a if needs[1] else None)
+        ga = g * b if needs[0] else None
+        if not needs[1]:
+            return ga, None
+        if g.nbytes >= SPARE_MIN_BYTES and a.dtype == g.dtype:  # (a large gradient:
+            spare = spare_gradient(g, xp)  # reuse it for b's if it is spare)
+            if spare is not None:
+                return ga, np.multiply(g, a, out=spare)
+        return ga, g * a
 
 
 class SquareBackward(Node):
@@ -264,6 +273,10 @@ class MulScalarBackward(Node):
         return x * s
 
     def vjp(self, g, xs, out, xp):
+        if g.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, xp)
+            if spare is not None:
+                return (np.multiply(g, self.attrs, out=spare),)
         return (g * self.attrs,)
 
 
@@ -288,6 +301,10 @@ class DivScalarBackward(Node):
         return x / s
 
     def vjp(self, g, xs, out, xp):
+        if g.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, xp)
+            if spare is not None:
+                return (np.divide(g, self.attrs, out=spare),)
         return (g / self.attrs,)
 
 

@@ -62,6 +62,10 @@ class NegBackward(Node):
     ufunc = np.negative  # the forward: np.negative(x)
 
     def vjp(self, g, xs, out, xp):
+        if g.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
+            spare = spare_gradient(g, xp)
+            if spare is not None:
+                return (np.negative(g, out=spare),)
         return (-g,)
 
 
@@ -73,7 +77,7 @@ class ExpBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
-            spare = spare_gradient(g, out, xp)
+            spare = spare_gradient(g, xp, out)
             if spare is not None:
                 return (np.multiply(g, out, out=spare),)
         return (g * out,)
@@ -140,7 +144,7 @@ class TanhBackward(Node):
     def vjp(self, g, xs, out, xp):
         gout = g * out
         if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
-            spare = spare_gradient(g, out, xp)
+            spare = spare_gradient(g, xp, out)
             if spare is not None:
                 gout *= out
                 return (np.subtract(g, gout, out=spare),)
@@ -163,7 +167,7 @@ class SigmoidBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
-            spare = spare_gradient(g, out, xp)
+            spare = spare_gradient(g, xp, out)
             if spare is not None:
                 gout = np.multiply(g, out, out=spare)
                 return (np.subtract(gout, gout * out, out=spare),)
@@ -184,7 +188,7 @@ class ReluBackward(Node):
         # relu'(0) = 0 and relu'(NaN) = 1, as PyTorch (which passes the gradient unless
         # out <= 0); out = max(x, 0) is >= 0 or NaN, so that is exactly out != 0
         if out.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
-            spare = spare_gradient(g, out, xp)
+            spare = spare_gradient(g, xp, out)
             if spare is not None:
                 return (np.multiply(g, out != 0, out=spare),)
         return (g * (out != 0),)
