@@ -34,11 +34,12 @@ def attach(
     Parameters
     ----------
     package : str
-        The package's ``__name__``.
+        The package's (or module's) ``__name__``.
     names : dict
         Each lazily loaded name -> the module that defines it, relative to the
-        package (``".recurrent"``). A name that is the module's own last part
-        (``"lr_scheduler": ".lr_scheduler"``) is the module itself.
+        package (``".recurrent"``; for a module, relative to its package). A name
+        that is the module's own last part (``"lr_scheduler": ".lr_scheduler"``) is
+        the module itself.
 
     Returns
     -------
@@ -60,7 +61,8 @@ def attach(
         where = names.get(name)
         if where is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        module = importlib.import_module(where, package)
+        # (relative to the package; for a module, its package: its __package__)
+        module = importlib.import_module(where, sys.modules[package].__package__)
         value = module if where.rpartition(".")[2] == name else getattr(module, name)
         setattr(sys.modules[package], name, value)  # later accesses skip this function
         return value

@@ -239,3 +239,16 @@ def check(ad_fn, th_fn, *args, grad: bool = True, tol=None, gtol=None, seed: int
         rtol, atol = gtol or tol or loose
         close(ag, tg, rtol, atol, f"grad of input {i}")
     return "ok"
+
+
+def case(name: str, fn, *args, grad: bool = True, tol=None):
+    """One differential case: ``fn(M, *arrays)`` written once, run with M = autodiff and
+    M = torch by :func:`same_as_torch`."""
+    import pytest
+
+    return pytest.param(fn, args, grad, tol, id=name)
+
+
+def same_as_torch(fn, args, grad, tol) -> None:
+    """Run a :func:`case` in both libraries and compare (see :func:`check`)."""
+    check(lambda *a: fn(autodiff, *a), lambda *a: fn(torch, *a), *args, grad=grad, tol=tol)

@@ -25,6 +25,8 @@ LAZY_MODULES = (
     "autodiff.nn.conv",
     "autodiff.nn.parallel",
     "autodiff.optim.lr_scheduler",
+    "autodiff.nn.margin_losses",
+    "autodiff.nn.likelihood_losses",
 )
 
 
@@ -67,7 +69,8 @@ def test_a_lazy_name_loads_its_module_on_first_use():
 
 @pytest.mark.parametrize(
     ("package", "name"),
-    [(autodiff, "save"), (autodiff, "data"), (autodiff.nn, "Conv2d"), (autodiff.optim, "lr_scheduler")],
+    [(autodiff, "save"), (autodiff, "data"), (autodiff.nn, "Conv2d"), (autodiff.optim, "lr_scheduler"),
+     (autodiff.nn.functional, "triplet_margin_loss"), (autodiff.nn, "GaussianNLLLoss")],
 )
 def test_lazy_names_are_listed_and_resolve_to_their_definitions(package, name):
     assert name in dir(package)

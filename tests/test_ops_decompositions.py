@@ -11,7 +11,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from _oracle import check  # noqa: E402
+from _oracle import case as C  # noqa: E402
+from _oracle import check, same_as_torch  # noqa: E402
 
 import autodiff  # noqa: E402
 
@@ -62,10 +63,6 @@ def qr_parts(M, a, mode="reduced"):
 def lower(n, dtype=np.float64):
     a = np.tril(R.standard_normal((n, n))) + 3.0 * np.eye(n)
     return a.astype(dtype)
-
-
-def C(name, fn, *args, grad=True, tol=None):
-    return pytest.param(fn, args, grad, tol, id=name)
 
 
 CASES = [
@@ -135,7 +132,7 @@ def _call(fn, M):
 
 @pytest.mark.parametrize("fn,args,grad,tol", CASES)
 def test_same_as_torch(fn, args, grad, tol):
-    check(_call(fn, autodiff), _call(fn, torch), *args, grad=grad, tol=tol)
+    same_as_torch(fn, args, grad, tol)
 
 
 @pytest.mark.parametrize(

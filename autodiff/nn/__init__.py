@@ -71,6 +71,15 @@ from .module import (
 # loaded on first use (autodiff/_lazy.py): layers a forward pass through an MLP
 # never touches, so `import autodiff` stays light
 _LAZY = {
+    "MarginRankingLoss": ".margin_losses",
+    "HingeEmbeddingLoss": ".margin_losses",
+    "SoftMarginLoss": ".margin_losses",
+    "CosineEmbeddingLoss": ".margin_losses",
+    "TripletMarginLoss": ".margin_losses",
+    "MultiLabelSoftMarginLoss": ".margin_losses",
+    "MultiMarginLoss": ".margin_losses",
+    "PoissonNLLLoss": ".likelihood_losses",
+    "GaussianNLLLoss": ".likelihood_losses",
     "parallel": ".parallel",
     "utils": ".utils",
     "MultiheadAttention": ".attention",
@@ -228,4 +237,14 @@ __all__ = [
     "Unfold",
     "ZeroPad1d",
     "ZeroPad2d",
+    # margin, ranking and likelihood losses
+    "MarginRankingLoss",
+    "HingeEmbeddingLoss",
+    "SoftMarginLoss",
+    "CosineEmbeddingLoss",
+    "TripletMarginLoss",
+    "MultiLabelSoftMarginLoss",
+    "MultiMarginLoss",
+    "PoissonNLLLoss",
+    "GaussianNLLLoss",
 ]

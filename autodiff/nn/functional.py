@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _lazy
 from .._dtypes import default_float
 from .._typing import DTypeLike
 from ..engine import apply1, no_grad, recording
@@ -1529,6 +1530,20 @@ def dropout2d(
     return out
 
 
+# loaded on first use (autodiff/_lazy.py): losses few programs use
+_LAZY = {
+    "margin_ranking_loss": ".margin_losses",
+    "hinge_embedding_loss": ".margin_losses",
+    "soft_margin_loss": ".margin_losses",
+    "cosine_embedding_loss": ".margin_losses",
+    "triplet_margin_loss": ".margin_losses",
+    "multilabel_soft_margin_loss": ".margin_losses",
+    "multi_margin_loss": ".margin_losses",
+    "poisson_nll_loss": ".likelihood_losses",
+    "gaussian_nll_loss": ".likelihood_losses",
+}
+__getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
+
 __all__ = [
     "adaptive_avg_pool1d",
     "hardshrink",
@@ -1599,4 +1614,4 @@ __all__ = [
     "nll_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
-]
+] + list(_LAZY)
