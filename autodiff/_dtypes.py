@@ -52,7 +52,7 @@ bfloat16 = _NoBfloat16()
 _default = [float32]
 
 
-def set_default_dtype(dtype: DTypeLike) -> None:
+def set_default_dtype(d: DTypeLike) -> None:
     """Set the dtype that Python floats and float factories produce.
 
     Examples
@@ -63,7 +63,7 @@ def set_default_dtype(dtype: DTypeLike) -> None:
     dtype('float64')
     >>> autodiff.set_default_dtype(autodiff.float32)
     """
-    dtype = np.dtype(dtype)
+    dtype = np.dtype(d)
     if dtype.kind != "f":
         raise TypeError(f"set_default_dtype needs a floating dtype, got {dtype}")
     _default[0] = dtype

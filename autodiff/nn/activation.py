@@ -3,6 +3,7 @@ Unflatten and Dropout."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +16,18 @@ from . import functional as F
 from .module import Module, Parameter
 
 
-class ReLU(Module):
+class _InplaceActivation(Module):
+    """An activation with PyTorch's ``inplace`` flag (see ``F.silu``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class ReLU(_InplaceActivation):
     """max(x, 0) elementwise.
 
     Examples
@@ -26,10 +38,10 @@ class ReLU(Module):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.relu(input)
+        return F.relu(input, self.inplace)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_InplaceActivation):
     """x where x > 0, negative_slope * x elsewhere.
 
     Examples
@@ -39,15 +51,16 @@ class LeakyReLU(Module):
     Tensor([-0.1,  2. ])
     """
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
-        super().__init__()
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__(inplace)
         self.negative_slope = float(negative_slope)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.leaky_relu(input, self.negative_slope)
+        return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"negative_slope={self.negative_slope}{inplace}"
 
 
 class Sigmoid(Module):
@@ -120,7 +133,7 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
-class ELU(Module):
+class ELU(_InplaceActivation):
     """x where x > 0, alpha * (exp(x) - 1) elsewhere.
 
     Examples
@@ -130,15 +143,16 @@ class ELU(Module):
     Tensor([1.])
     """
 
-    def __init__(self, alpha: float = 1.0) -> None:
-        super().__init__()
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
         self.alpha = float(alpha)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"alpha={self.alpha}{inplace}"
 
 
 class Softmax(Module):
@@ -274,28 +288,18 @@ class Dropout(Module):
     Tensor([1., 1., 1.])
     """
 
-    def __init__(self, p: float = 0.5) -> None:
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: probability p must be in [0, 1], got {p}")
         self.p = float(p)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace=False"
-
-
-class _InplaceActivation(Module):
-    """An activation with PyTorch's ``inplace`` flag (see ``F.silu``)."""
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
         self.inplace = inplace
 
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout(input, self.p, self.training, self.inplace)
+
     def extra_repr(self) -> str:
-        return "inplace=True" if self.inplace else ""
+        return f"p={self.p}, inplace={self.inplace}"
 
 
 class SiLU(_InplaceActivation):
@@ -343,8 +347,15 @@ class Hardtanh(Module):
     Tensor([-2.,  1.,  2.])
     """
 
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
         super().__init__()
+        for old, value in (("min_value", min_value), ("max_value", max_value)):
+            if value is not None:  # (PyTorch's deprecated names)
+                warnings.warn(f"{type(self).__name__}: keyword argument {old} is deprecated "
+                              f"and renamed to {old[:3]}_val", FutureWarning, stacklevel=2)
+        min_val = min_val if min_value is None else min_value
+        max_val = max_val if max_value is None else max_value
         if not max_val > min_val:
             raise ValueError(
                 f"{type(self).__name__}: max_val ({max_val}) must be greater than "

@@ -31,9 +31,13 @@ from ..ops.nn_functional import (  # (declared there: also autodiff.pixel_shuffl
     rms_norm,
     softshrink,
     tanhshrink,
-    threshold,
 )
-from ..ops.parameterised import elu, gelu, leaky_relu, softplus
+from ..ops.nn_functional import (
+    threshold as _threshold,
+)
+from ..ops.parameterised import elu as _elu
+from ..ops.parameterised import gelu, softplus
+from ..ops.parameterised import leaky_relu as _leaky_relu
 from ..ops.pooling import (
     avg_pool1d,
     avg_pool2d,
@@ -49,7 +53,9 @@ from ..ops.reductions import softmax as _softmax
 from ..ops.shape import reshape
 from ..ops.spatial import adaptive_avg_pool2d, adaptive_max_pool2d, interpolate, pad
 from ..ops.subscript import GetItemBackward, gather
-from ..ops.unary import relu, sigmoid, tanh
+from ..ops.unary import relu as _relu
+from ..ops.unary import sigmoid as _sigmoid
+from ..ops.unary import tanh as _tanh
 from ..tensor import Tensor, _make
 from . import _activations_fused as _act
 from . import _fused
@@ -131,6 +137,112 @@ def _inplace(input: Tensor, out: Tensor, inplace: bool, name: str) -> Tensor:
     with no_grad():
         input.copy_(out)
     return input
+
+
+# ---- PyTorch's signatures for the ops' activations (input=, inplace=)
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """``max(input, 0)`` (:func:`autodiff.relu`); ``inplace`` overwrites ``input`` with
+    the result where no graph is recorded.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.relu(autodiff.tensor([-1.0, 2.0]), inplace=True)
+    Tensor([0., 2.])
+    """
+    out = _relu(input)
+    return _inplace(input, out, True, "relu") if inplace else out
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002
+               inplace: bool = False) -> Tensor:
+    """:func:`autodiff.leaky_relu` with PyTorch's ``inplace`` (see :func:`relu`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.leaky_relu(autodiff.tensor([-1.0, 2.0]), 0.1)
+    Tensor([-0.1,  2. ])
+    """
+    out = _leaky_relu(input, negative_slope)
+    return _inplace(input, out, True, "leaky_relu") if inplace else out
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """:func:`autodiff.elu` with PyTorch's ``inplace`` (see :func:`relu`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.elu(autodiff.tensor([1.0]))
+    Tensor([1.])
+    """
+    out = _elu(input, alpha)
+    return _inplace(input, out, True, "elu") if inplace else out
+
+
+def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
+              inplace: bool = False) -> Tensor:
+    """:func:`autodiff.threshold` with PyTorch's ``inplace`` (see :func:`relu`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.threshold(autodiff.tensor([0.5, 2.0]), 1.0, -1.0)
+    Tensor([-1.,  2.])
+    """
+    out = _threshold(input, threshold, value)
+    return _inplace(input, out, True, "threshold") if inplace else out
+
+
+def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """:func:`autodiff.sigmoid`, with PyTorch's argument name.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.sigmoid(autodiff.tensor([0.0]))
+    Tensor([0.5])
+    """
+    return _sigmoid(input)
+
+
+def tanh(input: Tensor) -> Tensor:  # noqa: A002
+    """:func:`autodiff.tanh`, with PyTorch's argument name.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.tanh(autodiff.tensor([0.0]))
+    Tensor([0.])
+    """
+    return _tanh(input)
+
+
+def _inplace_form(fn, name: str, example_args: str = ""):
+    def inplace_fn(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002
+        return fn(input, *args, inplace=True, **kwargs)
+
+    inplace_fn.__name__ = inplace_fn.__qualname__ = name
+    inplace_fn.__doc__ = f"""``{fn.__name__}(input, ..., inplace=True)``: ``input`` takes the
+    result where no graph is recorded (see :func:`relu`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> x = autodiff.tensor([-1.0, 2.0])
+    >>> y = F.{name}(x{example_args})
+    >>> y is x
+    True
+    """
+    return inplace_fn
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -275,6 +387,16 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     if alpha == 0:
         raise ZeroDivisionError("celu: alpha cannot be 0")
     return _inplace(x, _act.celu(x, alpha), inplace, "celu")
+
+
+# PyTorch's in-place forms (F.relu_(x) is F.relu(x, inplace=True))
+relu_ = _inplace_form(relu, "relu_")
+leaky_relu_ = _inplace_form(leaky_relu, "leaky_relu_")
+elu_ = _inplace_form(elu, "elu_")
+hardtanh_ = _inplace_form(hardtanh, "hardtanh_")
+selu_ = _inplace_form(selu, "selu_")
+celu_ = _inplace_form(celu, "celu_")
+threshold_ = _inplace_form(threshold, "threshold_", ", 1.0, 0.0")
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -489,11 +611,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return _linear_op(x, w, bias)
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+            inplace: bool = False) -> Tensor:
     """Inverted dropout: zero each element with probability ``p`` and scale the
     rest by 1 / (1 - p) while training; the identity otherwise.
 
-    Uses autodiff's global generator (``autodiff.manual_seed``).
+    Uses autodiff's global generator (``autodiff.manual_seed``); ``inplace``
+    overwrites ``input`` where no graph is recorded.
 
     Examples
     --------
@@ -508,10 +632,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return x * 0.0
+        return _inplace(x, x * 0.0, inplace, "dropout")
     keep = generator().random(x.shape) >= p
     mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
-    return x * _make(mask, None)
+    return _inplace(x, x * _make(mask, None), inplace, "dropout")
 
 
 def scaled_dot_product_attention(
@@ -883,7 +1007,24 @@ def _pair_args(input, target, name: str) -> tuple[Tensor, Tensor]:
     return x, target
 
 
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+def _weighted(loss: Tensor, weight, reduction: str, name: str, over_weights: bool) -> Tensor:
+    """PyTorch's ``weight=`` of the pointwise losses: the loss times ``weight`` (the
+    input's shape); the mean divides by the weights' sum (``over_weights``) or by the
+    count."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    w = _tensor(weight, f"{name}: weight")
+    if w.shape != loss.shape:
+        raise ValueError(f"{name}: weight of shape {w.shape} must have the input's shape "
+                         f"{loss.shape}")
+    weighted = loss * w
+    if reduction == "mean" and over_weights:
+        return weighted.sum() / w.sum()
+    return _reduce(weighted, reduction)
+
+
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean",  # noqa: A002
+             weight: Tensor | None = None) -> Tensor:
     """Mean squared error (x - y)**2.
 
     Examples
@@ -896,10 +1037,11 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     _check_reduction(reduction, "mse_loss")
     x, y = _pair_args(input, target, "mse_loss")
     d = x - y
-    return _reduce(d * d, reduction)
+    return _weighted(d * d, weight, reduction, "mse_loss", over_weights=True)
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",  # noqa: A002
+            weight: Tensor | None = None) -> Tensor:
     """Mean absolute error |x - y|.
 
     Examples
@@ -911,11 +1053,12 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:
     """
     _check_reduction(reduction, "l1_loss")
     x, y = _pair_args(input, target, "l1_loss")
-    return _reduce((x - y).abs(), reduction)
+    return _weighted((x - y).abs(), weight, reduction, "l1_loss", over_weights=True)
 
 
 def huber_loss(
-    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,  # noqa: A002
+    weight: Tensor | None = None,
 ) -> Tensor:
     """0.5 d**2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = x - y).
 
@@ -933,7 +1076,7 @@ def huber_loss(
     d = x - y
     ad = d.abs()
     loss = where(ad < delta, d * d * 0.5, (ad - 0.5 * delta) * delta)
-    return _reduce(loss, reduction)
+    return _weighted(loss, weight, reduction, "huber_loss", over_weights=False)
 
 
 def smooth_l1_loss(
@@ -1545,6 +1688,13 @@ _LAZY = {
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
 __all__ = [
+    "relu_",
+    "leaky_relu_",
+    "elu_",
+    "hardtanh_",
+    "selu_",
+    "celu_",
+    "threshold_",
     "adaptive_avg_pool1d",
     "hardshrink",
     "pdist",

@@ -693,10 +693,12 @@ def _amax_abs(x: Tensor, dim, axes: tuple, keepdim: bool) -> Tensor:
     method=True,
 )
 def norm(
-    x: TensorLike, p: float | str | None = "fro", dim: Dims = None, keepdim: bool | None = None, *,
+    input: TensorLike, p: float | str | None = "fro", dim: Dims = None,  # noqa: A002
+    keepdim: bool | None = None, out: None = None, dtype: DTypeLike = None, *,
     axis: Dims = None, keepdims: bool | None = None,
 ) -> Tensor:
     """The p-norm over ``dim`` (all elements by default); ``p`` is 2/"fro", 1, inf or a number.
+    ``dtype`` converts the input first (PyTorch's); ``out=`` is not supported.
 
     Examples
     --------
@@ -710,7 +712,16 @@ def norm(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "norm")
     elif keepdim is None:
         keepdim = False
-    x = as_tensor_arg(x, "norm")
+    if out is not None:
+        raise TypeError("norm: out= is not supported; use the returned tensor")
+    x = as_tensor_arg(input, "norm")
+    if dtype is not None:
+        if not np.can_cast(x.data.dtype, dtype, "safe"):  # (as PyTorch: widening only)
+            raise RuntimeError(
+                f"norm: the dtype of the input ({x.data.dtype}) should be convertible "
+                f"without narrowing to the specified dtype ({np.dtype(dtype)})"
+            )
+        x = x.to(dtype)
     if x.data.dtype.kind != "f":
         raise TypeError(f"norm: needs a floating-point tensor, got dtype {x.data.dtype}")
     axes = normalize_dims(dim, x.data.ndim, "norm")

@@ -1,0 +1,113 @@
+"""Every PyTorch function and layer autodiff has by name takes PyTorch's parameter
+names (where PyTorch's signature can be read), so calls with keywords port as they
+are; and the in-place flags and loss weights those parameters add behave as
+PyTorch's."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from _oracle import case as C  # noqa: E402
+from _oracle import same_as_torch  # noqa: E402
+
+import autodiff  # noqa: E402
+import autodiff.nn as ann  # noqa: E402
+import autodiff.nn.functional as aF  # noqa: E402
+
+# parameters autodiff leaves out on purpose (porting table: CPU only, no pickle, ...)
+NOT_TAKEN = {"out", "layout", "device", "pin_memory", "memory_format", "_stacklevel",
+             "size_average", "reduce", "requires_grad", "names", "generator", "dtype_for_device"}
+NOT_TAKEN_BY = {
+    "save": {"pickle_module", "pickle_protocol", "_use_new_zipfile_serialization",
+             "_disable_byteorder_record"},
+    "load": {"pickle_module", "mmap"},
+}
+
+
+def _params(fn):
+    try:
+        return inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return None
+
+
+def _readable(theirs, ours) -> bool:
+    pt, pa = _params(theirs), _params(ours)
+    return pt is not None and pa is not None and not any(
+        p.kind == p.VAR_KEYWORD for p in pa.values())
+
+
+def _pairs():
+    """(theirs, ours, name) where both signatures can be read (PyTorch's C functions'
+    cannot) and ours does not take **kwargs."""
+    spaces = [(torch.nn.functional, aF, "F"), (torch, autodiff, "torch"),
+              (torch.linalg, autodiff.linalg, "linalg")]
+    for theirs, ours, label in spaces:
+        for name in sorted(dir(theirs)):
+            if name.startswith("_") or name not in dir(ours):
+                continue
+            t, a = getattr(theirs, name), getattr(ours, name)
+            if callable(t) and not inspect.isclass(t) and _readable(t, a):
+                yield pytest.param(t, a, name, id=f"{label}.{name}")
+    for name in sorted(dir(torch.nn)):
+        t = getattr(torch.nn, name)
+        if not name.startswith("_") and inspect.isclass(t) and name in dir(ann):
+            a = getattr(ann, name).__init__
+            if _readable(t.__init__, a):
+                yield pytest.param(t.__init__, a, name, id=f"nn.{name}")
+
+
+@pytest.mark.parametrize(("theirs", "ours", "name"), list(_pairs()))
+def test_pytorch_parameter_names_are_taken(theirs, ours, name):
+    pt, pa = _params(theirs), _params(ours)
+    skip = NOT_TAKEN | NOT_TAKEN_BY.get(name, set()) | {"device", "dtype"}
+    missing = [k for k, p in pt.items()
+               if k not in pa and k not in skip and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    assert not missing, f"{name}: PyTorch's parameters {missing} are not taken"
+
+
+R = np.random.default_rng(53)
+X = R.standard_normal((3, 4))
+W = R.uniform(0.2, 2.0, (3, 4))
+CASES = [
+    C("relu-inplace-module", lambda M, x: M.nn.ReLU(inplace=True)(x * 1.0), X),
+    C("leaky_relu-inplace", lambda M, x: M.nn.functional.leaky_relu(x * 1.0, 0.2, inplace=True), X),
+    C("elu-module-inplace", lambda M, x: M.nn.ELU(0.5, inplace=True)(x * 1.0), X),
+    C("relu_-no-grad", lambda M, x: M.nn.functional.relu_(x.detach().clone()), X, grad=False),
+    C("threshold_", lambda M, x: M.nn.functional.threshold_(x.detach().clone(), 0.1, -2.0), X,
+      grad=False),
+    C("hardtanh_", lambda M, x: M.nn.functional.hardtanh_(x.detach().clone()), X, grad=False),
+    C("dropout-eval-inplace", lambda M, x: M.nn.Dropout(0.3, inplace=True).eval()(x * 1.0), X),
+    C("relu-input-keyword", lambda M, x: M.nn.functional.relu(input=x), X),
+    C("norm-dtype", lambda M, x: M.norm(x, dtype=M.float64), X.astype(np.float32)),
+    C("norm-dtype-narrowing", lambda M, x: M.norm(x, dtype=M.float32), X),
+    *(C(f"{loss}-weight-{r}", lambda M, x, y, loss=loss, r=r, w=W: getattr(
+        M.nn.functional, loss)(x, y, reduction=r, weight=M.tensor(w)), X, X[::-1].copy())
+      for loss in ("mse_loss", "l1_loss", "huber_loss") for r in ("mean", "sum", "none")),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", CASES)
+def test_same_as_torch(fn, args, grad, tol):
+    same_as_torch(fn, args, grad, tol)
+
+
+def test_inplace_forms_overwrite_their_input_where_nothing_is_recorded():
+    x = autodiff.tensor([-1.0, 2.0])
+    assert aF.relu_(x) is x and x.tolist() == [0.0, 2.0]
+    y = autodiff.tensor([-1.0, 2.0], requires_grad=True) * 1.0
+    out = aF.relu(y, inplace=True)  # (recorded: a new tensor; the input keeps its values)
+    assert out.tolist() == [0.0, 2.0] and y.tolist() == [-1.0, 2.0]
+    with pytest.raises(ValueError, match="weight of shape"):
+        aF.mse_loss(autodiff.ones(2), autodiff.ones(2), weight=autodiff.ones(3))
+    with pytest.warns(FutureWarning, match="min_value is deprecated"):
+        assert ann.Hardtanh(min_value=-2.0).min_val == -2.0
+
+
+def test_the_signature_check_covers_the_public_surface():
+    assert len(list(_pairs())) >= 180  # (189 at writing)
