@@ -490,6 +490,32 @@ def conv1d(
     return _squeeze0(out) if single else out
 
 
+def _transpose_args(x, w, stride, padding, output_padding, groups, dilation, op):
+    """conv_transpose2d's checked ``(groups, stride, padding, dilation, output_padding)``."""
+    cin, _, kh, kw = w.shape
+    if kh < 1 or kw < 1:
+        raise ValueError(f"{op}: kernel size should be greater than zero, got weight {w.shape}")
+    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
+    groups = int(groups)
+    if x.shape[1] != cin:
+        raise ValueError(
+            f"{op}: weight {w.shape} expects input with {cin} channels, got input of shape "
+            f"{x.shape}"
+        )
+    if cin % groups:
+        raise ValueError(f"{op}: in_channels ({cin}) must be divisible by groups={groups}")
+    s = _pair(stride, "stride", op)
+    p = _pair(padding, "padding", op, allow_zero=True)
+    d = _pair(dilation, "dilation", op)
+    opad = _pair(output_padding, "output_padding", op, allow_zero=True)
+    if any(o >= max(si, di) for o, si, di in zip(opad, s, d)):
+        raise ValueError(
+            f"{op}: output_padding {opad} must be smaller than either stride {s} or dilation {d}"
+        )
+    return groups, s, p, d, opad
+
+
 @R.op(
     samples=lambda: [
         R.Sample(
@@ -552,27 +578,10 @@ def conv_transpose2d(
     if single:
         x = _unsqueeze0(x)
     _check_4d(x, op)
+    groups, s, p, d, opad = _transpose_args(
+        x, w, stride, padding, output_padding, groups, dilation, op
+    )
     cin, coutg, kh, kw = w.shape
-    if kh < 1 or kw < 1:
-        raise ValueError(f"{op}: kernel size should be greater than zero, got weight {w.shape}")
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"{op}: groups must be a positive integer, got {groups!r}")
-    groups = int(groups)
-    if x.shape[1] != cin:
-        raise ValueError(
-            f"{op}: weight {w.shape} expects input with {cin} channels, got input of shape "
-            f"{x.shape}"
-        )
-    if cin % groups:
-        raise ValueError(f"{op}: in_channels ({cin}) must be divisible by groups={groups}")
-    s = _pair(stride, "stride", op)
-    p = _pair(padding, "padding", op, allow_zero=True)
-    d = _pair(dilation, "dilation", op)
-    opad = _pair(output_padding, "output_padding", op, allow_zero=True)
-    if any(o >= max(si, di) for o, si, di in zip(opad, s, d)):
-        raise ValueError(
-            f"{op}: output_padding {opad} must be smaller than either stride {s} or dilation {d}"
-        )
     n, _, h, wd = x.shape
     out_hw = tuple(
         (i - 1) * si - 2 * pi + di * (ki - 1) + oi + 1

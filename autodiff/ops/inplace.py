@@ -202,14 +202,8 @@ def _base_index(positions: np.ndarray, base: Tensor) -> tuple | None:
     return np.unravel_index(positions, base.shape) if base.data.ndim else None
 
 
-def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
-    """An in-place op on a view while recording, as PyTorch's CopySlices does it.
-
-    The base gets a new history, ``setitem(base, positions, new values)``, and the
-    view a new one, ``base[positions]``: gradients reach the base's old history
-    everywhere but the view's elements, and the values the op depended on.
-    """
-    base = root(t)
+def _view_place(t: Tensor, base: Tensor, opname: str) -> tuple:
+    """Where view ``t`` lies in ``base``, once the in-place change is known to be allowed."""
     if base.requires_grad and base.grad_fn is None:
         raise RuntimeError(
             f"{opname}: this is a view of a leaf tensor that requires grad; changing it in "
@@ -233,6 +227,18 @@ def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
             "view covers (it overlaps itself); "
             "use the out-of-place form, or .clone() the view first"
         )
+    return index
+
+
+def _inplace_on_view(t: Tensor, opname: str, out_of_place) -> Tensor:
+    """An in-place op on a view while recording, as PyTorch's CopySlices does it.
+
+    The base gets a new history, ``setitem(base, positions, new values)``, and the
+    view a new one, ``base[positions]``: gradients reach the base's old history
+    everywhere but the view's elements, and the values the op depended on.
+    """
+    base = root(t)
+    index = _view_place(t, base, opname)
     # the view's current value, with the base's current history (the view's own
     # recorded history may be stale: its base may have changed in place since)
     if base.requires_grad:

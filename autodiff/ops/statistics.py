@@ -341,10 +341,9 @@ def nanquantile(
     return _quantile(input, q, dim, keepdim, interpolation, "nanquantile", ignore_nan=True)
 
 
-def _quantile(
-    input: TensorLike, q: float | Tensor, dim: Dims, keepdim, interpolation, name, ignore_nan
-) -> Tensor:
-    x = _t(input, name)
+def _quantile_levels(x: Tensor, q, interpolation, name) -> tuple[np.ndarray, bool]:
+    """The levels ``q`` as a 1-d float64 array, and whether ``q`` was a scalar; checked
+    as PyTorch checks them."""
     if x.data.dtype.kind != "f":
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
     if interpolation not in _INTERP:
@@ -362,6 +361,34 @@ def _quantile(
         scalar_q = q.ndim == 0
     if ((qa < 0) | (qa > 1)).any():
         raise RuntimeError(f"{name}() q values must be in the range [0, 1]")
+    return qa, scalar_q
+
+
+def _quantile_positions(pos: np.ndarray, n: int, interpolation: str) -> tuple:
+    """(lower index, upper index, weight of the upper) of each fractional position."""
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(np.ceil(pos).astype(np.int64), n - 1)
+    frac = pos - lo
+    if interpolation == "lower":
+        hi, frac = lo, frac * 0
+    elif interpolation == "higher":
+        lo, frac = hi, frac * 0
+    elif interpolation == "nearest":
+        near = np.where(frac <= 0.5, lo, hi)
+        # ties go to the even index (as PyTorch's round)
+        near = np.where(frac == 0.5, np.where(lo % 2 == 0, lo, hi), near)
+        lo = hi = near
+        frac = frac * 0
+    elif interpolation == "midpoint":
+        frac = np.where(hi > lo, 0.5, 0.0)
+    return lo, hi, frac
+
+
+def _quantile(
+    input: TensorLike, q: float | Tensor, dim: Dims, keepdim, interpolation, name, ignore_nan
+) -> Tensor:
+    x = _t(input, name)
+    qa, scalar_q = _quantile_levels(x, q, interpolation, name)
     if dim is None:
         src = x.reshape(-1)
         d = 0
@@ -372,33 +399,17 @@ def _quantile(
     srt = ad.gather(src, d, Tensor(order))
     n = src.shape[d]
     valid = (~np.isnan(src.data)).sum(axis=d, keepdims=True) if ignore_nan else None
+    shape = list(src.shape)
+    shape[d] = 1
     outs = []
     for qv in qa:
         if ignore_nan:
             pos = qv * np.maximum(valid - 1, 0).astype(np.float64)
         else:
-            pos = np.full([1 if i == d else s for i, s in enumerate(src.shape)], qv * (n - 1))
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(np.ceil(pos).astype(np.int64), n - 1)
-        frac = pos - lo
-        if interpolation == "lower":
-            hi, frac = lo, frac * 0
-        elif interpolation == "higher":
-            lo, frac = hi, frac * 0
-        elif interpolation == "nearest":
-            near = np.where(frac <= 0.5, lo, hi)
-            # ties go to the even index (as PyTorch's round)
-            near = np.where(frac == 0.5, np.where(lo % 2 == 0, lo, hi), near)
-            lo = hi = near
-            frac = frac * 0
-        elif interpolation == "midpoint":
-            frac = np.where(hi > lo, 0.5, 0.0)
-        shape = list(src.shape)
-        shape[d] = 1
-        lo_b = np.broadcast_to(lo, shape)
-        hi_b = np.broadcast_to(hi, shape)
-        vlo = ad.gather(srt, d, Tensor(np.ascontiguousarray(lo_b)))
-        vhi = ad.gather(srt, d, Tensor(np.ascontiguousarray(hi_b)))
+            pos = np.full(shape, qv * (n - 1))
+        lo, hi, frac = _quantile_positions(pos, n, interpolation)
+        vlo = ad.gather(srt, d, Tensor(np.ascontiguousarray(np.broadcast_to(lo, shape))))
+        vhi = ad.gather(srt, d, Tensor(np.ascontiguousarray(np.broadcast_to(hi, shape))))
         f = Tensor(np.broadcast_to(frac, shape).astype(x.data.dtype))
         val = ad.add(vlo, ad.mul(ad.sub(vhi, vlo), f))
         if ignore_nan:
