@@ -71,6 +71,14 @@ from .module import (
 # loaded on first use (autodiff/_lazy.py): layers a forward pass through an MLP
 # never touches, so `import autodiff` stays light
 _LAZY = {
+    "InstanceNorm1d": ".norm",
+    "InstanceNorm2d": ".norm",
+    "Dropout1d": ".dropout",
+    "AlphaDropout": ".dropout",
+    "Bilinear": ".linear",
+    "AdaptiveMaxPool1d": ".pooling",
+    "UpsamplingNearest2d": ".pooling",
+    "UpsamplingBilinear2d": ".pooling",
     "MarginRankingLoss": ".margin_losses",
     "HingeEmbeddingLoss": ".margin_losses",
     "SoftMarginLoss": ".margin_losses",
@@ -247,4 +255,12 @@ __all__ = [
     "MultiMarginLoss",
     "PoissonNLLLoss",
     "GaussianNLLLoss",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "Dropout1d",
+    "AlphaDropout",
+    "Bilinear",
+    "AdaptiveMaxPool1d",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
 ]

@@ -1673,7 +1673,7 @@ def dropout2d(
     return out
 
 
-# loaded on first use (autodiff/_lazy.py): losses few programs use
+# loaded on first use (autodiff/_lazy.py): losses and layers few programs use
 _LAZY = {
     "margin_ranking_loss": ".margin_losses",
     "hinge_embedding_loss": ".margin_losses",
@@ -1684,6 +1684,14 @@ _LAZY = {
     "multi_margin_loss": ".margin_losses",
     "poisson_nll_loss": ".likelihood_losses",
     "gaussian_nll_loss": ".likelihood_losses",
+    "dropout1d": ".dropout",
+    "alpha_dropout": ".dropout",
+    "gumbel_softmax": ".dropout",
+    "bilinear": ".linear",
+    "adaptive_max_pool1d": ".pooling",
+    "upsample": ".pooling",
+    "upsample_nearest": ".pooling",
+    "upsample_bilinear": ".pooling",
 }
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 

@@ -1,4 +1,4 @@
-"""Linear, MLP and Embedding layers."""
+"""Linear, MLP, Embedding and Bilinear layers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .. import _dtypes
 from .._typing import DTypeLike
 from ..engine import no_grad
 from ..factories import empty
+from ..ops.einsum import einsum
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -269,3 +270,60 @@ class Embedding(Module):
         if self.scale_grad_by_freq:
             s += ", scale_grad_by_freq=True"
         return s
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
+             bias: Tensor | None = None) -> Tensor:
+    """``y[..., k] = input1 @ weight[k] @ input2 + bias[k]``: weight (out, in1, in2).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.bilinear(autodiff.ones(1, 2), autodiff.ones(1, 3), autodiff.ones(4, 2, 3)).shape
+    (1, 4)
+    """
+    for name, t in (("input1", input1), ("input2", input2), ("weight", weight)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"bilinear: {name} must be a Tensor, got {type(t).__name__}")
+    if weight.ndim != 3 or input1.shape[-1] != weight.shape[1] or (
+        input2.shape[-1] != weight.shape[2]
+    ):
+        raise RuntimeError(
+            f"bilinear: weight of shape {weight.shape} does not fit input1 {input1.shape} and "
+            f"input2 {input2.shape}: it must be (out_features, {input1.shape[-1]}, "
+            f"{input2.shape[-1]})"
+        )
+    out = einsum("...i,kij,...j->...k", input1, weight, input2)
+    return out if bias is None else out + bias
+
+
+class Bilinear(Module):
+    """``y = x1 @ A @ x2 + b`` for each output feature, as PyTorch's ``nn.Bilinear``
+    (weight (out, in1, in2) and bias uniform in +-1/sqrt(in1)).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.Bilinear(2, 3, 4)(autodiff.ones(5, 2), autodiff.ones(5, 3)).shape
+    (5, 4)
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, device: object = None, dtype: DTypeLike = None) -> None:
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        self.weight = _param(out_features, in1_features, in2_features, dtype=dtype)
+        self.bias = _param(out_features, dtype=dtype) if bias else None
+        bound = 1.0 / math.sqrt(in1_features)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -1,4 +1,4 @@
-"""BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm and RMSNorm."""
+"""BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm, InstanceNorm1d and InstanceNorm2d."""
 
 from __future__ import annotations
 
@@ -282,3 +282,76 @@ class RMSNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+class _InstanceNorm(Module):
+    """Instance normalisation of (N, C, *spatial) input, or (C, *spatial) unbatched:
+    each sample's channels over their spatial dimensions (``F.instance_norm``)."""
+
+    _spatial = 1
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 affine: bool = False, track_running_stats: bool = False,
+                 device: object = None, dtype: object = None, *, bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        self.weight = self.bias = None
+        if affine:  # (bias=False: a scale only, as PyTorch's)
+            self.weight = _param(num_features, dtype=dtype)
+            init.ones_(self.weight)
+            if bias:
+                self.bias = _param(num_features, dtype=dtype)
+                init.zeros_(self.bias)
+        if track_running_stats:
+            self.register_buffer("running_mean", zeros(num_features))
+            self.register_buffer("running_var", ones(num_features))
+        else:
+            self.running_mean = self.running_var = None
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        name = type(self).__name__
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name} expects a Tensor, got {type(input).__name__}")
+        batched = self._spatial + 2
+        if input.ndim not in (batched - 1, batched):
+            raise ValueError(f"{name}: expected {batched - 1}D (unbatched) or {batched}D "
+                             f"(batched) input, got {input.ndim}D input")
+        x = input if input.ndim == batched else input.unsqueeze(0)
+        out = F.instance_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias,
+            use_input_stats=self.training or not self.track_running_stats,
+            momentum=self.momentum, eps=self.eps,
+        )
+        return out if input.ndim == batched else out.squeeze(0)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) or (C, L) input, as PyTorch's (no affine
+    parameters and no running statistics by default).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.InstanceNorm1d(1)(autodiff.tensor([[[1.0, 3.0]]]))
+    Tensor([[[-1.,  1.]]])
+    """
+
+    _spatial = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) or (C, H, W) input, as PyTorch's.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.InstanceNorm2d(2, affine=True)(autodiff.randn(1, 2, 3, 3)).shape
+    (1, 2, 3, 3)
+    """
+
+    _spatial = 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from .._typing import IntOrTuple
@@ -300,3 +301,134 @@ __all__ = [
     "Upsample",
     "AdaptiveAvgPool1d",
 ]
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: int,  # noqa: A002
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max pooling of (N, C, L) or (C, L) input onto ``output_size`` positions;
+    ``return_indices`` also gives each maximum's position in L (int64).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.adaptive_max_pool1d(autodiff.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2)
+    Tensor([[[3., 2.]]])
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"adaptive_max_pool1d: input must be a Tensor, got {type(input).__name__}")
+    if input.ndim not in (2, 3):
+        raise ValueError(f"adaptive_max_pool1d: expected 2D or 3D input, got {input.ndim}D")
+    size = _ntuple(output_size, 1, "adaptive_max_pool1d: output_size")[0]
+    out = F.adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+class AdaptiveMaxPool1d(Module):
+    """:func:`adaptive_max_pool1d` as a module.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.AdaptiveMaxPool1d(1)(autodiff.tensor([[[1.0, 3.0, 2.0]]]))
+    Tensor([[[3.]]])
+    """
+
+    def __init__(self, output_size: int, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:  # noqa: A002
+        return adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+def upsample(input: Tensor, size: IntOrTuple | None = None,  # noqa: A002
+             scale_factor: float | Sequence[float] | None = None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """PyTorch's deprecated name of :func:`interpolate` (with its warning).
+
+    Examples
+    --------
+    >>> import warnings, autodiff
+    >>> from autodiff.nn import functional as F
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     F.upsample(autodiff.ones(1, 1, 2), scale_factor=2).shape
+    (1, 1, 4)
+    """
+    warnings.warn("nn.functional.upsample is deprecated. Use nn.functional.interpolate "
+                  "instead.", UserWarning, stacklevel=2)
+    return F.interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size: IntOrTuple | None = None,  # noqa: A002
+                     scale_factor: float | Sequence[float] | None = None) -> Tensor:
+    """PyTorch's deprecated ``interpolate(..., mode="nearest")`` (with its warning).
+
+    Examples
+    --------
+    >>> import warnings, autodiff
+    >>> from autodiff.nn import functional as F
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     F.upsample_nearest(autodiff.ones(1, 1, 2, 2), 4).shape
+    (1, 1, 4, 4)
+    """
+    warnings.warn("nn.functional.upsample_nearest is deprecated. Use "
+                  "nn.functional.interpolate instead.", UserWarning, stacklevel=2)
+    return F.interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size: IntOrTuple | None = None,  # noqa: A002
+                      scale_factor: float | Sequence[float] | None = None) -> Tensor:
+    """PyTorch's deprecated ``interpolate(..., mode="bilinear", align_corners=True)``
+    (with its warning).
+
+    Examples
+    --------
+    >>> import warnings, autodiff
+    >>> from autodiff.nn import functional as F
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     F.upsample_bilinear(autodiff.ones(1, 1, 2, 2), scale_factor=2).shape
+    (1, 1, 4, 4)
+    """
+    warnings.warn("nn.functional.upsample_bilinear is deprecated. Use "
+                  "nn.functional.interpolate instead.", UserWarning, stacklevel=2)
+    return F.interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+class UpsamplingNearest2d(Upsample):
+    """:class:`Upsample` with ``mode="nearest"`` (PyTorch's older layer).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.UpsamplingNearest2d(scale_factor=2)(autodiff.ones(1, 1, 2, 2)).shape
+    (1, 1, 4, 4)
+    """
+
+    def __init__(self, size: IntOrTuple | None = None,
+                 scale_factor: float | Sequence[float] | None = None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """:class:`Upsample` with ``mode="bilinear", align_corners=True`` (PyTorch's older
+    layer).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.UpsamplingBilinear2d(size=3)(autodiff.ones(1, 1, 2, 2)).shape
+    (1, 1, 3, 3)
+    """
+
+    def __init__(self, size: IntOrTuple | None = None,
+                 scale_factor: float | Sequence[float] | None = None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
