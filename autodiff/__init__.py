@@ -123,6 +123,8 @@ _LAZY = {
     "distributed": ".distributed",
     "linalg": ".linalg",
     "utils": ".utils",  # autodiff.utils.data is autodiff.data
+    "checks": ".checks",
+    "serialization": ".serialization",
     "GradcheckError": ".checks",
     "gradcheck": ".checks",
     "gradgradcheck": ".checks",

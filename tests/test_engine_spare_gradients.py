@@ -7,6 +7,9 @@ caller's own gradient array)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import tracemalloc
 
 import numpy as np
@@ -177,3 +180,31 @@ def test_a_gradient_shared_with_a_leaf_is_not_written_into():
     w = autodiff.tensor(np.linspace(-1.0, 1.0, BIG), requires_grad=True)
     ((w * 1.0).relu() + w).mul(2.0).sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), 2.0 * (w.numpy() > 0) + 2.0)
+
+
+def test_a_tracer_reading_locals_at_import_does_not_inflate_the_count():
+    # (a tracer's frame reads add references: a count measured under one would let a
+    # VJP write into an array that a hook kept)
+    code = textwrap.dedent(
+        """
+        import sys
+        def trace(frame, event, arg):
+            frame.f_locals
+            return trace
+        sys.settrace(trace)
+        import autodiff
+        sys.settrace(None)
+        import numpy as np
+        from autodiff.ops import _base
+        x = autodiff.tensor(np.linspace(-1, 1, 10000), requires_grad=True)
+        z = (x * 2.0).relu()
+        kept = []
+        z.register_hook(kept.append)
+        (z * 3.0).sum().backward()
+        print(_base._ONLY_THE_LOOP, np.unique(kept[0].numpy()).tolist())
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    count, kept = out.stdout.split(maxsplit=1)
+    assert int(count) in (0, _base._ONLY_THE_LOOP) and kept.strip() == "[3.0]"

@@ -84,3 +84,15 @@ def test_an_unknown_name_raises_attribute_error_naming_the_package():
         autodiff.nn.Conv9d  # noqa: B018
     with pytest.raises(ImportError):
         from autodiff import no_such_name  # noqa: F401
+
+
+def test_submodules_are_attributes_before_anything_imports_them():
+    out = _run(
+        """
+        import autodiff
+        print(autodiff.serialization.__name__, autodiff.checks.__name__,
+              autodiff.nn.norm.__name__, autodiff.nn.conv.__name__, autodiff.nn.recurrent.__name__)
+        """
+    )
+    assert out.split() == ["autodiff.serialization", "autodiff.checks", "autodiff.nn.norm",
+                           "autodiff.nn.conv", "autodiff.nn.recurrent"]

@@ -124,3 +124,47 @@ def test_instance_norm_updates_running_statistics_in_training():
     t(torch.tensor(x, dtype=torch.float32))
     np.testing.assert_allclose(m.running_mean.numpy(), t.running_mean.numpy(), rtol=1e-5)
     np.testing.assert_allclose(m.running_var.numpy(), t.running_var.numpy(), rtol=1e-5)
+
+
+MORE = [
+    C("lp_pool1d", lambda M, x: M.nn.functional.lp_pool1d(x, 2, 3), rn(2, 3, 7) + 3.0),
+    C("lp_pool1d-stride-ceil", lambda M, x: M.nn.functional.lp_pool1d(x, 3, 2, 3, True),
+      rn(1, 2, 8) + 3.0),
+    C("lp_pool2d-module", lambda M, x: M.nn.LPPool2d(2, (2, 3))(x), rn(1, 2, 4, 6) + 3.0),
+    C("lp_pool1d-module", lambda M, x: M.nn.LPPool1d(1.5, 2)(x), rn(1, 2, 6) + 3.0),
+    C("local_response_norm-3d", lambda M, x: M.nn.functional.local_response_norm(x, 3), rn(2, 5, 4)),
+    C("local_response_norm-4d", lambda M, x: M.nn.LocalResponseNorm(2, 0.1, 0.5, 2.0)(x),
+      rn(2, 4, 3, 3)),
+    C("local_response_norm-5d", lambda M, x: M.nn.functional.local_response_norm(x, 4),
+      rn(1, 5, 2, 2, 2)),
+    C("channel_shuffle", lambda M, x: M.nn.functional.channel_shuffle(x, 3), rn(2, 6, 2, 2)),
+    C("channel_shuffle-module", lambda M, x: M.nn.ChannelShuffle(2)(x), rn(1, 4, 3)),
+    C("max_pool2d_with_indices", lambda M, x: M.nn.functional.max_pool2d_with_indices(
+        x, 2, stride=1)[1], rn(1, 2, 3, 3), grad=False),
+    C("max_pool1d_with_indices", lambda M, x: M.nn.functional.max_pool1d_with_indices(x, 2)[0],
+      rn(1, 2, 6)),
+    C("adaptive_max_pool2d_with_indices", lambda M, x: M.nn.functional.
+      adaptive_max_pool2d_with_indices(x, 2)[1], rn(1, 2, 4, 4), grad=False),
+    C("rrelu-eval", lambda M, x: M.nn.functional.rrelu(x, 0.1, 0.4), rn(3, 4)),
+    C("rrelu-module-eval", lambda M, x: M.nn.RReLU().eval()(x), rn(3, 4)),
+    C("batchnorm3d-train", lambda M, x: M.nn.BatchNorm3d(2).double()(x), rn(2, 2, 2, 3, 3)),
+    C("batchnorm3d-eval", lambda M, x: M.nn.BatchNorm3d(2).double().eval()(x),
+      rn(2, 2, 2, 2, 2)),
+]
+
+
+@pytest.mark.parametrize("fn,args,grad,tol", MORE)
+def test_more_same_as_torch(fn, args, grad, tol):
+    same_as_torch(fn, args, grad, tol)
+
+
+def test_rrelu_slopes_are_drawn_in_training():
+    autodiff.manual_seed(3)
+    x = autodiff.full((10_000,), -1.0, dtype=autodiff.float64, requires_grad=True)
+    y = F.rrelu(x, 0.1, 0.3, training=True)
+    slopes = -y.numpy()
+    assert 0.1 <= slopes.min() and slopes.max() <= 0.3 and abs(slopes.mean() - 0.2) < 0.005
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), slopes)
+    with pytest.raises(ValueError, match="expected 5D input"):
+        nn.BatchNorm3d(2)(autodiff.ones(2, 2, 3))

@@ -39,9 +39,13 @@ def test_a_string_for_a_tensor_argument_raises_a_type_error_saying_so(info, posi
     assert "ufunc" not in message and "numpy" not in message.lower(), message
 
 
-def test_comparison_operators_with_a_string_behave_as_pytorch():
+def test_comparison_operators_with_a_string_or_a_list_behave_as_pytorch():
     t = autodiff.tensor([1.0, 2.0])
     assert (t == "a") is False and (t != "a") is True
+    assert (t == [1.0, 2.0]) is False and (t == (1, "a")) is False and (t != [1.0]) is True
+    with pytest.raises(TypeError, match="'<' not supported between instances of 'Tensor' and 'list'"):
+        t < [2.0, 3.0]  # noqa: B015
+    assert autodiff.eq(t, [1.0, 3.0]).tolist() == [True, False]  # (the function compares)
     with pytest.raises(TypeError, match="'<' not supported between instances of 'Tensor' and 'str'"):
         t < "a"  # noqa: B015
     with pytest.raises(TypeError, match="lt: argument 'other' must be a Tensor or a number, got str"):

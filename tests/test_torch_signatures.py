@@ -97,17 +97,22 @@ def test_same_as_torch(fn, args, grad, tol):
     same_as_torch(fn, args, grad, tol)
 
 
-def test_inplace_forms_overwrite_their_input_where_nothing_is_recorded():
+def test_inplace_forms_change_their_input_as_pytorch():
     x = autodiff.tensor([-1.0, 2.0])
     assert aF.relu_(x) is x and x.tolist() == [0.0, 2.0]
-    y = autodiff.tensor([-1.0, 2.0], requires_grad=True) * 1.0
-    out = aF.relu(y, inplace=True)  # (recorded: a new tensor; the input keeps its values)
-    assert out.tolist() == [0.0, 2.0] and y.tolist() == [-1.0, 2.0]
+    # recorded: the input itself takes the result and its history, as PyTorch's
+    w = autodiff.tensor([-1.0, 2.0, 0.5], requires_grad=True)
+    tw = torch.tensor([-1.0, 2.0, 0.5], requires_grad=True)
+    for leaf, F_ in ((w, aF), (tw, torch.nn.functional)):
+        h = leaf * 2.0
+        F_.leaky_relu_(h, 0.1)
+        g = leaf * 3.0
+        F_.silu(g, inplace=True)
+        (h * h + g).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        aF.relu(autodiff.ones(2, requires_grad=True), inplace=True)
     with pytest.raises(ValueError, match="weight of shape"):
         aF.mse_loss(autodiff.ones(2), autodiff.ones(2), weight=autodiff.ones(3))
     with pytest.warns(FutureWarning, match="min_value is deprecated"):
         assert ann.Hardtanh(min_value=-2.0).min_val == -2.0
-
-
-def test_the_signature_check_covers_the_public_surface():
-    assert len(list(_pairs())) >= 180  # (189 at writing)

@@ -71,6 +71,18 @@ from .module import (
 # loaded on first use (autodiff/_lazy.py): layers a forward pass through an MLP
 # never touches, so `import autodiff` stays light
 _LAZY = {
+    # the submodules themselves (autodiff.nn.conv, ...), as once they were imported
+    **{name: f".{name}" for name in (
+        "attention", "conv", "distance", "dropout", "fold", "likelihood_losses",
+        "margin_losses", "norm", "padding", "parallel", "pooling", "pooling_variants",
+        "recurrent", "transformer", "transformer_decoder", "utils",
+    )},
+    "LPPool1d": ".pooling_variants",
+    "LPPool2d": ".pooling_variants",
+    "LocalResponseNorm": ".norm",
+    "BatchNorm3d": ".norm",
+    "ChannelShuffle": ".fold",
+    "RReLU": ".dropout",
     "InstanceNorm1d": ".norm",
     "InstanceNorm2d": ".norm",
     "Dropout1d": ".dropout",
@@ -88,8 +100,6 @@ _LAZY = {
     "MultiMarginLoss": ".margin_losses",
     "PoissonNLLLoss": ".likelihood_losses",
     "GaussianNLLLoss": ".likelihood_losses",
-    "parallel": ".parallel",
-    "utils": ".utils",
     "MultiheadAttention": ".attention",
     "Conv1d": ".conv",
     "Conv2d": ".conv",
@@ -263,4 +273,10 @@ __all__ = [
     "AdaptiveMaxPool1d",
     "UpsamplingNearest2d",
     "UpsamplingBilinear2d",
+    "LPPool1d",
+    "LPPool2d",
+    "LocalResponseNorm",
+    "BatchNorm3d",
+    "ChannelShuffle",
+    "RReLU",
 ]

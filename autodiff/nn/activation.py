@@ -338,7 +338,7 @@ class Hardtanh(Module):
     min_val, max_val : float
         The bounds (``max_val`` must be greater).
     inplace : bool
-        Overwrite the input where no graph is recorded.
+        Make the input take the result in place (recorded, as PyTorch's).
 
     Examples
     --------

@@ -1,7 +1,8 @@
 """Random layers beyond ``Dropout``: channel-wise dropout (``Dropout1d``,
-``Dropout2d``), alpha dropout for SELU networks (``AlphaDropout``), and Gumbel-softmax
-sampling. The functional forms are also ``autodiff.nn.functional.<name>``; all draw
-from autodiff's global generator (``autodiff.manual_seed``).
+``Dropout2d``), alpha dropout for SELU networks (``AlphaDropout``), Gumbel-softmax
+sampling and the randomized leaky ReLU (``RReLU``). The functional forms are also
+``autodiff.nn.functional.<name>``; all draw from autodiff's global generator
+(``autodiff.manual_seed``).
 """
 
 from __future__ import annotations
@@ -46,10 +47,10 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return _inplace(x, x * 0.0, inplace, "dropout1d")
+        return _inplace(x, lambda t: t * 0.0, inplace, "dropout1d")
     keep = generator().random(x.shape[:-1] + (1,)) >= p
     mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
-    return _inplace(x, x * _make(mask, None), inplace, "dropout1d")
+    return _inplace(x, lambda t: t * _make(mask, None), inplace, "dropout1d")
 
 
 def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
@@ -71,14 +72,14 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return _inplace(x, x * 0.0, inplace, "alpha_dropout")
+        return _inplace(x, lambda t: t * 0.0, inplace, "alpha_dropout")
     keep = (generator().random(x.shape) >= p).astype(x.data.dtype)
     a = (1.0 / np.sqrt((1.0 - p) * (1.0 + p * _SELU_ALPHA_PRIME**2))).astype(x.data.dtype)
     b = -a * _SELU_ALPHA_PRIME * p
     # a * (x * keep + alpha' * (1 - keep)) + b
     scale = _make(keep * a, None)
     shift = _make((a * _SELU_ALPHA_PRIME * (1.0 - keep) + b).astype(x.data.dtype), None)
-    return _inplace(x, x * scale + shift, inplace, "alpha_dropout")
+    return _inplace(x, lambda t: t * scale + shift, inplace, "alpha_dropout")
 
 
 def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
@@ -176,3 +177,61 @@ class Dropout2d(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+# ------------------------------------------------------ randomized leaky ReLU
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """Leaky ReLU whose negative slope is drawn uniformly from [lower, upper] for each
+    element while ``training``; the mean slope otherwise (as PyTorch's).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.rrelu(autodiff.tensor([-3.0, 2.0]), 0.1, 0.3)
+    Tensor([-0.6,  2. ])
+    """
+    x = _float(input, "rrelu: input")
+    if not training:
+        return F.leaky_relu(x, (lower + upper) / 2, inplace)
+    slope = generator().uniform(lower, upper, size=x.shape).astype(x.data.dtype)
+    factor = _make(np.where(x.data >= 0, np.ones((), x.data.dtype), slope), None)
+    return _inplace(x, lambda t: t * factor, inplace, "rrelu")
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
+           training: bool = False) -> Tensor:
+    """``rrelu(..., inplace=True)`` (see :func:`autodiff.nn.functional.relu`).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> x = autodiff.tensor([-3.0])
+    >>> F.rrelu_(x, 0.1, 0.3) is x
+    True
+    """
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+class RReLU(Module):
+    """:func:`rrelu` as a module (random slopes in training mode).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.RReLU(0.1, 0.3).eval()(autodiff.tensor([-3.0, 2.0]))
+    Tensor([-0.6,  2. ])
+    """
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+                 inplace: bool = False) -> None:
+        super().__init__()
+        self.lower, self.upper, self.inplace = lower, upper, inplace
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}"

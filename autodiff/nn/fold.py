@@ -1,5 +1,5 @@
-"""Fold/Unfold (im2col and back) and PixelShuffle/PixelUnshuffle: layers that move
-values between spatial positions and channels, over ``nn.functional`` (issue 17)."""
+"""Fold/Unfold (im2col and back), PixelShuffle/PixelUnshuffle and ChannelShuffle: layers
+that move values between spatial positions and channels, over ``nn.functional``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..ops import nn_functional as X
 from ..tensor import Tensor
 from . import functional as F
+from .functional import _float
 from .module import Module
 
 
@@ -93,3 +94,50 @@ class Unfold(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+
+# ------------------------------------------------------------ channel shuffle
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
+    """Interleave the channels of (N, C, *) input from ``groups`` groups (ShuffleNet):
+    (N, g, C/g, *) transposed to (N, C/g, g, *).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.channel_shuffle(autodiff.arange(4.0).reshape(1, 4, 1), 2).reshape(-1)
+    Tensor([0., 2., 1., 3.])
+    """
+    x = input if isinstance(input, Tensor) else _float(input, "channel_shuffle: input")
+    if x.ndim < 3 or groups < 1 or x.shape[1] % groups:
+        raise ValueError(
+            f"channel_shuffle: needs (N, C, *) input with C divisible by groups={groups}, "
+            f"got shape {x.shape}"
+        )
+    n, c = x.shape[:2]
+    rest = x.shape[2:]
+    return x.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(n, c, *rest)
+
+
+native_channel_shuffle = channel_shuffle
+
+
+class ChannelShuffle(Module):
+    """:func:`channel_shuffle` as a module.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.ChannelShuffle(2)(autodiff.arange(4.0).reshape(1, 4, 1)).reshape(-1)
+    Tensor([0., 2., 1., 3.])
+    """
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"

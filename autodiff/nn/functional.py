@@ -18,9 +18,9 @@ from .._dtypes import default_float
 from .._typing import DTypeLike
 from ..engine import apply1, no_grad, recording
 from ..factories import generator
-from ..grad_mode import is_grad_enabled
 from ..ops.casts import where
 from ..ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d, fold, unfold
+from ..ops.inplace import inplace as _inplace_op
 from ..ops.nn_functional import (  # (declared there: also autodiff.pixel_shuffle, ...)
     adaptive_avg_pool1d,
     hardshrink,
@@ -119,30 +119,20 @@ def log_softmax(
     return _log_softmax(x, _implicit_dim(x.ndim) if dim is None else dim, dtype=dtype)
 
 
-def _inplace(input: Tensor, out: Tensor, inplace: bool, name: str) -> Tensor:
-    """``out``, or (inplace=True) ``input`` overwritten with it where no graph is recorded.
-
-    With a graph to record, the input is left as it is and the new tensor returned
-    (its gradient needs the input); a leaf that requires grad raises, as PyTorch.
-    """
+def _inplace(input: Tensor, fn, inplace: bool, name: str) -> Tensor:
+    """``fn(input)``; with ``inplace``, ``input`` takes the result in place, as PyTorch's
+    in-place forms (recorded when a graph is: the op runs on a saved copy of the old
+    values and ``input`` takes its history; a leaf that requires grad raises)."""
     if not inplace:
-        return out
-    if input.requires_grad and is_grad_enabled():
-        if input.is_leaf:
-            raise RuntimeError(
-                f"{name}(inplace=True): a leaf tensor that requires grad cannot be modified "
-                "in place; use inplace=False (or modify it under autodiff.no_grad())"
-            )
-        return out
-    with no_grad():
-        input.copy_(out)
-    return input
+        return fn(input)
+    return _inplace_op(input, name, fn)
 
 
 # ---- PyTorch's signatures for the ops' activations (input=, inplace=)
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
-    """``max(input, 0)`` (:func:`autodiff.relu`); ``inplace`` overwrites ``input`` with
-    the result where no graph is recorded.
+    """``max(input, 0)`` (:func:`autodiff.relu`); ``inplace`` makes ``input`` take the
+    result in place, as PyTorch's (recorded in the graph; a leaf that requires grad
+    raises).
 
     Examples
     --------
@@ -151,8 +141,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     >>> F.relu(autodiff.tensor([-1.0, 2.0]), inplace=True)
     Tensor([0., 2.])
     """
-    out = _relu(input)
-    return _inplace(input, out, True, "relu") if inplace else out
+    return _inplace(input, _relu, True, "relu") if inplace else _relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002
@@ -166,8 +155,9 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002
     >>> F.leaky_relu(autodiff.tensor([-1.0, 2.0]), 0.1)
     Tensor([-0.1,  2. ])
     """
-    out = _leaky_relu(input, negative_slope)
-    return _inplace(input, out, True, "leaky_relu") if inplace else out
+    if not inplace:
+        return _leaky_relu(input, negative_slope)
+    return _inplace(input, lambda t: _leaky_relu(t, negative_slope), True, "leaky_relu")
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -180,8 +170,9 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # 
     >>> F.elu(autodiff.tensor([1.0]))
     Tensor([1.])
     """
-    out = _elu(input, alpha)
-    return _inplace(input, out, True, "elu") if inplace else out
+    if not inplace:
+        return _elu(input, alpha)
+    return _inplace(input, lambda t: _elu(t, alpha), True, "elu")
 
 
 def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
@@ -195,8 +186,9 @@ def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
     >>> F.threshold(autodiff.tensor([0.5, 2.0]), 1.0, -1.0)
     Tensor([-1.,  2.])
     """
-    out = _threshold(input, threshold, value)
-    return _inplace(input, out, True, "threshold") if inplace else out
+    if not inplace:
+        return _threshold(input, threshold, value)
+    return _inplace(input, lambda t: _threshold(t, threshold, value), True, "threshold")
 
 
 def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
@@ -231,7 +223,7 @@ def _inplace_form(fn, name: str, example_args: str = ""):
 
     inplace_fn.__name__ = inplace_fn.__qualname__ = name
     inplace_fn.__doc__ = f"""``{fn.__name__}(input, ..., inplace=True)``: ``input`` takes the
-    result where no graph is recorded (see :func:`relu`).
+    result in place, recorded in the graph (see :func:`relu`).
 
     Examples
     --------
@@ -253,7 +245,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     input : Tensor
         A floating-point tensor.
     inplace : bool
-        Overwrite ``input`` with the result where no graph is recorded.
+        Make ``input`` take the result in place (recorded in the graph, as PyTorch's).
 
     Examples
     --------
@@ -263,7 +255,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     Tensor([   0., 1000.])
     """
     x = _float(input, "silu: input")
-    return _inplace(x, _act.silu(x), inplace, "silu")
+    return _inplace(x, _act.silu, inplace, "silu")
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -277,7 +269,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     Tensor([ 0., -0.])
     """
     x = _float(input, "mish: input")
-    return _inplace(x, _act.mish(x), inplace, "mish")
+    return _inplace(x, _act.mish, inplace, "mish")
 
 
 def hardtanh(
@@ -293,7 +285,7 @@ def hardtanh(
     min_val, max_val : float
         The bounds; ``min_val`` must not exceed ``max_val``.
     inplace : bool
-        Overwrite ``input`` with the result where no graph is recorded.
+        Make ``input`` take the result in place (recorded in the graph, as PyTorch's).
 
     Examples
     --------
@@ -309,11 +301,11 @@ def hardtanh(
             f"and max_val={max_val}"
         )
     if x.data.dtype.kind in "iu":  # no gradient: clamp with the bounds as integers
-        out = _make(np.clip(x.data, int(np.ceil(min_val)), int(np.floor(max_val))), None)
-    else:
-        x = _float(x, "hardtanh: input")
-        out = _act.hardtanh(x, min_val, max_val)
-    return _inplace(x, out, inplace, "hardtanh")
+        low, high = int(np.ceil(min_val)), int(np.floor(max_val))
+        return _inplace(x, lambda t: _make(np.clip(t.data, low, high), None), inplace,
+                        "hardtanh")
+    x = _float(x, "hardtanh: input")
+    return _inplace(x, lambda t: _act.hardtanh(t, min_val, max_val), inplace, "hardtanh")
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -341,7 +333,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     Tensor([0. , 0.5, 1. ])
     """
     x = _float(input, "hardsigmoid: input")
-    return _inplace(x, _act.hardsigmoid(x), inplace, "hardsigmoid")
+    return _inplace(x, _act.hardsigmoid, inplace, "hardsigmoid")
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -355,7 +347,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     Tensor([-0.,  0.,  4.])
     """
     x = _float(input, "hardswish: input")
-    return _inplace(x, _act.hardswish(x), inplace, "hardswish")
+    return _inplace(x, _act.hardswish, inplace, "hardswish")
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -370,7 +362,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     Tensor([0.    , 1.0507])
     """
     x = _float(input, "selu: input")
-    return _inplace(x, _act.selu(x), inplace, "selu")
+    return _inplace(x, _act.selu, inplace, "selu")
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -386,7 +378,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     x = _float(input, "celu: input")
     if alpha == 0:
         raise ZeroDivisionError("celu: alpha cannot be 0")
-    return _inplace(x, _act.celu(x, alpha), inplace, "celu")
+    return _inplace(x, lambda t: _act.celu(t, alpha), inplace, "celu")
 
 
 # PyTorch's in-place forms (F.relu_(x) is F.relu(x, inplace=True))
@@ -617,7 +609,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
     rest by 1 / (1 - p) while training; the identity otherwise.
 
     Uses autodiff's global generator (``autodiff.manual_seed``); ``inplace``
-    overwrites ``input`` where no graph is recorded.
+    makes ``input`` take the result in place (as PyTorch's).
 
     Examples
     --------
@@ -632,10 +624,10 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
     if not training or p == 0.0:
         return x
     if p == 1.0:
-        return _inplace(x, x * 0.0, inplace, "dropout")
+        return _inplace(x, lambda t: t * 0.0, inplace, "dropout")
     keep = generator().random(x.shape) >= p
     mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
-    return _inplace(x, x * _make(mask, None), inplace, "dropout")
+    return _inplace(x, lambda t: t * _make(mask, None), inplace, "dropout")
 
 
 def scaled_dot_product_attention(
@@ -1660,17 +1652,13 @@ def dropout2d(
             stacklevel=2,
         )
     if not training or p == 0.0:
-        out = x
-    elif p == 1.0:
-        out = x * 0.0
-    else:
-        shape = x.shape[:2] + (1,) * (x.ndim - 2) if x.ndim >= 2 else x.shape
-        keep = generator().random(shape) >= p
-        mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
-        out = x * _make(mask, None)
-    if inplace and out is not x:
-        return _inplace(x, out, True, "dropout2d")
-    return out
+        return x
+    if p == 1.0:
+        return _inplace(x, lambda t: t * 0.0, inplace, "dropout2d")
+    shape = x.shape[:2] + (1,) * (x.ndim - 2) if x.ndim >= 2 else x.shape
+    keep = generator().random(shape) >= p
+    mask = keep.astype(x.data.dtype) * np.asarray(1.0 / (1.0 - p), dtype=x.data.dtype)
+    return _inplace(x, lambda t: t * _make(mask, None), inplace, "dropout2d")
 
 
 # loaded on first use (autodiff/_lazy.py): losses and layers few programs use
@@ -1692,6 +1680,17 @@ _LAZY = {
     "upsample": ".pooling",
     "upsample_nearest": ".pooling",
     "upsample_bilinear": ".pooling",
+    "lp_pool1d": ".pooling_variants",
+    "lp_pool2d": ".pooling_variants",
+    "max_pool1d_with_indices": ".pooling_variants",
+    "max_pool2d_with_indices": ".pooling_variants",
+    "adaptive_max_pool1d_with_indices": ".pooling_variants",
+    "adaptive_max_pool2d_with_indices": ".pooling_variants",
+    "local_response_norm": ".norm",
+    "channel_shuffle": ".fold",
+    "native_channel_shuffle": ".fold",
+    "rrelu": ".dropout",
+    "rrelu_": ".dropout",
 }
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 

@@ -1,4 +1,5 @@
-"""BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm, InstanceNorm1d and InstanceNorm2d."""
+"""BatchNorm1d/2d/3d, LayerNorm, GroupNorm, RMSNorm, InstanceNorm1d/2d and
+LocalResponseNorm (with ``local_response_norm``, also in ``autodiff.nn.functional``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ..ops import nn_functional as X
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .functional import _float
 from .linear import _param
 from .module import Module, Parameter
 
@@ -355,3 +357,75 @@ class InstanceNorm2d(_InstanceNorm):
     """
 
     _spatial = 2
+
+
+# --------------------------------------------------------------- BatchNorm3d
+class BatchNorm3d(BatchNorm1d):
+    """Batch normalisation of (N, C, D, H, W) input, per channel C (as BatchNorm1d).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.BatchNorm3d(2)(autodiff.randn(2, 2, 3, 3, 3)).shape
+    (2, 2, 3, 3, 3)
+    """
+
+    def _check_input(self, input: Tensor) -> None:  # noqa: A002
+        if input.ndim != 5:
+            raise ValueError(f"expected 5D input (got {input.ndim}D input)")
+        if input.shape[1] != self.num_features:
+            raise ValueError(
+                f"BatchNorm3d({self.num_features}) expects input of shape (N, "
+                f"{self.num_features}, D, H, W), got shape {input.shape}"
+            )
+
+
+# ------------------------------------------------- local response normalisation
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4,  # noqa: A002
+                        beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """Each channel divided by ``(k + alpha / size * sum of squares over the size
+    neighbouring channels) ** beta`` (AlexNet's normalisation), as PyTorch's.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.local_response_norm(autodiff.ones(1, 3, 2), 2, alpha=1.0, beta=1.0, k=0.0).shape
+    (1, 3, 2)
+    """
+    x = _float(input, "local_response_norm: input")
+    if x.ndim < 3:
+        raise ValueError(
+            f"local_response_norm: expected 3D or higher input (got {x.ndim} dimensions)"
+        )
+    if x.shape[0] == 0:  # (PyTorch: an empty batch gives an empty result)
+        return x * 1.0
+    squares = (x * x).unsqueeze(1)  # (N, 1, C, *)
+    # sum over a window of `size` channels, centred (size // 2 before, (size - 1) // 2 after)
+    pad = [0, 0] * (x.ndim - 2) + [size // 2, (size - 1) // 2]
+    padded = F.pad(squares, pad)
+    windows = sum(padded[:, :, i:i + x.shape[1]] for i in range(size)) / size
+    div = (windows.squeeze(1) * alpha + k).pow(beta)
+    return x / div
+
+
+class LocalResponseNorm(Module):
+    """:func:`local_response_norm` as a module.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.LocalResponseNorm(2)(autodiff.ones(1, 3, 2)).shape
+    (1, 3, 2)
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                 k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

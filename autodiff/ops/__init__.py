@@ -50,7 +50,7 @@ from . import reductions as Rd
 from . import shape as S
 from . import subscript as Sb
 from . import unary as U
-from ._base import is_operand, number_or_tensor_arg, tensor_arg
+from ._base import number_or_tensor_arg, tensor_arg
 from .registry import REGISTRY, Arg, Sample, exported, methods
 from .registry import op as register_op
 from .xp import NP, TS, LoopNP
@@ -116,6 +116,8 @@ def _compare(ufunc, name, promote=True, operator=False):
     and ``t < "a"`` a TypeError from Python, as for PyTorch's tensors)."""
 
     def cmp(a: TensorLike | None, b: TensorLike | None) -> Tensor | bool:
+        if operator and type(b) in (list, tuple):  # (t == [1, 2] is False, as PyTorch's)
+            return NotImplemented
         if a is None or b is None:  # t == None is False (t != None True), as PyTorch
             if name in ("eq", "ne"):
                 return name == "ne"
@@ -148,7 +150,7 @@ def _compare(ufunc, name, promote=True, operator=False):
                 f"{name}: shapes {np.shape(ad)} and {np.shape(bd)} do not broadcast"
             ) from None
         except TypeError:
-            if operator and not (is_operand(a) and is_operand(b)):
+            if operator:
                 return NotImplemented
             number_or_tensor_arg(a, name, "input")
             number_or_tensor_arg(b, name, "other")

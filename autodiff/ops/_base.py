@@ -267,8 +267,17 @@ class _ProbeNode:
 
 
 def _count_when_only_the_loop_holds() -> int:
-    g = np.empty(1)
-    return _ProbeNode().vjp(g, None)
+    # (with no tracer or profiler: one that reads frames' locals adds references, and a
+    # count read too high would let a VJP write into an array something else holds)
+    tracer, profiler = sys.gettrace(), sys.getprofile()
+    sys.settrace(None)
+    sys.setprofile(None)
+    try:
+        g = np.empty(1)
+        return _ProbeNode().vjp(g, None)
+    finally:
+        sys.settrace(tracer)
+        sys.setprofile(profiler)
 
 
 _ONLY_THE_LOOP = (
@@ -276,6 +285,8 @@ _ONLY_THE_LOOP = (
     if sys.implementation.name == "cpython" and sys.version_info < (3, 14)
     else 0
 )
+if _ONLY_THE_LOOP > 4:  # (more than the loop's own references on 3.11-3.13: do not trust it)
+    _ONLY_THE_LOOP = 0
 
 
 SPARE_MIN_BYTES = 1 << 16  # (NumPy elides temporaries from 256 KiB)

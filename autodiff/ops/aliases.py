@@ -24,6 +24,7 @@ from ._base import (
 from ._helpers import _UN, _s, _t
 from .decompositions import qr as _linalg_qr
 from .decompositions import svd as _linalg_svd
+from .decompositions import svdvals as _svdvals
 
 
 # ------------------------------------------------------------ more aliases
@@ -170,7 +171,7 @@ def _svd_parts(a: Tensor) -> Tensor:
 def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> SvdResult:  # noqa: A002
     """PyTorch's older :func:`autodiff.linalg.svd`: ``(U, S, V)`` with ``V`` (not
     ``Vh``), reduced unless ``some=False``; with ``compute_uv=False`` U and V are
-    zeros.
+    square zeros and only S is computed (its gradient then needs no U or V).
 
     Examples
     --------
@@ -179,11 +180,14 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> SvdResult:
     >>> S
     Tensor([2., 1.])
     """
+    if not compute_uv:  # (U and V zero-filled and square, as PyTorch's)
+        a = _t(input, "svd")
+        m, n = a.shape[-2:]
+        s = _svdvals(a)
+        return SvdResult(ad.zeros(*a.shape[:-1], m, dtype=a.dtype), s,
+                         ad.zeros(*a.shape[:-2], n, n, dtype=a.dtype))
     u, s, vh = _linalg_svd(input, full_matrices=not some)
-    v = vh.transpose(-2, -1)
-    if not compute_uv:
-        return SvdResult(ad.zeros_like(u), s, ad.zeros_like(v))
-    return SvdResult(u, s, v)
+    return SvdResult(u, s, vh.transpose(-2, -1))
 
 
 def _qr_parts(a: Tensor) -> Tensor:

@@ -65,6 +65,22 @@ def _mT(x, xp):  # noqa: N802 - PyTorch's name for the matrix transpose
     return xp.swapaxes(x, -1, -2)
 
 
+def _safe_reciprocal(x, xp, zero=None):
+    """1 / x, and 0 where x is 0 (or where ``zero``, an ndarray mask, says so)."""
+    mask = xp.data(x) == 0 if zero is None else zero | (xp.data(x) == 0)
+    return xp.where(mask, 0.0, 1.0 / xp.where(mask, 1.0, x))
+
+
+def _inverse_gaps(values, xp, squared: bool = False):
+    """F_ij = 1 / (v_j - v_i) off the diagonal (of v**2 with ``squared``), 0 on it and
+    where two values coincide: there the factors' gradient is undefined, and with
+    these zeros a gradient of the values alone stays finite (as PyTorch's)."""
+    v = values * values if squared else values
+    diff = xp.expand_dims(v, -2) - xp.expand_dims(v, -1)
+    n = xp.data(v).shape[-1]
+    return _safe_reciprocal(diff, xp, zero=np.eye(n, dtype=bool))
+
+
 def _eye(n: int, like) -> np.ndarray:
     return np.eye(n, dtype=like.dtype)
 
@@ -162,10 +178,7 @@ class EighBackward(Node):
         f = _fns(xp)
         w, v = out[..., 0, :], out[..., 1:, :]
         gw, gv = g[..., 0, :], g[..., 1:, :]
-        n = w.shape[-1]
-        eye = _eye(n, w)
-        gap = xp.expand_dims(w, -2) - xp.expand_dims(w, -1) + eye
-        inner = (xp.matmul(_mT(v, xp), gv) * (1.0 - eye)) / gap + f.diag_embed(gw)
+        inner = xp.matmul(_mT(v, xp), gv) * _inverse_gaps(w, xp) + f.diag_embed(gw)
         ga = xp.matmul(xp.matmul(v, inner), _mT(v, xp))
         return ((ga + _mT(ga, xp)) * 0.5,)
 
@@ -327,11 +340,7 @@ class SvdBackward(Node):
         n = out.shape[-2] - m - 1
         u, s, v = out[..., :m, :], out[..., m, :], out[..., m + 1 :, :]
         gu, gs, gv = g[..., :m, :], g[..., m, :], g[..., m + 1 :, :]
-        k = s.shape[-1]
-        eye = _eye(k, s)
-        s2 = s * s
-        gap = xp.expand_dims(s2, -2) - xp.expand_dims(s2, -1) + eye
-        fmat = (1.0 - eye) / gap
+        fmat = _inverse_gaps(s, xp, squared=True)
         ut_gu = xp.matmul(_mT(u, xp), gu)
         vt_gv = xp.matmul(_mT(v, xp), gv)
         j = fmat * (ut_gu - _mT(ut_gu, xp))
@@ -339,11 +348,13 @@ class SvdBackward(Node):
         s_row, s_col = xp.expand_dims(s, -2), xp.expand_dims(s, -1)
         inner = j * s_row + f.diag_embed(gs) + s_col * kk
         ga = xp.matmul(xp.matmul(u, inner), _mT(v, xp))
+        k = s.shape[-1]
+        inv_s = xp.expand_dims(_safe_reciprocal(s, xp), -2)  # (0 for a zero singular value)
         if m > k:  # U's columns do not span the whole space
-            gu_s = gu / s_row
+            gu_s = gu * inv_s
             ga = ga + xp.matmul(gu_s - xp.matmul(u, xp.matmul(_mT(u, xp), gu_s)), _mT(v, xp))
         if n > k:
-            gv_s = gv / s_row
+            gv_s = gv * inv_s
             proj = gv_s - xp.matmul(v, xp.matmul(_mT(v, xp), gv_s))
             ga = ga + xp.matmul(u, _mT(proj, xp))
         return (ga,)
@@ -485,20 +496,62 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     return cholesky_solve(eye, low, upper)
 
 
-def _tolerance(s: Tensor, m: int, n: int, atol, rtol) -> np.ndarray:
-    """PyTorch's cutoff: max(atol, rtol * largest singular value), rtol defaulting to
-    max(m, n) * eps when neither is given (0 when only atol is)."""
-    smax = s.data[..., :1] if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.data.dtype)
+def _tolerance(s: np.ndarray, m: int, n: int, atol, rtol) -> np.ndarray:
+    """PyTorch's cutoff: max(atol, rtol * largest singular value); rtol defaults to
+    max(m, n) * eps, or to 0 when a positive atol is given."""
+    smax = s[..., :1] if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
     if rtol is None:
-        rtol = max(m, n) * np.finfo(s.data.dtype).eps if atol is None else 0.0
+        positive_atol = atol is not None and float(atol) > 0
+        rtol = 0.0 if positive_atol else max(m, n) * np.finfo(s.dtype).eps
     return np.maximum(0.0 if atol is None else float(atol), float(rtol) * smax)
+
+
+def _lower_symmetric(a: np.ndarray) -> np.ndarray:
+    """The symmetric matrix of ``a``'s lower triangle (what ``hermitian=True`` reads)."""
+    low = np.tril(a)
+    return low + np.swapaxes(np.tril(a, -1), -1, -2)
+
+
+class PinvBackward(Node):
+    name = "pinv"
+    saves = (0, "out")
+
+    @staticmethod
+    def forward(a, attrs):
+        atol, rtol, hermitian = attrs
+        if hermitian:
+            a = _lower_symmetric(a)
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        keep = s > _tolerance(s, *a.shape[-2:], atol, rtol)
+        inv_s = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0).astype(a.dtype)
+        return np.swapaxes(vh, -1, -2) * inv_s[..., None, :] @ np.swapaxes(u, -1, -2)
+
+    def vjp(self, g, xs, out, xp):
+        # the derivative of the pseudo-inverse where the rank does not change (Golub
+        # and Pereyra 1973): dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P,
+        # finite even where singular values repeat or vanish (as PyTorch's)
+        f = _fns(xp)
+        a, p = xs[0], out
+        hermitian = self.attrs[2]
+        if hermitian:  # (the symmetric matrix of the lower triangle, as the forward)
+            a = f.tril(a) + _mT(f.tril(a, -1), xp)
+        pt, gt = _mT(p, xp), _mT(g, xp)
+        m, n = xp.data(a).shape[-2:]
+        eye_m, eye_n = _eye(m, xp.data(a)), _eye(n, xp.data(a))
+        ga = -xp.matmul(xp.matmul(pt, g), pt)
+        ga = ga + xp.matmul(xp.matmul(eye_m - xp.matmul(a, p), gt), xp.matmul(p, pt))
+        ga = ga + xp.matmul(xp.matmul(xp.matmul(pt, p), gt), eye_n - xp.matmul(p, a))
+        # (hermitian: the gradient as of a general matrix, as PyTorch's)
+        return (ga,)
 
 
 @R.op(samples=lambda: [_s(_general(4, 3)), _s(_general(2, 3, seed=2))], export=False)
 def pinv(A: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  # noqa: N803
          hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse, from the SVD: singular values at or below
-    ``max(atol, rtol * largest)`` count as zero.
+    ``max(atol, rtol * largest)`` count as zero (rtol: max(m, n) * eps unless a
+    positive atol is given). ``hermitian=True`` reads A's lower triangle as a
+    symmetric matrix, as PyTorch's.
 
     Examples
     --------
@@ -507,11 +560,8 @@ def pinv(A: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  
     Tensor([[0.5, 0. ],
             [0. , 0. ]])
     """
-    a = _matrices(A, "linalg.pinv")
-    u, s, vh = svd(a, full_matrices=False)
-    keep = s.data > _tolerance(s, *a.shape[-2:], atol, rtol)
-    inv_s = ad.where(Tensor(keep), 1.0 / ad.where(Tensor(keep), s, 1.0), 0.0)
-    return ad.matmul(vh.transpose(-2, -1) * inv_s.unsqueeze(-2), u.transpose(-2, -1))
+    a = _square(A, "linalg.pinv") if hermitian else _matrices(A, "linalg.pinv")
+    return apply1(PinvBackward, a, (atol, rtol, bool(hermitian)))
 
 
 @R.op(samples=lambda: [_s(_general(4, 3))], method=True)
@@ -532,7 +582,8 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
       differentiable=False)
 def matrix_rank(A: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  # noqa: N803
                 hermitian: bool = False) -> Tensor:
-    """The number of singular values above ``max(atol, rtol * largest)`` (int64).
+    """The number of singular values above ``max(atol, rtol * largest)`` (int64; the
+    tolerances as :func:`pinv`'s, ``hermitian`` too).
 
     Examples
     --------
@@ -540,9 +591,10 @@ def matrix_rank(A: Tensor, *, atol: Number | None = None, rtol: Number | None = 
     >>> autodiff.linalg.matrix_rank(autodiff.ones(3, 2))
     Tensor(1)
     """
-    a = _matrices(A, "linalg.matrix_rank")
-    s = _make(np.linalg.svd(a.data, compute_uv=False), None)
-    return _make(np.sum(s.data > _tolerance(s, *a.shape[-2:], atol, rtol), axis=-1), None)
+    a = _square(A, "linalg.matrix_rank") if hermitian else _matrices(A, "linalg.matrix_rank")
+    data = _lower_symmetric(a.data) if hermitian else a.data
+    s = np.linalg.svd(data, compute_uv=False)
+    return _make(np.sum(s > _tolerance(s, *a.shape[-2:], atol, rtol), axis=-1), None)
 
 
 @R.op(samples=lambda: [_s(_general(4, 3), R.randn(4, 2, seed=1))],
