@@ -62,10 +62,6 @@ class NegBackward(Node):
     ufunc = np.negative  # the forward: np.negative(x)
 
     def vjp(self, g, xs, out, xp):
-        if g.nbytes >= SPARE_MIN_BYTES:  # (a large gradient: reuse it if it is spare)
-            spare = spare_gradient(g, xp)
-            if spare is not None:
-                return (np.negative(g, out=spare),)
         return (-g,)
 
 
