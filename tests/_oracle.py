@@ -20,6 +20,7 @@ import re
 import warnings
 
 import numpy as np
+import pytest
 import torch
 
 import autodiff
@@ -244,8 +245,6 @@ def check(ad_fn, th_fn, *args, grad: bool = True, tol=None, gtol=None, seed: int
 def case(name: str, fn, *args, grad: bool = True, tol=None):
     """One differential case: ``fn(M, *arrays)`` written once, run with M = autodiff and
     M = torch by :func:`same_as_torch`."""
-    import pytest
-
     return pytest.param(fn, args, grad, tol, id=name)
 
 

@@ -19,7 +19,7 @@ from .functional import _check_reduction, _float, _float_pair, _reduce, pairwise
 from .losses import _Loss
 
 
-def _target(target, like: Tensor, name: str) -> Tensor:
+def _target(target, like: Tensor) -> Tensor:
     t = target if isinstance(target, Tensor) else ad.tensor(target)
     return t if t.dtype == like.dtype else t.to(like.dtype)
 
@@ -39,7 +39,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     """
     _check_reduction(reduction, "margin_ranking_loss")
     a, b = _float_pair(input1, input2, "margin_ranking_loss")
-    y = _target(target, a, "margin_ranking_loss")
+    y = _target(target, a)
     return _reduce((-y * (a - b) + margin).clamp(min=0.0), reduction)
 
 
@@ -58,7 +58,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,  # 
     """
     _check_reduction(reduction, "hinge_embedding_loss")
     x = _float(input, "hinge_embedding_loss: input")
-    y = _target(target, x, "hinge_embedding_loss")
+    y = _target(target, x)
     zero = ad.zeros_like(x)
     below = ad.where(y != 1, (margin - x).clamp(min=0.0), zero)
     return _reduce(below + ad.where(y != -1, x, zero), reduction)
@@ -77,7 +77,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> 
     """
     _check_reduction(reduction, "soft_margin_loss")
     x = _float(input, "soft_margin_loss: input")
-    y = _target(target, x, "soft_margin_loss")
+    y = _target(target, x)
     return _reduce(ad.nn.functional.softplus(-y * x), reduction)
 
 
@@ -101,7 +101,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
             "cosine_embedding_loss: input1 and input2 must be 1-d or 2-d and of one shape, "
             f"got {a.shape} and {b.shape}"
         )
-    y = _target(target, a, "cosine_embedding_loss")
+    y = _target(target, a)
     eps = 1e-12  # (PyTorch's: added to each squared norm)
     dot = (a * b).sum(-1)
     cos = dot / ((a * a).sum(-1) + eps).mul((b * b).sum(-1) + eps).sqrt()
@@ -148,7 +148,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     """
     _check_reduction(reduction, "multilabel_soft_margin_loss")
     x = _float(input, "multilabel_soft_margin_loss: input")
-    y = _target(target, x, "multilabel_soft_margin_loss")
+    y = _target(target, x)
     logsig = ad.nn.functional.logsigmoid
     loss = -(y * logsig(x) + (1.0 - y) * logsig(-x))
     if weight is not None:

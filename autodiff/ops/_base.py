@@ -64,15 +64,10 @@ def _rename(kw: dict, alias: str, name: str, opname: str) -> None:
         kw[name] = kw.pop(alias)
 
 
-def is_operand(x) -> bool:
-    """Whether an op can take ``x`` for a tensor: a Tensor, a number, an array, a list."""
-    return isinstance(x, (Tensor, numbers.Number, np.ndarray, np.bool_, list, tuple))
-
-
 def number_or_tensor_arg(x, opname: str, argname: str = "other"):
-    """``x`` as given when ``is_operand(x)``, else a TypeError that names the op and
-    the argument."""
-    if is_operand(x):
+    """``x`` as given when it is a Tensor, a number, an array or a list, else a
+    TypeError that names the op and the argument."""
+    if isinstance(x, (Tensor, numbers.Number, np.ndarray, np.bool_, list, tuple)):
         return x
     raise TypeError(
         f"{opname}: argument '{argname}' must be a Tensor or a number, got {type(x).__name__}"
