@@ -593,25 +593,28 @@ class _Pass:
         released = []  # nodes whose saved values are gone: an error if their VJP must run
         clock_now = CLOCK.clock
         leaf_counts = self.leaf_counts
+        pop, push, find = stack.pop, stack.append, pending.get  # (~20 ns an edge less)
         while stack:
-            node = stack.pop()
+            node = pop()
             if node.out is _RELEASED:
                 released.append(node)
-            inputs = node.inputs
-            if node.clock < clock_now or False in node.needs:
+            clock = node.clock
+            if clock < clock_now or False in node.needs:
                 inputs = _inputs_with_edges(node)
+            else:
+                inputs = node.inputs
             for t in inputs:
                 fn = t if t._stands_in else t.grad_fn
                 if fn is None:
                     if leaf_counts is not None and getattr(t, "_post_hooks", None):
                         leaf_counts[id(t)] = leaf_counts.get(id(t), 0) + 1
                     continue
-                if fn.clock < node.clock:
+                if fn.clock < clock:
                     check_view_current(fn, node)
-                entry = pending.get(fn)
+                entry = find(fn)
                 if entry is None:
                     pending[fn] = [1, None, fn]
-                    stack.append(fn)
+                    push(fn)
                 else:
                     entry[0] += 1
         self.sink.plan()
@@ -771,7 +774,7 @@ class _Sink:
     """Where leaf gradients go. Collects them during the pass (a leaf reached by
     several paths gets their sum); ``finish`` delivers them."""
 
-    __slots__ = ("create_graph", "leaf_grads", "escaped", "skip", "captured")
+    __slots__ = ("create_graph", "leaf_grads", "escaped", "skip", "captured", "post_hooked")
 
     def __init__(self, create_graph: bool, seeds) -> None:
         self.create_graph = create_graph
@@ -782,9 +785,12 @@ class _Sink:
         # a leaf's .grad must never share memory with them (see accumulate_leaf)
         self.escaped = None
         if not create_graph:
-            self.escaped = set()
+            escaped = self.escaped = set()
             for s in seeds:
-                _mark_escaped(self.escaped, s)
+                _mark_escaped(escaped, s)
+        # whether any leaf has post-accumulate hooks (read once a pass; _Accumulate
+        # runs them)
+        self.post_hooked = len(POST_HOOKED) > 0
 
     def leaf(self, t: Tensor, g) -> None:
         entry = self.leaf_grads.get(id(t))
@@ -806,12 +812,7 @@ class _Accumulate(_Sink):
     post-accumulate hooks (which then run: DistributedDataParallel starts its
     all-reduce there, overlapping the rest of backward)."""
 
-    __slots__ = ("post_hooked",)
-
-    def __init__(self, create_graph: bool, seeds) -> None:
-        super().__init__(create_graph, seeds)
-        # whether any leaf has post-accumulate hooks (read once a pass)
-        self.post_hooked = len(POST_HOOKED) > 0
+    __slots__ = ()
 
     def finish(self) -> None:
         escaped = self.escaped

@@ -437,7 +437,10 @@ def sum_to_shape(g: np.ndarray, shape: tuple) -> np.ndarray:
 
 def mark_output_dirty(t: Tensor) -> None:
     """Called by in-place ops before they change ``t``: VJPs that saved it must fail."""
-    clock = CLOCK.tick()
+    lock = CLOCK.lock  # (CLOCK.tick() inline: an optimizer step marks every parameter)
+    lock.acquire()
+    clock = CLOCK.clock = CLOCK.clock + 1
+    lock.release()
     m = getattr(t, "_meta", None)  # (views.root() and the version write, inlined: hot)
     if m is not None and m.base is not None:
         t = m.base

@@ -142,7 +142,7 @@ def sum(  # noqa: A001 - PyTorch's name
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "sum")
     elif keepdim is None:
         keepdim = False
-    if dim is None and not keepdim and isinstance(x, Tensor) and x.data.dtype.kind == "f":
+    if dim is None and not keepdim and isinstance(x, Tensor) and x._data.dtype.kind == "f":
         return apply1(SumBackward, x, _ALL)  # the common full reduction, checked cheaply
     x = as_tensor_arg(x, "sum")
     axes = normalize_dims(dim, x.data.ndim, "sum")
@@ -171,6 +171,8 @@ def mean(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "mean")
     elif keepdim is None:
         keepdim = False
+    if dim is None and not keepdim and isinstance(x, Tensor) and x._data.dtype.kind == "f":
+        return apply1(MeanBackward, x, _ALL)  # a loss's mean, checked cheaply
     x = as_tensor_arg(x, "mean")
     if x.data.dtype.kind != "f":
         raise TypeError(

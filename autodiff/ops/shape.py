@@ -357,7 +357,7 @@ def sum_to(x, shape) -> Tensor:
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.ops.shape.sum_to(R.tensor(np.ones((2, 3))), (1, 3))
+    >>> autodiff.ops.shape.sum_to(autodiff.ones(2, 3), (1, 3))
     Tensor([[2., 2., 2.]])
     """
     x = as_tensor_arg(x, "sum_to")
