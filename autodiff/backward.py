@@ -524,7 +524,14 @@ class _Pass:
                 if gi.shape != data.shape:
                     gi = unbroadcast(gi, data.shape, node, t, False)
                 if fn is None:
-                    sink.leaf(t, gi) if leaf_grads is not None else self.leaf_arrived(t, gi)
+                    if leaf_grads is None:
+                        self.leaf_arrived(t, gi)
+                        continue
+                    entry = leaf_grads.get(id(t))  # (the sink's leaf(), inlined)
+                    if entry is None:
+                        leaf_grads[id(t)] = [t, gi]
+                    else:
+                        entry[1] = entry[1] + gi
                     continue
                 entry = pending[fn]
                 prev = entry[1]
@@ -535,19 +542,28 @@ class _Pass:
                     push(entry)
                 continue
             t = data = gi = None  # (nothing of the one-input path outlives it: peak memory)
+            # (a node standing in for its output is its own data and grad_fn: read
+            # directly, not through those properties, ~50 ns each)
             if len(inputs) == 2:
-                in_grads = node.vjp(g, (inputs[0]._data, inputs[1]._data), node.out, xp)
+                a, b = inputs
+                xs = (a if a._stands_in else a._data, b if b._stands_in else b._data)
+                in_grads = node.vjp(g, xs, node.out, xp)
+                a = b = xs = None
             else:
                 in_grads = node.vjp(g, [t._data for t in inputs], node.out, xp)
             g = None
             for t, gi, need in zip(inputs, in_grads, node.needs):
                 if not need:
                     continue
-                fn = t.grad_fn
+                if t._stands_in:
+                    fn = t
+                    shape = t.shape
+                else:
+                    fn = t.grad_fn
+                    shape = t._data.shape
                 if gi is None:  # (a zero gradient)
                     self.consumer_done(fn, t)
                     continue
-                shape = t._data.shape
                 if gi.shape != shape:
                     gi = unbroadcast(gi, shape, node, t, False)
                 if fn is not None:

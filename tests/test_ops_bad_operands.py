@@ -66,3 +66,18 @@ def test_the_message_names_the_op_and_the_argument(call, message):
     with pytest.raises(TypeError) as raised:
         call()
     assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize("name", ["add_", "sub_", "mul_", "div_"])
+@pytest.mark.parametrize("recorded", [False, True])
+def test_an_in_place_op_given_none_says_so(name, recorded):
+    # p.sub_(p.grad) before any backward: a TypeError naming what it got, as PyTorch's,
+    # not NumPy's "unsupported operand type(s) for *" from inside
+    p = autodiff.ones(3, requires_grad=True)
+    kwargs = {"alpha": 0.1} if name in ("add_", "sub_") else {}
+    with autodiff.set_grad_enabled(recorded), pytest.raises(
+        TypeError, match=f"{name}: argument 'other' must be a Tensor or a number, got NoneType"
+    ):
+        # recorded: a non-leaf that requires grad; else an optimizer's update
+        getattr(p * 1 if recorded else p, name)(None, **kwargs)
+    assert p.tolist() == [1.0, 1.0, 1.0]

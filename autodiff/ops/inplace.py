@@ -493,6 +493,9 @@ R.register(
 )
 
 
+_OTHER_TYPES = (int, float, complex, np.ndarray, np.generic, list, tuple)
+
+
 def _direct(t, opname: str, ufunc, other, alpha=1):
     """In-place ufunc on ``t.data`` when nothing is recorded (optimizer updates).
 
@@ -500,6 +503,12 @@ def _direct(t, opname: str, ufunc, other, alpha=1):
     """
     if not isinstance(t, Tensor):
         raise TypeError(f"{opname}: expected a Tensor")
+    if not isinstance(other, Tensor) and not isinstance(other, _OTHER_TYPES):
+        # (None: a .grad not computed yet, p.sub_(p.grad) before any backward)
+        raise TypeError(
+            f"{opname}: argument 'other' must be a Tensor or a number, got "
+            f"{type(other).__name__}"
+        )
     if not ALL_THREADS.off or STATE.grad_enabled:  # (recording(), inlined)
         if t.requires_grad or (isinstance(other, Tensor) and other.requires_grad):
             return None
