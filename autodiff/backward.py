@@ -384,9 +384,12 @@ def check_anomaly(node, in_grads) -> None:
 
 try:
     # what np.errstate sets (NumPy >= 2); setting it directly costs ~0.15 us a pass,
-    # np.errstate ~0.65 us (a small graph's backward is ~5 us)
+    # np.errstate ~0.65 us (a small graph's backward is ~5 us). NumPy's private names:
+    # tried once here, np.errstate if they are missing or answer differently
     from numpy._core._ufunc_config import _extobj_contextvar, _make_extobj
-except ImportError:  # pragma: no cover - NumPy 1.x
+
+    _extobj_contextvar.reset(_extobj_contextvar.set(_make_extobj(all="ignore")))
+except Exception:  # pragma: no cover - NumPy 1.x, or a NumPy that changed them
     _extobj_contextvar = _make_extobj = None
 
 

@@ -1,5 +1,7 @@
 """Engine semantics: graph shapes, accumulation, freeing, hooks, higher order, deep graphs."""
 
+import warnings
+
 import numpy as np
 import pytest
 from _samples import materialise, op_cases, recorded_outputs
@@ -939,3 +941,23 @@ def test_lean_and_step_by_step_loops_agree(name, k, monkeypatch):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_array_equal(a, b)
+
+
+def test_backward_quiets_floating_point_warnings_and_restores_numpys_state():
+    # VJPs may divide by zero as the forward did (sqrt at 0): no RuntimeWarning, and
+    # NumPy's error state is the caller's again afterwards, also when backward raises
+    before = np.geterr()
+    x = autodiff.tensor([0.0, 4.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x.sqrt().sum().backward()
+    assert x.grad.tolist() == [float("inf"), 0.25]
+    assert np.geterr() == before
+    y = x * 2.0
+    y.register_hook(lambda g: autodiff.ones(3))  # a wrong shape: backward raises
+    with pytest.raises(RuntimeError, match="shape"):
+        y.sum().backward()
+    assert np.geterr() == before
+    with np.errstate(divide="raise"):  # the caller's own setting, restored after
+        x.sqrt().sum().backward()
+        assert np.geterr()["divide"] == "raise"
