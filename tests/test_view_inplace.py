@@ -1065,3 +1065,37 @@ def test_detach_in_place_on_graph_tensor_raises_instead_of_dropping_gradient():
         y.detach_()
     (y * 3).sum().backward()
     assert x.grad.tolist() == [6.0, 6.0]
+
+
+COMPARISONS_INPLACE = (
+    "eq_ ne_ lt_ le_ gt_ ge_ greater_ greater_equal_ less_ less_equal_ not_equal_".split()
+)
+
+
+@pytest.mark.parametrize("name", COMPARISONS_INPLACE)
+def test_in_place_comparisons_match_pytorch(name):
+    torch = pytest.importorskip("torch")
+    values = [[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]
+    others = [2.0, 2, [1.0, 2.0, 4.0], [[2.0], [1.0]]]  # numbers, broadcast rows, columns
+    for dtype in ("float32", "float64", "int64"):
+        for other in others:
+            a = autodiff.tensor(values).to(getattr(autodiff, dtype))
+            t = torch.tensor(values).to(getattr(torch, dtype))
+            oa = autodiff.tensor(other).to(a.dtype) if isinstance(other, list) else other
+            ot = torch.tensor(other).to(t.dtype) if isinstance(other, list) else other
+            assert getattr(a, name)(oa) is a
+            getattr(t, name)(ot)
+            assert str(a.dtype) == str(t.dtype).replace("torch.", ""), (name, dtype, other)
+            np.testing.assert_array_equal(a.numpy(), t.numpy())
+    # recorded on a non-leaf: values, and a zero gradient to what came before (PyTorch)
+    xa = autodiff.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    xt = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    ya, yt = xa * 3.0, xt * 3.0
+    getattr(ya, name)(6.0)
+    getattr(yt, name)(6.0)
+    (ya * autodiff.tensor([1.0, 2.0, 3.0])).sum().backward()
+    (yt * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(ya.detach().numpy(), yt.detach().numpy())
+    np.testing.assert_array_equal(xa.grad.numpy(), xt.grad.numpy())
+    with pytest.raises(RuntimeError, match=f"{name}: a leaf tensor that requires grad"):
+        getattr(xa, name)(1.0)

@@ -736,6 +736,40 @@ def _inplace_method(name: str, method: str, example_input: str, example_args: st
     return fn
 
 
+# in-place comparisons: self takes 1 where the comparison holds, else 0, in its own dtype
+_COMPARISONS_INPLACE = (
+    "eq ne lt le gt ge greater greater_equal less less_equal not_equal".split()
+)
+
+
+def _comparison_inplace_method(method: str):
+    name = method + "_"
+
+    def fn(self: Tensor, other: Any) -> Tensor:
+        compare = getattr(Tensor, method)
+        # replaces: the result does not depend on self's values differentiably; while
+        # recording, self's new history passes a zero gradient to its old value (as
+        # PyTorch's LtBackward and the like)
+        return inplace(self, name, lambda x: compare(x, other), other, replaces=True)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"""In-place :meth:`Tensor.{method}`: ``self`` becomes 1 where it holds and 0
+    elsewhere, keeping its dtype (as PyTorch).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> x = autodiff.tensor([1.0, 2.0, 3.0])
+    >>> y = x.clone().{name}(2.0)
+    >>> y.dtype == x.dtype, bool(autodiff.equal(y, x.{method}(2.0).float()))
+    (True, True)
+    """
+    return fn
+
+
 def inplace_methods() -> dict:
     """``{name_: method}``: the further in-place Tensor methods (ops/__init__ binds them)."""
-    return {name: _inplace_method(name, *spec) for name, spec in _INPLACE.items()}
+    methods = {name: _inplace_method(name, *spec) for name, spec in _INPLACE.items()}
+    for method in _COMPARISONS_INPLACE:
+        methods[method + "_"] = _comparison_inplace_method(method)
+    return methods
