@@ -352,3 +352,53 @@ def test_clip_grad_norm_with_a_nan_gradient_makes_all_nan():
 def test_a_layer_given_a_string_raises_a_type_error_saying_so(make):
     with pytest.raises(TypeError, match="str"):
         make()("not a tensor")
+
+
+def test_lazy_linear_takes_in_features_from_its_first_input_as_pytorch():
+    torch = pytest.importorskip("torch")
+    ours = autodiff.nn.Sequential(
+        autodiff.nn.LazyLinear(5), autodiff.nn.ReLU(), autodiff.nn.LazyLinear(2)
+    )
+    theirs = torch.nn.Sequential(torch.nn.LazyLinear(5), torch.nn.ReLU(), torch.nn.LazyLinear(2))
+    assert repr(ours[0].weight) == "<UninitializedParameter>"
+    assert isinstance(theirs[0].weight, torch.nn.parameter.UninitializedParameter)
+    # an optimizer made before the dry run holds the parameters the dry run fills
+    opt = autodiff.optim.SGD(ours.parameters(), lr=0.5)
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    ours(autodiff.tensor(x))
+    theirs(torch.tensor(x))
+    assert [type(m).__name__ for m in ours] == [type(m).__name__ for m in theirs]
+    assert [tuple(p.shape) for p in ours.parameters()] == [
+        tuple(p.shape) for p in theirs.parameters()
+    ]
+    assert repr(ours[0]) == repr(theirs[0])
+    with autodiff.no_grad():  # the same values, then the same forward, gradients and step
+        for p, q in zip(ours.parameters(), theirs.parameters()):
+            p.copy_(autodiff.tensor(q.detach().numpy()))
+    topt = torch.optim.SGD(theirs.parameters(), lr=0.5)
+    ours(autodiff.tensor(x)).square().sum().backward()
+    theirs(torch.tensor(x)).square().sum().backward()
+    opt.step()
+    topt.step()
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-5, atol=1e-6)
+    # the bound of the default initialisation is 1/sqrt(in_features), read from the input
+    wide = autodiff.nn.LazyLinear(8)
+    wide(autodiff.ones(1, 400))
+    assert float(wide.weight.abs().max()) <= 1 / 20 and float(wide.weight.abs().max()) > 0.03
+
+
+def test_lazy_linear_before_its_first_call():
+    layer = autodiff.nn.LazyLinear(3, bias=False).to(autodiff.float64)
+    assert layer.bias is None and layer.in_features == 0
+    with pytest.raises(RuntimeError, match="not initialized yet .* run one batch through"):
+        layer.weight.shape  # noqa: B018
+    with pytest.raises(RuntimeError, match="not initialized yet"):
+        sum(p.numel() for p in layer.parameters())
+    with pytest.raises(TypeError, match="LazyLinear expects a Tensor, got list"):
+        layer([1.0, 2.0])
+    out = layer(autodiff.ones(2, 4, dtype=autodiff.float64))
+    assert out.shape == (2, 3) and layer.weight.dtype == np.float64
+    assert type(layer) is autodiff.nn.Linear and layer.in_features == 4
+    with pytest.raises(ValueError, match="expects input with 4 features"):
+        layer(autodiff.ones(2, 5, dtype=autodiff.float64))

@@ -46,7 +46,7 @@ from .activation import (
     Threshold,
     Unflatten,
 )
-from .linear import MLP, Embedding, Linear
+from .linear import MLP, Embedding, LazyLinear, Linear
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -66,6 +66,7 @@ from .module import (
     ParameterDict,
     ParameterList,
     Sequential,
+    UninitializedParameter,
 )
 
 # loaded on first use (autodiff/_lazy.py): layers a forward pass through an MLP
@@ -164,6 +165,8 @@ __all__ = [
     "ParameterList",
     "ParameterDict",
     "Linear",
+    "LazyLinear",
+    "UninitializedParameter",
     "MLP",
     "Embedding",
     "Conv2d",

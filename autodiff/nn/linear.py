@@ -1,4 +1,4 @@
-"""Linear, MLP, Embedding and Bilinear layers."""
+"""Linear (and LazyLinear), MLP, Embedding and Bilinear layers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .activation import ELU, GELU, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softplus, Tanh
-from .module import Module, Parameter, Sequential
+from .module import Module, Parameter, Sequential, UninitializedParameter
 
 
 def _param(*shape: int, dtype=None) -> Parameter:
@@ -81,6 +81,55 @@ class Linear(Module):
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
         )
+
+
+class LazyLinear(Linear):
+    """``Linear`` whose ``in_features`` is read from its first input (PyTorch's
+    LazyLinear): its weight and bias are ``UninitializedParameter`` until then, and the
+    first call initialises them as ``Linear`` does and makes the module a ``Linear``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> fc = autodiff.nn.LazyLinear(4)
+    >>> fc.weight
+    <UninitializedParameter>
+    >>> fc(autodiff.ones(2, 3)).shape, type(fc).__name__, fc.weight.shape
+    ((2, 4), 'Linear', (4, 3))
+    """
+
+    def __init__(self, out_features: int, bias: bool = True, dtype: DTypeLike = None) -> None:
+        Module.__init__(self)
+        self.in_features, self.out_features = 0, int(out_features)
+        self.weight = UninitializedParameter(dtype=dtype)
+        self.bias = UninitializedParameter(dtype=dtype) if bias else None
+
+    def reset_parameters(self) -> None:
+        """Nothing before the first call (no shape yet); afterwards ``Linear``'s.
+
+        Examples
+        --------
+        >>> from autodiff import nn
+        >>> layer = nn.LazyLinear(2)
+        >>> layer.reset_parameters()
+        >>> layer.weight
+        <UninitializedParameter>
+        """
+        if not isinstance(self.weight, UninitializedParameter):
+            super().reset_parameters()
+
+    def forward(self, input: Tensor) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"LazyLinear expects a Tensor, got {type(input).__name__}")
+        if input.ndim == 0:
+            raise ValueError("LazyLinear expects input with at least one dimension, got 0-d")
+        self.in_features = int(input.shape[-1])
+        self.weight.materialize((self.out_features, self.in_features))
+        if self.bias is not None:
+            self.bias.materialize((self.out_features,))
+        self.__class__ = Linear  # (PyTorch's cls_to_become)
+        self.reset_parameters()
+        return self.forward(input)
 
 
 _ACTIVATIONS: dict[str, Callable[[], Module]] = {

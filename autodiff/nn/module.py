@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import _storage
+from .. import _dtypes, _storage
 from .._typing import DeviceLike, DTypeLike
 from ..device import to_args
 from ..engine import no_grad
@@ -462,6 +462,9 @@ class Module:
         if dtype.kind != "f":
             raise TypeError(f"Module.to: dtype must be a floating dtype, got {dtype}")
         for t in (*self.parameters(), *self.buffers()):
+            if isinstance(t, UninitializedParameter):  # (a lazy module's: its dtype to come)
+                t._data.pending_dtype = dtype
+                continue
             if t.data.dtype.kind == "f" and t.data.dtype != dtype:
                 t.data = _storage.copy(t.data, dtype)
                 if t.grad is not None:
@@ -821,6 +824,67 @@ def _as_parameter(value: Any, where: str) -> Parameter:
     if isinstance(value, Tensor):
         return Parameter(value)
     raise TypeError(f"{where}: expected a Parameter or Tensor, got {type(value).__name__}")
+
+
+class _Unmaterialized:
+    """The data of an ``UninitializedParameter`` (holding the dtype it will have): any
+    other use says what to do instead."""
+
+    __slots__ = ("pending_dtype",)
+
+    def __init__(self, dtype: Any) -> None:
+        self.pending_dtype = dtype
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(
+            "this parameter is not initialized yet (a lazy module's, e.g. nn.LazyLinear): "
+            "its shape is known after the module's first call; run one batch through the "
+            "model first (a dry run), then read or change its parameters"
+        )
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet: a lazy module's (``nn.LazyLinear``)
+    until its first call, which ``materialize``s it in place, so an optimizer made
+    before then holds the real parameter afterwards (as PyTorch's).
+
+    Examples
+    --------
+    >>> from autodiff import nn
+    >>> p = nn.UninitializedParameter()
+    >>> p
+    <UninitializedParameter>
+    >>> p.materialize((2, 3))
+    >>> type(p).__name__, p.shape
+    ('Parameter', (2, 3))
+    """
+
+    __slots__ = ()
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        if device is not None:
+            to_args((device,))  # (checks it: the CPU only, as for every tensor)
+        super().__init__(None, requires_grad)
+        self._data = _Unmaterialized(None if dtype is None else np.dtype(dtype))
+
+    def materialize(self, shape: tuple, dtype: Any = None) -> None:
+        """Give the parameter its shape (values uninitialised) and make it a ``Parameter``.
+
+        Examples
+        --------
+        >>> import autodiff
+        >>> p = autodiff.nn.UninitializedParameter(dtype=autodiff.float64)
+        >>> p.materialize((3,))
+        >>> p.shape, p.dtype, p.requires_grad
+        ((3,), dtype('float64'), True)
+        """
+        if dtype is None:
+            dtype = self._data.pending_dtype or _dtypes.default_float()
+        self._data = np.empty(tuple(int(n) for n in shape), dtype=np.dtype(dtype))
+        self.__class__ = Parameter
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"
 
 
 class ParameterList(Module):
