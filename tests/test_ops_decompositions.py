@@ -141,6 +141,15 @@ CASES = [
     C("matrix_norm-nuc-dims", lambda M, a: M.linalg.matrix_norm(a, "nuc", dim=(0, 2),
                                                                 keepdim=True), rn(3, 2, 4)),
     C("norm-2-matrix", lambda M, a: M.linalg.norm(a, 2), full_rank(3, 3)),
+    # the matrix exponential: small norms (no squaring), large ones (squared 3-5 times),
+    # batches, float32, a nilpotent and an empty matrix, the method and linalg's name
+    C("matrix_exp", lambda M, a: M.matrix_exp(a), rn(3, 3) * 0.3),
+    C("matrix_exp-squared", lambda M, a: M.linalg.matrix_exp(a), rn(4, 4) * 8.0),
+    C("matrix_exp-batched", lambda M, a: a.matrix_exp(), rn(2, 3, 3, 3)),
+    C("matrix_exp-float32", lambda M, a: M.matrix_exp(a), rn(3, 3, dtype=np.float32)),
+    C("matrix_exp-nilpotent", lambda M, a: M.matrix_exp(a), np.triu(rn(4, 4), 1)),
+    C("matrix_exp-1x1", lambda M, a: M.matrix_exp(a), rn(5, 1, 1)),
+    C("matrix_exp-empty", lambda M, a: M.matrix_exp(a), rn(2, 0, 0)),
 ]
 
 
@@ -163,6 +172,8 @@ def test_same_as_torch(fn, args, grad, tol):
         pytest.param(lambda M, a, b: M.linalg.solve_triangular(a, b, upper=False),
                      (lower(3), rn(3)), id="solve_triangular-vector"),
         pytest.param(lambda M, a: M.linalg.qr(a, mode="full"), (rn(3, 3),), id="qr-bad-mode"),
+        pytest.param(lambda M, a: M.matrix_exp(a), (rn(2, 3),), id="matrix_exp-not-square"),
+        pytest.param(lambda M, a: M.matrix_exp(a), (rn(3),), id="matrix_exp-1d"),
     ],
 )
 def test_same_error_as_torch(fn, args):
