@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import threading
 from _thread import get_ident
 from collections.abc import Callable
@@ -136,6 +137,8 @@ class _GradMode:
 
     def __call__(self, fn):
         enabled = self.enabled
+        if inspect.isgeneratorfunction(fn):
+            return _in_mode_generator(fn, lambda: _GradMode(enabled))
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -143,6 +146,36 @@ class _GradMode:
                 return fn(*args, **kwargs)
 
         return wrapper
+
+
+def _in_mode_generator(fn, mode):
+    """``fn``, a generator function, with each step of its body run under ``mode()``
+    (as PyTorch's decorators): the caller's code between steps keeps its own mode."""
+
+    @functools.wraps(fn)
+    def generator(*args, **kwargs):
+        with mode():
+            gen = fn(*args, **kwargs)
+        try:
+            with mode():
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with mode():
+                        gen.close()
+                    raise
+                except BaseException as raised:  # (thrown in by the caller: passed on)
+                    with mode():
+                        response = gen.throw(raised)
+                else:
+                    with mode():
+                        response = gen.send(request)
+        except StopIteration as stop:
+            return stop.value
+
+    return generator
 
 
 def no_grad(orig_func: Callable | None = None) -> _GradMode:
@@ -281,10 +314,14 @@ class inference_mode(_GradMode):  # noqa: N801 - PyTorch's name
     def __call__(self, *args, **kwargs):
         fn = getattr(self, "_fn", None)
         if fn is not None:  # the bare-decorator form, called with fn's arguments
+            if inspect.isgeneratorfunction(fn):
+                return _in_mode_generator(fn, lambda: inference_mode(True))(*args, **kwargs)
             with inference_mode(True):
                 return fn(*args, **kwargs)
         (fn,) = args
         mode = self.mode
+        if inspect.isgeneratorfunction(fn):
+            return _in_mode_generator(fn, lambda: inference_mode(mode))
 
         @functools.wraps(fn)
         def wrapper(*a, **k):

@@ -961,3 +961,37 @@ def test_backward_quiets_floating_point_warnings_and_restores_numpys_state():
     with np.errstate(divide="raise"):  # the caller's own setting, restored after
         x.sqrt().sum().backward()
         assert np.geterr()["divide"] == "raise"
+
+
+@pytest.mark.parametrize(
+    "decorate",
+    # (made in the test: set_grad_enabled(False) takes effect when called)
+    [lambda f: autodiff.no_grad()(f), autodiff.no_grad, lambda f: autodiff.inference_mode()(f),
+     autodiff.inference_mode, lambda f: autodiff.set_grad_enabled(False)(f)],
+    ids=["no_grad()", "no_grad", "inference_mode()", "inference_mode", "set_grad_enabled"],
+)
+def test_a_decorated_generator_runs_its_body_in_the_mode_and_the_caller_in_its_own(decorate):
+    # as PyTorch's decorators: every step of the body, not just the call that makes the
+    # generator, runs with grad off; the caller's code between steps keeps grad on
+    x = autodiff.ones(2, requires_grad=True)
+
+    @decorate
+    def steps():
+        received = yield (x * 2).requires_grad
+        yield received, autodiff.is_grad_enabled()
+        try:
+            yield "waiting"
+        except KeyError:
+            yield "caught", autodiff.is_grad_enabled()
+        return "done"
+
+    gen = steps()
+    assert next(gen) is False
+    assert autodiff.is_grad_enabled() and (x * 2).requires_grad
+    assert gen.send("hello") == ("hello", False)
+    assert next(gen) == "waiting"
+    assert gen.throw(KeyError("k")) == ("caught", False)
+    with pytest.raises(StopIteration) as stop:
+        next(gen)
+    assert stop.value.value == "done"
+    assert autodiff.is_grad_enabled()
