@@ -74,9 +74,9 @@ from .module import (
 _LAZY = {
     # the submodules themselves (autodiff.nn.conv, ...), as once they were imported
     **{name: f".{name}" for name in (
-        "attention", "conv", "distance", "dropout", "fold", "likelihood_losses",
-        "margin_losses", "norm", "padding", "parallel", "pooling", "pooling_variants",
-        "recurrent", "transformer", "transformer_decoder", "utils",
+        "attention", "conv", "distance", "dropout", "embedding_bags", "fold",
+        "likelihood_losses", "margin_losses", "norm", "padding", "parallel", "pooling",
+        "pooling_variants", "recurrent", "transformer", "transformer_decoder", "utils",
     )},
     "LPPool1d": ".pooling_variants",
     "LPPool2d": ".pooling_variants",
@@ -92,6 +92,7 @@ _LAZY = {
     "AdaptiveMaxPool1d": ".pooling",
     "UpsamplingNearest2d": ".pooling",
     "UpsamplingBilinear2d": ".pooling",
+    "EmbeddingBag": ".embedding_bags",
     "MarginRankingLoss": ".margin_losses",
     "HingeEmbeddingLoss": ".margin_losses",
     "SoftMarginLoss": ".margin_losses",
@@ -169,6 +170,7 @@ __all__ = [
     "UninitializedParameter",
     "MLP",
     "Embedding",
+    "EmbeddingBag",
     "Conv2d",
     "Conv1d",
     "ConvTranspose1d",

@@ -1691,6 +1691,7 @@ _LAZY = {
     "native_channel_shuffle": ".fold",
     "rrelu": ".dropout",
     "rrelu_": ".dropout",
+    "embedding_bag": ".embedding_bags",
 }
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
