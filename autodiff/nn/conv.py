@@ -156,7 +156,7 @@ class _ConvNd(Module):
             f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
             f"kernel_size={self.kernel_size})"
         )
-        axes = "(N, C, H, W)" if n == 2 else "(N, C, L)"
+        axes = {1: "(N, C, L)", 2: "(N, C, H, W)", 3: "(N, C, D, H, W)"}[n]
         if input.ndim not in (n + 1, n + 2):
             raise ValueError(
                 f"{name} expects a {n + 2}-d input {axes} (or {n + 1}-d unbatched), got shape "

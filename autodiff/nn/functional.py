@@ -1692,6 +1692,9 @@ _LAZY = {
     "rrelu": ".dropout",
     "rrelu_": ".dropout",
     "embedding_bag": ".embedding_bags",
+    "conv3d": ".volumetric",
+    "max_pool3d": ".volumetric",
+    "avg_pool3d": ".volumetric",
 }
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
