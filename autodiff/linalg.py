@@ -50,14 +50,14 @@ def _dims(dim, ndim: int):
 
 
 def vector_norm(
-    x: Tensor,
+    input: Tensor,
     ord: float = 2,  # noqa: A002 - PyTorch's name
     dim: int | Sequence[int] | None = None,
     keepdim: bool = False,
     *,
     dtype: DTypeLike = None,
 ) -> Tensor:
-    """The ``ord``-norm of ``x`` as a vector (over ``dim``, all by default):
+    """The ``ord``-norm of ``input`` as a vector (over ``dim``, all by default):
     ``inf``/``-inf`` the largest/smallest absolute value, 0 the count of non-zeros.
 
     Examples
@@ -67,26 +67,27 @@ def vector_norm(
     Tensor(5.)
     """
     if dtype is not None:
-        x = x.to(dtype)
-    if x.data.dtype.kind != "f":
+        input = input.to(dtype)
+    if input.data.dtype.kind != "f":
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-            f"{x.data.dtype}")
-    d = _dims(dim, x.ndim)
+            f"{input.data.dtype}")
+    d = _dims(dim, input.ndim)
     if ord == math.inf:
-        return _ad.amax(_ad.abs(x), dim=d if d is not None else (), keepdim=keepdim)
+        return _ad.amax(_ad.abs(input), dim=d if d is not None else (), keepdim=keepdim)
     if ord == -math.inf:
-        return _ad.amin(_ad.abs(x), dim=d if d is not None else (), keepdim=keepdim)
+        return _ad.amin(_ad.abs(input), dim=d if d is not None else (), keepdim=keepdim)
     if ord == 0:
-        nz = (x != 0).to(x.dtype)
+        nz = (input != 0).to(input.dtype)
         return _ad.sum(nz, d, keepdim)
     if d is None and not keepdim:
-        return _ad.norm(x.reshape(-1), ord)
-    return _ad.norm(x, ord, dim=d if d is not None else tuple(range(x.ndim)), keepdim=keepdim)
+        return _ad.norm(input.reshape(-1), ord)
+    dims = d if d is not None else tuple(range(input.ndim))
+    return _ad.norm(input, ord, dim=dims, keepdim=keepdim)
 
 
 def matrix_norm(
-    A: Tensor,  # noqa: N803 - PyTorch's name
+    input: Tensor,  # noqa: N803 - PyTorch's name
     ord: str | float = "fro",  # noqa: A002
     dim: tuple[int, int] = (-2, -1),
     keepdim: bool = False,
@@ -104,21 +105,21 @@ def matrix_norm(
     Tensor(6.)
     """
     if dtype is not None:
-        A = A.to(dtype)  # noqa: N806
-    if A.ndim < 2:
+        input = input.to(dtype)  # noqa: N806
+    if input.ndim < 2:
         raise RuntimeError(
             "linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-    d0, d1 = (d % A.ndim for d in dim)
+    d0, d1 = (d % input.ndim for d in dim)
     if ord == "fro":
-        return vector_norm(A, 2, (d0, d1), keepdim)
+        return vector_norm(input, 2, (d0, d1), keepdim)
     if ord in (1, -1, math.inf, -math.inf):
         sum_dim, pick_dim = (d0, d1) if ord in (1, -1) else (d1, d0)
-        sums = _ad.sum(_ad.abs(A), sum_dim, True)
+        sums = _ad.sum(_ad.abs(input), sum_dim, True)
         pick = _ad.amax if ord > 0 else _ad.amin
         out = pick(sums, dim=pick_dim, keepdim=True)
         return out if keepdim else out.squeeze((d0, d1))
     if ord in ("nuc", 2, -2):  # from the singular values of each matrix
-        moved = _ad.movedim(A, (d0, d1), (-2, -1))
+        moved = _ad.movedim(input, (d0, d1), (-2, -1))
         s = svdvals(moved)
         out = s.sum(-1) if ord == "nuc" else (s.amax(-1) if ord == 2 else s.amin(-1))
         if keepdim:
@@ -130,7 +131,7 @@ def matrix_norm(
 
 
 def norm(
-    A: Tensor,  # noqa: N803
+    input: Tensor,  # noqa: N803
     ord: str | float | None = None,  # noqa: A002
     dim: int | Sequence[int] | None = None,
     keepdim: bool = False,
@@ -147,18 +148,18 @@ def norm(
     >>> autodiff.linalg.norm(autodiff.tensor([[3.0, 0.0], [0.0, 4.0]]))
     Tensor(5.)
     """
-    d = _dims(dim, A.ndim)
+    d = _dims(dim, input.ndim)
     if ord is None:
-        return vector_norm(A, 2, d, keepdim, dtype=dtype)
-    if (d is not None and len(d) == 2) or (d is None and A.ndim == 2):
-        return matrix_norm(A, ord, d if d is not None else (-2, -1), keepdim, dtype=dtype)
+        return vector_norm(input, 2, d, keepdim, dtype=dtype)
+    if (d is not None and len(d) == 2) or (d is None and input.ndim == 2):
+        return matrix_norm(input, ord, d if d is not None else (-2, -1), keepdim, dtype=dtype)
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.norm: ord={ord!r} needs a matrix (2 dims)")
-    if d is None and A.ndim != 1:
+    if d is None and input.ndim != 1:
         raise RuntimeError(
             "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
-            f"Got {A.ndim}D.")
-    return vector_norm(A, ord, d, keepdim, dtype=dtype)
+            f"Got {input.ndim}D.")
+    return vector_norm(input, ord, d, keepdim, dtype=dtype)
 
 
 def multi_dot(tensors: Sequence[Tensor]) -> Tensor:
@@ -205,7 +206,7 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     return _ad.sum(_ad.mul(x, y), dim)
 
 
-def matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803
+def matrix_power(input: Tensor, n: int) -> Tensor:  # noqa: N803
     """:func:`autodiff.matrix_power`.
 
     Examples
@@ -215,7 +216,7 @@ def matrix_power(A: Tensor, n: int) -> Tensor:  # noqa: N803
     Tensor([[8., 0.],
             [0., 8.]])
     """
-    return _ad.matrix_power(A, n)
+    return _ad.matrix_power(input, n)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002

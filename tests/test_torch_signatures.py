@@ -6,6 +6,7 @@ PyTorch's."""
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 import pytest
@@ -116,3 +117,97 @@ def test_inplace_forms_change_their_input_as_pytorch():
         aF.mse_loss(autodiff.ones(2), autodiff.ones(2), weight=autodiff.ones(3))
     with pytest.warns(FutureWarning, match="min_value is deprecated"):
         assert ann.Hardtanh(min_value=-2.0).min_val == -2.0
+
+
+def _bound_positional_names(fn) -> list[str] | None:
+    """The positional parameter names ``torch.<name>`` binds, read from the TypeError a
+    call without arguments raises (its C functions have no signature to read, and some
+    docstrings disagree with the binding: true_divide's says ``dividend``)."""
+    try:
+        fn()
+    except TypeError as err:
+        text = str(err)
+    except Exception:  # noqa: BLE001 - any other complaint says nothing of names
+        return None
+    else:
+        return None
+    missing = re.search(r"missing \d+ required positional arguments?: (.*)", text)
+    if missing:
+        return re.findall(r'"(\w+)"', missing.group(1))
+    overload = re.search(r"expected (?:one of:\s*\* )?\(([^)]*)\)", text)
+    if not overload:
+        return None
+    names = []
+    for part in overload.group(1).split(","):
+        part = part.strip()
+        if part == "*" or not part:
+            break
+        names.append(part.split("=")[0].split()[-1])
+    return names
+
+
+def _exported_ops_with_bound_names():
+    from autodiff.ops.registry import REGISTRY
+
+    for info in REGISTRY.values():
+        theirs = getattr(torch, info.name, None) if info.export and info.fn is info.public else None
+        names = _bound_positional_names(theirs) if callable(theirs) else None
+        if names:
+            yield pytest.param(info.name, names, id=info.name)
+
+
+@pytest.mark.parametrize(("name", "theirs"), list(_exported_ops_with_bound_names()))
+def test_exported_ops_take_pytorchs_parameter_names(name, theirs):
+    # autodiff.exp(input=t), autodiff.add(input=a, other=b), ... as PyTorch binds them
+    params = inspect.signature(getattr(autodiff, name)).parameters.values()
+    ours = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    k = min(len(ours), len(theirs))
+    assert ours[:k] == theirs[:k], (ours, theirs)
+
+
+# torch.linalg's det, inv and slogdet bind ``A`` while torch.det, torch.inverse and
+# torch.slogdet bind ``input``: autodiff has one function for both (``input``); lstsq's
+# right-hand side is ``b`` in the binding, ``B`` here (its docs' name)
+LINALG_NAMES_APART = {"det", "inv", "slogdet", "lstsq"}
+
+
+def _linalg_with_bound_names():
+    for name in autodiff.linalg.__all__:
+        theirs = getattr(torch.linalg, name, None)
+        names = _bound_positional_names(theirs) if callable(theirs) else None
+        if names and name not in LINALG_NAMES_APART:
+            yield pytest.param(name, names, id=name)
+
+
+@pytest.mark.parametrize(("name", "theirs"), list(_linalg_with_bound_names()))
+def test_linalg_takes_pytorchs_parameter_names(name, theirs):
+    params = inspect.signature(getattr(autodiff.linalg, name)).parameters.values()
+    ours = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    theirs = [n for n in theirs if n.isidentifier()]  # (a default like {-2, -1} splits)
+    k = min(len(ours), len(theirs))
+    assert ours[:k] == theirs[:k], (ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda M, x: M.exp(input=x),
+        lambda M, x: M.add(input=x, other=x, alpha=2),
+        lambda M, x: M.mul(input=x, other=2.0),
+        lambda M, x: M.pow(input=x, exponent=2),
+        lambda M, x: M.clamp(input=x, min=-0.5, max=0.5),
+        lambda M, x: M.sum(input=x, dim=1),
+        lambda M, x: M.softmax(input=x, dim=-1),
+        lambda M, x: M.transpose(input=x, dim0=0, dim1=1),
+        lambda M, x: M.matmul(input=x, other=x.T),
+        lambda M, x: M.lt(input=x, other=0.0),
+        lambda M, x: M.gather(input=x, dim=1, index=M.tensor([[0], [1]])),
+        lambda M, x: M.true_divide(input=x, other=2.0),
+    ],
+    ids=["exp", "add", "mul", "pow", "clamp", "sum", "softmax", "transpose", "matmul", "lt",
+         "gather", "true_divide"],
+)
+def test_keyword_calls_port_as_they_are(call):
+    x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+    same_as_torch(lambda M, a: call(M, a), (x,), grad=call(autodiff, autodiff.tensor(x)).dtype
+                  .kind == "f", tol=None)

@@ -72,8 +72,8 @@ class CloneBackward(Node):
 
 
 @register_op(samples=lambda: [Sample((Arg(np.arange(6.0).reshape(2, 3)),))], method=True)
-def clone(x: TensorLike) -> Tensor:
-    """A copy of ``x`` that stays in the graph.
+def clone(input: TensorLike) -> Tensor:
+    """A copy of ``input`` that stays in the graph.
 
     Examples
     --------
@@ -82,9 +82,9 @@ def clone(x: TensorLike) -> Tensor:
     >>> x.clone().requires_grad
     True
     """
-    if not isinstance(x, Tensor):
-        x = tensor_arg(x, "clone")
-    return apply1(CloneBackward, x)
+    if not isinstance(input, Tensor):
+        input = tensor_arg(input, "clone")
+    return apply1(CloneBackward, input)
 
 
 
@@ -116,14 +116,14 @@ def _compare(ufunc, name, promote=True, operator=False):
     returns NotImplemented for an operand it does not take (so ``t == "a"`` is False
     and ``t < "a"`` a TypeError from Python, as for PyTorch's tensors)."""
 
-    def cmp(a: TensorLike | None, b: TensorLike | None) -> Tensor | bool:
-        if operator and type(b) in (list, tuple):  # (t == [1, 2] is False, as PyTorch's)
+    def cmp(input: TensorLike | None, other: TensorLike | None) -> Tensor | bool:
+        if operator and type(other) in (list, tuple):  # (t == [1, 2] is False, as PyTorch's)
             return NotImplemented
-        if a is None or b is None:  # t == None is False (t != None True), as PyTorch
+        if input is None or other is None:  # t == None is False (t != None True), as PyTorch
             if name in ("eq", "ne"):
                 return name == "ne"
-        ad = a.data if isinstance(a, Tensor) else a
-        bd = b.data if isinstance(b, Tensor) else b
+        ad = input.data if isinstance(input, Tensor) else input
+        bd = other.data if isinstance(other, Tensor) else other
         tb = type(bd)
         if tb is int and promote and type(ad) is np.ndarray and ad.dtype.kind == "f":
             # PyTorch converts the int to the tensor's float dtype (a weak Python float
@@ -153,8 +153,8 @@ def _compare(ufunc, name, promote=True, operator=False):
         except TypeError:
             if operator:
                 return NotImplemented
-            number_or_tensor_arg(a, name, "input")
-            number_or_tensor_arg(b, name, "other")
+            number_or_tensor_arg(input, name, "input")
+            number_or_tensor_arg(other, name, "other")
             raise
 
     cmp.__name__ = name

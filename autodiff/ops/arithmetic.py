@@ -383,13 +383,13 @@ def _arith(
     if not scalar_cls._keeps_nodes or scalar_cls._uses_out:
         raise TypeError(f"{name}: the inlined scalar path needs a shape-only scalar node")
 
-    def op(a: TensorLike, b: TensorLike) -> Tensor:
-        if type(b) in _PYNUM:
-            if isinstance(a, Tensor):
-                data = a._data
+    def op(input: TensorLike, other: TensorLike) -> Tensor:
+        if type(other) in _PYNUM:
+            if isinstance(input, Tensor):
+                data = input._data
                 dtype = data.dtype
                 if dtype.kind == "f":
-                    value = -b if negate else b
+                    value = -other if negate else other
                     c = (
                         _CONSTS64.get(value)
                         if dtype is _F64
@@ -400,20 +400,20 @@ def _arith(
                     if c is None:
                         c = scalar_array(value, dtype)
                     out = ufunc(data, c)
-                    if not a.requires_grad or not (
+                    if not input.requires_grad or not (
                         not ALL_THREADS.off or STATE.grad_enabled
                     ):
                         return _make(out, None)
                     if type(out) is not np.ndarray:  # (0-d in, a NumPy scalar out)
                         out = np.asarray(out)
                     if ALL_THREADS.anomalous:
-                        return record_unary(scalar_cls, a, c, out)
+                        return record_unary(scalar_cls, input, c, out)
                     # record_unary's lean path, inlined (see _fast_unary): a scalar
                     # op's VJP reads no values, so a non-leaf's producer stands in
                     node = _new(scalar_cls)
-                    fn = a.grad_fn
+                    fn = input.grad_fn
                     if fn is None:
-                        node.inputs = (a,)
+                        node.inputs = (input,)
                     else:
                         fn.shape = data.shape
                         fn.dtype = dtype
@@ -431,37 +431,37 @@ def _arith(
                     t.grad_fn = node
                     t._grad = None
                     return t
-                if dtype is _I64 and type(b) is int and int_ok and -_I62 < b < _I62:
+                if dtype is _I64 and type(other) is int and int_ok and -_I62 < other < _I62:
                     # (an index tensor and an offset, x[t:t + 8]: no grad, no promotion)
-                    return _make(ufunc(data, -b if negate else b), None)
-        elif type(a) in _PYNUM:
-            if isinstance(b, Tensor):
-                data = b._data
+                    return _make(ufunc(data, -other if negate else other), None)
+        elif type(input) in _PYNUM:
+            if isinstance(other, Tensor):
+                data = other._data
                 dtype = data.dtype
                 if dtype.kind == "f":
                     c = (
-                        _CONSTS64.get(a)
+                        _CONSTS64.get(input)
                         if dtype is _F64
-                        else _CONSTS32.get(a)
+                        else _CONSTS32.get(input)
                         if dtype is _F32
                         else None
                     )
                     if c is None:
-                        c = scalar_array(a, dtype)
+                        c = scalar_array(input, dtype)
                     out = rufunc(c, data)
-                    if b.requires_grad and (not ALL_THREADS.off or STATE.grad_enabled):
-                        return record_unary(rscalar_cls, b, c, out)
+                    if other.requires_grad and (not ALL_THREADS.off or STATE.grad_enabled):
+                        return record_unary(rscalar_cls, other, c, out)
                     return _make(out, None)
-        elif isinstance(a, Tensor) and isinstance(b, Tensor):
-            da = a._data
-            db = b._data
+        elif isinstance(input, Tensor) and isinstance(other, Tensor):
+            da = input._data
+            db = other._data
             if (
-                a is b
+                input is other
                 and name == "mul"
-                and a.requires_grad
+                and input.requires_grad
                 and (not ALL_THREADS.off or STATE.grad_enabled)
             ):
-                return record(SquareBackward, (a,), _TRUE1, None, da * da)
+                return record(SquareBackward, (input,), _TRUE1, None, da * da)
             if da.dtype == db.dtype and (da.dtype.kind == "f" or name != "div"):
                 try:
                     out = tensor_ufunc(da, db)
@@ -469,18 +469,18 @@ def _arith(
                     check_broadcast(name, da.shape, db.shape)
                     raise
                 except TypeError:  # bool - bool: PyTorch's error, not NumPy's
-                    _refuse_bool_sub(name, a, b)
+                    _refuse_bool_sub(name, input, other)
                     raise
-                ra = a.requires_grad
-                rb = b.requires_grad
+                ra = input.requires_grad
+                rb = other.requires_grad
                 if (ra or rb) and (not ALL_THREADS.off or STATE.grad_enabled):
-                    return record(tensor_cls, (a, b), (ra, rb), None, out)
+                    return record(tensor_cls, (input, other), (ra, rb), None, out)
                 return _make(out, None)
         if name == "div":
-            return _div_general(a, b)
+            return _div_general(input, other)
         if name == "sub":
-            _refuse_bool_sub(name, a, b)
-        return _binary_checked(tensor_cls, a, b, name)
+            _refuse_bool_sub(name, input, other)
+        return _binary_checked(tensor_cls, input, other, name)
 
     op.__name__ = op.__qualname__ = name
     return op
@@ -565,7 +565,7 @@ sub_operator = _arith(
 
 
 @R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.add)
-def add(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
+def add(input: TensorLike, other: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
     """Elementwise ``a + alpha * b`` with broadcasting (``alpha`` 1 by default).
 
     Examples
@@ -577,12 +577,12 @@ def add(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
     Tensor([3., 4.])
     """
     if alpha is not _ONE:  # (the default object itself: one identity test)
-        return _with_alpha("add", a, b, alpha)
-    return add_operator(a, b)
+        return _with_alpha("add", input, other, alpha)
+    return add_operator(input, other)
 
 
 @R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.subtract)
-def sub(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
+def sub(input: TensorLike, other: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
     """Elementwise ``a - alpha * b`` with broadcasting (``alpha`` 1 by default).
 
     Examples
@@ -594,8 +594,8 @@ def sub(a: TensorLike, b: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
     Tensor([0.5, 1.5])
     """
     if alpha is not _ONE:
-        return _with_alpha("sub", a, b, alpha)
-    return sub_operator(a, b)
+        return _with_alpha("sub", input, other, alpha)
+    return sub_operator(input, other)
 
 
 mul = _arith("mul", np.multiply, MulBackward, MulScalarBackward, MulScalarBackward, np.multiply)
@@ -614,7 +614,7 @@ true_div = _arith(
 )
 
 
-def div(a: TensorLike, b: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
+def div(input: TensorLike, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
     """Elementwise true division ``a / b`` (integers give the default float); with
     ``rounding_mode="trunc"`` or ``"floor"``, the quotient rounded (integers stay
     integers; zero gradient), as PyTorch (``ops/math.py``).
@@ -628,10 +628,10 @@ def div(a: TensorLike, b: TensorLike, *, rounding_mode: str | None = None) -> Te
     Tensor([-4,  3])
     """
     if rounding_mode is None:
-        return true_div(a, b)
+        return true_div(input, other)
     from .division import div_rounded  # (here: autodiff.ops.division imports this module)
 
-    return div_rounded(a, b, rounding_mode)
+    return div_rounded(input, other, rounding_mode)
 
 
 R.op(
@@ -652,7 +652,7 @@ R.op(
     ],
     method=True,
 )
-def pow(a: TensorLike, b: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
+def pow(input: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise ``a ** b``.
 
     Examples
@@ -661,18 +661,19 @@ def pow(a: TensorLike, b: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
     >>> autodiff.pow(autodiff.tensor([2.0, 3.0]), 2)
     Tensor([4., 9.])
     """
-    if type(b) in _PYNUM and isinstance(a, Tensor) and a.data.dtype.kind == "f":
-        return apply1(PowScalarBackward, a, b)
-    if type(a) in _PYNUM and a > 0 and isinstance(b, Tensor) and b.data.dtype.kind == "f":
-        return apply1(RPowScalarBackward, b, float(a))
+    if type(exponent) in _PYNUM and isinstance(input, Tensor) and input.data.dtype.kind == "f":
+        return apply1(PowScalarBackward, input, exponent)
+    if (type(input) in _PYNUM and input > 0 and isinstance(exponent, Tensor)
+            and exponent.data.dtype.kind == "f"):
+        return apply1(RPowScalarBackward, exponent, float(input))
     if (
-        isinstance(a, Tensor)
-        and isinstance(b, Tensor)
-        and a._data.dtype.kind == "f"
-        and b._data.dtype.kind == "f"
+        isinstance(input, Tensor)
+        and isinstance(exponent, Tensor)
+        and input._data.dtype.kind == "f"
+        and exponent._data.dtype.kind == "f"
     ):
-        return _binary_checked(PowBackward, a, b, "pow")
-    return _pow_general(a, b)
+        return _binary_checked(PowBackward, input, exponent, "pow")
+    return _pow_general(input, exponent)
 
 
 _INT_NEG_POW = "Integers to negative integer powers are not allowed."
@@ -739,7 +740,7 @@ def _pow_general(a, b) -> Tensor:
 
 
 @R.op(samples=_distinct_pairs, method=True)
-def maximum(a: TensorLike, b: TensorLike) -> Tensor:
+def maximum(input: TensorLike, other: TensorLike) -> Tensor:
     """Elementwise maximum; ties split the gradient evenly (as PyTorch).
 
     Examples
@@ -748,11 +749,11 @@ def maximum(a: TensorLike, b: TensorLike) -> Tensor:
     >>> autodiff.maximum(autodiff.tensor([1.0, 5.0]), autodiff.tensor([3.0, 2.0]))
     Tensor([3., 5.])
     """
-    return _binary_checked(MaximumBackward, a, b, "maximum")
+    return _binary_checked(MaximumBackward, input, other, "maximum")
 
 
 @R.op(samples=_distinct_pairs, method=True)
-def minimum(a: TensorLike, b: TensorLike) -> Tensor:
+def minimum(input: TensorLike, other: TensorLike) -> Tensor:
     """Elementwise minimum; ties split the gradient evenly (as PyTorch).
 
     Examples
@@ -761,7 +762,7 @@ def minimum(a: TensorLike, b: TensorLike) -> Tensor:
     >>> autodiff.minimum(autodiff.tensor([1.0, 5.0]), autodiff.tensor([3.0, 2.0]))
     Tensor([1., 2.])
     """
-    return _binary_checked(MinimumBackward, a, b, "minimum")
+    return _binary_checked(MinimumBackward, input, other, "minimum")
 
 
 def _scalar_op_samples(low=-2.0, high=2.0):

@@ -101,8 +101,8 @@ def where(condition: TensorLike, input: TensorLike, other: TensorLike) -> Tensor
     ],
     method=True,
 )
-def masked_fill(x: Tensor, mask: TensorLike, value: Tensor | Number) -> Tensor:
-    """Copy of ``x`` with ``value`` where ``mask`` is True.
+def masked_fill(input: Tensor, mask: TensorLike, value: Tensor | Number) -> Tensor:
+    """Copy of ``input`` with ``value`` where ``mask`` is True.
 
     Examples
     --------
@@ -111,21 +111,21 @@ def masked_fill(x: Tensor, mask: TensorLike, value: Tensor | Number) -> Tensor:
     >>> x.masked_fill(x > 1.5, 0.0)
     Tensor([1., 0., 0.])
     """
-    x = as_tensor_arg(x, "masked_fill")
+    input = as_tensor_arg(input, "masked_fill")
     mask_shape = np.shape(mask.data if isinstance(mask, Tensor) else mask)
     try:
-        if np.broadcast_shapes(mask_shape, x.shape) != x.shape:
+        if np.broadcast_shapes(mask_shape, input.shape) != input.shape:
             raise ValueError
     except ValueError:
         raise ValueError(
             f"masked_fill: mask of shape {mask_shape} does not broadcast to the tensor's shape "
-            f"{x.shape}"
+            f"{input.shape}"
         ) from None
     if isinstance(value, Tensor):
-        value = cast(value, x.data.dtype) if value.data.dtype != x.data.dtype else value
+        value = cast(value, input.data.dtype) if value.data.dtype != input.data.dtype else value
     else:
-        value = _make(np.asarray(value, dtype=x.data.dtype), None)
-    return where(mask, value, x)
+        value = _make(np.asarray(value, dtype=input.data.dtype), None)
+    return where(mask, value, input)
 
 
 @R.op(

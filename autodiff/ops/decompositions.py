@@ -200,7 +200,7 @@ def _eigh_invariants(a: Tensor) -> Tensor:
     check=_eigh_invariants,
     export=False,
 )
-def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's names
+def eigh(input: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's names
     """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix, from
     its lower (``UPLO="L"``) or upper triangle: ``A = V @ diag(w) @ V.mT``. Each
     eigenvector's sign is arbitrary; gradients need distinct eigenvalues.
@@ -214,13 +214,13 @@ def eigh(A: Tensor, UPLO: str = "L") -> EighResult:  # noqa: N803 - PyTorch's na
     """
     if UPLO not in ("L", "U"):
         raise ValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
-    packed = apply1(EighBackward, _square(A, "linalg.eigh"), UPLO)
+    packed = apply1(EighBackward, _square(input, "linalg.eigh"), UPLO)
     return EighResult(packed[..., 0, :], packed[..., 1:, :])
 
 
 @R.op(samples=lambda: [R.Sample((_spread(3),))], check=lambda a: eigvalsh(_symmetric(a)),
       export=False)
-def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
+def eigvalsh(input: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     """The eigenvalues of a symmetric matrix, ascending (see :func:`eigh`).
 
     Examples
@@ -229,7 +229,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:  # noqa: N803
     >>> autodiff.linalg.eigvalsh(autodiff.tensor([[2.0, 0.0], [0.0, 1.0]]))
     Tensor([1., 2.])
     """
-    return eigh(A, UPLO).eigenvalues
+    return eigh(input, UPLO).eigenvalues
 
 
 # ---------------------------------------------------------------------- QR
@@ -437,7 +437,7 @@ def _lower(n: int, seed: int = 0) -> R.Arg:
     export=False,
 )
 def solve_triangular(
-    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False,  # noqa: N803
+    input: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False,  # noqa: N803
 ) -> Tensor:
     """``X`` with ``A @ X = B`` (``X @ A = B`` for ``left=False``), reading only A's
     upper or lower triangle (its diagonal taken as ones with ``unitriangular``).
@@ -450,7 +450,7 @@ def solve_triangular(
     Tensor([[1.],
             [2.]])
     """
-    a = _square(A, "linalg.solve_triangular")
+    a = _square(input, "linalg.solve_triangular")
     b = _t(B, "linalg.solve_triangular", "B")
     if b.ndim < 2:
         raise RuntimeError(
@@ -461,8 +461,8 @@ def solve_triangular(
 
 
 @R.op(samples=lambda: [_s(R.randn(3, 2, seed=1), _lower(3))], method=True)
-def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
-    """``X`` with ``A @ X = B``, given ``A``'s Cholesky factor (lower ``L``, or upper
+def cholesky_solve(input: Tensor, input2: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
+    """``X`` with ``A @ X = B``, given ``A``'s Cholesky factor (lower ``input2``, or upper
     with ``upper=True``).
 
     Examples
@@ -473,15 +473,15 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:  # noqa
     Tensor([[1.],
             [1.]])
     """
-    low = _t(L, "cholesky_solve", "L")
+    low = _t(input2, "cholesky_solve", "L")
     if upper:
         low = low.transpose(-2, -1)
-    y = solve_triangular(low, _t(B, "cholesky_solve", "B"), upper=False)
+    y = solve_triangular(low, _t(input, "cholesky_solve", "B"), upper=False)
     return solve_triangular(low.transpose(-2, -1), y, upper=True)
 
 
 @R.op(samples=lambda: [_s(_lower(3))], method=True)
-def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
+def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     """The inverse of ``A``, given its Cholesky factor (see :func:`cholesky_solve`).
 
     Examples
@@ -491,7 +491,7 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     Tensor([[0.25, 0.  ],
             [0.  , 4.  ]])
     """
-    low = _square(L, "cholesky_inverse")
+    low = _square(input, "cholesky_inverse")
     eye = Tensor(np.broadcast_to(_eye(low.shape[-1], low.data), low.shape).copy())
     return cholesky_solve(eye, low, upper)
 
@@ -546,7 +546,7 @@ class PinvBackward(Node):
 
 
 @R.op(samples=lambda: [_s(_general(4, 3)), _s(_general(2, 3, seed=2))], export=False)
-def pinv(A: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  # noqa: N803
+def pinv(input: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  # noqa: N803
          hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse, from the SVD: singular values at or below
     ``max(atol, rtol * largest)`` count as zero (rtol: max(m, n) * eps unless a
@@ -560,7 +560,7 @@ def pinv(A: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  
     Tensor([[0.5, 0. ],
             [0. , 0. ]])
     """
-    a = _square(A, "linalg.pinv") if hermitian else _matrices(A, "linalg.pinv")
+    a = _square(input, "linalg.pinv") if hermitian else _matrices(input, "linalg.pinv")
     return apply1(PinvBackward, a, (atol, rtol, bool(hermitian)))
 
 
@@ -580,7 +580,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:  # noqa: A002
 
 @R.op(samples=lambda: [_s(_general(3, 3)), _s(R.Arg(np.ones((3, 2))))], export=False,
       differentiable=False)
-def matrix_rank(A: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  # noqa: N803
+def matrix_rank(input: Tensor, *, atol: Number | None = None, rtol: Number | None = None,  # noqa: N803
                 hermitian: bool = False) -> Tensor:
     """The number of singular values above ``max(atol, rtol * largest)`` (int64; the
     tolerances as :func:`pinv`'s, ``hermitian`` too).
@@ -591,7 +591,8 @@ def matrix_rank(A: Tensor, *, atol: Number | None = None, rtol: Number | None = 
     >>> autodiff.linalg.matrix_rank(autodiff.ones(3, 2))
     Tensor(1)
     """
-    a = _square(A, "linalg.matrix_rank") if hermitian else _matrices(A, "linalg.matrix_rank")
+    name = "linalg.matrix_rank"
+    a = _square(input, name) if hermitian else _matrices(input, name)
     data = _lower_symmetric(a.data) if hermitian else a.data
     s = np.linalg.svd(data, compute_uv=False)
     return _make(np.sum(s > _tolerance(s, *a.shape[-2:], atol, rtol), axis=-1), None)
@@ -599,7 +600,7 @@ def matrix_rank(A: Tensor, *, atol: Number | None = None, rtol: Number | None = 
 
 @R.op(samples=lambda: [_s(_general(4, 3), R.randn(4, 2, seed=1))],
       check=lambda a, b: lstsq(a, b).solution, export=False)
-def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None,  # noqa: N803
+def lstsq(input: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | None = None,  # noqa: N803
           ) -> LstsqResult:
     """The least-squares solution ``X`` of ``A @ X = B`` (the minimum-norm one when A
     is rank-deficient), via :func:`pinv`. As with PyTorch's default driver on the CPU
@@ -616,7 +617,7 @@ def lstsq(A: Tensor, B: Tensor, rcond: float | None = None, *, driver: str | Non
     if driver not in (None, "gels", "gelsy", "gelsd", "gelss"):
         raise ValueError(f"linalg.lstsq: driver must be None, 'gels', 'gelsy', 'gelsd' or "
                          f"'gelss', got {driver!r}")
-    a = _matrices(A, "linalg.lstsq")
+    a = _matrices(input, "linalg.lstsq")
     b = _t(B, "linalg.lstsq", "B")
     vector = b.ndim == a.ndim - 1
     x = ad.matmul(pinv(a, rtol=rcond), b.unsqueeze(-1) if vector else b)

@@ -286,8 +286,8 @@ class AtanhBackward(Node):
 
 @R.op(samples=_un(-0.8, 3.0), method=True, ref=np.log1p)
 @_fast_unary(Log1pBackward, float_only=True)
-def log1p(x: TensorLike) -> Tensor:
-    """Elementwise ``log(1 + x)``, accurate for small ``x``.
+def log1p(input: TensorLike) -> Tensor:
+    """Elementwise ``log(1 + x)``, accurate for small ``input``.
 
     Examples
     --------
@@ -299,8 +299,8 @@ def log1p(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.expm1)
 @_fast_unary(Expm1Backward, float_only=True)
-def expm1(x: TensorLike) -> Tensor:
-    """Elementwise ``exp(x) - 1``, accurate for small ``x``.
+def expm1(input: TensorLike) -> Tensor:
+    """Elementwise ``exp(x) - 1``, accurate for small ``input``.
 
     Examples
     --------
@@ -312,7 +312,7 @@ def expm1(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=np.log2)
 @_fast_unary(Log2Backward, float_only=True)
-def log2(x: TensorLike) -> Tensor:
+def log2(input: TensorLike) -> Tensor:
     """Elementwise base-2 logarithm.
 
     Examples
@@ -325,7 +325,7 @@ def log2(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=np.log10)
 @_fast_unary(Log10Backward, float_only=True)
-def log10(x: TensorLike) -> Tensor:
+def log10(input: TensorLike) -> Tensor:
     """Elementwise base-10 logarithm.
 
     Examples
@@ -338,7 +338,7 @@ def log10(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.exp2)
 @_fast_unary(Exp2Backward, float_only=True)
-def exp2(x: TensorLike) -> Tensor:
+def exp2(input: TensorLike) -> Tensor:
     """Elementwise ``2 ** x``.
 
     Examples
@@ -349,9 +349,9 @@ def exp2(x: TensorLike) -> Tensor:
     """
 
 
-@R.op(samples=_un(0.3, 3.0), method=True, ref=lambda x: 1.0 / np.sqrt(x))
+@R.op(samples=_un(0.3, 3.0), method=True, ref=lambda input: 1.0 / np.sqrt(input))
 @_fast_unary(RsqrtBackward, float_only=True)
-def rsqrt(x: TensorLike) -> Tensor:
+def rsqrt(input: TensorLike) -> Tensor:
     """Elementwise ``1 / sqrt(x)`` (inf at 0, NaN below).
 
     Examples
@@ -364,7 +364,7 @@ def rsqrt(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(-1.2, 1.2), method=True, ref=np.tan)
 @_fast_unary(TanBackward, float_only=True)
-def tan(x: TensorLike) -> Tensor:
+def tan(input: TensorLike) -> Tensor:
     """Elementwise tangent.
 
     Examples
@@ -377,7 +377,7 @@ def tan(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(-0.8, 0.8), method=True, ref=np.arcsin)
 @_fast_unary(AsinBackward, float_only=True)
-def asin(x: TensorLike) -> Tensor:
+def asin(input: TensorLike) -> Tensor:
     """Elementwise arcsine (NaN outside [-1, 1]).
 
     Examples
@@ -390,7 +390,7 @@ def asin(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(-0.8, 0.8), method=True, ref=np.arccos)
 @_fast_unary(AcosBackward, float_only=True)
-def acos(x: TensorLike) -> Tensor:
+def acos(input: TensorLike) -> Tensor:
     """Elementwise arccosine (NaN outside [-1, 1]).
 
     Examples
@@ -403,7 +403,7 @@ def acos(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(-3.0, 3.0), method=True, ref=np.arctan)
 @_fast_unary(AtanBackward, float_only=True)
-def atan(x: TensorLike) -> Tensor:
+def atan(input: TensorLike) -> Tensor:
     """Elementwise arctangent.
 
     Examples
@@ -416,7 +416,7 @@ def atan(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.sinh)
 @_fast_unary(SinhBackward, float_only=True)
-def sinh(x: TensorLike) -> Tensor:
+def sinh(input: TensorLike) -> Tensor:
     """Elementwise hyperbolic sine.
 
     Examples
@@ -429,7 +429,7 @@ def sinh(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.cosh)
 @_fast_unary(CoshBackward, float_only=True)
-def cosh(x: TensorLike) -> Tensor:
+def cosh(input: TensorLike) -> Tensor:
     """Elementwise hyperbolic cosine.
 
     Examples
@@ -442,7 +442,7 @@ def cosh(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.arcsinh)
 @_fast_unary(AsinhBackward, float_only=True)
-def asinh(x: TensorLike) -> Tensor:
+def asinh(input: TensorLike) -> Tensor:
     """Elementwise inverse hyperbolic sine.
 
     Examples
@@ -455,7 +455,7 @@ def asinh(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(1.2, 3.0), method=True, ref=np.arccosh)
 @_fast_unary(AcoshBackward, float_only=True)
-def acosh(x: TensorLike) -> Tensor:
+def acosh(input: TensorLike) -> Tensor:
     """Elementwise inverse hyperbolic cosine (NaN below 1).
 
     Examples
@@ -468,7 +468,7 @@ def acosh(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(-0.8, 0.8), method=True, ref=np.arctanh)
 @_fast_unary(AtanhBackward, float_only=True)
-def atanh(x: TensorLike) -> Tensor:
+def atanh(input: TensorLike) -> Tensor:
     """Elementwise inverse hyperbolic tangent (+-inf at +-1, NaN beyond).
 
     Examples

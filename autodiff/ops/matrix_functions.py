@@ -102,8 +102,8 @@ def _samples() -> list:
         R.ErrorInput((R.tensor(np.ones(3)),), error=RuntimeError, match="2 dimensions"),
     ],
 )
-def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's name
-    """The matrix exponential of each square matrix in ``A`` (..., n, n).
+def matrix_exp(input: Tensor) -> Tensor:  # noqa: N803 - PyTorch's name
+    """The matrix exponential of each square matrix in ``input`` (..., n, n).
 
     Examples
     --------
@@ -112,7 +112,7 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's name
     Tensor([[ 0.5403,  0.8415],
             [-0.8415,  0.5403]])
     """
-    a = _t(A, "matrix_exp", "A")
+    a = _t(input, "matrix_exp", "A")
     if a.ndim < 2:
         raise RuntimeError(f"matrix_exp: A must have at least 2 dimensions, got {a.ndim}-D")
     if a.shape[-1] != a.shape[-2]:

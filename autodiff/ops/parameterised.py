@@ -61,7 +61,7 @@ class ClampBackward(Node):
     method=True,
 )
 def clamp(  # noqa: A002 - PyTorch's names
-    x: TensorLike, min: Tensor | Number | None = None, max: Tensor | Number | None = None
+    input: TensorLike, min: Tensor | Number | None = None, max: Tensor | Number | None = None
 ) -> Tensor:
     """Limit values to [min, max]; the gradient passes where min <= x <= max.
 
@@ -71,17 +71,17 @@ def clamp(  # noqa: A002 - PyTorch's names
     >>> autodiff.clamp(autodiff.tensor([-2.0, 0.5, 3.0]), min=0.0, max=1.0)
     Tensor([0. , 0.5, 1. ])
     """
-    x = as_tensor_arg(x, "clamp")
+    input = as_tensor_arg(input, "clamp")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return _clamp_tensors(x, min, max)
-    if x.data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
-        x = cast(x, default_float())  # int tensor with float bounds: as PyTorch
+        return _clamp_tensors(input, min, max)
+    if input.data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
+        input = cast(input, default_float())  # int tensor with float bounds: as PyTorch
     if min is None and max is None:
         raise ValueError("clamp: give at least one of min= and max=")
     for nm, v in (("min", min), ("max", max)):
         if v is not None and not isinstance(v, (int, float, np.number)):
             raise TypeError(f"clamp: {nm} must be a number, got {type(v).__name__}")
-    return apply1(ClampBackward, x, (min, max))
+    return apply1(ClampBackward, input, (min, max))
 
 
 def _clamp_tensors(x: Tensor, lo, hi) -> Tensor:

@@ -95,7 +95,7 @@ class MatmulBackward(Node):
     ],
     method=True,
 )
-def matmul(a: TensorLike, b: TensorLike) -> Tensor:
+def matmul(input: TensorLike, other: TensorLike) -> Tensor:
     """Matrix product with NumPy's rules (1-D operands, batched and broadcast).
 
     Examples
@@ -104,38 +104,38 @@ def matmul(a: TensorLike, b: TensorLike) -> Tensor:
     >>> (autodiff.ones(2, 3) @ autodiff.ones(3, 4)).shape
     (2, 4)
     """
-    if isinstance(a, Tensor) and isinstance(b, Tensor):
-        da = a._data
-        db = b._data
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        da = input._data
+        db = other._data
         # fast path: two matrices of one dtype that fit
         if da.ndim == 2 and db.ndim == 2 and da.dtype == db.dtype and da.shape[1] == db.shape[0]:
             out = da @ db
-            ra = a.requires_grad
-            rb = b.requires_grad
+            ra = input.requires_grad
+            rb = other.requires_grad
             if (ra or rb) and (not ALL_THREADS.off or STATE.grad_enabled):
-                return record(MatmulBackward, (a, b), (ra, rb), None, out)
+                return record(MatmulBackward, (input, other), (ra, rb), None, out)
             return _make(out, None)
         _same_dtype("matmul", da.dtype, db.dtype)
-    a, b = operands(a, b, "matmul")
-    if a.data.ndim == 0 or b.data.ndim == 0:
+    input, other = operands(input, other, "matmul")
+    if input.data.ndim == 0 or other.data.ndim == 0:
         raise ValueError(
-            f"matmul: both operands need at least one dimension, got shapes {a.shape} and "
-            f"{b.shape}; use * for scalars"
+            f"matmul: both operands need at least one dimension, got shapes {input.shape} and "
+            f"{other.shape}; use * for scalars"
         )
-    ka = a.shape[-1]
-    kb = b.shape[0] if b.data.ndim == 1 else b.shape[-2]
+    ka = input.shape[-1]
+    kb = other.shape[0] if other.data.ndim == 1 else other.shape[-2]
     if ka != kb:
         raise ValueError(
-            f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied ({ka} != {kb}: the "
-            "last dimension of the first must equal the "
-            + ("first" if b.data.ndim == 1 else "second-to-last")
+            f"matmul: shapes {input.shape} and {other.shape} cannot be multiplied ({ka} != {kb}: "
+            "the last dimension of the first must equal the "
+            + ("first" if other.data.ndim == 1 else "second-to-last")
             + " of the second)"
         )
     try:
-        return apply2(MatmulBackward, a, b)
+        return apply2(MatmulBackward, input, other)
     except ValueError:
         raise ValueError(
-            f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast"
+            f"matmul: batch dimensions of {input.shape} and {other.shape} do not broadcast"
         ) from None
 
 

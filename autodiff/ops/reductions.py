@@ -126,7 +126,7 @@ class MeanBackward(Node):
     method=True,
 )
 def sum(  # noqa: A001 - PyTorch's name
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Sum over ``dim`` (an int, a tuple, or None for all).
@@ -142,13 +142,13 @@ def sum(  # noqa: A001 - PyTorch's name
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "sum")
     elif keepdim is None:
         keepdim = False
-    if dim is None and not keepdim and isinstance(x, Tensor) and x._data.dtype.kind == "f":
-        return apply1(SumBackward, x, _ALL)  # the common full reduction, checked cheaply
-    x = as_tensor_arg(x, "sum")
-    axes = normalize_dims(dim, x.data.ndim, "sum")
-    if x.data.dtype.kind == "b":
-        x = cast(x, np.int64)
-    return apply1(SumBackward, x, (axes, keepdim))
+    if dim is None and not keepdim and isinstance(input, Tensor) and input._data.dtype.kind == "f":
+        return apply1(SumBackward, input, _ALL)  # the common full reduction, checked cheaply
+    input = as_tensor_arg(input, "sum")
+    axes = normalize_dims(dim, input.data.ndim, "sum")
+    if input.data.dtype.kind == "b":
+        input = cast(input, np.int64)
+    return apply1(SumBackward, input, (axes, keepdim))
 
 
 _ALL = (None, False)
@@ -156,7 +156,7 @@ _ALL = (None, False)
 
 @R.op(samples=_reduce_samples, method=True)
 def mean(
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Mean over ``dim`` (an int, a tuple, or None for all); needs a float tensor.
@@ -171,16 +171,16 @@ def mean(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "mean")
     elif keepdim is None:
         keepdim = False
-    if dim is None and not keepdim and isinstance(x, Tensor) and x._data.dtype.kind == "f":
-        return apply1(MeanBackward, x, _ALL)  # a loss's mean, checked cheaply
-    x = as_tensor_arg(x, "mean")
-    if x.data.dtype.kind != "f":
+    if dim is None and not keepdim and isinstance(input, Tensor) and input._data.dtype.kind == "f":
+        return apply1(MeanBackward, input, _ALL)  # a loss's mean, checked cheaply
+    input = as_tensor_arg(input, "mean")
+    if input.data.dtype.kind != "f":
         raise TypeError(
-            f"mean: needs a floating-point tensor, got dtype {x.data.dtype}; "
+            f"mean: needs a floating-point tensor, got dtype {input.data.dtype}; "
             "convert it first, e.g. x.float().mean()"
         )
-    axes = normalize_dims(dim, x.data.ndim, "mean")
-    return apply1(MeanBackward, x, (axes, keepdim))
+    axes = normalize_dims(dim, input.data.ndim, "mean")
+    return apply1(MeanBackward, input, (axes, keepdim))
 
 
 class MaxAllBackward(Node):
@@ -444,8 +444,9 @@ def _correction(unbiased, correction):
     method=True,
 )
 def var(
-    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool | None = None, *,
-    correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
+    input: TensorLike, dim: Dims = None, unbiased: bool | None = None,
+    keepdim: bool | None = None, *, correction: float | None = None, axis: Dims = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Variance over ``dim``, with Bessel's correction by default (as PyTorch).
 
@@ -459,13 +460,13 @@ def var(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "var")
     elif keepdim is None:
         keepdim = False
-    x = as_tensor_arg(x, "var")
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"var: needs a floating-point tensor, got dtype {x.data.dtype}")
-    axes = normalize_dims(dim, x.data.ndim, "var")
+    input = as_tensor_arg(input, "var")
+    if input.data.dtype.kind != "f":
+        raise TypeError(f"var: needs a floating-point tensor, got dtype {input.data.dtype}")
+    axes = normalize_dims(dim, input.data.ndim, "var")
     corr = _correction(unbiased, correction)
-    _warn_dof(x.shape, axes, corr, "var")
-    return apply1(VarBackward, x, (axes, keepdim, corr))
+    _warn_dof(input.shape, axes, corr, "var")
+    return apply1(VarBackward, input, (axes, keepdim, corr))
 
 
 @R.op(
@@ -476,8 +477,9 @@ def var(
     method=True,
 )
 def std(
-    x: TensorLike, dim: Dims = None, unbiased: bool | None = None, keepdim: bool | None = None, *,
-    correction: float | None = None, axis: Dims = None, keepdims: bool | None = None,
+    input: TensorLike, dim: Dims = None, unbiased: bool | None = None,
+    keepdim: bool | None = None, *, correction: float | None = None, axis: Dims = None,
+    keepdims: bool | None = None,
 ) -> Tensor:
     """Standard deviation over ``dim`` (square root of ``var``).
 
@@ -491,13 +493,13 @@ def std(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "std")
     elif keepdim is None:
         keepdim = False
-    x = as_tensor_arg(x, "std")
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"std: needs a floating-point tensor, got dtype {x.data.dtype}")
-    axes = normalize_dims(dim, x.data.ndim, "std")
+    input = as_tensor_arg(input, "std")
+    if input.data.dtype.kind != "f":
+        raise TypeError(f"std: needs a floating-point tensor, got dtype {input.data.dtype}")
+    axes = normalize_dims(dim, input.data.ndim, "std")
     corr = _correction(unbiased, correction)
-    _warn_dof(x.shape, axes, corr, "std")
-    return apply1(StdBackward, x, (axes, keepdim, corr))
+    _warn_dof(input.shape, axes, corr, "std")
+    return apply1(StdBackward, input, (axes, keepdim, corr))
 
 
 class LogsumexpBackward(Node):
@@ -525,7 +527,7 @@ class LogsumexpBackward(Node):
 
 @R.op(samples=_reduce_samples, method=True)
 def logsumexp(
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """log(sum(exp(x))) over ``dim``, computed stably.
@@ -540,11 +542,11 @@ def logsumexp(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "logsumexp")
     elif keepdim is None:
         keepdim = False
-    x = as_tensor_arg(x, "logsumexp")
-    if x.data.dtype.kind != "f":
-        x = cast(x, _dtypes.default_float())
-    axes = normalize_dims(dim, x.data.ndim, "logsumexp")
-    return apply1(LogsumexpBackward, x, (axes, keepdim))
+    input = as_tensor_arg(input, "logsumexp")
+    if input.data.dtype.kind != "f":
+        input = cast(input, _dtypes.default_float())
+    axes = normalize_dims(dim, input.data.ndim, "logsumexp")
+    return apply1(LogsumexpBackward, input, (axes, keepdim))
 
 
 class SoftmaxBackward(Node):
@@ -602,7 +604,7 @@ def _softmax_dim(x, dim, opname):
     method=True,
 )
 @numpy_names(keepdim=False)
-def softmax(x: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> Tensor:
+def softmax(input: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim``, stable for any finite logits.
 
     Examples
@@ -612,17 +614,17 @@ def softmax(x: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> T
     Tensor([0.5, 0.5])
     """
     if dtype is not None:
-        x = as_tensor_arg(x, "softmax").to(dtype)
-    x = float_arg(x, "softmax")  # (PyTorch has no integer softmax either)
-    axis = _softmax_dim(x, dim, "softmax")
-    if x.data.ndim == 0:
-        return apply1(SoftmaxBackward, x, None)
-    return apply1(SoftmaxBackward, x, axis)
+        input = as_tensor_arg(input, "softmax").to(dtype)
+    input = float_arg(input, "softmax")  # (PyTorch has no integer softmax either)
+    axis = _softmax_dim(input, dim, "softmax")
+    if input.data.ndim == 0:
+        return apply1(SoftmaxBackward, input, None)
+    return apply1(SoftmaxBackward, input, axis)
 
 
 @R.op(samples=_softmax_samples, method=True)
 @numpy_names(keepdim=False)
-def log_softmax(x: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> Tensor:
+def log_softmax(input: TensorLike, dim: int | None = None, dtype: DTypeLike = None) -> Tensor:
     """x - logsumexp(x) along ``dim``, stable for any finite logits.
 
     Examples
@@ -632,12 +634,12 @@ def log_softmax(x: TensorLike, dim: int | None = None, dtype: DTypeLike = None) 
     Tensor([    0., -1000.])
     """
     if dtype is not None:
-        x = as_tensor_arg(x, "log_softmax").to(dtype)
-    x = float_arg(x, "log_softmax")  # (PyTorch has no integer log_softmax either)
-    axis = _softmax_dim(x, dim, "log_softmax")
-    if x.data.ndim == 0:
-        return apply1(LogSoftmaxBackward, x, None)
-    return apply1(LogSoftmaxBackward, x, axis)
+        input = as_tensor_arg(input, "log_softmax").to(dtype)
+    input = float_arg(input, "log_softmax")  # (PyTorch has no integer log_softmax either)
+    axis = _softmax_dim(input, dim, "log_softmax")
+    if input.data.ndim == 0:
+        return apply1(LogSoftmaxBackward, input, None)
+    return apply1(LogSoftmaxBackward, input, axis)
 
 
 class NormBackward(Node):
@@ -801,7 +803,7 @@ def equal(a: TensorLike, b: TensorLike) -> bool:
     differentiable=False,
 )
 def argmax(
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Index of the largest value (flat when ``dim`` is None); not differentiable.
@@ -816,7 +818,7 @@ def argmax(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "argmax")
     elif keepdim is None:
         keepdim = False
-    return _arg(x, dim, keepdim, np.argmax, "argmax")
+    return _arg(input, dim, keepdim, np.argmax, "argmax")
 
 
 @R.op(
@@ -825,7 +827,7 @@ def argmax(
     differentiable=False,
 )
 def argmin(
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor:
     """Index of the smallest value (flat when ``dim`` is None); not differentiable.
@@ -840,7 +842,7 @@ def argmin(
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "argmin")
     elif keepdim is None:
         keepdim = False
-    return _arg(x, dim, keepdim, np.argmin, "argmin")
+    return _arg(input, dim, keepdim, np.argmin, "argmin")
 
 
 def _arg(x, dim, keepdim, fn, opname):

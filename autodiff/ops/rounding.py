@@ -112,7 +112,7 @@ def _rounding_samples():
 
 
 @R.op(samples=_rounding_samples, method=True, ref=np.floor, errors=_rounding_errors("floor"))
-def floor(x: TensorLike) -> Tensor:
+def floor(input: TensorLike) -> Tensor:
     """Elementwise floor; integer tensors are returned as they are (a copy). Its
     gradient is zero, as PyTorch's.
 
@@ -122,11 +122,11 @@ def floor(x: TensorLike) -> Tensor:
     >>> autodiff.floor(autodiff.tensor([-1.5, 1.5]))
     Tensor([-2.,  1.])
     """
-    return _rounding(FloorBackward, x, "floor")
+    return _rounding(FloorBackward, input, "floor")
 
 
 @R.op(samples=_rounding_samples, method=True, ref=np.ceil, errors=_rounding_errors("ceil"))
-def ceil(x: TensorLike) -> Tensor:
+def ceil(input: TensorLike) -> Tensor:
     """Elementwise ceiling; integer tensors are returned as they are (a copy); zero gradient.
 
     Examples
@@ -135,11 +135,11 @@ def ceil(x: TensorLike) -> Tensor:
     >>> autodiff.ceil(autodiff.tensor([-1.5, 1.5]))
     Tensor([-1.,  2.])
     """
-    return _rounding(CeilBackward, x, "ceil")
+    return _rounding(CeilBackward, input, "ceil")
 
 
 @R.op(samples=_rounding_samples, method=True, ref=np.trunc, errors=_rounding_errors("trunc"))
-def trunc(x: TensorLike) -> Tensor:
+def trunc(input: TensorLike) -> Tensor:
     """Elementwise rounding towards zero; integer tensors as they are; zero gradient.
 
     Examples
@@ -148,7 +148,7 @@ def trunc(x: TensorLike) -> Tensor:
     >>> autodiff.trunc(autodiff.tensor([-1.5, 1.5]))
     Tensor([-1.,  1.])
     """
-    return _rounding(TruncBackward, x, "trunc")
+    return _rounding(TruncBackward, input, "trunc")
 
 
 @R.op(
@@ -158,7 +158,7 @@ def trunc(x: TensorLike) -> Tensor:
         R.Sample((R.Arg(np.array([12.0, -371.0, 7749.0])),), {"decimals": -2}),
     ],
     method=True,
-    ref=lambda x, decimals=0: _round_np(x, decimals),
+    ref=lambda input, decimals=0: _round_np(input, decimals),
     errors=lambda: [
         *_rounding_errors("round")(),
         R.ErrorInput(
@@ -169,7 +169,7 @@ def trunc(x: TensorLike) -> Tensor:
         ),
     ],
 )
-def round(x: TensorLike, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
+def round(input: TensorLike, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise rounding to the nearest integer, halves to even (as PyTorch);
     with ``decimals``, to that many decimal places. Zero gradient.
 
@@ -181,7 +181,7 @@ def round(x: TensorLike, *, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorc
     """
     if not isinstance(decimals, (int, np.integer)) or isinstance(decimals, bool):
         raise TypeError(f"round: decimals must be an int, got {type(decimals).__name__}")
-    return _rounding(RoundBackward, x, "round", int(decimals))
+    return _rounding(RoundBackward, input, "round", int(decimals))
 
 
 class FracBackward(Node):
@@ -199,7 +199,7 @@ class FracBackward(Node):
 @R.op(
     samples=_rounding_samples,
     method=True,
-    ref=lambda x: x - np.trunc(x),
+    ref=lambda input: input - np.trunc(input),
     errors=lambda: [
         R.ErrorInput(
             (R.tensor([1, 2], np.int64),),
@@ -208,7 +208,7 @@ class FracBackward(Node):
         )
     ],
 )
-def frac(x: TensorLike) -> Tensor:
+def frac(input: TensorLike) -> Tensor:
     """Elementwise fractional part, ``x - trunc(x)`` (floating tensors only, as PyTorch).
 
     Examples
@@ -217,7 +217,7 @@ def frac(x: TensorLike) -> Tensor:
     >>> autodiff.frac(autodiff.tensor([-1.25, 2.5]))
     Tensor([-0.25,  0.5 ])
     """
-    x = as_tensor_arg(x, "frac")
-    if x._data.dtype.kind != "f":
-        raise _not_implemented("frac_cpu", x._data.dtype)
-    return apply1(FracBackward, x)
+    input = as_tensor_arg(input, "frac")
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("frac_cpu", input._data.dtype)
+    return apply1(FracBackward, input)

@@ -79,7 +79,7 @@ class ReshapeBackward(Node):
     samples=lambda: [R.Sample((R.randn(2, 6), 3, 4)), R.Sample((R.randn(2, 6), (-1,)))],
     method=True,
 )
-def reshape(x: TensorLike, *shape: Size) -> Tensor:
+def reshape(input: TensorLike, *shape: Size) -> Tensor:
     """Same data in a new shape (one dimension may be -1).
 
     Examples
@@ -88,18 +88,18 @@ def reshape(x: TensorLike, *shape: Size) -> Tensor:
     >>> autodiff.arange(6).reshape(2, 3).shape
     (2, 3)
     """
-    x = as_tensor_arg(x, "reshape")
+    input = as_tensor_arg(input, "reshape")
     shape = _shape_arg(shape)
     try:
-        np.empty(x.data.shape, dtype=bool).reshape(shape)
+        np.empty(input.data.shape, dtype=bool).reshape(shape)
     except ValueError:
         raise RuntimeError(
-            f"reshape: cannot reshape a tensor of shape {x.shape} ({x.data.size} elements) "
+            f"reshape: cannot reshape a tensor of shape {input.shape} ({input.data.size} elements) "
             f"into {shape}"
         ) from None
     # (the same shape too gives a new view, not x itself: hooks and retain_grad on
     # the result must not land on x, as in PyTorch)
-    return _view_of(apply1(ReshapeBackward, x, shape), x)
+    return _view_of(apply1(ReshapeBackward, input, shape), input)
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(2, 6), 4, -1))], method=True)
@@ -136,7 +136,7 @@ def view(x: Tensor, *shape: Size) -> Tensor:
     ],
     method=True,
 )
-def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+def flatten(input: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions ``start_dim``..``end_dim`` into one.
 
     Examples
@@ -145,15 +145,15 @@ def flatten(x: TensorLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     >>> autodiff.zeros(2, 3, 4).flatten(1).shape
     (2, 12)
     """
-    x = as_tensor_arg(x, "flatten")
-    if x.data.ndim == 0:
-        return reshape(x, 1)
-    s = normalize_dim(start_dim, x.data.ndim, "flatten")
-    e = normalize_dim(end_dim, x.data.ndim, "flatten")
+    input = as_tensor_arg(input, "flatten")
+    if input.data.ndim == 0:
+        return reshape(input, 1)
+    s = normalize_dim(start_dim, input.data.ndim, "flatten")
+    e = normalize_dim(end_dim, input.data.ndim, "flatten")
     if s > e:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-    shape = x.shape[:s] + (math.prod(x.shape[s : e + 1]),) + x.shape[e + 1 :]
-    return reshape(x, shape)
+    shape = input.shape[:s] + (math.prod(input.shape[s : e + 1]),) + input.shape[e + 1 :]
+    return reshape(input, shape)
 
 
 class PermuteBackward(Node):
@@ -169,7 +169,7 @@ class PermuteBackward(Node):
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(2, 3, 4), 2, 0, 1))], method=True)
-def permute(x: TensorLike, *dims: Size) -> Tensor:
+def permute(input: TensorLike, *dims: Size) -> Tensor:
     """Reorder dimensions.
 
     Examples
@@ -178,14 +178,15 @@ def permute(x: TensorLike, *dims: Size) -> Tensor:
     >>> autodiff.zeros(2, 3, 4).permute(2, 0, 1).shape
     (4, 2, 3)
     """
-    x = as_tensor_arg(x, "permute")
+    input = as_tensor_arg(input, "permute")
     dims = _shape_arg(dims)
-    if sorted(normalize_dim(d, x.data.ndim, "permute") for d in dims) != list(range(x.data.ndim)):
+    ndim = input.data.ndim
+    if sorted(normalize_dim(d, ndim, "permute") for d in dims) != list(range(ndim)):
         raise ValueError(
-            f"permute: dims {dims} must list each of the {x.data.ndim} dimensions exactly once"
+            f"permute: dims {dims} must list each of the {input.data.ndim} dimensions exactly once"
         )
-    axes = tuple(normalize_dim(d, x.data.ndim, "permute") for d in dims)
-    return _view_of(apply1(PermuteBackward, x, axes), x)
+    axes = tuple(normalize_dim(d, input.data.ndim, "permute") for d in dims)
+    return _view_of(apply1(PermuteBackward, input, axes), input)
 
 
 @R.op(
@@ -197,7 +198,7 @@ def permute(x: TensorLike, *dims: Size) -> Tensor:
     samples=lambda: [R.Sample((R.randn(2, 3), 0, 1)), R.Sample((R.randn(2, 3, 4), -1, 0))],
     method=True,
 )
-def transpose(x: TensorLike, dim0: int, dim1: int) -> Tensor:
+def transpose(input: TensorLike, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions.
 
     Examples
@@ -206,15 +207,15 @@ def transpose(x: TensorLike, dim0: int, dim1: int) -> Tensor:
     >>> autodiff.zeros(2, 3).transpose(0, 1).shape
     (3, 2)
     """
-    x = as_tensor_arg(x, "transpose")
-    n = x.data.ndim
+    input = as_tensor_arg(input, "transpose")
+    n = input.data.ndim
     if n < 2 and dim0 in (0, -1) and dim1 in (0, -1):
-        return _view_of(apply1(PermuteBackward, x, tuple(range(n))), x)  # a new view
+        return _view_of(apply1(PermuteBackward, input, tuple(range(n))), input)  # a new view
     d0 = normalize_dim(dim0, n, "transpose")
     d1 = normalize_dim(dim1, n, "transpose")
     axes = list(range(n))
     axes[d0], axes[d1] = axes[d1], axes[d0]
-    return _view_of(apply1(PermuteBackward, x, tuple(axes)), x)
+    return _view_of(apply1(PermuteBackward, input, tuple(axes)), input)
 
 
 @R.op(
@@ -231,7 +232,7 @@ def transpose(x: TensorLike, dim0: int, dim1: int) -> Tensor:
     method=True,
 )
 @numpy_names(keepdim=False)
-def squeeze(x: TensorLike, dim: Dims = None) -> Tensor:
+def squeeze(input: TensorLike, dim: Dims = None) -> Tensor:
     """Drop dimensions of size 1 (only ``dim``, if given; a no-op if it is not 1).
 
     Examples
@@ -240,14 +241,14 @@ def squeeze(x: TensorLike, dim: Dims = None) -> Tensor:
     >>> autodiff.zeros(1, 3, 1).squeeze().shape, autodiff.zeros(2, 3).squeeze(0).shape
     ((3,), (2, 3))
     """
-    x = as_tensor_arg(x, "squeeze")
+    input = as_tensor_arg(input, "squeeze")
     if dim is None:
-        shape = tuple(s for s in x.shape if s != 1)
+        shape = tuple(s for s in input.shape if s != 1)
     else:
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-        axes = {normalize_dim(d, x.data.ndim, "squeeze") for d in dims}
-        shape = tuple(s for i, s in enumerate(x.shape) if not (i in axes and s == 1))
-    return reshape(x, shape)
+        axes = {normalize_dim(d, input.data.ndim, "squeeze") for d in dims}
+        shape = tuple(s for i, s in enumerate(input.shape) if not (i in axes and s == 1))
+    return reshape(input, shape)
 
 
 @R.op(
@@ -255,7 +256,7 @@ def squeeze(x: TensorLike, dim: Dims = None) -> Tensor:
     method=True,
 )
 @numpy_names(keepdim=False)
-def unsqueeze(x: TensorLike, dim: int) -> Tensor:
+def unsqueeze(input: TensorLike, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim``.
 
     Examples
@@ -264,10 +265,10 @@ def unsqueeze(x: TensorLike, dim: int) -> Tensor:
     >>> autodiff.zeros(3).unsqueeze(0).shape
     (1, 3)
     """
-    x = as_tensor_arg(x, "unsqueeze")
-    d = normalize_dim(dim, x.data.ndim + 1, "unsqueeze")
-    shape = x.shape[:d] + (1,) + x.shape[d:]
-    return reshape(x, shape)
+    input = as_tensor_arg(input, "unsqueeze")
+    d = normalize_dim(dim, input.data.ndim + 1, "unsqueeze")
+    shape = input.shape[:d] + (1,) + input.shape[d:]
+    return reshape(input, shape)
 
 
 class ExpandBackward(Node):
@@ -323,7 +324,7 @@ def expand(x: Tensor, *sizes: Size) -> Tensor:
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(3), (2, 3)))])
-def broadcast_to(x: TensorLike, shape: Size) -> Tensor:
+def broadcast_to(input: TensorLike, size: Size) -> Tensor:
     """Same as ``expand(shape)``.
 
     Examples
@@ -332,7 +333,7 @@ def broadcast_to(x: TensorLike, shape: Size) -> Tensor:
     >>> autodiff.broadcast_to(autodiff.zeros(3), (2, 3)).shape
     (2, 3)
     """
-    return expand(x, tuple(shape))
+    return expand(input, tuple(size))
 
 
 class SumToBackward(Node):

@@ -472,7 +472,7 @@ def _crop(x, shape, axis):
     ],
     method=True,
 )
-def gather(x: TensorLike, dim: int, index: Tensor) -> Tensor:
+def gather(input: TensorLike, dim: int, index: Tensor) -> Tensor:
     """Values along ``dim`` at ``index``: ``out[i][j] = x[i][index[i][j]]`` for dim=1.
 
     Examples
@@ -483,35 +483,35 @@ def gather(x: TensorLike, dim: int, index: Tensor) -> Tensor:
     Tensor([[2.],
             [3.]])
     """
-    x = as_tensor_arg(x, "gather")
+    input = as_tensor_arg(input, "gather")
     idx = index.data if isinstance(index, Tensor) else np.asarray(index)
-    if x.data.ndim == 0 and idx.ndim == 0:  # PyTorch allows the 0-d case
-        return reshape(gather(reshape(x, 1), dim, idx.reshape(1)), ())
+    if input.data.ndim == 0 and idx.ndim == 0:  # PyTorch allows the 0-d case
+        return reshape(gather(reshape(input, 1), dim, idx.reshape(1)), ())
     if idx.dtype.kind not in "iu":
         raise TypeError(f"gather: index must be an integer tensor, got dtype {idx.dtype}")
-    if idx.ndim != x.data.ndim:
+    if idx.ndim != input.data.ndim:
         raise ValueError(
-            f"gather: index has {idx.ndim} dimensions but the input has {x.data.ndim}; "
+            f"gather: index has {idx.ndim} dimensions but the input has {input.data.ndim}; "
             "they must have the same number"
         )
-    axis = normalize_dim(dim, x.data.ndim, "gather")
+    axis = normalize_dim(dim, input.data.ndim, "gather")
     for d in range(idx.ndim):
-        if d != axis and idx.shape[d] > x.shape[d]:
+        if d != axis and idx.shape[d] > input.shape[d]:
             raise ValueError(
-                f"gather: index shape {idx.shape} is larger than input shape {x.shape} in "
+                f"gather: index shape {idx.shape} is larger than input shape {input.shape} in "
                 f"dimension {d}"
             )
     if idx.size:
         # negative indices are out of range too (as PyTorch: no wrap-around)
         lo, hi = int(idx.min()), int(idx.max())
-        if lo < 0 or hi >= x.shape[axis]:
+        if lo < 0 or hi >= input.shape[axis]:
             raise IndexError(
                 f"gather: index {lo if lo < 0 else hi} is out of bounds for dim {dim} of size "
-                f"{x.shape[axis]} (index values must be in [0, {x.shape[axis]}))"
+                f"{input.shape[axis]} (index values must be in [0, {input.shape[axis]}))"
             )
-    if x.requires_grad and recording():
+    if input.requires_grad and recording():
         idx = idx.copy()  # the node's own (see _own_index)
-    return apply1(GatherBackward, x, (axis, idx))
+    return apply1(GatherBackward, input, (axis, idx))
 
 
 class ScatterAddAlongBackward(Node):

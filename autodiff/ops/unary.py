@@ -349,24 +349,24 @@ def _fast_unary(cls, float_only: bool):
     def build(public):
         name = public.__name__
 
-        def op(x):
-            if isinstance(x, Tensor):
-                data = x._data
+        def op(input):
+            if isinstance(input, Tensor):
+                data = input._data
                 if data.dtype.kind == "f":
                     out = compute(data)
-                    if not x.requires_grad or not (
+                    if not input.requires_grad or not (
                         not ALL_THREADS.off or STATE.grad_enabled
                     ):
                         return _make(out, None)
                     if type(out) is not np.ndarray:  # (0-d in, a NumPy scalar out)
                         out = np.asarray(out)
                     if ALL_THREADS.anomalous:
-                        return record_unary(cls, x, None, out)
+                        return record_unary(cls, input, None, out)
                     # record_unary's lean path, inlined
                     node = _new(cls)
-                    fn = x.grad_fn
+                    fn = input.grad_fn
                     if fn is None or not keeps_nodes:
-                        node.inputs = (x,)
+                        node.inputs = (input,)
                     else:
                         fn.shape = data.shape
                         fn.dtype = data.dtype
@@ -385,8 +385,8 @@ def _fast_unary(cls, float_only: bool):
                     t._grad = None
                     return t
             if float_only:
-                return float_unary(cls, x, name)
-            return _nonfloat_unary(cls, x, name)
+                return float_unary(cls, input, name)
+            return _nonfloat_unary(cls, input, name)
 
         op.__name__ = op.__qualname__ = name
         op.__doc__ = public.__doc__
@@ -398,7 +398,7 @@ def _fast_unary(cls, float_only: bool):
 
 @R.op(samples=_un(), method=True, ref=np.negative)
 @_fast_unary(NegBackward, float_only=False)
-def neg(x: TensorLike) -> Tensor:
+def neg(input: TensorLike) -> Tensor:
     """Elementwise ``-x``.
 
     Examples
@@ -411,7 +411,7 @@ def neg(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.exp)
 @_fast_unary(ExpBackward, float_only=True)
-def exp(x: TensorLike) -> Tensor:
+def exp(input: TensorLike) -> Tensor:
     """Elementwise e**x.
 
     Examples
@@ -431,7 +431,7 @@ def exp(x: TensorLike) -> Tensor:
     ref=np.log,
 )
 @_fast_unary(LogBackward, float_only=True)
-def log(x: TensorLike) -> Tensor:
+def log(input: TensorLike) -> Tensor:
     """Elementwise natural logarithm.
 
     Examples
@@ -443,7 +443,7 @@ def log(x: TensorLike) -> Tensor:
 
 
 @R.op(samples=_un(), method=True, ref=np.square)
-def square(x: TensorLike) -> Tensor:
+def square(input: TensorLike) -> Tensor:
     """Elementwise ``x * x``; ``x * x`` on one Tensor records this op too.
 
     Its backward is one product, ``2 * g * x``, where a general product would
@@ -455,14 +455,14 @@ def square(x: TensorLike) -> Tensor:
     >>> autodiff.square(autodiff.tensor([-1.5, 2.0]))
     Tensor([2.25, 4.  ])
     """
-    if isinstance(x, Tensor) and x._data.dtype.kind == "f":
-        return apply1(SquareBackward, x)
-    return _nonfloat_unary(SquareBackward, x, "square")
+    if isinstance(input, Tensor) and input._data.dtype.kind == "f":
+        return apply1(SquareBackward, input)
+    return _nonfloat_unary(SquareBackward, input, "square")
 
 
 @R.op(samples=_un(0.3, 3.0), method=True, ref=np.sqrt)
 @_fast_unary(SqrtBackward, float_only=True)
-def sqrt(x: TensorLike) -> Tensor:
+def sqrt(input: TensorLike) -> Tensor:
     """Elementwise square root.
 
     Examples
@@ -475,7 +475,7 @@ def sqrt(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(away=True), method=True, ref=np.abs)
 @_fast_unary(AbsBackward, float_only=False)
-def abs(x: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
+def abs(input: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
     """Elementwise absolute value; its gradient at 0 is 0.
 
     Examples
@@ -488,7 +488,7 @@ def abs(x: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
 
 @R.op(samples=_un(), method=True, ref=np.sin)
 @_fast_unary(SinBackward, float_only=True)
-def sin(x: TensorLike) -> Tensor:
+def sin(input: TensorLike) -> Tensor:
     """Elementwise sine.
 
     Examples
@@ -501,7 +501,7 @@ def sin(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.cos)
 @_fast_unary(CosBackward, float_only=True)
-def cos(x: TensorLike) -> Tensor:
+def cos(input: TensorLike) -> Tensor:
     """Elementwise cosine.
 
     Examples
@@ -514,7 +514,7 @@ def cos(x: TensorLike) -> Tensor:
 
 @R.op(samples=_un(), method=True, ref=np.tanh)
 @_fast_unary(TanhBackward, float_only=True)
-def tanh(x: TensorLike) -> Tensor:
+def tanh(input: TensorLike) -> Tensor:
     """Elementwise hyperbolic tangent.
 
     Examples
@@ -525,9 +525,9 @@ def tanh(x: TensorLike) -> Tensor:
     """
 
 
-@R.op(samples=_un(-4.0, 4.0), method=True, ref=lambda x: 1 / (1 + np.exp(-x)))
+@R.op(samples=_un(-4.0, 4.0), method=True, ref=lambda input: 1 / (1 + np.exp(-input)))
 @_fast_unary(SigmoidBackward, float_only=True)
-def sigmoid(x: TensorLike) -> Tensor:
+def sigmoid(input: TensorLike) -> Tensor:
     """Elementwise logistic sigmoid, stable for large |x|.
 
     Examples
@@ -538,9 +538,9 @@ def sigmoid(x: TensorLike) -> Tensor:
     """
 
 
-@R.op(samples=_un(away=True), method=True, ref=lambda x: np.maximum(x, 0))
+@R.op(samples=_un(away=True), method=True, ref=lambda input: np.maximum(input, 0))
 @_fast_unary(ReluBackward, float_only=False)
-def relu(x: TensorLike) -> Tensor:
+def relu(input: TensorLike) -> Tensor:
     """Elementwise max(x, 0); its gradient at 0 is 0.
 
     Examples
@@ -552,7 +552,7 @@ def relu(x: TensorLike) -> Tensor:
 
 
 @R.op(samples=_un(away=True), method=True, ref=np.sign)
-def sign(x: TensorLike) -> Tensor:
+def sign(input: TensorLike) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its gradient is zero.
 
     Examples
@@ -561,13 +561,13 @@ def sign(x: TensorLike) -> Tensor:
     >>> autodiff.sign(autodiff.tensor([-2.0, 0.0, 3.0]))
     Tensor([-1.,  0.,  1.])
     """
-    if isinstance(x, Tensor) and x._data.dtype.kind == "b":
-        return _make(x._data.copy(), None)  # a bool tensor is its own sign (as PyTorch)
-    return unary(SignBackward, x, "sign")
+    if isinstance(input, Tensor) and input._data.dtype.kind == "b":
+        return _make(input._data.copy(), None)  # a bool tensor is its own sign (as PyTorch)
+    return unary(SignBackward, input, "sign")
 
 
 @R.op(samples=_un(), method=True, ref=_erf_ref)
-def erf(x: TensorLike) -> Tensor:
+def erf(input: TensorLike) -> Tensor:
     """Elementwise error function (W. J. Cody's rational approximations: double precision).
 
     Examples
@@ -576,7 +576,7 @@ def erf(x: TensorLike) -> Tensor:
     >>> round(autodiff.erf(autodiff.tensor([1.0])).item(), 5)
     0.8427
     """
-    return float_unary(ErfBackward, x, "erf")
+    return float_unary(ErfBackward, input, "erf")
 
 
 # unary ops PyTorch refuses on a bool tensor: (exception type, message), as PyTorch 2.13
