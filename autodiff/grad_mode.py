@@ -99,11 +99,8 @@ def recording() -> bool:
 
 # ------------------------------------------------------------------ grad mode
 class _GradMode:
-    """Switch this thread's grad mode for a ``with`` block or a decorated function.
-
-    ``__enter__`` and ``__exit__`` hold ``swap_grad_enabled``'s steps inline (an
-    optimizer step enters ``no_grad`` once a step; a call costs ~70 ns).
-    """
+    """Switch this thread's grad mode for a ``with`` block or a decorated function
+    (slotted: an optimizer step enters ``no_grad`` once a step)."""
 
     __slots__ = ("enabled", "prev", "__dict__")  # (subclasses keep their own settings)
 
@@ -111,28 +108,11 @@ class _GradMode:
         self.enabled = enabled is True or bool(enabled)
 
     def __enter__(self):
-        mode = STATE
-        enabled = self.enabled
-        prev = self.prev = mode.grad_enabled
-        if prev is not enabled:  # (the order of swap_grad_enabled's two steps)
-            if enabled:
-                mode.grad_enabled = True
-                ALL_THREADS.off.discard(get_ident())
-            else:
-                ALL_THREADS.off.add(get_ident())
-                mode.grad_enabled = False
+        self.prev = swap_grad_enabled(self.enabled)
         return self
 
     def __exit__(self, *exc):
-        mode = STATE
-        prev = self.prev
-        if mode.grad_enabled is not prev:
-            if prev:
-                mode.grad_enabled = True
-                ALL_THREADS.off.discard(get_ident())
-            else:
-                ALL_THREADS.off.add(get_ident())
-                mode.grad_enabled = False
+        swap_grad_enabled(self.prev)
         return False
 
     def __call__(self, fn):

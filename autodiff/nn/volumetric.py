@@ -27,8 +27,8 @@ import autodiff as ad
 from .._typing import IntOrTuple
 from ..tensor import Tensor
 from . import functional as F
-from .conv import _ConvNd, _ntuple
-from .module import Module
+from .conv import Conv2d, _ntuple
+from .pooling import AvgPool2d, MaxPool2d
 
 
 def _triple(v, what: str, opname: str, low: int) -> tuple[int, int, int]:
@@ -255,9 +255,9 @@ def avg_pool3d(
     return mean.squeeze(0) if single else mean
 
 
-class Conv3d(_ConvNd):
+class Conv3d(Conv2d):
     """3-d convolution over NCDHW input; weight (out_channels, in_channels/groups, kD, kH,
-    kW). Initialised as PyTorch, like :class:`Conv2d`.
+    kW). Conv2d's constructor, initialisation and repr with three of each size.
 
     Examples
     --------
@@ -269,21 +269,14 @@ class Conv3d(_ConvNd):
 
     _dims = 3
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple,
-                 stride: IntOrTuple = 1, padding: IntOrTuple | str = 0,
-                 dilation: IntOrTuple = 1, groups: int = 1, bias: bool = True,
-                 padding_mode: str = "zeros") -> None:  # fmt: skip
-        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
-                         groups, bias, padding_mode)  # fmt: skip
-
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         self._check_input(input)
         x, padding = self._padded(input)
         return conv3d(x, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
 
-class MaxPool3d(Module):
-    """Max over 3-d sliding windows, as ``F.max_pool3d``.
+class MaxPool3d(MaxPool2d):
+    """Max over 3-d sliding windows, as ``F.max_pool3d`` (MaxPool2d's settings).
 
     Examples
     --------
@@ -292,28 +285,13 @@ class MaxPool3d(Module):
     (1, 3, 2, 2, 2)
     """
 
-    def __init__(self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
-                 padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
-                 return_indices: bool = False, ceil_mode: bool = False) -> None:  # fmt: skip
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
     def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:  # noqa: A002
         return max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                           self.ceil_mode, self.return_indices)  # fmt: skip
 
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
-        )
 
-
-class AvgPool3d(Module):
-    """Mean over 3-d sliding windows, as ``F.avg_pool3d``.
+class AvgPool3d(AvgPool2d):
+    """Mean over 3-d sliding windows, as ``F.avg_pool3d`` (AvgPool2d's settings).
 
     Examples
     --------
@@ -322,18 +300,6 @@ class AvgPool3d(Module):
     [1.0]
     """
 
-    def __init__(self, kernel_size: IntOrTuple, stride: IntOrTuple | None = None,
-                 padding: IntOrTuple = 0, ceil_mode: bool = False,
-                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
-
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                           self.count_include_pad, self.divisor_override)  # fmt: skip
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"

@@ -613,13 +613,15 @@ def softmax(input: TensorLike, dim: int | None = None, dtype: DTypeLike = None) 
     >>> autodiff.softmax(autodiff.tensor([0.0, 0.0]), dim=0)
     Tensor([0.5, 0.5])
     """
+    return _softmax_like(SoftmaxBackward, input, dim, dtype, "softmax")
+
+
+def _softmax_like(cls, input, dim, dtype, name: str) -> Tensor:
     if dtype is not None:
-        input = as_tensor_arg(input, "softmax").to(dtype)
-    input = float_arg(input, "softmax")  # (PyTorch has no integer softmax either)
-    axis = _softmax_dim(input, dim, "softmax")
-    if input.data.ndim == 0:
-        return apply1(SoftmaxBackward, input, None)
-    return apply1(SoftmaxBackward, input, axis)
+        input = as_tensor_arg(input, name).to(dtype)
+    input = float_arg(input, name)  # (PyTorch has no integer softmax either)
+    axis = _softmax_dim(input, dim, name)
+    return apply1(cls, input, None if input.data.ndim == 0 else axis)
 
 
 @R.op(samples=_softmax_samples, method=True)
@@ -633,13 +635,7 @@ def log_softmax(input: TensorLike, dim: int | None = None, dtype: DTypeLike = No
     >>> autodiff.log_softmax(autodiff.tensor([1000.0, 0.0]), dim=0)
     Tensor([    0., -1000.])
     """
-    if dtype is not None:
-        input = as_tensor_arg(input, "log_softmax").to(dtype)
-    input = float_arg(input, "log_softmax")  # (PyTorch has no integer log_softmax either)
-    axis = _softmax_dim(input, dim, "log_softmax")
-    if input.data.ndim == 0:
-        return apply1(LogSoftmaxBackward, input, None)
-    return apply1(LogSoftmaxBackward, input, axis)
+    return _softmax_like(LogSoftmaxBackward, input, dim, dtype, "log_softmax")
 
 
 class NormBackward(Node):
