@@ -146,3 +146,29 @@ def test_errors_as_pytorch(call, error, message):
 def M_ones(M, *shape):  # noqa: N802 - M is the library's functional module
     return (torch if M is TF else autodiff).ones(*shape, dtype=torch.float64 if M is TF else
                                                  autodiff.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("size", [1, 2, (2, 3, 7), (3, 4, 5), (None, 2, 3), (5, 6, 7)],
+                         ids=lambda s: str(s))
+def test_adaptive_pools_match_pytorch(size, dtype):
+    # (3, 4, 5) of (5, 6, 7): cells of unequal sizes that overlap
+    tol = 1e-6 if dtype == np.float32 else 1e-12
+    _compare(lambda x: F.adaptive_avg_pool3d(x, size), lambda x: TF.adaptive_avg_pool3d(x, size),
+             [X], dtype, tol)
+    _compare(lambda x: F.adaptive_max_pool3d(x, size, return_indices=True),
+             lambda x: TF.adaptive_max_pool3d(x, size, return_indices=True), [X], dtype, tol)
+
+
+def test_adaptive_pool_modules_and_errors():
+    x = RNG.standard_normal((3, 4, 5, 6)).astype(np.float32)  # unbatched (C, D, H, W)
+    for ours, theirs in ((autodiff.nn.AdaptiveAvgPool3d((2, None, 3)),
+                          torch.nn.AdaptiveAvgPool3d((2, None, 3))),
+                         (autodiff.nn.AdaptiveMaxPool3d(2), torch.nn.AdaptiveMaxPool3d(2))):
+        assert repr(ours) == repr(theirs)
+        np.testing.assert_allclose(ours(autodiff.tensor(x)).numpy(),
+                                   theirs(torch.tensor(x)).numpy(), rtol=1e-6)
+    with pytest.raises(ValueError, match="output_size must hold positive ints"):
+        F.adaptive_avg_pool3d(autodiff.tensor(X), (0, 1, 1))
+    with pytest.raises(ValueError, match="output_size must be an int or 3 values"):
+        F.adaptive_max_pool3d(autodiff.tensor(X), (1, 1))

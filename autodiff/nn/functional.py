@@ -1695,6 +1695,8 @@ _LAZY = {
     "conv3d": ".volumetric",
     "max_pool3d": ".volumetric",
     "avg_pool3d": ".volumetric",
+    "adaptive_avg_pool3d": ".volumetric",
+    "adaptive_max_pool3d": ".volumetric",
 }
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 

@@ -28,6 +28,7 @@ from .._typing import IntOrTuple
 from ..tensor import Tensor
 from . import functional as F
 from .conv import Conv2d, _ntuple
+from .module import Module
 from .pooling import AvgPool2d, MaxPool2d
 
 
@@ -255,6 +256,88 @@ def avg_pool3d(
     return mean.squeeze(0) if single else mean
 
 
+def _adaptive_cells(output_size, sizes, opname: str) -> list[list[tuple[int, int]]]:
+    """Per axis, each output cell's [start, end) in the input: PyTorch's
+    floor(i * n / o) to ceil((i + 1) * n / o)."""
+    wanted = (tuple(output_size) if isinstance(output_size, (tuple, list))
+              else (output_size,) * 3)
+    if len(wanted) != 3:
+        raise ValueError(f"{opname}: output_size must be an int or 3 values, got {output_size!r}")
+    cells = []
+    for n, o in zip(sizes, wanted):
+        o = n if o is None else o
+        if isinstance(o, bool) or not isinstance(o, (int, np.integer)) or o < 1:
+            raise ValueError(f"{opname}: output_size must hold positive ints (or None), got "
+                             f"{output_size!r}")
+        cells.append([(i * n // o, -(-(i + 1) * n // o)) for i in range(int(o))])
+    return cells
+
+
+def _cell_views(x: Tensor, cells) -> list[Tensor]:
+    """Each output cell's part of ``x`` (N, C, d, h, w), in (d, h, w) order."""
+    return [x[:, :, d0:d1, h0:h1, w0:w1]
+            for (d0, d1), (h0, h1), (w0, w1) in itertools.product(*cells)]
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size: object) -> Tensor:  # noqa: A002
+    """Average pooling onto ``output_size`` (an int or three; None keeps a size): output
+    cell i of an axis of n averages inputs floor(i * n / o) to ceil((i + 1) * n / o).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.adaptive_avg_pool3d(autodiff.ones(2, 3, 4, 5, 6), (1, 2, None)).shape
+    (2, 3, 1, 2, 6)
+    """
+    x, single = _volume(input, "adaptive_avg_pool3d")
+    sizes = x.shape[2:]
+    cells = _adaptive_cells(output_size, sizes, "adaptive_avg_pool3d")
+    out = tuple(len(c) for c in cells)
+    n, c = x.shape[:2]
+    if all(size % o == 0 for size, o in zip(sizes, out)):  # (equal cells: one mean)
+        split = (n, c) + tuple(v for o, size in zip(out, sizes) for v in (o, size // o))
+        result = x.reshape(split).mean(dim=(3, 5, 7))
+    else:
+        means = [cell.mean(dim=(2, 3, 4)) for cell in _cell_views(x, cells)]
+        result = ad.stack(means, dim=-1).reshape((n, c) + out)
+    return result.squeeze(0) if single else result
+
+
+def adaptive_max_pool3d(
+    input: Tensor, output_size: object, return_indices: bool = False  # noqa: A002
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Max pooling onto ``output_size``, cells as :func:`adaptive_avg_pool3d`; a tie
+    gives the gradient to the first maximum. ``return_indices`` also returns each
+    maximum's flat ``(d * H + h) * W + w`` position (int64), as PyTorch.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> from autodiff.nn import functional as F
+    >>> F.adaptive_max_pool3d(autodiff.arange(8.0).reshape(1, 1, 2, 2, 2), 1,
+    ...                       return_indices=True)
+    (Tensor([[[[[7.]]]]]), Tensor([[[[[7]]]]]))
+    """
+    x, single = _volume(input, "adaptive_max_pool3d")
+    sizes = x.shape[2:]
+    cells = _adaptive_cells(output_size, sizes, "adaptive_max_pool3d")
+    out = tuple(len(c) for c in cells)
+    n, c = x.shape[:2]
+    picked = [cell.reshape(n, c, -1).max(dim=-1) for cell in _cell_views(x, cells)]
+    values = ad.stack([p[0] for p in picked], dim=-1).reshape((n, c) + out)
+    values = values.squeeze(0) if single else values
+    if not return_indices:
+        return values
+    flat = []
+    for (d0, d1), (h0, h1), (w0, w1) in itertools.product(*cells):
+        local = picked[len(flat)][1].numpy()
+        ld, lh, lw = np.unravel_index(local, (d1 - d0, h1 - h0, w1 - w0))
+        flat.append(((d0 + ld) * sizes[1] + (h0 + lh)) * sizes[2] + (w0 + lw))
+    indices = ad.tensor(np.stack(flat, axis=-1).reshape((n, c) + out).astype(np.int64))
+    return values, indices.squeeze(0) if single else indices
+
+
 class Conv3d(Conv2d):
     """3-d convolution over NCDHW input; weight (out_channels, in_channels/groups, kD, kH,
     kW). Conv2d's constructor, initialisation and repr with three of each size.
@@ -303,3 +386,43 @@ class AvgPool3d(AvgPool2d):
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                           self.count_include_pad, self.divisor_override)  # fmt: skip
+
+
+class AdaptiveAvgPool3d(Module):
+    """Average pooling of (N, C, D, H, W) input onto a fixed ``output_size``, as
+    ``F.adaptive_avg_pool3d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.AdaptiveAvgPool3d(1)(autodiff.ones(2, 3, 4, 4, 4)).shape
+    (2, 3, 1, 1, 1)
+    """
+
+    def __init__(self, output_size: object) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+        return adaptive_avg_pool3d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool3d(AdaptiveAvgPool3d):
+    """Max pooling onto a fixed ``output_size``, as ``F.adaptive_max_pool3d``.
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.nn.AdaptiveMaxPool3d((1, 2, 2))(autodiff.ones(1, 4, 4, 4)).shape
+    (1, 1, 2, 2)
+    """
+
+    def __init__(self, output_size: object, return_indices: bool = False) -> None:
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:  # noqa: A002
+        return adaptive_max_pool3d(input, self.output_size, self.return_indices)
