@@ -74,7 +74,7 @@ from .module import (
 _LAZY = {
     # the submodules themselves (autodiff.nn.conv, ...), as once they were imported
     **{name: f".{name}" for name in (
-        "attention", "conv", "distance", "dropout", "embedding_bags", "fold",
+        "attention", "conv", "ctc", "distance", "dropout", "embedding_bags", "fold",
         "likelihood_losses", "margin_losses", "norm", "padding", "parallel", "pooling",
         "pooling_variants", "recurrent", "transformer", "transformer_decoder", "utils",
         "volumetric",
@@ -94,6 +94,7 @@ _LAZY = {
     "UpsamplingNearest2d": ".pooling",
     "UpsamplingBilinear2d": ".pooling",
     "EmbeddingBag": ".embedding_bags",
+    "CTCLoss": ".ctc",
     "Conv3d": ".volumetric",
     "MaxPool3d": ".volumetric",
     "AvgPool3d": ".volumetric",
@@ -177,6 +178,7 @@ __all__ = [
     "MLP",
     "Embedding",
     "EmbeddingBag",
+    "CTCLoss",
     "Conv2d",
     "Conv3d",
     "MaxPool3d",

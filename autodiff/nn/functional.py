@@ -1697,6 +1697,7 @@ _LAZY = {
     "avg_pool3d": ".volumetric",
     "adaptive_avg_pool3d": ".volumetric",
     "adaptive_max_pool3d": ".volumetric",
+    "ctc_loss": ".ctc",
 }
 __getattr__, __dir__ = _lazy.attach(__name__, _LAZY)
 
