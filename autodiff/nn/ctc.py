@@ -5,7 +5,8 @@ The loss of a sample is -log p(target | input), summed over every alignment of t
 target (blanks between and around its labels, repeats merged) to the input's frames,
 by the forward (alpha) recursion in log space; the gradient is -(the posterior
 occupancy of each label at each frame), from the forward and backward (beta)
-recursions. One node, its VJP on ndarrays: like PyTorch's, it has no second order.
+recursions. One node, its VJP on ndarrays; recorded (create_graph), the gradient is a
+node whose own derivative is refused, as PyTorch's.
 
 Examples
 --------
@@ -24,7 +25,7 @@ import numpy as np
 
 import autodiff as ad
 
-from ..engine import Node, apply1
+from ..engine import Node, apply, apply1
 from ..ops.xp import TS
 from ..tensor import Tensor
 from .module import Module
@@ -128,29 +129,48 @@ class CtcLossBackward(Node):
         return nll.astype(lp.dtype)
 
     def vjp(self, g, xs, out, xp):
-        if xp is TS:
-            raise RuntimeError(
-                "ctc_loss: its gradient cannot be differentiated again (create_graph=True), "
-                "as in PyTorch"
-            )
-        lp = xs[0]
-        ext, ext_len, frames, zero_infinity = self.attrs
-        paths = _Alignments(lp, ext, ext_len, frames)
-        alpha, beta = paths.forward(), paths.backward()
-        nll = paths.nll(alpha)
-        # posterior occupancy of extended label s at frame t: alpha * beta / (p * emit)
-        with np.errstate(invalid="ignore"):
-            occupancy = np.exp(alpha + beta - paths.emit + nll[None, :, None])
-        occupancy[~np.isfinite(occupancy)] = 0.0
-        grad = np.zeros(lp.shape, dtype=np.float64)
-        steps, batch = lp.shape[:2]
-        t_idx = np.arange(steps)[:, None, None]
-        n_idx = np.arange(batch)[None, :, None]
-        np.add.at(grad, (t_idx, n_idx, ext[None, :, :]), -occupancy * paths.valid[None])
-        scale = np.asarray(g, dtype=np.float64)
-        if zero_infinity:
-            scale = np.where(np.isinf(nll), 0.0, scale)
-        return ((grad * scale[None, :, None]).astype(lp.dtype),)
+        if xp is TS:  # (recorded: a node of its own, whose derivative is refused)
+            return (apply(CtcGradientBackward, (xs[0], g), self.attrs),)
+        return (_gradient(xs[0], g, self.attrs),)
+
+
+class CtcGradientBackward(Node):
+    """CTC's gradient as a recorded value (a ``create_graph`` backward): like PyTorch's,
+    it cannot be differentiated again."""
+
+    name = "ctc_loss_backward"
+    saves = ()
+
+    @staticmethod
+    def forward(lp, g, attrs):
+        return _gradient(lp, g, attrs)
+
+    def vjp(self, g, xs, out, xp):
+        raise RuntimeError(
+            "ctc_loss: the derivative of its gradient is not implemented (a second "
+            "derivative through ctc_loss), as in PyTorch"
+        )
+
+
+def _gradient(lp: np.ndarray, g: np.ndarray, attrs) -> np.ndarray:
+    """d(sum of g * losses) / d log_probs: -g * (each label's posterior occupancy)."""
+    ext, ext_len, frames, zero_infinity = attrs
+    paths = _Alignments(lp, ext, ext_len, frames)
+    alpha, beta = paths.forward(), paths.backward()
+    nll = paths.nll(alpha)
+    # posterior occupancy of extended label s at frame t: alpha * beta / (p * emit)
+    with np.errstate(invalid="ignore"):
+        occupancy = np.exp(alpha + beta - paths.emit + nll[None, :, None])
+    occupancy[~np.isfinite(occupancy)] = 0.0
+    grad = np.zeros(lp.shape, dtype=np.float64)
+    steps, batch = lp.shape[:2]
+    t_idx = np.arange(steps)[:, None, None]
+    n_idx = np.arange(batch)[None, :, None]
+    np.add.at(grad, (t_idx, n_idx, ext[None, :, :]), -occupancy * paths.valid[None])
+    scale = np.asarray(g, dtype=np.float64)
+    if zero_infinity:
+        scale = np.where(np.isinf(nll), 0.0, scale)
+    return (grad * scale[None, :, None]).astype(lp.dtype)
 
 
 def _lengths(values, count: int, what: str) -> np.ndarray:
