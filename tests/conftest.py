@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 import autodiff
+import autodiff.nn.ctc  # noqa: F401 - loaded on first use; it registers ctc_loss's samples
 
 
 @pytest.fixture(autouse=True)

@@ -150,6 +150,25 @@ CASES = [
     C("matrix_exp-nilpotent", lambda M, a: M.matrix_exp(a), np.triu(rn(4, 4), 1)),
     C("matrix_exp-1x1", lambda M, a: M.matrix_exp(a), rn(5, 1, 1)),
     C("matrix_exp-empty", lambda M, a: M.matrix_exp(a), rn(2, 0, 0)),
+    # LU: the compact factors and pivots, P L U, solves (each side, adjoint), unpacking
+    C("lu_factor", lambda M, a: M.linalg.lu_factor(a).LU, rn(4, 4)),
+    C("lu_factor-batched", lambda M, a: M.linalg.lu_factor(a).LU, rn(2, 3, 3)),
+    C("lu_factor-pivots", lambda M, a: M.linalg.lu_factor(a).pivots, rn(2, 5, 5), grad=False),
+    C("lu_factor-wide", lambda M, a: M.linalg.lu_factor(a).LU, rn(3, 5), grad=False),
+    C("lu_factor-tall", lambda M, a: M.linalg.lu_factor(a).LU, rn(5, 3), grad=False),
+    C("lu-P", lambda M, a: M.linalg.lu(a).P, rn(4, 4), grad=False),
+    C("lu-L", lambda M, a: M.linalg.lu(a).L, rn(4, 4)),
+    C("lu-U", lambda M, a: M.linalg.lu(a).U, rn(2, 3, 3)),
+    C("lu_solve", lambda M, a, b: M.linalg.lu_solve(*M.linalg.lu_factor(a), b), rn(4, 4),
+      rn(4, 2)),
+    C("lu_solve-right", lambda M, a, b: M.linalg.lu_solve(*M.linalg.lu_factor(a), b,
+                                                          left=False), rn(2, 3, 3), rn(2, 2, 3)),
+    C("lu_solve-adjoint", lambda M, a, b: M.linalg.lu_solve(*M.linalg.lu_factor(a), b,
+                                                            adjoint=True), rn(3, 3), rn(3, 1)),
+    C("lu_solve-right-adjoint", lambda M, a, b: M.linalg.lu_solve(
+        *M.linalg.lu_factor(a), b, left=False, adjoint=True), rn(3, 3), rn(2, 3)),
+    C("lu_unpack", lambda M, a: M.lu_unpack(*M.linalg.lu_factor(a)).U, rn(3, 3)),
+    C("lu-float32", lambda M, a: M.linalg.lu(a).L, rn(4, 4, dtype=np.float32)),
 ]
 
 
@@ -174,6 +193,9 @@ def test_same_as_torch(fn, args, grad, tol):
         pytest.param(lambda M, a: M.linalg.qr(a, mode="full"), (rn(3, 3),), id="qr-bad-mode"),
         pytest.param(lambda M, a: M.matrix_exp(a), (rn(2, 3),), id="matrix_exp-not-square"),
         pytest.param(lambda M, a: M.matrix_exp(a), (rn(3),), id="matrix_exp-1d"),
+        pytest.param(lambda M, a: M.linalg.lu_factor(a), (rn(3),), id="lu_factor-1d"),
+        pytest.param(lambda M, a, b: M.linalg.lu_solve(*M.linalg.lu_factor(a), b),
+                     (rn(3, 3), rn(3)), id="lu_solve-vector"),
     ],
 )
 def test_same_error_as_torch(fn, args):

@@ -26,6 +26,7 @@ import numpy as np
 import autodiff as ad
 
 from ..engine import Node, apply, apply1
+from ..ops import registry as R
 from ..ops.xp import TS
 from ..tensor import Tensor
 from .module import Module
@@ -287,3 +288,19 @@ class CTCLoss(Module):
                 target_lengths: Tensor | Sequence[int] | int) -> Tensor:
         return ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
                         self.reduction, self.zero_infinity)
+
+
+def _ctc_samples() -> list:
+    padded = np.array([[1, 2, 2], [3, 1, 1], [2, 2, 2]])
+    return [
+        R.Sample((R.randn(7, 3, 4), padded, [7, 6, 7], [3, 2, 1]), {"reduction": "sum"}),
+        R.Sample((R.randn(5, 2, 3, seed=1), np.array([2, 1, 1]), [5, 4], [1, 2]),
+                 {"reduction": "none", "blank": 0}, note="concatenated targets"),
+        R.Sample((R.randn(6, 1, 3, seed=2), np.array([[2, 2]]), [6], [2]),
+                 {"blank": 1, "zero_infinity": True}, note="blank 1, mean"),
+    ]
+
+
+# (a route for the gradchecks: log_probs need not be normalised for the loss's own
+# gradient; first order only, as PyTorch's)
+R.register("ctc_loss", ctc_loss, _ctc_samples, second_order=False)
