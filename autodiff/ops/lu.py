@@ -16,7 +16,7 @@ import numpy as np
 
 import autodiff as ad
 
-from ..engine import Node, apply1
+from ..engine import Node, apply1, recording
 from ..tensor import Tensor
 from . import registry as R
 from ._helpers import _s, _t
@@ -147,7 +147,7 @@ def lu_factor(A: Tensor, *, pivot: bool = True) -> LUFactorResult:  # noqa: N803
     m, n = a.shape[-2:]
     _, swaps = _factor(a.data)
     order = _order_of(swaps, m)
-    if a.requires_grad and m != n:
+    if m != n and a.requires_grad and recording():
         raise RuntimeError(
             "linalg.lu_factor: the gradient of the LU of a non-square matrix is not "
             "supported; factor a square matrix, or call it under autodiff.no_grad()"
