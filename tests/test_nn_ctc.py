@@ -130,3 +130,14 @@ def test_ctc_loss_errors(kwargs, error, message):
     lp = autodiff.tensor(LOGITS).log_softmax(-1)
     with pytest.raises(error, match=message):
         F.ctc_loss(lp, autodiff.tensor(args.pop("targets")), **args)
+
+
+def test_samples_without_frames_as_pytorch():
+    # no frames: 0 for an empty target, inf otherwise (0 with zero_infinity)
+    logits = LOGITS[:5, :3, :3]
+    for zero_infinity in (False, True):
+        ours, theirs = _both([[1], [1], [2]], [0, 0, 4], [0, 1, 1], logits=logits,
+                             reduction="none", zero_infinity=zero_infinity)
+        np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-10)
+        if zero_infinity:
+            np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-10, atol=1e-12)

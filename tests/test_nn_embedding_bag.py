@@ -147,3 +147,19 @@ def test_max_mode_gives_a_tie_to_the_first_as_pytorch():
         fn(lib.tensor([0, 1, 2]), t, lib.tensor([0]), mode="max").sum().backward()
         grads.append(t.grad.tolist())
     assert grads[0] == grads[1] == [[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
+
+
+def test_max_mode_empty_bags_and_nan_as_pytorch():
+    # every bag empty: zeros that still belong to weight's graph (a zero gradient);
+    # NaN entries are skipped by max, as PyTorch's
+    w = W.copy()
+    w[1, 0] = np.nan
+    for inputs, offsets in (([], [0, 0]), ([0, 1, 2], [0, 3])):
+        results = []
+        for lib, fn in ((autodiff, F.embedding_bag), (torch, TF.embedding_bag)):
+            t = lib.tensor(w, requires_grad=True)
+            out = fn(lib.tensor(inputs, dtype=lib.int64), t, lib.tensor(offsets), mode="max")
+            out.sum().backward()
+            results.append((out.detach().numpy(), t.grad.numpy()))
+        for a, b in zip(*results):
+            np.testing.assert_array_equal(a, b)

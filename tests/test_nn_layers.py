@@ -402,3 +402,32 @@ def test_lazy_linear_before_its_first_call():
     assert type(layer) is autodiff.nn.Linear and layer.in_features == 4
     with pytest.raises(ValueError, match="expects input with 4 features"):
         layer(autodiff.ones(2, 5, dtype=autodiff.float64))
+
+
+def test_lazy_linear_checkpoints_and_copies_before_its_first_call():
+    import copy
+    import pickle
+
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.LazyLinear(4), torch.nn.LazyLinear(4)
+    assert [(k, repr(v)) for k, v in ours.state_dict().items()] == [
+        ("weight", "<UninitializedParameter>"), ("bias", "<UninitializedParameter>")]
+    assert list(theirs.state_dict()) == list(ours.state_dict())
+    # a checkpoint fills it (its shape), as PyTorch's lazy load hook does
+    source = nn.Linear(3, 4)
+    ours.load_state_dict(source.state_dict())
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in source.state_dict().items()})
+    assert ours.weight.shape == tuple(theirs.weight.shape) == (4, 3)
+    x = np.ones((2, 3), np.float32)
+    np.testing.assert_allclose(ours(autodiff.tensor(x)).detach().numpy(),
+                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+    assert type(ours) is nn.Linear and ours.in_features == 3
+    # copies and pickles keep it lazy, its dtype to come included
+    for clone in (copy.deepcopy(nn.LazyLinear(2, dtype=autodiff.float64)),
+                  pickle.loads(pickle.dumps(nn.LazyLinear(2, dtype=autodiff.float64)))):
+        assert repr(clone.weight) == "<UninitializedParameter>"
+        assert clone(autodiff.ones(1, 5, dtype=autodiff.float64)).dtype == np.float64
+    # an unfilled checkpoint loads into an unfilled module as nothing
+    empty = nn.LazyLinear(4)
+    empty.load_state_dict(nn.LazyLinear(4).state_dict())
+    assert repr(empty.weight) == "<UninitializedParameter>"

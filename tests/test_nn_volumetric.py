@@ -172,3 +172,37 @@ def test_adaptive_pool_modules_and_errors():
         F.adaptive_avg_pool3d(autodiff.tensor(X), (0, 1, 1))
     with pytest.raises(ValueError, match="output_size must be an int or 3 values"):
         F.adaptive_max_pool3d(autodiff.tensor(X), (1, 1))
+
+
+def test_max_pool3d_edge_values_and_small_inputs_match_pytorch():
+    # -inf everywhere (the padding must never be picked), NaN (wins), an input smaller
+    # than the kernel with ceil_mode, a dilated window over padding only
+    minus_inf = np.full((1, 1, 2, 2, 2), -np.inf)
+    with_nan = X[:1].copy()
+    with_nan[0, 0, 1, 1, 1] = np.nan
+    cases = [
+        (minus_inf, {"kernel_size": 3, "stride": 1, "padding": 1}),
+        (with_nan, {"kernel_size": 2}),
+        (X[:1, :1, :2, :2, :2], {"kernel_size": 3, "stride": 3, "ceil_mode": True}),
+        (RNG.standard_normal((2, 1, 5, 3, 3)), {"kernel_size": 2, "dilation": (1, 2, 1),
+                                                "padding": 1}),
+    ]
+    for x, kwargs in cases:
+        values, indices = [], []
+        for lib, fn in ((autodiff, F.max_pool3d), (torch, TF.max_pool3d)):
+            t = lib.tensor(x, requires_grad=True)
+            v, i = fn(t, return_indices=True, **kwargs)
+            v.sum().backward()
+            values.append((v.detach().numpy(), t.grad.numpy()))
+            indices.append(i.numpy())
+        np.testing.assert_array_equal(indices[0], indices[1])
+        for a, b in zip(*values):
+            np.testing.assert_allclose(a, b)
+
+
+def test_pools_of_an_empty_batch_as_pytorch():
+    empty = np.zeros((0, 3, 4, 4, 4))
+    for fn, tfn in ((F.adaptive_max_pool3d, TF.adaptive_max_pool3d),
+                    (F.adaptive_avg_pool3d, TF.adaptive_avg_pool3d)):
+        assert fn(autodiff.tensor(empty), 2).shape == tuple(tfn(torch.tensor(empty), 2).shape)
+    assert F.max_pool3d(autodiff.tensor(empty), 2).shape == (0, 3, 2, 2, 2)

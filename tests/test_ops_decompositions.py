@@ -150,6 +150,9 @@ CASES = [
     C("matrix_exp-nilpotent", lambda M, a: M.matrix_exp(a), np.triu(rn(4, 4), 1)),
     C("matrix_exp-1x1", lambda M, a: M.matrix_exp(a), rn(5, 1, 1)),
     C("matrix_exp-empty", lambda M, a: M.matrix_exp(a), rn(2, 0, 0)),
+    C("matrix_exp-a-non-finite-matrix", lambda M, a: M.matrix_exp(a),  # (the others unharmed)
+      np.stack([np.diag([1.0, 2.0]), [[0.0, np.inf], [0.0, 0.0]], [[0.0, 30.0], [-30.0, 0.0]]]),
+      grad=False),
     # LU: the compact factors and pivots, P L U, solves (each side, adjoint), unpacking
     C("lu_factor", lambda M, a: M.linalg.lu_factor(a).LU, rn(4, 4)),
     C("lu_factor-batched", lambda M, a: M.linalg.lu_factor(a).LU, rn(2, 3, 3)),

@@ -1099,3 +1099,14 @@ def test_in_place_comparisons_match_pytorch(name):
     np.testing.assert_array_equal(xa.grad.numpy(), xt.grad.numpy())
     with pytest.raises(RuntimeError, match=f"{name}: a leaf tensor that requires grad"):
         getattr(xa, name)(1.0)
+
+
+def test_in_place_comparison_with_an_operand_that_requires_grad_as_pytorch():
+    torch = pytest.importorskip("torch")
+    for lib in (autodiff, torch):
+        x = lib.zeros(3)
+        y = lib.tensor([1.0, -1.0, 0.0], requires_grad=True)
+        x.lt_(y)
+        assert x.requires_grad and x.tolist() == [1.0, 0.0, 0.0]
+        x.sum().backward()
+        assert y.grad.tolist() == [0.0, 0.0, 0.0]

@@ -111,7 +111,9 @@ class _Alignments:
         last = self.ext_len - 1
         ends = [final[rows, last], np.where(last > 0, final[rows, np.maximum(last - 1, 0)],
                                             _NEG_INF)]
-        return -_logsumexp(np.stack(ends))
+        nll = -_logsumexp(np.stack(ends))
+        # no frames: a probability of 1 for an empty target, else 0 (PyTorch's 0 and inf)
+        return np.where(self.frames == 0, np.where(self.ext_len == 1, 0.0, np.inf), nll)
 
 
 class CtcLossBackward(Node):
@@ -229,8 +231,8 @@ def ctc_loss(
         raise ValueError(f"ctc_loss: blank must be in [0, {classes}), got {blank}")
     frames = _lengths(input_lengths, batch, "input_lengths")
     lengths = _lengths(target_lengths, batch, "target_lengths")
-    if frames.min(initial=1) < 1 or frames.max(initial=0) > steps:
-        raise ValueError(f"ctc_loss: input_lengths must be in [1, {steps}] (the frames), got "
+    if frames.min(initial=0) < 0 or frames.max(initial=0) > steps:
+        raise ValueError(f"ctc_loss: input_lengths must be in [0, {steps}] (the frames), got "
                          f"{frames.tolist()}")
     tg = targets.numpy() if isinstance(targets, Tensor) else np.asarray(targets)
     if tg.dtype.kind not in "iu":

@@ -147,9 +147,11 @@ def embedding_bag(
         rows.register_hook(lambda g: g * scale)
     keep = _make(mask[..., None], None)
     if mode == "max":
-        if not mask.shape[1]:  # (every bag empty)
-            return ad.zeros(mask.shape[0], weight.shape[1], dtype=weight.dtype)
-        largest = ad.where(keep, rows, float("-inf")).max(dim=1)[0]  # (ties: the first, as PyTorch)
+        if not mask.shape[1]:  # (every bag empty: zeros, still of weight's graph)
+            return rows.sum(dim=1)
+        # (ties: the first; NaN skipped, as PyTorch's)
+        usable = keep & _make(~np.isnan(rows.data), None)
+        largest = ad.where(usable, rows, float("-inf")).max(dim=1)[0]
         return ad.where(_make(~mask.any(axis=1)[:, None], None), 0.0, largest)
     picked = ad.where(keep, rows, 0.0)
     if per_sample_weights is not None:

@@ -123,12 +123,16 @@ class LazyLinear(Linear):
             raise TypeError(f"LazyLinear expects a Tensor, got {type(input).__name__}")
         if input.ndim == 0:
             raise ValueError("LazyLinear expects input with at least one dimension, got 0-d")
-        self.in_features = int(input.shape[-1])
-        self.weight.materialize((self.out_features, self.in_features))
-        if self.bias is not None:
-            self.bias.materialize((self.out_features,))
-        self.__class__ = Linear  # (PyTorch's cls_to_become)
-        self.reset_parameters()
+        if isinstance(self.weight, UninitializedParameter):
+            self.in_features = int(input.shape[-1])
+            self.weight.materialize((self.out_features, self.in_features))
+            if self.bias is not None:
+                self.bias.materialize((self.out_features,))
+            self.__class__ = Linear  # (PyTorch's cls_to_become)
+            self.reset_parameters()
+        else:  # (filled by load_state_dict: its shape is the checkpoint's)
+            self.in_features = int(self.weight.shape[1])
+            self.__class__ = Linear
         return self.forward(input)
 
 

@@ -531,7 +531,9 @@ class Module:
                 continue
             key = pre + name
             if key not in out:
-                out[key] = t if keep_vars else t.detach()
+                # (a lazy module's unfilled parameter goes as it is, as PyTorch's)
+                keep = keep_vars or isinstance(t, UninitializedParameter)
+                out[key] = t if keep else t.detach()
         path = (*path, id(self))
         for name, child in self._submodules():
             if id(child) not in path:  # a module that refers back to an ancestor
@@ -575,7 +577,11 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
+            if isinstance(value, UninitializedParameter):
+                continue  # (from a lazy module before its first call: nothing to copy)
             arr = value.data if isinstance(value, Tensor) else np.asarray(value)
+            if isinstance(target, UninitializedParameter):  # (a lazy module's: take its shape)
+                target.materialize(arr.shape)
             if arr.shape != target.shape:
                 errors.append(
                     f"size mismatch for {key}: copying a param with shape {arr.shape} from "
@@ -885,6 +891,12 @@ class UninitializedParameter(Parameter):
 
     def __repr__(self) -> str:
         return "<UninitializedParameter>"
+
+    def __deepcopy__(self, memo: dict) -> UninitializedParameter:
+        return UninitializedParameter(self.requires_grad, dtype=self._data.pending_dtype)
+
+    def __reduce_ex__(self, protocol: Any) -> tuple:
+        return (UninitializedParameter, (self.requires_grad, None, self._data.pending_dtype))
 
 
 class ParameterList(Module):

@@ -71,7 +71,7 @@ def _out_sizes(sizes, kernel, stride, padding, dilation, ceil_mode: bool, opname
         o = (-(-span // s) if ceil_mode else span // s) + 1
         if ceil_mode and (o - 1) * s >= n + p:  # (the last window must start inside)
             o -= 1
-        if span < 0 or o < 1:
+        if o < 1:  # (ceil_mode keeps a window that starts inside, however small the input)
             raise ValueError(
                 f"{opname}: the input's spatial size {tuple(sizes)} with padding "
                 f"{tuple(padding)} is too small for the kernel {tuple(kernel)} (dilation "
@@ -196,12 +196,22 @@ def max_pool3d(
     sizes = x.shape[2:]
     out = _out_sizes(sizes, k, s, p, d, ceil_mode, "max_pool3d")
     extra = _right_extra(sizes, k, s, p, d, out)
-    padded = _pad(x, p, [pi + e for pi, e in zip(p, extra)], float("-inf"))
-    values, which = ad.stack(_taps(padded, k, s, d, out), dim=0).max(dim=0)
+    after = [pi + e for pi, e in zip(p, extra)]
+    stacked = ad.stack(_taps(_pad(x, p, after, float("-inf")), k, s, d, out), dim=0)
+    # which tap each output takes: the first largest among those on the input (never the
+    # padding, also where the input is -inf there), NaN winning, as PyTorch
+    inside = np.zeros(tuple(n + pi + a for n, pi, a in zip(sizes, p, after)), dtype=bool)
+    inside[tuple(slice(pi, pi + n) for n, pi in zip(sizes, p))] = True
+    on_input = np.stack([t.data for t in _taps(ad.tensor(inside[None, None]), k, s, d, out)])
+    v = stacked.data
+    key = np.where(on_input, np.where(np.isnan(v), np.inf, v), -np.inf)
+    best = key.max(axis=0, initial=-np.inf)
+    which = np.argmax(on_input & (key == best), axis=0)  # (0 where a window has no input)
+    values = ad.take_along_dim(stacked, ad.tensor(which[None]), dim=0)[0]
     values = values.squeeze(0) if single else values
     if not return_indices:
         return values
-    taps = np.array(list(itertools.product(*(range(ki) for ki in k))))[which.numpy()]
+    taps = np.array(list(itertools.product(*(range(ki) for ki in k))))[which]
     grid = np.meshgrid(*(np.arange(o) for o in out), indexing="ij")
     # each axis: the output position's window start plus the tap's offset, in the input
     coords = [g * si - pi + taps[..., i] * di
@@ -324,7 +334,8 @@ def adaptive_max_pool3d(
     cells = _adaptive_cells(output_size, sizes, "adaptive_max_pool3d")
     out = tuple(len(c) for c in cells)
     n, c = x.shape[:2]
-    picked = [cell.reshape(n, c, -1).max(dim=-1) for cell in _cell_views(x, cells)]
+    picked = [cell.reshape(n, c, math.prod(cell.shape[2:])).max(dim=-1)
+              for cell in _cell_views(x, cells)]
     values = ad.stack([p[0] for p in picked], dim=-1).reshape((n, c) + out)
     values = values.squeeze(0) if single else values
     if not return_indices:

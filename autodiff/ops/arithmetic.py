@@ -566,7 +566,7 @@ sub_operator = _arith(
 
 @R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.add)
 def add(input: TensorLike, other: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
-    """Elementwise ``a + alpha * b`` with broadcasting (``alpha`` 1 by default).
+    """Elementwise ``input + alpha * other`` with broadcasting (``alpha`` 1 by default).
 
     Examples
     --------
@@ -583,7 +583,7 @@ def add(input: TensorLike, other: TensorLike, *, alpha: TensorLike = _ONE) -> Te
 
 @R.op(samples=_both(R.broadcast_pairs(), _scalar_samples()), method=True, ref=np.subtract)
 def sub(input: TensorLike, other: TensorLike, *, alpha: TensorLike = _ONE) -> Tensor:
-    """Elementwise ``a - alpha * b`` with broadcasting (``alpha`` 1 by default).
+    """Elementwise ``input - alpha * other`` with broadcasting (``alpha`` 1 by default).
 
     Examples
     --------
@@ -599,7 +599,7 @@ def sub(input: TensorLike, other: TensorLike, *, alpha: TensorLike = _ONE) -> Te
 
 
 mul = _arith("mul", np.multiply, MulBackward, MulScalarBackward, MulScalarBackward, np.multiply)
-mul.__doc__ = """Elementwise ``a * b`` with broadcasting.
+mul.__doc__ = """Elementwise ``input * other`` with broadcasting.
 
     Examples
     --------
@@ -615,7 +615,7 @@ true_div = _arith(
 
 
 def div(input: TensorLike, other: TensorLike, *, rounding_mode: str | None = None) -> Tensor:
-    """Elementwise true division ``a / b`` (integers give the default float); with
+    """Elementwise true division ``input / other`` (integers give the default float); with
     ``rounding_mode="trunc"`` or ``"floor"``, the quotient rounded (integers stay
     integers; zero gradient), as PyTorch (``ops/math.py``).
 
@@ -653,7 +653,7 @@ R.op(
     method=True,
 )
 def pow(input: TensorLike, exponent: TensorLike) -> Tensor:  # noqa: A001 - PyTorch's name
-    """Elementwise ``a ** b``.
+    """Elementwise ``input ** exponent``.
 
     Examples
     --------

@@ -12,8 +12,6 @@ recorded, it is differentiable again (second order follows).
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..engine import Node, apply1
@@ -46,11 +44,14 @@ def expm(a: np.ndarray) -> np.ndarray:
     n = a.shape[-1]
     if a.size == 0:
         return a.astype(out_dtype)
-    norm = float(np.abs(a).sum(axis=-2).max())  # the largest 1-norm of the batch
-    if not math.isfinite(norm):
-        return np.full(a.shape, np.nan, dtype=out_dtype)
-    s = max(0, math.ceil(math.log2(norm / _THETA13))) if norm > _THETA13 else 0
-    a = a / 2.0**s
+    # each matrix scaled by its own 2**-s (its 1-norm at most theta_13), then squared s times
+    norms = np.abs(a).sum(axis=-2).max(axis=-1)
+    finite = np.isfinite(norms)  # (a matrix with inf or NaN: NaN, the others unharmed)
+    norms = np.where(finite, norms, 0.0)
+    with np.errstate(divide="ignore"):
+        s = np.ceil(np.log2(np.maximum(norms, 1e-300) / _THETA13))
+    s = np.maximum(s, 0).astype(np.int64)
+    a = np.where(finite[..., None, None], a, 0.0) / (2.0 ** s)[..., None, None]
     eye = np.eye(n)
     a2 = a @ a
     a4 = a2 @ a2
@@ -60,8 +61,9 @@ def expm(a: np.ndarray) -> np.ndarray:
              + b[1] * eye)
     v = a6 @ (b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * eye
     r = np.linalg.solve(v - u, v + u)
-    for _ in range(s):
-        r = r @ r
+    for step in range(int(s.max(initial=0))):
+        r = np.where((s > step)[..., None, None], r @ r, r)
+    r = np.where(finite[..., None, None], r, np.nan)
     return r.astype(out_dtype)
 
 

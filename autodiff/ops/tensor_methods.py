@@ -18,6 +18,7 @@ import numpy as np
 import autodiff as ad
 
 from .._typing import DTypeLike, GeneratorLike, TensorLike
+from ..engine import recording
 from ..factories import _gen as resolve_gen
 from ..tensor import Tensor
 from . import registry as R
@@ -747,10 +748,18 @@ def _comparison_inplace_method(method: str):
 
     def fn(self: Tensor, other: Any) -> Tensor:
         compare = getattr(Tensor, method)
+
+        def result(x: Tensor) -> Tensor:
+            out = compare(x, other)
+            if (isinstance(other, Tensor) and other.requires_grad and recording()
+                    and x.dtype.kind == "f"):
+                out = out + other * 0.0  # (other's history too: a zero gradient, as PyTorch)
+            return out
+
         # replaces: the result does not depend on self's values differentiably; while
         # recording, self's new history passes a zero gradient to its old value (as
         # PyTorch's LtBackward and the like)
-        return inplace(self, name, lambda x: compare(x, other), other, replaces=True)
+        return inplace(self, name, result, other, replaces=True)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"""In-place :meth:`Tensor.{method}`: ``self`` becomes 1 where it holds and 0
