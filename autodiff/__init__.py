@@ -125,6 +125,7 @@ _LAZY = {
     "utils": ".utils",  # autodiff.utils.data is autodiff.data
     "checks": ".checks",
     "serialization": ".serialization",
+    "special": ".special",
     "GradcheckError": ".checks",
     "gradcheck": ".checks",
     "gradgradcheck": ".checks",
