@@ -244,7 +244,29 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     return _ad.diagonal(A, offset, dim1, dim2)
 
 
-__all__ = ["LinAlgError", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
+def cond(input: Tensor, p: float | str | None = None) -> Tensor:  # noqa: A002 - PyTorch's
+    """The condition number of each matrix in ``input`` in the ``p``-norm: the ratio of
+    the largest to the smallest singular value for ``p`` None or 2 (their inverse for
+    -2), else ``matrix_norm(A, p) * matrix_norm(inv(A), p)`` (square, invertible A).
+
+    Examples
+    --------
+    >>> import autodiff
+    >>> autodiff.linalg.cond(autodiff.tensor([[2.0, 0.0], [0.0, 0.5]]))
+    Tensor(4.)
+    """
+    if p is None or p in (2, -2):
+        s = svdvals(input)
+        ratio = s[..., 0] / s[..., -1]
+        return 1.0 / ratio if p == -2 else ratio
+    if p not in ("fro", "nuc", 1, -1, math.inf, -math.inf):
+        raise ValueError(
+            f"linalg.cond: p must be None, 2, -2, 1, -1, inf, -inf, 'fro' or 'nuc', got {p!r}"
+        )
+    return matrix_norm(input, p) * matrix_norm(inverse(input), p)
+
+
+__all__ = ["LinAlgError", "cholesky", "cond", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv",
            "lstsq", "lu", "lu_factor", "lu_solve", "matmul", "matrix_exp", "matrix_norm",
            "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve",
            "solve_triangular", "svd", "svdvals", "vecdot", "vector_norm"]

@@ -172,6 +172,13 @@ CASES = [
         *M.linalg.lu_factor(a), b, left=False, adjoint=True), rn(3, 3), rn(2, 3)),
     C("lu_unpack", lambda M, a: M.lu_unpack(*M.linalg.lu_factor(a)).U, rn(3, 3)),
     C("lu-float32", lambda M, a: M.linalg.lu(a).L, rn(4, 4, dtype=np.float32)),
+    # the condition number (PyTorch 2.13's own backward fails for the p's through inv:
+    # values only there, and gradcheck below)
+    C("cond", lambda M, a: M.linalg.cond(a), full_rank(2, 3, 3)),
+    C("cond-2", lambda M, a: M.linalg.cond(a, 2), full_rank(3, 3)),
+    C("cond--2", lambda M, a: M.linalg.cond(a, -2), full_rank(3, 3)),
+    *[C(f"cond-{p}", lambda M, a, p=p: M.linalg.cond(a, p), full_rank(2, 3, 3), grad=False)
+      for p in (1, -1, np.inf, -np.inf, "fro", "nuc")],
 ]
 
 
@@ -221,3 +228,9 @@ def test_a_gradient_needing_undetermined_factors_is_refused_at_the_call():
         autodiff.linalg.qr(a, mode="complete")
     with autodiff.no_grad():
         assert autodiff.linalg.svd(a).U.shape == (4, 4)
+
+
+@pytest.mark.parametrize("p", [1, -1, np.inf, "fro", "nuc"])
+def test_cond_through_the_inverse_has_the_finite_difference_gradient(p):
+    a = autodiff.tensor(full_rank(3, 3), requires_grad=True)
+    assert autodiff.gradcheck(lambda x: autodiff.linalg.cond(x, p), (a,))
