@@ -360,9 +360,9 @@ def randint(
 
 
 def zeros_like(
-    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
-    """Zeros with ``t``'s shape and dtype.
+    """Zeros with ``input``'s shape and dtype.
 
     Examples
     --------
@@ -371,14 +371,14 @@ def zeros_like(
     Tensor([0., 0.])
     """
     _check_device(device)
-    arr = np.asarray(t)
+    arr = np.asarray(input)
     return _finish(_storage.zeros(arr.shape, dtype or arr.dtype), requires_grad)
 
 
 def ones_like(
-    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
-    """Ones with ``t``'s shape and dtype.
+    """Ones with ``input``'s shape and dtype.
 
     Examples
     --------
@@ -387,18 +387,18 @@ def ones_like(
     Tensor([1., 1.])
     """
     _check_device(device)
-    arr = np.asarray(t)
+    arr = np.asarray(input)
     return _finish(_storage.full(arr.shape, 1, dtype or arr.dtype), requires_grad)
 
 
 def full_like(
-    t: Tensor,
+    input: Tensor,
     fill_value: float | bool,
     dtype: DTypeLike = None,
     requires_grad: bool = False,
     device: DeviceLike = None,
 ) -> Tensor:
-    """``fill_value`` with ``t``'s shape and dtype.
+    """``fill_value`` with ``input``'s shape and dtype.
 
     Examples
     --------
@@ -407,14 +407,14 @@ def full_like(
     Tensor([3., 3.])
     """
     _check_device(device)
-    arr = np.asarray(t)
+    arr = np.asarray(input)
     return _finish(_storage.full(arr.shape, fill_value, dtype or arr.dtype), requires_grad)
 
 
 def randn_like(
-    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
-    """Standard normal samples with ``t``'s shape and dtype.
+    """Standard normal samples with ``input``'s shape and dtype.
 
     Examples
     --------
@@ -423,7 +423,7 @@ def randn_like(
     (2, 2)
     """
     _check_device(device)
-    arr = np.asarray(t)
+    arr = np.asarray(input)
     dt = np.dtype(dtype or arr.dtype)
     if dt.kind != "f":
         raise TypeError(
@@ -434,9 +434,9 @@ def randn_like(
 
 
 def rand_like(
-    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
-    """Uniform [0, 1) samples with ``t``'s shape and dtype.
+    """Uniform [0, 1) samples with ``input``'s shape and dtype.
 
     Examples
     --------
@@ -445,7 +445,7 @@ def rand_like(
     (2,)
     """
     _check_device(device)
-    arr = np.asarray(t)
+    arr = np.asarray(input)
     dt = np.dtype(dtype or arr.dtype)
     if dt.kind != "f":
         raise TypeError(
@@ -456,9 +456,9 @@ def rand_like(
 
 
 def empty_like(
-    t: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
+    input: Tensor, dtype: DTypeLike = None, requires_grad: bool = False, device: DeviceLike = None
 ) -> Tensor:
-    """A tensor of ``t``'s shape and dtype (zero-filled here: its values are unspecified
+    """A tensor of ``input``'s shape and dtype (zero-filled here: its values are unspecified
     in PyTorch).
 
     Examples
@@ -467,11 +467,11 @@ def empty_like(
     >>> autodiff.empty_like(autodiff.ones(2, 3)).shape
     (2, 3)
     """
-    return zeros_like(t, dtype=dtype, requires_grad=requires_grad, device=device)
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
 def randint_like(
-    t: Tensor,
+    input: Tensor,
     low: int = 0,
     high: int | None = None,
     *,
@@ -479,7 +479,7 @@ def randint_like(
     requires_grad: bool = False,
     device: DeviceLike = None,
 ) -> Tensor:
-    """Random integers in ``[low, high)`` with ``t``'s shape (and dtype, by default);
+    """Random integers in ``[low, high)`` with ``input``'s shape (and dtype, by default);
     ``randint_like(t, high)`` draws from ``[0, high)``.
 
     Examples
@@ -492,7 +492,7 @@ def randint_like(
     _check_device(device)
     if high is None:
         low, high = 0, low
-    arr = np.asarray(t)
+    arr = np.asarray(input)
     dt = np.dtype(dtype or arr.dtype)
     return _finish(_rng[0].integers(low, high, size=arr.shape).astype(dt), requires_grad)
 

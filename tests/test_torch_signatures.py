@@ -188,6 +188,40 @@ def test_linalg_takes_pytorchs_parameter_names(name, theirs):
     assert ours[:k] == theirs[:k], (ours, theirs)
 
 
+# where the positional names differ on purpose: PyTorch's overloads (arange(end) and
+# arange(start, end); randint(high, size) and randint(low, high, size); the split
+# functions' sections or indices, here one argument for both), and parameters autodiff
+# leaves out (load's pickle_module; the losses' deprecated size_average and reduce)
+NAMES_APART = {"arange", "randint", "dsplit", "hsplit", "vsplit", "tensor_split", "load"}
+
+
+def _positional(fn) -> list[str]:
+    params = _params(fn)
+    names = (_bound_positional_names(fn) if params is None else
+             [n for n, p in params.items() if p.kind in (p.POSITIONAL_ONLY,
+                                                         p.POSITIONAL_OR_KEYWORD)])
+    return [n for n in names or [] if n not in NOT_TAKEN]
+
+
+def _functions_by_name():
+    for prefix, ours_ns, theirs_ns in (("", autodiff, torch), ("F.", aF, torch.nn.functional)):
+        for name in sorted(set(dir(ours_ns)) & set(dir(theirs_ns)) - NAMES_APART):
+            ours, theirs = getattr(ours_ns, name), getattr(theirs_ns, name)
+            if name.startswith("_") or not callable(ours) or inspect.isclass(ours):
+                continue
+            mine, them = _positional(ours), _positional(theirs)
+            if mine and them:  # (both readable: a signature, or the binding's TypeError)
+                yield pytest.param(mine, them, id=prefix + name)
+
+
+@pytest.mark.parametrize(("mine", "them"), list(_functions_by_name()))
+def test_functions_take_pytorchs_positional_names(mine, them):
+    # every function of autodiff and nn.functional that PyTorch has by name, including
+    # those not declared as ops (factories, the *_like functions, comparisons of tensors)
+    k = min(len(mine), len(them))
+    assert mine[:k] == them[:k], (mine, them)
+
+
 @pytest.mark.parametrize(
     "call",
     [

@@ -938,7 +938,7 @@ def _embedding_renorm_(w: Tensor, idx: np.ndarray, max_norm: float, norm_type: f
             w[rows[big]] = w.data[rows[big]] * scale
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+def one_hot(input: Tensor, num_classes: int = -1) -> Tensor:
     """int64 one-hot encoding: shape ``labels.shape + (num_classes,)``.
 
     Examples
@@ -949,7 +949,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     Tensor([[1, 0, 0],
             [0, 0, 1]])
     """
-    idx = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    idx = input.data if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: labels must be an integer tensor, got dtype {idx.dtype}")
     if num_classes == -1:

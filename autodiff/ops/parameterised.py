@@ -189,7 +189,7 @@ class SoftplusBackward(Node):
         R.Sample((R.randn(3, 4, low=-3, high=3),), {"beta": 2.0, "threshold": 3.0}),
     ],
 )
-def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(input: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + exp(beta x)) / beta, linear above ``threshold`` (as PyTorch).
 
     Examples
@@ -198,7 +198,7 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     >>> round(autodiff.softplus(autodiff.tensor([0.0])).item(), 4)
     0.6931
     """
-    return apply1(SoftplusBackward, float_arg(x, "softplus"), (float(beta), float(threshold)))
+    return apply1(SoftplusBackward, float_arg(input, "softplus"), (float(beta), float(threshold)))
 
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -234,7 +234,7 @@ class GeluBackward(Node):
         R.Sample((R.randn(3, 4, low=-3, high=3),), {"approximate": "tanh"}),
     ],
 )
-def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
+def gelu(input: TensorLike, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, x * Phi(x) (``approximate="tanh"`` for the tanh form).
 
     Examples
@@ -245,7 +245,7 @@ def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return apply1(GeluBackward, float_arg(x, "gelu"), approximate)
+    return apply1(GeluBackward, float_arg(input, "gelu"), approximate)
 
 
 # --------------------------------------------------------------- clip alias

@@ -252,8 +252,8 @@ def _dt(x):
     return np.dtype(x), 2
 
 
-def result_type(tensor1: TensorLike, tensor2: TensorLike) -> np.dtype:
-    """The dtype PyTorch's promotion gives ``tensor1`` op ``tensor2`` (Tensors or
+def result_type(tensor: TensorLike, other: TensorLike) -> np.dtype:
+    """The dtype PyTorch's promotion gives ``tensor`` op ``other`` (Tensors or
     Python numbers).
 
     Examples
@@ -262,7 +262,7 @@ def result_type(tensor1: TensorLike, tensor2: TensorLike) -> np.dtype:
     >>> autodiff.result_type(autodiff.tensor([1, 2]), 1.0)
     dtype('float32')
     """
-    (a, ra), (b, rb) = _dt(tensor1), _dt(tensor2)
+    (a, ra), (b, rb) = _dt(tensor), _dt(other)
     if ra == 0 and rb == 0:  # two Python numbers
         return a if _dtypes.rank(a) >= _dtypes.rank(b) else b
     if ra == 0 or rb == 0:

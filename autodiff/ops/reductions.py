@@ -283,7 +283,7 @@ class MaxResult(tuple):
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(max(*a, **k)))
 def max(  # noqa: A001 - PyTorch's name
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor | MaxResult:
     """Largest value, or ``(values, indices)`` along ``dim``.
@@ -301,12 +301,12 @@ def max(  # noqa: A001 - PyTorch's name
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "max")
     elif keepdim is None:
         keepdim = False
-    return _max_min(x, dim, keepdim, False)
+    return _max_min(input, dim, keepdim, False)
 
 
 @R.op(samples=_maxmin_samples, method=True, check=lambda *a, **k: _values(min(*a, **k)))
 def min(  # noqa: A001 - PyTorch's name
-    x: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
+    input: TensorLike, dim: Dims = None, keepdim: bool | None = None, *, axis: Dims = None,
     keepdims: bool | None = None,
 ) -> Tensor | MaxResult:
     """Smallest value, or ``(values, indices)`` along ``dim``.
@@ -321,7 +321,7 @@ def min(  # noqa: A001 - PyTorch's name
         dim, keepdim = np_names(dim, keepdim, axis, keepdims, "min")
     elif keepdim is None:
         keepdim = False
-    return _max_min(x, dim, keepdim, True)
+    return _max_min(input, dim, keepdim, True)
 
 
 def _dof(n: int, correction) -> float:
@@ -750,7 +750,8 @@ def norm(
 
 
 def allclose(
-    a: TensorLike, b: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+    input: TensorLike, other: TensorLike, rtol: float = 1e-5, atol: float = 1e-8,
+    equal_nan: bool = False,
 ) -> bool:
     """Whether all elements are close (NumPy/PyTorch tolerance rule).
 
@@ -761,12 +762,13 @@ def allclose(
     True
     """
     return bool(
-        np.allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+        np.allclose(np.asarray(input), np.asarray(other), rtol=rtol, atol=atol, equal_nan=equal_nan)
     )
 
 
 def isclose(
-    a: TensorLike, b: TensorLike, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False
+    input: TensorLike, other: TensorLike, rtol: float = 1e-5, atol: float = 1e-8,
+    equal_nan: bool = False,
 ) -> Tensor:
     """Elementwise closeness as a bool tensor.
 
@@ -776,12 +778,12 @@ def isclose(
     >>> autodiff.isclose(autodiff.tensor([1.0, 2.0]), autodiff.tensor([1.0, 2.5]))
     Tensor([ True, False])
     """
-    return _make(
-        np.isclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol, equal_nan=equal_nan), None
-    )
+    close = np.isclose(np.asarray(input), np.asarray(other), rtol=rtol, atol=atol,
+                       equal_nan=equal_nan)
+    return _make(close, None)
 
 
-def equal(a: TensorLike, b: TensorLike) -> bool:
+def equal(input: TensorLike, other: TensorLike) -> bool:
     """True if both have the same shape and elements.
 
     Examples
@@ -790,7 +792,7 @@ def equal(a: TensorLike, b: TensorLike) -> bool:
     >>> autodiff.equal(autodiff.ones(2), autodiff.ones(2))
     True
     """
-    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    return bool(np.array_equal(np.asarray(input), np.asarray(other)))
 
 
 @R.op(
