@@ -245,3 +245,12 @@ def test_keyword_calls_port_as_they_are(call):
     x = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
     same_as_torch(lambda M, a: call(M, a), (x,), grad=call(autodiff, autodiff.tensor(x)).dtype
                   .kind == "f", tol=None)
+
+
+def test_reshape_and_permute_take_pytorchs_keywords():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for call in (lambda M, a: M.reshape(a, shape=(4, 6)), lambda M, a: a.reshape(shape=(6, 4)),
+                 lambda M, a: M.permute(a, dims=(2, 0, 1)), lambda M, a: a.permute(dims=(1, 0, 2))):
+        same_as_torch(call, (x,), True, None)
+    with pytest.raises(TypeError, match="got multiple values for argument 'shape'"):
+        autodiff.reshape(autodiff.tensor(x), 4, 6, shape=(4, 6))

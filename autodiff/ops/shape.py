@@ -68,6 +68,15 @@ class ReshapeBackward(Node):
         return (xp.reshape(g, xs[0].shape),)
 
 
+def _sizes_or_keyword(sizes: tuple, keyword, opname: str, name: str) -> tuple:
+    """The sizes given one by one (or as one tuple), or by keyword: not both."""
+    if keyword is None:
+        return sizes
+    if sizes:
+        raise TypeError(f"{opname}() got multiple values for argument '{name}'")
+    return (keyword,)
+
+
 @R.op(
     errors=lambda: [
         R.ErrorInput(
@@ -79,17 +88,19 @@ class ReshapeBackward(Node):
     samples=lambda: [R.Sample((R.randn(2, 6), 3, 4)), R.Sample((R.randn(2, 6), (-1,)))],
     method=True,
 )
-def reshape(input: TensorLike, *shape: Size) -> Tensor:
-    """Same data in a new shape (one dimension may be -1).
+def reshape(input: TensorLike, *sizes: Size, shape: Size | None = None) -> Tensor:
+    """Same data in a new shape (one dimension may be -1): given as ints, a tuple, or
+    PyTorch's keyword ``shape=``.
 
     Examples
     --------
     >>> import autodiff
-    >>> autodiff.arange(6).reshape(2, 3).shape
-    (2, 3)
+    >>> x = autodiff.arange(6)
+    >>> x.reshape(2, 3).shape, autodiff.reshape(x, shape=(3, 2)).shape
+    ((2, 3), (3, 2))
     """
     input = as_tensor_arg(input, "reshape")
-    shape = _shape_arg(shape)
+    shape = _shape_arg(_sizes_or_keyword(sizes, shape, "reshape", "shape"))
     try:
         np.empty(input.data.shape, dtype=bool).reshape(shape)
     except ValueError:
@@ -169,8 +180,8 @@ class PermuteBackward(Node):
 
 
 @R.op(samples=lambda: [R.Sample((R.randn(2, 3, 4), 2, 0, 1))], method=True)
-def permute(input: TensorLike, *dims: Size) -> Tensor:
-    """Reorder dimensions.
+def permute(input: TensorLike, *order: Size, dims: Size | None = None) -> Tensor:
+    """Reorder dimensions: given as ints, a tuple, or PyTorch's keyword ``dims=``.
 
     Examples
     --------
@@ -179,7 +190,7 @@ def permute(input: TensorLike, *dims: Size) -> Tensor:
     (4, 2, 3)
     """
     input = as_tensor_arg(input, "permute")
-    dims = _shape_arg(dims)
+    dims = _shape_arg(_sizes_or_keyword(order, dims, "permute", "dims"))
     ndim = input.data.ndim
     if sorted(normalize_dim(d, ndim, "permute") for d in dims) != list(range(ndim)):
         raise ValueError(
