@@ -22,6 +22,7 @@ import autodiff as _ad
 from ._typing import Number, TensorLike
 from .nn.functional import log_softmax, softmax
 from .ops._base import as_tensor_arg, number_or_tensor_arg
+from .ops.bessel import i0, i0e, i1, i1e
 from .tensor import Tensor
 
 digamma = psi = _ad.digamma
@@ -129,7 +130,8 @@ def xlog1py(input: TensorLike | Number, other: TensorLike | Number) -> Tensor:  
 
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln",
+    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0",
+    "i0e", "i1", "i1e",
     "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri",
     "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy",
 ]

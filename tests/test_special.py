@@ -18,6 +18,7 @@ X = R.standard_normal(8) * 3
 TAILS = np.array([-60.0, -38.0, -36.9, -20.0, -8.0, -5.0, -1.0, 0.0, 3.0, 10.0, 40.0])
 POSITIVE = np.abs(X) + 0.1
 PROBS = R.uniform(0.01, 0.99, 8)
+BESSEL = np.array([-50.0, -20.5, -19.5, -3.0, -1e-3, 0.0, 0.7, 5.0, 19.99, 20.01, 100.0])
 
 
 def _s(name, *args, **kwargs):
@@ -46,6 +47,13 @@ CASES = [
     C("softmax", _s("softmax", 0), X),
     C("log_softmax", _s("log_softmax", 0), X),
     C("logsumexp", _s("logsumexp", 0), X),
+    # modified Bessel functions: both sides of the series/asymptotic switch at 20, 0
+    *[C(f"{name}{tag}", _s(name), values, grad=grad)
+      for name in ("i0", "i0e", "i1", "i1e")
+      for tag, values, grad in (("", X, True), ("-wide", BESSEL, True),
+                                ("-huge", np.array([-800.0, 700.0, 710.0, 1e4]), False),
+                                ("-float32", BESSEL.astype(np.float32), True))],
+    C("i0-top-level-and-method", lambda M, a: M.i0(a) + a.i0(), X),
 ]
 
 
@@ -69,3 +77,13 @@ def test_erfc_keeps_the_upper_tail():
 def test_every_name_is_pytorchs():
     names = set(autodiff.special.__all__)
     assert names <= set(dir(torch.special)), names - set(dir(torch.special))
+
+
+def test_bessel_functions_at_infinity_are_their_limits():
+    # PyTorch 2.13's i0 and i1 give NaN at +-inf (porting row 16); the limits are +-inf,
+    # and the scaled functions' 0
+    x = autodiff.tensor([-np.inf, np.inf], dtype=autodiff.float64)
+    assert autodiff.special.i0(x).tolist() == [np.inf, np.inf]
+    assert autodiff.special.i1(x).tolist() == [-np.inf, np.inf]
+    assert autodiff.special.i0e(x).tolist() == [0.0, 0.0]
+    assert autodiff.special.i1e(x).tolist() == [0.0, 0.0]

@@ -12,6 +12,7 @@ from ..tensor import Tensor, _make
 from . import (  # noqa: F401 - imported to register their ops (issue 17)
     aggregates,  # prod, amax/amin/aminmax, all/any, var_mean/std_mean
     aliases,  # arccosh, ger, vdot, greater, less, ...
+    bessel,  # i0, i0e, i1, i1e
     bitwise,  # bitwise_and/or/xor/not, bitwise_left_shift/right_shift
     conv,
     cumulative,  # cumsum, cumprod, cummax, cummin, logcumsumexp
