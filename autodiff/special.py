@@ -23,6 +23,8 @@ from ._typing import Number, TensorLike
 from .nn.functional import log_softmax, softmax
 from .ops._base import as_tensor_arg, number_or_tensor_arg
 from .ops.bessel import i0, i0e, i1, i1e
+from .ops.incomplete_gamma import igamma as gammainc
+from .ops.incomplete_gamma import igammac as gammaincc
 from .tensor import Tensor
 
 digamma = psi = _ad.digamma
@@ -130,7 +132,8 @@ def xlog1py(input: TensorLike | Number, other: TensorLike | Number) -> Tensor:  
 
 
 __all__ = [
-    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammaln", "i0",
+    "digamma", "entr", "erf", "erfc", "erfinv", "exp2", "expit", "expm1", "gammainc",
+    "gammaincc", "gammaln", "i0",
     "i0e", "i1", "i1e",
     "log1p", "log_ndtr", "log_softmax", "logit", "logsumexp", "multigammaln", "ndtr", "ndtri",
     "polygamma", "psi", "round", "sinc", "softmax", "xlog1py", "xlogy",

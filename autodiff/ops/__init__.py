@@ -18,6 +18,7 @@ from . import (  # noqa: F401 - imported to register their ops (issue 17)
     cumulative,  # cumsum, cumprod, cummax, cummin, logcumsumexp
     decompositions,  # cholesky, qr, eigh, svd and what is built on them (pinv, lstsq, ...)
     differences,  # diff, trapezoid, cumulative_trapezoid
+    incomplete_gamma,  # igamma, igammac
     indexed,  # index_add/copy/fill, take, index_put/put, slice/select/... scatter
     indexing,  # gather: flip, roll, tril, diag, index_select, take_along_dim, nonzero, ...
     linalg,  # mm, mv, tensordot, kron, cross, cdist, inverse, det, solve, ...
