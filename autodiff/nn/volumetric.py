@@ -51,9 +51,10 @@ def _volume(input, opname: str) -> tuple[Tensor, bool]:
     return (input.unsqueeze(0), True) if input.ndim == 4 else (input, False)
 
 
-def _taps(x: Tensor, kernel, stride, dilation, out) -> list[Tensor]:
-    """One strided slice of ``x`` (padded already) a kernel tap, each (N, C, *out), in the
-    kernel's (d, h, w) order: what each output position sees through that tap."""
+def _taps(x, kernel, stride, dilation, out) -> list:
+    """One strided slice of ``x`` (padded already; a Tensor, or an ndarray mask) a kernel
+    tap, each (N, C, *out), in the kernel's (d, h, w) order: what each output position
+    sees through that tap."""
     taps = []
     for offsets in itertools.product(*(range(k) for k in kernel)):
         index = tuple(
@@ -202,7 +203,7 @@ def max_pool3d(
     # padding, also where the input is -inf there), NaN winning, as PyTorch
     inside = np.zeros(tuple(n + pi + a for n, pi, a in zip(sizes, p, after)), dtype=bool)
     inside[tuple(slice(pi, pi + n) for n, pi in zip(sizes, p))] = True
-    on_input = np.stack([t.data for t in _taps(ad.tensor(inside[None, None]), k, s, d, out)])
+    on_input = np.stack(_taps(inside[None, None], k, s, d, out))
     v = stacked.data
     key = np.where(on_input, np.where(np.isnan(v), np.inf, v), -np.inf)
     best = key.max(axis=0, initial=-np.inf)
@@ -260,8 +261,7 @@ def avg_pool3d(
                                                                          else 0))
                        for n, pi in zip(sizes, p))
         inside[region] = 1.0
-        mask = ad.tensor(inside).reshape((1, 1) + inside.shape)
-        divisor = ad.stack(_taps(mask, k, s, d, out), dim=0).sum(dim=0).numpy()[0, 0]
+        divisor = np.sum(_taps(inside[None, None], k, s, d, out), axis=0)[0, 0]
     mean = total / ad.tensor(divisor.astype(x.dtype))
     return mean.squeeze(0) if single else mean
 

@@ -81,6 +81,11 @@ def _over_x(num, x, at_zero: float, xp):
     return xp.where(zero, at_zero, num / xp.where(zero, 1.0, x))
 
 
+def _bessel(xp) -> tuple:
+    """(i0, i0e, i1, i1e) on ndarrays (first order) or recorded Tensors (the ops)."""
+    return (i0, i0e, i1, i1e) if xp is TS else (_i0_np, _i0e_np, _i1_np, _i1e_np)
+
+
 class I0Backward(Node):
     name = "i0"
     saves = (0,)
@@ -90,8 +95,8 @@ class I0Backward(Node):
         return _i0_np(x)
 
     def vjp(self, g, xs, out, xp):
-        x = xs[0]
-        return (g * (i1(x) if xp is TS else _i1_np(x)),)
+        _, _, f1, _ = _bessel(xp)
+        return (g * f1(xs[0]),)  # I0' = I1
 
 
 class I0eBackward(Node):
@@ -104,9 +109,8 @@ class I0eBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         x = xs[0]
-        if xp is TS:
-            return (g * (i1e(x) - xp.sign(x) * i0e(x)),)
-        return (g * (_i1e_np(x) - np.sign(x) * _i0e_np(x)),)
+        _, f0e, _, f1e = _bessel(xp)
+        return (g * (f1e(x) - xp.sign(x) * f0e(x)),)
 
 
 class I1Backward(Node):
@@ -119,9 +123,8 @@ class I1Backward(Node):
 
     def vjp(self, g, xs, out, xp):
         x = xs[0]
-        if xp is TS:
-            return (g * (i0(x) - _over_x(i1(x), x, 0.5, xp)),)
-        return (g * (_i0_np(x) - _over_x(_i1_np(x), x, 0.5, xp)),)
+        f0, _, f1, _ = _bessel(xp)
+        return (g * (f0(x) - _over_x(f1(x), x, 0.5, xp)),)  # I1' = I0 - I1 / x
 
 
 class I1eBackward(Node):
@@ -134,11 +137,9 @@ class I1eBackward(Node):
 
     def vjp(self, g, xs, out, xp):
         x = xs[0]
-        if xp is TS:
-            scaled = i1e(x)
-            return (g * (i0e(x) - xp.sign(x) * scaled - _over_x(scaled, x, 0.5, xp)),)
-        scaled = _i1e_np(x)
-        return (g * (_i0e_np(x) - np.sign(x) * scaled - _over_x(scaled, x, 0.5, xp)),)
+        _, f0e, _, f1e = _bessel(xp)
+        scaled = f1e(x)
+        return (g * (f0e(x) - xp.sign(x) * scaled - _over_x(scaled, x, 0.5, xp)),)
 
 
 def _samples():
